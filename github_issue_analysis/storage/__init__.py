@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core tables under Alembic migrations; stores own every SQL statement."""

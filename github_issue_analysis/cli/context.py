@@ -1,0 +1,84 @@
+"""The error rule at the edge, and the shared objects commands reach for (settings, store, console)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from .errors import GhAnalysisError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from github_issue_analysis.config import Settings
+    from github_issue_analysis.storage.store import Store
+
+DEBUG = False
+
+
+def run_app(app: typer.Typer) -> int:
+    """Run the Typer app: expected errors become one stderr line with their exit code."""
+    try:
+        exit_code = app(standalone_mode=False)
+    except GhAnalysisError as error:
+        _report(str(error))
+        if DEBUG:
+            raise
+        return error.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _report("Aborted.")
+        return 130
+    except typer.Exit as done:
+        return int(done.exit_code or 0)
+    except Exception as error:  # click usage errors and unexpected failures
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return error.exit_code
+        if DEBUG or os.environ.get("GH_ANALYSIS_DEBUG"):
+            raise
+        _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")
+        return 1
+    return exit_code if isinstance(exit_code, int) else 0
+
+
+def _report(message: str) -> None:
+    first_line = message.strip().splitlines()[0] if message.strip() else "Error"
+    print(f"Error: {first_line}", file=sys.stderr)
+
+
+def settings() -> Settings:
+    from github_issue_analysis.config import get_settings
+
+    return get_settings()
+
+
+def open_store() -> Store:
+    from github_issue_analysis.storage.store import open_store as _open
+
+    try:
+        return _open(settings().resolved_database_url())
+    except Exception as error:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(error, SQLAlchemyError):
+            raise GhAnalysisError(
+                f"cannot open the database ({type(error).__name__}); check GH_ANALYSIS_DATABASE_URL"
+            ) from error
+        raise
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_json(document: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")

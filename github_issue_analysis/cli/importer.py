@@ -1,0 +1,40 @@
+"""`gh-analysis import PATH...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def import_issues(
+    paths: list[Path] = typer.Argument(..., help="Issue JSON files or folders of them (ORG_REPO_issue_N.json)."),
+) -> None:
+    """Import issue JSON files written by the earlier gh-analysis tool (re-import updates in place)."""
+    from rich.progress import Progress
+
+    from github_issue_analysis.importer import find_issue_files, import_files
+
+    from . import context
+    from .errors import OperationFailed, UsageError
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}; give issue JSON files or folders of them")
+    files = find_issue_files(paths)
+    if not files:
+        raise UsageError("no .json files found in the given paths")
+    store = context.open_store()
+    err = context.console(stderr=True)
+    with Progress(console=err, transient=True, disable=len(files) < 200) as progress:
+        task = progress.add_task("Importing issues", total=len(files))
+        report = import_files(store.issues, files, lambda n: progress.advance(task, n))
+    for bad in report.bad:
+        err.print(f"[red]skipped[/red] {bad.path}: {bad.reason}", soft_wrap=True)
+    out = context.console()
+    out.print(
+        f"Imported {report.files - len(report.bad)} of {report.files} files: "
+        f"{report.inserted} new, {report.updated} updated, {len(report.bad)} bad."
+    )
+    if report.bad:
+        raise OperationFailed(f"{len(report.bad)} file(s) could not be imported; fix or remove them and re-run")

@@ -1,0 +1,152 @@
+"""Import issue JSON files in the upstream layout `{org, repo, issue: {...}}` into the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .storage.issue_store import IssueStore, UpsertCounts
+from .storage.records import CommentRecord, IssueRecord, LabelRecord
+
+_BATCH = 500
+
+
+class _User(BaseModel):
+    login: str | None = None
+
+
+class _Label(BaseModel):
+    name: str
+    color: str | None = None
+    description: str | None = None
+
+
+class _Comment(BaseModel):
+    user: _User | None = None
+    body: str | None = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class _Issue(BaseModel):
+    number: int
+    title: str
+    body: str | None = ""
+    state: str
+    labels: list[_Label] = []
+    user: _User | None = None
+    comments: list[_Comment] = []
+    created_at: str
+    updated_at: str
+    html_url: str | None = None
+    url: str | None = None
+
+
+class _IssueFile(BaseModel):
+    org: str
+    repo: str
+    issue: _Issue
+
+
+@dataclass
+class BadFile:
+    path: Path
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    inserted: int = 0
+    updated: int = 0
+    bad: list[BadFile] = field(default_factory=list)
+
+
+def find_issue_files(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly, and every `*.json` below given folders, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def parse_issue_file(path: Path) -> IssueRecord:
+    """Read one file; raises ValueError with a reason a user can act on."""
+    try:
+        raw = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ValueError("file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read: {error}") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg} at line {error.lineno})") from None
+    try:
+        parsed = _IssueFile.model_validate(raw)
+        return _to_record(parsed)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise ValueError(f"{where}: {first['msg']}") from None
+
+
+def _to_record(parsed: _IssueFile) -> IssueRecord:
+    issue = parsed.issue
+    return IssueRecord.model_validate(
+        {
+            "org": parsed.org,
+            "repo": parsed.repo,
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body or "",
+            "state": issue.state,
+            "author": issue.user.login if issue.user else None,
+            "labels": [LabelRecord(**label.model_dump()) for label in issue.labels],
+            "created_at": issue.created_at,
+            "updated_at": issue.updated_at,
+            "url": issue.html_url or issue.url,
+            "comments": [
+                CommentRecord.model_validate(
+                    {
+                        "author": c.user.login if c.user else None,
+                        "body": c.body or "",
+                        "created_at": c.created_at,
+                        "updated_at": c.updated_at,
+                    }
+                )
+                for c in issue.comments
+            ],
+        }
+    )
+
+
+def import_files(
+    store: IssueStore, files: list[Path], on_progress: Callable[[int], Any] | None = None
+) -> ImportReport:
+    """Parse every file, store good ones in chunks (one transaction each), collect the bad ones."""
+    report = ImportReport(files=len(files))
+    for chunk in _chunks(files, _BATCH):
+        records: list[IssueRecord] = []
+        for path in chunk:
+            try:
+                records.append(parse_issue_file(path))
+            except ValueError as error:
+                report.bad.append(BadFile(path, str(error)))
+        counts: UpsertCounts = store.upsert_issues(records)
+        report.inserted += counts.inserted
+        report.updated += counts.updated
+        if on_progress:
+            on_progress(len(chunk))
+    return report
+
+
+def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,298 @@
+"""Every write and read of issues, comments, repository labels and collection progress."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, tuple_, update
+
+from .records import CommentRecord, IssueRecord, LabelRecord
+from .schema import collection_runs, comments, issues, repo_labels
+from .timeutil import as_utc, utcnow
+
+_CHUNK = 400
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated)
+
+
+@dataclass(frozen=True)
+class RepoSummary:
+    org: str
+    repo: str
+    issues: int
+    comments: int
+    labels: int
+
+
+@dataclass(frozen=True)
+class StoredIssue:
+    id: int
+    org: str
+    repo: str
+    number: int
+    title: str
+    body: str
+    state: str
+    author: str | None
+    labels: list[str]
+    url: str | None
+    comments: list[CommentRecord]
+
+
+@dataclass(frozen=True)
+class CollectionRun:
+    org: str
+    repo: str
+    last_success_at: datetime | None
+    resume_cursor: str | None
+    resume_started_at: datetime | None
+
+
+@dataclass(frozen=True)
+class IssueSelection:
+    org: str
+    repo: str | None = None
+    issue_number: int | None = None
+    limit: int | None = None
+
+
+class IssueStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def upsert_issues(self, records: Sequence[IssueRecord]) -> UpsertCounts:
+        """Insert new issues and update known ones in place (matched by org/repo/number)."""
+        total = UpsertCounts()
+        for start in range(0, len(records), _CHUNK):
+            total += self._upsert_chunk(_dedupe(records[start : start + _CHUNK]))
+        return total
+
+    def _upsert_chunk(self, records: Sequence[IssueRecord]) -> UpsertCounts:
+        now = utcnow()
+        keys = [(r.org, r.repo, r.number) for r in records]
+        with self.engine.begin() as conn:
+            existing = {
+                (row.org, row.repo, row.number): row.id
+                for row in conn.execute(
+                    select(issues.c.id, issues.c.org, issues.c.repo, issues.c.number).where(
+                        tuple_(issues.c.org, issues.c.repo, issues.c.number).in_(keys)
+                    )
+                )
+            }
+            new = [r for r in records if (r.org, r.repo, r.number) not in existing]
+            old = [r for r in records if (r.org, r.repo, r.number) in existing]
+            if new:
+                conn.execute(insert(issues), [_issue_row(r, now) for r in new])
+                existing.update(
+                    {
+                        (row.org, row.repo, row.number): row.id
+                        for row in conn.execute(
+                            select(issues.c.id, issues.c.org, issues.c.repo, issues.c.number).where(
+                                tuple_(issues.c.org, issues.c.repo, issues.c.number).in_(
+                                    [(r.org, r.repo, r.number) for r in new]
+                                )
+                            )
+                        )
+                    }
+                )
+            for record in old:
+                issue_id = existing[(record.org, record.repo, record.number)]
+                conn.execute(update(issues).where(issues.c.id == issue_id).values(_issue_row(record, now)))
+            if old:
+                old_ids = [existing[(r.org, r.repo, r.number)] for r in old]
+                conn.execute(delete(comments).where(comments.c.issue_id.in_(old_ids)))
+            comment_rows = [
+                _comment_row(existing[(r.org, r.repo, r.number)], position, comment)
+                for r in records
+                for position, comment in enumerate(r.comments)
+            ]
+            if comment_rows:
+                conn.execute(insert(comments), comment_rows)
+        return UpsertCounts(inserted=len(new), updated=len(old))
+
+    def replace_repo_labels(self, org: str, repo: str, labels: Sequence[LabelRecord]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(repo_labels).where(repo_labels.c.org == org, repo_labels.c.repo == repo))
+            if labels:
+                conn.execute(
+                    insert(repo_labels),
+                    [
+                        {"org": org, "repo": repo, "name": lb.name, "description": lb.description,
+                         "color": lb.color}
+                        for lb in {lb.name: lb for lb in labels}.values()
+                    ],
+                )
+
+    def repo_labels(self, org: str, repo: str) -> list[LabelRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(repo_labels.c.name, repo_labels.c.description, repo_labels.c.color)
+                .where(repo_labels.c.org == org, repo_labels.c.repo == repo)
+                .order_by(repo_labels.c.name)
+            )
+            return [LabelRecord(name=r.name, description=r.description, color=r.color) for r in rows]
+
+    def select_issues(self, selection: IssueSelection) -> list[StoredIssue]:
+        """Issues in a stable order (org, repo, number), with their comments."""
+        query = select(issues).where(issues.c.org == selection.org)
+        if selection.repo is not None:
+            query = query.where(issues.c.repo == selection.repo)
+        if selection.issue_number is not None:
+            query = query.where(issues.c.number == selection.issue_number)
+        query = query.order_by(issues.c.org, issues.c.repo, issues.c.number)
+        if selection.limit is not None:
+            query = query.limit(selection.limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            return self._with_comments(conn, rows)
+
+    def issues_by_id(self, issue_ids: Sequence[int]) -> list[StoredIssue]:
+        found: dict[int, StoredIssue] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(issue_ids), _CHUNK):
+                chunk = issue_ids[start : start + _CHUNK]
+                rows = conn.execute(select(issues).where(issues.c.id.in_(chunk))).all()
+                found.update({issue.id: issue for issue in self._with_comments(conn, rows)})
+        return [found[i] for i in issue_ids if i in found]
+
+    def _with_comments(self, conn: Any, rows: Sequence[Any]) -> list[StoredIssue]:
+        by_issue: dict[int, list[CommentRecord]] = {row.id: [] for row in rows}
+        ids = list(by_issue)
+        for start in range(0, len(ids), _CHUNK):
+            for c in conn.execute(
+                select(comments)
+                .where(comments.c.issue_id.in_(ids[start : start + _CHUNK]))
+                .order_by(comments.c.issue_id, comments.c.position)
+            ):
+                by_issue[c.issue_id].append(
+                    CommentRecord(
+                        author=c.author, body=c.body, created_at=as_utc(c.created_at),
+                        updated_at=as_utc(c.updated_at),
+                    )
+                )
+        return [_stored_issue(row, by_issue[row.id]) for row in rows]
+
+    def summary(self) -> list[RepoSummary]:
+        comment_counts = (
+            select(comments.c.issue_id, func.count().label("n")).group_by(comments.c.issue_id).subquery()
+        )
+        label_counts = (
+            select(repo_labels.c.org, repo_labels.c.repo, func.count().label("n"))
+            .group_by(repo_labels.c.org, repo_labels.c.repo)
+            .subquery()
+        )
+        issue_counts = (
+            select(
+                issues.c.org,
+                issues.c.repo,
+                func.count(issues.c.id).label("issues"),
+                func.coalesce(func.sum(comment_counts.c.n), 0).label("comments"),
+            )
+            .select_from(issues.outerjoin(comment_counts, comment_counts.c.issue_id == issues.c.id))
+            .group_by(issues.c.org, issues.c.repo)
+            .subquery()
+        )
+        query = (
+            select(issue_counts, func.coalesce(label_counts.c.n, 0).label("labels"))
+            .select_from(
+                issue_counts.outerjoin(
+                    label_counts,
+                    and_(label_counts.c.org == issue_counts.c.org, label_counts.c.repo == issue_counts.c.repo),
+                )
+            )
+            .order_by(issue_counts.c.org, issue_counts.c.repo)
+        )
+        with self.engine.connect() as conn:
+            return [
+                RepoSummary(r.org, r.repo, int(r.issues), int(r.comments), int(r.labels))
+                for r in conn.execute(query)
+            ]
+
+    def count_matching(self, org: str, repo: str | None = None) -> int:
+        query = select(func.count()).select_from(issues).where(issues.c.org == org)
+        if repo is not None:
+            query = query.where(issues.c.repo == repo)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def collection_run(self, org: str, repo: str) -> CollectionRun | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(collection_runs).where(collection_runs.c.org == org, collection_runs.c.repo == repo)
+            ).first()
+        if row is None:
+            return None
+        return CollectionRun(
+            row.org, row.repo, as_utc(row.last_success_at), row.resume_cursor, as_utc(row.resume_started_at)
+        )
+
+    def save_collection_run(self, run: CollectionRun) -> None:
+        values = {
+            "last_success_at": run.last_success_at,
+            "resume_cursor": run.resume_cursor,
+            "resume_started_at": run.resume_started_at,
+        }
+        where = and_(collection_runs.c.org == run.org, collection_runs.c.repo == run.repo)
+        with self.engine.begin() as conn:
+            changed = conn.execute(update(collection_runs).where(where).values(values)).rowcount
+            if not changed:
+                conn.execute(insert(collection_runs).values(org=run.org, repo=run.repo, **values))
+
+
+def _dedupe(records: Sequence[IssueRecord]) -> list[IssueRecord]:
+    """The last record wins when one chunk names the same issue twice."""
+    return list({(r.org, r.repo, r.number): r for r in records}.values())
+
+
+def _issue_row(record: IssueRecord, collected_at: datetime) -> dict[str, Any]:
+    return {
+        "org": record.org,
+        "repo": record.repo,
+        "number": record.number,
+        "title": record.title,
+        "body": record.body,
+        "state": record.state,
+        "author": record.author,
+        "labels": [label.model_dump() for label in record.labels],
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "url": record.url,
+        "collected_at": collected_at,
+    }
+
+
+def _comment_row(issue_id: int, position: int, comment: CommentRecord) -> dict[str, Any]:
+    return {
+        "issue_id": issue_id,
+        "position": position,
+        "author": comment.author,
+        "body": comment.body,
+        "created_at": comment.created_at,
+        "updated_at": comment.updated_at,
+    }
+
+
+def _stored_issue(row: Any, issue_comments: list[CommentRecord]) -> StoredIssue:
+    return StoredIssue(
+        id=row.id,
+        org=row.org,
+        repo=row.repo,
+        number=row.number,
+        title=row.title,
+        body=row.body,
+        state=row.state,
+        author=row.author,
+        labels=[label["name"] for label in row.labels],
+        url=row.url,
+        comments=issue_comments,
+    )

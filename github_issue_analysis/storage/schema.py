@@ -1,0 +1,155 @@
+"""Table definitions (SQLAlchemy Core). Migrations in `migrations/versions` create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+issues = Table(
+    "issues",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("org", String(200), nullable=False),
+    Column("repo", String(200), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False, default=""),
+    Column("state", String(20), nullable=False),
+    Column("author", String(200)),
+    Column("labels", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("url", Text),
+    Column("collected_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("org", "repo", "number", name="uq_issues_org_repo_number"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("issue_id", Integer, ForeignKey("issues.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("author", String(200)),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True)),
+    Index("ix_comments_issue_id", "issue_id"),
+)
+
+repo_labels = Table(
+    "repo_labels",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("org", String(200), nullable=False),
+    Column("repo", String(200), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text),
+    Column("color", String(20)),
+    UniqueConstraint("org", "repo", "name", name="uq_repo_labels_org_repo_name"),
+)
+
+collection_runs = Table(
+    "collection_runs",
+    metadata,
+    Column("org", String(200), primary_key=True),
+    Column("repo", String(200), primary_key=True),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("resume_cursor", Text),
+    Column("resume_started_at", DateTime(timezone=True)),
+)
+
+batch_groups = Table(
+    "batch_groups",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("processor", String(100), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("provider", String(50), nullable=False),
+    Column("is_split", Boolean, nullable=False),
+    Column("batch_size", Integer, nullable=False),
+    Column("total_issues", Integer, nullable=False),
+    Column("selection", JSON, nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+batch_jobs = Table(
+    "batch_jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("group_id", String(64), ForeignKey("batch_groups.id", ondelete="CASCADE"), nullable=False),
+    Column("batch_sequence", Integer, nullable=False),
+    Column("total_batches_in_group", Integer, nullable=False),
+    Column("attempt", Integer, nullable=False, default=1),
+    Column("status", String(20), nullable=False),
+    Column("raw_status", String(40)),
+    Column("provider_batch_id", String(200)),
+    Column("input_file_id", String(200)),
+    Column("output_file_id", String(200)),
+    Column("error_file_id", String(200)),
+    Column("total_items", Integer, nullable=False),
+    Column("completed_items", Integer, nullable=False, default=0),
+    Column("failed_items", Integer, nullable=False, default=0),
+    Column("estimated_tokens", Integer, nullable=False, default=0),
+    Column("input_bytes", BigInteger, nullable=False, default=0),
+    Column("input_tokens", Integer),
+    Column("output_tokens", Integer),
+    Column("error", Text),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("collected_at", DateTime(timezone=True)),
+    Index("ix_batch_jobs_group_id", "group_id"),
+)
+
+job_items = Table(
+    "job_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(64), ForeignKey("batch_jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("issue_id", Integer, ForeignKey("issues.id", ondelete="CASCADE"), nullable=False),
+    Column("custom_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("error_kind", String(40)),
+    Column("error_message", Text),
+    UniqueConstraint("job_id", "custom_id", name="uq_job_items_job_custom_id"),
+    Index("ix_job_items_issue_id", "issue_id"),
+)
+
+results = Table(
+    "results",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("issue_id", Integer, ForeignKey("issues.id", ondelete="CASCADE"), nullable=False),
+    Column("processor", String(100), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("group_id", String(64)),
+    Column("job_id", String(64)),
+    Column("custom_id", String(64)),
+    Column("analysis", JSON, nullable=False),
+    Column("confidence", Float),
+    Column("is_current", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_results_issue_processor", "issue_id", "processor"),
+    Index("ix_results_job_id", "job_id"),
+)

@@ -1,0 +1,48 @@
+"""The store: one engine, migrated on open, with a store object per concept."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from .database import create_store_engine, migrate
+from .issue_store import IssueStore
+
+if TYPE_CHECKING:
+    from .batch_store import BatchStore
+    from .result_store import ResultStore
+
+
+class Store:
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+        self.issues = IssueStore(engine)
+
+    @cached_property
+    def batches(self) -> BatchStore:
+        from .batch_store import BatchStore
+
+        return BatchStore(self.engine)
+
+    @cached_property
+    def results(self) -> ResultStore:
+        from .result_store import ResultStore
+
+        return ResultStore(self.engine)
+
+    @property
+    def display_location(self) -> str:
+        """The database address without any password."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(database_url: str) -> Store:
+    engine = create_store_engine(database_url)
+    migrate(engine)
+    return Store(engine, database_url)
