@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 DEBUG = False
 
 
-def run_app(app: typer.Typer) -> int:
+def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the Typer app: expected errors become one stderr line with their exit code."""
     try:
-        exit_code = app(standalone_mode=False)
+        exit_code = app(args=args, standalone_mode=False, prog_name="gh-analysis")
     except GhAnalysisError as error:
         _report(str(error))
         if DEBUG:
@@ -33,12 +33,11 @@ def run_app(app: typer.Typer) -> int:
         return 130
     except typer.Exit as done:
         return int(done.exit_code or 0)
-    except Exception as error:  # click usage errors and unexpected failures
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return error.exit_code
+    except Exception as error:
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):  # Click's usage errors
+            if message := error.format_message():  # empty when help was shown instead
+                _report(f"{message} (see --help)")
+            return int(error.exit_code)
         if DEBUG or os.environ.get("GH_ANALYSIS_DEBUG"):
             raise
         _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")

@@ -1,0 +1,3 @@
+from github_issue_analysis.cli.main import run
+
+run()

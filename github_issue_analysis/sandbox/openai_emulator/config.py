@@ -1,0 +1,79 @@
+"""Settings of the OpenAI Batch API emulator: time scale, documented limits and switchable faults.
+
+Every field can be changed at runtime (directly on the object, or through `POST /_sandbox/config`);
+timing fields are read when a batch is created, so a running batch keeps the schedule it started with.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Rate = float
+
+_NOT_PATCHABLE = frozenset({"clock"})
+
+
+class EmulatorConfig(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+    # --- identity and auth
+    api_key: str | None = Field(default=None, repr=False)
+    """When set, only `Authorization: Bearer <api_key>` is accepted; otherwise any bearer key is."""
+    organization: str = "org-sandbox"
+
+    # --- time scale (emulator clock seconds); a "24h" batch runs in seconds
+    validating_seconds: float = Field(default=0.1, ge=0)
+    processing_seconds: float = Field(default=2.0, ge=0)
+    finalizing_seconds: float = Field(default=0.1, ge=0)
+    cancelling_seconds: float = Field(default=0.1, ge=0)
+    expire_after_seconds: float | None = Field(default=None, ge=0)
+    """Seconds after creation at which an unfinished batch expires; None = never."""
+
+    # --- documented limits
+    max_requests_per_batch: int = Field(default=50_000, ge=1)
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    enqueued_token_limit: int | None = Field(default=None, ge=0)
+    """Per-model limit on prompt tokens of batches validating/in progress/finalizing; None = unlimited."""
+    enqueued_token_limits: dict[str, int] = Field(default_factory=dict)
+    """Per-model overrides of `enqueued_token_limit`."""
+    max_batches_per_hour: int = Field(default=2000, ge=0)
+    max_validation_errors: int = Field(default=100, ge=1)
+
+    # --- faults
+    latency_ms: float = Field(default=0.0, ge=0)
+    http_429_rate: Rate = Field(default=0.0, ge=0, le=1)
+    http_5xx_rate: Rate = Field(default=0.0, ge=0, le=1)
+    retry_after_seconds: float = Field(default=0.1, ge=0)
+    line_failure_rate: Rate = Field(default=0.0, ge=0, le=1)
+    non_json_rate: Rate = Field(default=0.0, ge=0, le=1)
+    schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
+    refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
+    seed: int = 0
+
+    clock: Callable[[], float] = Field(default=time.time, exclude=True)
+
+    def token_limit_for(self, model: str) -> int | None:
+        return self.enqueued_token_limits.get(model, self.enqueued_token_limit)
+
+    def public_dict(self) -> dict[str, Any]:
+        """The settings as JSON, without the key (only whether one is set) and the clock."""
+        data = self.model_dump(exclude={"api_key", "clock"})
+        data["api_key_set"] = self.api_key is not None
+        return data
+
+    def apply_patch(self, patch: dict[str, Any]) -> None:
+        """Validate a partial update as a whole, then apply it (all or nothing)."""
+        refused = sorted(set(patch) & _NOT_PATCHABLE)
+        if refused:
+            raise ValueError(f"not settable through the control API: {', '.join(refused)}")
+        merged = {**self.model_dump(exclude={"clock"}), **patch}
+        checked = EmulatorConfig.model_validate(merged)
+        for name in patch:
+            setattr(self, name, getattr(checked, name))
+
+
+__all__ = ["EmulatorConfig", "ValidationError"]

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from github_issue_analysis.cli.context import run_app
+from github_issue_analysis.cli.main import app
+from github_issue_analysis.config import get_settings
+from github_issue_analysis.storage.store import Store, open_store
+
+POSTGRES_URL = os.environ.get("GH_ANALYSIS_TEST_POSTGRES_URL")
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own data dir and SQLite file; no key or token from the machine leaks in."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "GITHUB_TOKEN", "GITHUB_API_URL", "GH_ANALYSIS_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GH_ANALYSIS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'gh-analysis.db'}"
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = open_store(database_url)
+    yield opened
+    opened.close()
+
+
+def _fresh_postgres_database() -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    assert POSTGRES_URL
+    name = f"gha_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, database_url: str) -> Iterator[Store]:
+    """The same store tests on SQLite and, when GH_ANALYSIS_TEST_POSTGRES_URL is set, on PostgreSQL."""
+    if request.param == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("GH_ANALYSIS_TEST_POSTGRES_URL is not set")
+        url = _fresh_postgres_database()
+    else:
+        url = database_url
+    opened = open_store(url)
+    yield opened
+    opened.close()
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> CliResult:
+    """Run the CLI in-process through the same edge as the console script (error rule included)."""
+    runner = CliRunner()
+    get_settings.cache_clear()
+    with runner.isolation(input=input, env=env) as (out, err, _):
+        code = run_app(app, list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
