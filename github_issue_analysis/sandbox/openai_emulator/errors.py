@@ -48,7 +48,11 @@ def rate_limited(message: str, retry_after: float) -> ApiError:
 
 def server_error(status: int) -> ApiError:
     if status == 503:
-        return ApiError(503, "The server is overloaded or not ready yet (sandbox-injected fault).", type_="server_error")
+        return ApiError(
+            503, "The server is overloaded or not ready yet (sandbox-injected fault).", type_="server_error"
+        )
     return ApiError(
-        500, "The server had an error while processing your request (sandbox-injected fault).", type_="server_error"
+        500,
+        "The server had an error while processing your request (sandbox-injected fault).",
+        type_="server_error",
     )

@@ -9,7 +9,6 @@ it returns the smallest answer that satisfies the schema.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,12 +18,12 @@ PRODUCT_SCHEMA_NAME = "product_labeling"
 SOURCE = "Offline sandbox labeller"
 
 _SECTION = re.compile(r"^(Repository|Title|Current labels|Available labels|Body|Comments):[ \t]*(.*)$")
-_LABEL_LINE = re.compile(r"^\s*[-*]\s*([^:\s][^\s]*?(?:::[^\s:]+)*)\s*:\s*(.*)$")
 _WORD = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
+_STOPWORD_TEXT = (
     "a an and are as at be by for from has have in is it its of on or that the this to was were with"
-    " not no but if into about issue issues when can all any our your you we they".split()
+    " not no but if into about issue issues when can all any our your you we they"
 )
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 NAME_WEIGHT = 3
 TITLE_WEIGHT = 2
 MAX_RECOMMENDED = 2
@@ -64,19 +63,29 @@ def parse_prompt(text: str) -> IssuePrompt:
     current_labels = joined.get("Current labels", "")
     available: dict[str, str] = {}
     for line in sections.get("Available labels", []):
-        label = _LABEL_LINE.match(line)
-        if label:
-            available[label.group(1)] = label.group(2).strip()
+        entry = _label_entry(line)
+        if entry:
+            available[entry[0]] = entry[1]
     return IssuePrompt(
         repository=joined.get("Repository", ""),
         title=joined.get("Title", ""),
-        current_labels=[] if current_labels.lower() in ("", "none") else [
-            name.strip() for name in current_labels.split(",") if name.strip()
-        ],
+        current_labels=[]
+        if current_labels.lower() in ("", "none")
+        else [name.strip() for name in current_labels.split(",") if name.strip()],
         available=available,
         body=joined.get("Body", ""),
         comments=joined.get("Comments", ""),
     )
+
+
+def _label_entry(line: str) -> tuple[str, str] | None:
+    """`- product::kots: Admin console` -> ("product::kots", "Admin console")."""
+    stripped = line.strip()
+    if not stripped.startswith(("-", "*")):
+        return None
+    name, _, description = stripped[1:].strip().partition(": ")
+    name = name.strip().removesuffix(":")
+    return (name, description.strip()) if name else None
 
 
 def _name_words(label: str) -> list[str]:
@@ -138,31 +147,37 @@ def label_issue(issue: IssuePrompt, schema: dict[str, Any]) -> dict[str, Any]:
         best = scored[0][0]
         for score, matched, label in scored[:MAX_RECOMMENDED]:
             if score > 0 and score >= SECOND_LABEL_RATIO * best:
-                recommended.append({
-                    "label": label,
-                    "confidence": _confidence(score),
-                    "reasoning": f"{SOURCE}: matched {', '.join(matched)} (score {score}).",
-                })
+                recommended.append(
+                    {
+                        "label": label,
+                        "confidence": _confidence(score),
+                        "reasoning": f"{SOURCE}: matched {', '.join(matched)} (score {score}).",
+                    }
+                )
     elif scored:
         label = scored[0][2]
-        recommended.append({
-            "label": label,
-            "confidence": 0.05,
-            "reasoning": f"{SOURCE}: no label words matched; defaulted to the first label.",
-        })
+        recommended.append(
+            {
+                "label": label,
+                "confidence": 0.05,
+                "reasoning": f"{SOURCE}: no label words matched; defaulted to the first label.",
+            }
+        )
     chosen = {item["label"] for item in recommended}
     assessment = [
         {
             "label": label,
             "correct": label in chosen,
-            "reasoning": f"{SOURCE}: " + ("also recommended." if label in chosen else "not among the best matches."),
+            "reasoning": f"{SOURCE}: "
+            + ("also recommended." if label in chosen else "not among the best matches."),
         }
         for label in issue.current_labels
         if label in labels
     ]
     top = recommended[0] if recommended else None
     summary = (
-        f"{SOURCE}: matched {top['label']} by keywords in the issue text." if top and top["confidence"] > 0.05
+        f"{SOURCE}: matched {top['label']} by keywords in the issue text."
+        if top and top["confidence"] > 0.05
         else f"{SOURCE}: matched no label keywords."
     )
     return {
@@ -228,8 +243,6 @@ def answer(user_text: str, schema_name: str | None, schema: dict[str, Any] | Non
     if schema is not None:
         return json.dumps(minimal_instance(schema, schema))
     words = len(user_text.split())
-    return f"{SOURCE}: received {words} words; ask for a json_schema response_format to get a labelling answer."
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return (
+        f"{SOURCE}: received {words} words; ask for a json_schema response_format to get a labelling answer."
+    )

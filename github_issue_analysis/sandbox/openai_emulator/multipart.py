@@ -18,7 +18,10 @@ class FormPart:
 
 
 def _params(header_value: str) -> dict[str, str]:
-    return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3) for m in _PARAM.finditer(header_value)}
+    return {
+        m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _PARAM.finditer(header_value)
+    }
 
 
 def _boundary(content_type: str) -> bytes:

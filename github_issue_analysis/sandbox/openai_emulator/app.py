@@ -1,0 +1,179 @@
+"""HTTP routes: the documented `/v1/files` and `/v1/batches` endpoints, and the `/_sandbox` control API.
+
+Every `/v1` request goes through the same gate, in this order: count it, wait `latency_ms`, check the
+bearer key (401), maybe inject a 429/5xx (before any state change), then run the handler. Errors use
+OpenAI's envelope `{"error": {"message", "type", "param", "code"}}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .config import EmulatorConfig
+from .emulator import OpenAIEmulator
+from .errors import ApiError, invalid
+from .multipart import parse_form
+from .params import batch_params, limit_param
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+FILE_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+MAX_FILES_PAGE = 10_000
+MAX_BATCHES_PAGE = 100
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except ValueError:
+        raise invalid("We could not parse the JSON body of your request.") from None
+
+
+class Routes:
+    def __init__(self, emulator: OpenAIEmulator) -> None:
+        self.emulator = emulator
+
+    def gate(self, name: str, handler: Handler) -> Handler:
+        emulator = self.emulator
+
+        async def endpoint(request: Request) -> Response:
+            emulator.stats.requests[name] += 1
+            try:
+                if emulator.config.latency_ms > 0:
+                    await asyncio.sleep(emulator.config.latency_ms / 1000)
+                emulator.check_auth(request.headers.get("authorization"))
+                fault = emulator.roll_http_fault()
+                if fault is not None:
+                    raise fault
+                return await handler(request)
+            except ApiError as error:
+                return error.response()
+
+        return endpoint
+
+    # --- files
+    async def upload_file(self, request: Request) -> Response:
+        form = parse_form(await request.body(), request.headers.get("content-type", ""))
+        upload, purpose = form.get("file"), form.get("purpose")
+        if upload is None or upload.filename is None:
+            raise invalid(
+                "Missing required parameter: 'file'.", param="file", code="missing_required_parameter"
+            )
+        if purpose is None:
+            raise invalid(
+                "Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter"
+            )
+        purpose_value = purpose.data.decode("utf-8", "replace").strip()
+        if purpose_value not in FILE_PURPOSES:
+            raise invalid(
+                f"Invalid value for 'purpose': expected one of {', '.join(FILE_PURPOSES)}.",
+                param="purpose",
+                code="invalid_value",
+            )
+        record = self.emulator.upload_file(upload.filename, purpose_value, upload.data)
+        return JSONResponse(record.to_api())
+
+    async def list_files(self, request: Request) -> Response:
+        query = request.query_params
+        order = query.get("order", "desc")
+        if order not in ("asc", "desc"):
+            raise invalid("Invalid value for 'order': expected 'asc' or 'desc'.", param="order")
+        limit = limit_param(query.get("limit"), MAX_FILES_PAGE, MAX_FILES_PAGE)
+        return JSONResponse(self.emulator.list_files(query.get("purpose"), query.get("after"), limit, order))
+
+    async def get_file(self, request: Request) -> Response:
+        return JSONResponse(self.emulator.get_file(request.path_params["file_id"]).to_api())
+
+    async def file_content(self, request: Request) -> Response:
+        record = self.emulator.get_file(request.path_params["file_id"])
+        return Response(record.content, media_type="application/octet-stream")
+
+    async def delete_file(self, request: Request) -> Response:
+        return JSONResponse(self.emulator.delete_file(request.path_params["file_id"]))
+
+    # --- batches
+    async def create_batch(self, request: Request) -> Response:
+        params = batch_params(await _json_body(request))
+        return JSONResponse(await self.emulator.create_batch(params))
+
+    async def get_batch(self, request: Request) -> Response:
+        return JSONResponse(await self.emulator.get_batch(request.path_params["batch_id"]))
+
+    async def cancel_batch(self, request: Request) -> Response:
+        return JSONResponse(await self.emulator.cancel_batch(request.path_params["batch_id"]))
+
+    async def list_batches(self, request: Request) -> Response:
+        limit = limit_param(request.query_params.get("limit"), 20, MAX_BATCHES_PAGE)
+        return JSONResponse(await self.emulator.list_batches(request.query_params.get("after"), limit))
+
+    # --- control API (no auth, no faults)
+    async def read_config(self, request: Request) -> Response:
+        return JSONResponse(self.emulator.config.public_dict())
+
+    async def patch_config(self, request: Request) -> Response:
+        try:
+            patch = await _json_body(request)
+            if not isinstance(patch, dict):
+                raise invalid("Expected a JSON object of settings to change.")
+            self.emulator.config.apply_patch(patch)
+        except (ValidationError, ValueError) as error:
+            return invalid(str(error)).response()
+        except ApiError as error:
+            return error.response()
+        return JSONResponse(self.emulator.config.public_dict())
+
+    async def read_stats(self, request: Request) -> Response:
+        return JSONResponse(self.emulator.stats.to_api())
+
+    async def reset(self, request: Request) -> Response:
+        self.emulator.reset()
+        return JSONResponse({"reset": True})
+
+    def routes(self) -> list[Route]:
+        api = [
+            ("/v1/files", "POST", self.upload_file),
+            ("/v1/files", "GET", self.list_files),
+            ("/v1/files/{file_id}", "GET", self.get_file),
+            ("/v1/files/{file_id}", "DELETE", self.delete_file),
+            ("/v1/files/{file_id}/content", "GET", self.file_content),
+            ("/v1/batches", "POST", self.create_batch),
+            ("/v1/batches", "GET", self.list_batches),
+            ("/v1/batches/{batch_id}", "GET", self.get_batch),
+            ("/v1/batches/{batch_id}/cancel", "POST", self.cancel_batch),
+        ]
+        control = [
+            ("/_sandbox/config", "GET", self.read_config),
+            ("/_sandbox/config", "POST", self.patch_config),
+            ("/_sandbox/stats", "GET", self.read_stats),
+            ("/_sandbox/reset", "POST", self.reset),
+        ]
+        return [
+            Route(path, self.gate(f"{method} {path}", handler), methods=[method])
+            for path, method, handler in api
+        ] + [Route(path, handler, methods=[method]) for path, method, handler in control]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = f"Unknown request URL: {request.method} {request.url.path}." if status == 404 else str(exc)
+    return ApiError(status, message, code="unknown_url" if status == 404 else None).response()
+
+
+def create_openai_app(
+    config: EmulatorConfig | None = None, emulator: OpenAIEmulator | None = None
+) -> Starlette:
+    """The ASGI app; `app.state.emulator` is the `OpenAIEmulator` behind it."""
+    service = emulator or OpenAIEmulator(config)
+    app = Starlette(routes=Routes(service).routes(), exception_handlers={404: _http_error, 405: _http_error})
+    app.state.emulator = service
+    return app
