@@ -1,0 +1,138 @@
+"""Request counters, the rate-limit budget and fault injection of the GitHub emulator."""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+from .config import GitHubEmulatorConfig
+
+SECONDARY_MESSAGE = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
+    "If you reach out to GitHub Support for help, please include the request ID."
+)
+RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+
+
+class RequestStats:
+    """API requests counted per route (`"POST /graphql"`, `"GET /repos/{owner}/{repo}/issues"`, ...)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.routes: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+
+    def record(self, route: str) -> None:
+        with self._lock:
+            self.routes[route] += 1
+
+    def record_fault(self, kind: str) -> None:
+        with self._lock:
+            self.faults[kind] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.routes.values())
+
+    @property
+    def graphql(self) -> int:
+        return self.routes["POST /graphql"]
+
+    def count(self, route: str) -> int:
+        return self.routes[route]
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {"total": self.total, "routes": dict(self.routes), "faults": dict(self.faults)}
+
+    def reset(self) -> None:
+        with self._lock:
+            self.routes.clear()
+            self.faults.clear()
+
+
+class RateBudget:
+    """One budget shared by GraphQL and REST (GitHub keeps two; one is enough for an emulator)."""
+
+    def __init__(self, config: GitHubEmulatorConfig, clock: Any = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        self.reset_at: float | None = None
+        self._lock = threading.Lock()
+
+    def _refresh(self, now: float) -> None:
+        if self.reset_at is not None and now >= self.reset_at:
+            self.config.rate_limit_remaining = self.config.rate_limit
+            self.reset_at = None
+        if self.config.rate_limit_remaining <= 0 and self.reset_at is None:
+            self.reset_at = now + self.config.rate_limit_reset_seconds
+
+    def try_spend(self, cost: int) -> bool:
+        """Spend `cost` points; False (nothing spent) when the budget is already exhausted."""
+        with self._lock:
+            now = self.clock()
+            self._refresh(now)
+            if self.config.rate_limit_remaining <= 0:
+                return False
+            self.config.rate_limit_remaining = max(0, self.config.rate_limit_remaining - cost)
+            self._refresh(now)
+            return True
+
+    def reset_epoch(self) -> int:
+        now = self.clock()
+        return math.ceil(
+            self.reset_at if self.reset_at is not None else now + self.config.rate_limit_reset_seconds
+        )
+
+    def headers(self, resource: str) -> dict[str, str]:
+        limit, remaining = self.config.rate_limit, self.config.rate_limit_remaining
+        return {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-used": str(limit - remaining),
+            "x-ratelimit-reset": str(self.reset_epoch()),
+            "x-ratelimit-resource": resource,
+        }
+
+
+class Faults:
+    """Decides, per request, whether a configured fault answers instead of the route."""
+
+    def __init__(self, config: GitHubEmulatorConfig, stats: RequestStats) -> None:
+        self.config = config
+        self.stats = stats
+        self.rng = random.Random(config.seed)
+        self._lock = threading.Lock()
+
+    def take(self, counter: str) -> bool:
+        with self._lock:
+            left = int(getattr(self.config, counter))
+            if left > 0:
+                setattr(self.config, counter, left - 1)
+                return True
+            return False
+
+    def server_error(self) -> JSONResponse | None:
+        if self.take("error_5xx_next_n") or self.rng.random() < self.config.error_5xx_rate:
+            self.stats.record_fault("5xx")
+            return JSONResponse({"message": "Server Error"}, status_code=self.config.error_5xx_status)
+        return None
+
+    def secondary_limit(self) -> JSONResponse | None:
+        if not self.take("secondary_limit_next_n"):
+            return None
+        self.stats.record_fault("secondary_limit")
+        headers = {}
+        if self.config.secondary_retry_after is not None:
+            headers["retry-after"] = str(math.ceil(self.config.secondary_retry_after))
+        body = {
+            "message": SECONDARY_MESSAGE,
+            "documentation_url": RATE_LIMIT_DOCS + "#about-secondary-rate-limits",
+        }
+        return JSONResponse(body, status_code=self.config.secondary_limit_status, headers=headers)
