@@ -103,7 +103,7 @@ class OpenAIEmulator:
         if roll < self.config.http_429_rate + self.config.http_5xx_rate:
             status = 503 if self._fault_rng.random() < 0.5 else 500
             self.stats.faults[f"http_{status}"] += 1
-            return server_error(status)
+            return server_error(status, self.config.retry_after_seconds)
         return None
 
     # --- files

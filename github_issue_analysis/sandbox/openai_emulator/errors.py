@@ -46,10 +46,14 @@ def rate_limited(message: str, retry_after: float) -> ApiError:
     return ApiError(429, message, type_="requests", code="rate_limit_exceeded", headers=headers)
 
 
-def server_error(status: int) -> ApiError:
+def server_error(status: int, retry_after: float) -> ApiError:
+    """An injected 500, or a 503 carrying `retry-after` as HTTP allows for Service Unavailable."""
     if status == 503:
         return ApiError(
-            503, "The server is overloaded or not ready yet (sandbox-injected fault).", type_="server_error"
+            503,
+            "The server is overloaded or not ready yet (sandbox-injected fault).",
+            type_="server_error",
+            headers={"retry-after": f"{retry_after:g}", "retry-after-ms": f"{retry_after * 1000:.0f}"},
         )
     return ApiError(
         500,
