@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import httpx
@@ -386,6 +387,29 @@ def test_line_faults_land_where_documented(sandbox: Sandbox) -> None:
     assert all(count > 0 for count in kinds.values()), kinds
     stats = sandbox.emulator.stats.faults
     assert stats["refusal"] == kinds["refusal"] and stats["line_failure"] == len(failed)
+
+
+def test_no_output_file_when_every_line_failed(sandbox: Sandbox) -> None:
+    sandbox.config.line_failure_rate = 1.0
+    done = run_to_end(sandbox, sandbox.create(lines(3)).id)
+    assert done.status == "completed" and done.output_file_id is None and done.error_file_id
+    assert done.request_counts and done.request_counts.model_dump() == {
+        "total": 3,
+        "completed": 0,
+        "failed": 3,
+    }
+    assert len(sandbox.jsonl(done.error_file_id)) == 3
+
+
+def test_latency_and_failed_upload_leave_no_file(sandbox: Sandbox) -> None:
+    sandbox.config.latency_ms = 60
+    started = time.perf_counter()
+    sandbox.client.batches.list()
+    assert time.perf_counter() - started >= 0.06
+    sandbox.config.latency_ms, sandbox.config.http_429_rate = 0, 1.0
+    with pytest.raises(openai.RateLimitError):
+        sandbox.upload(lines(1))
+    assert sandbox.emulator.files == {}
 
 
 # --- the labeller

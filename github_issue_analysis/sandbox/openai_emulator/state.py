@@ -205,9 +205,8 @@ class BatchRecord:
             BatchStatus.CANCELLING,
             BatchStatus.CANCELLED,
         )
-        reached_progress = not self.errors and (
-            self.cancel_at is None or self.cancel_at >= self.in_progress_at
-        )
+        stopped_at = self.cancel_at if self.cancel_at is not None else self.expired_at
+        reached_progress = not self.errors and (stopped_at is None or stopped_at >= self.in_progress_at)
         return {
             "in_progress_at": at(self.in_progress_at) if reached_progress else None,
             "finalizing_at": None if stopped else at(self.finalizing_at),
