@@ -127,9 +127,7 @@ def _to_record(parsed: _IssueFile) -> IssueRecord:
     )
 
 
-def import_files(
-    store: IssueStore, files: list[Path], on_progress: Callable[[int], Any] | None = None
-) -> ImportReport:
+def import_files(store: IssueStore, files: list[Path], on_progress: Callable[[int], Any] | None = None) -> ImportReport:
     """Parse every file, store good ones in chunks (one transaction each), collect the bad ones."""
     report = ImportReport(files=len(files))
     for chunk in _chunks(files, _BATCH):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import Engine, Select, and_, delete, func, insert, select, tuple_, update
 
 from .records import CommentRecord, IssueRecord, LabelRecord
 from .schema import collection_runs, comments, issues, repo_labels
@@ -127,8 +127,7 @@ class IssueStore:
                 conn.execute(
                     insert(repo_labels),
                     [
-                        {"org": org, "repo": repo, "name": lb.name, "description": lb.description,
-                         "color": lb.color}
+                        {"org": org, "repo": repo, "name": lb.name, "description": lb.description, "color": lb.color}
                         for lb in {lb.name: lb for lb in labels}.values()
                     ],
                 )
@@ -144,16 +143,8 @@ class IssueStore:
 
     def select_issues(self, selection: IssueSelection) -> list[StoredIssue]:
         """Issues in a stable order (org, repo, number), with their comments."""
-        query = select(issues).where(issues.c.org == selection.org)
-        if selection.repo is not None:
-            query = query.where(issues.c.repo == selection.repo)
-        if selection.issue_number is not None:
-            query = query.where(issues.c.number == selection.issue_number)
-        query = query.order_by(issues.c.org, issues.c.repo, issues.c.number)
-        if selection.limit is not None:
-            query = query.limit(selection.limit)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(_selection_query(selection, issues)).all()
             return self._with_comments(conn, rows)
 
     def issues_by_id(self, issue_ids: Sequence[int]) -> list[StoredIssue]:
@@ -164,6 +155,23 @@ class IssueStore:
                 rows = conn.execute(select(issues).where(issues.c.id.in_(chunk))).all()
                 found.update({issue.id: issue for issue in self._with_comments(conn, rows)})
         return [found[i] for i in issue_ids if i in found]
+
+    def repos_of(self, issue_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        found: dict[int, tuple[str, str]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(issue_ids), _CHUNK):
+                rows = conn.execute(
+                    select(issues.c.id, issues.c.org, issues.c.repo).where(
+                        issues.c.id.in_(issue_ids[start : start + _CHUNK])
+                    )
+                )
+                found.update({row.id: (row.org, row.repo) for row in rows})
+        return found
+
+    def select_issue_ids(self, selection: IssueSelection) -> list[int]:
+        """Ids in the stable selection order (org, repo, number)."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(_selection_query(selection, issues.c.id)).scalars())
 
     def _with_comments(self, conn: Any, rows: Sequence[Any]) -> list[StoredIssue]:
         by_issue: dict[int, list[CommentRecord]] = {row.id: [] for row in rows}
@@ -176,16 +184,16 @@ class IssueStore:
             ):
                 by_issue[c.issue_id].append(
                     CommentRecord(
-                        author=c.author, body=c.body, created_at=as_utc(c.created_at),
+                        author=c.author,
+                        body=c.body,
+                        created_at=as_utc(c.created_at),
                         updated_at=as_utc(c.updated_at),
                     )
                 )
         return [_stored_issue(row, by_issue[row.id]) for row in rows]
 
     def summary(self) -> list[RepoSummary]:
-        comment_counts = (
-            select(comments.c.issue_id, func.count().label("n")).group_by(comments.c.issue_id).subquery()
-        )
+        comment_counts = select(comments.c.issue_id, func.count().label("n")).group_by(comments.c.issue_id).subquery()
         label_counts = (
             select(repo_labels.c.org, repo_labels.c.repo, func.count().label("n"))
             .group_by(repo_labels.c.org, repo_labels.c.repo)
@@ -214,8 +222,7 @@ class IssueStore:
         )
         with self.engine.connect() as conn:
             return [
-                RepoSummary(r.org, r.repo, int(r.issues), int(r.comments), int(r.labels))
-                for r in conn.execute(query)
+                RepoSummary(r.org, r.repo, int(r.issues), int(r.comments), int(r.labels)) for r in conn.execute(query)
             ]
 
     def count_matching(self, org: str, repo: str | None = None) -> int:
@@ -247,6 +254,16 @@ class IssueStore:
             changed = conn.execute(update(collection_runs).where(where).values(values)).rowcount
             if not changed:
                 conn.execute(insert(collection_runs).values(org=run.org, repo=run.repo, **values))
+
+
+def _selection_query(selection: IssueSelection, *columns: Any) -> Select[Any]:
+    query = select(*columns).where(issues.c.org == selection.org)
+    if selection.repo is not None:
+        query = query.where(issues.c.repo == selection.repo)
+    if selection.issue_number is not None:
+        query = query.where(issues.c.number == selection.issue_number)
+    query = query.order_by(issues.c.org, issues.c.repo, issues.c.number)
+    return query.limit(selection.limit) if selection.limit is not None else query
 
 
 def _dedupe(records: Sequence[IssueRecord]) -> list[IssueRecord]:

@@ -98,6 +98,7 @@ batch_jobs = Table(
     Column("batch_sequence", Integer, nullable=False),
     Column("total_batches_in_group", Integer, nullable=False),
     Column("attempt", Integer, nullable=False, default=1),
+    Column("superseded", Boolean, nullable=False, default=False),
     Column("status", String(20), nullable=False),
     Column("raw_status", String(40)),
     Column("provider_batch_id", String(200)),

@@ -11,8 +11,16 @@ WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 def record(number: int, repo: str = "app", comments: int = 1, title: str = "t") -> IssueRecord:
     return IssueRecord(
-        org="acme", repo=repo, number=number, title=title, body="b", state="open", author="a",
-        labels=[LabelRecord(name="bug")], created_at=WHEN, updated_at=WHEN,
+        org="acme",
+        repo=repo,
+        number=number,
+        title=title,
+        body="b",
+        state="open",
+        author="a",
+        labels=[LabelRecord(name="bug")],
+        created_at=WHEN,
+        updated_at=WHEN,
         comments=[CommentRecord(author="c", body=f"c{i}", created_at=WHEN) for i in range(comments)],
     )
 

@@ -30,12 +30,11 @@ def upgrade() -> None:
     op.create_table(
         "batch_jobs",
         sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column(
-            "group_id", sa.String(64), sa.ForeignKey("batch_groups.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("group_id", sa.String(64), sa.ForeignKey("batch_groups.id", ondelete="CASCADE"), nullable=False),
         sa.Column("batch_sequence", sa.Integer, nullable=False),
         sa.Column("total_batches_in_group", sa.Integer, nullable=False),
         sa.Column("attempt", sa.Integer, nullable=False),
+        sa.Column("superseded", sa.Boolean, nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("raw_status", sa.String(40)),
         sa.Column("provider_batch_id", sa.String(200)),
@@ -61,9 +60,7 @@ def upgrade() -> None:
     op.create_table(
         "job_items",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "job_id", sa.String(64), sa.ForeignKey("batch_jobs.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("job_id", sa.String(64), sa.ForeignKey("batch_jobs.id", ondelete="CASCADE"), nullable=False),
         sa.Column("issue_id", sa.Integer, sa.ForeignKey("issues.id", ondelete="CASCADE"), nullable=False),
         sa.Column("custom_id", sa.String(64), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),

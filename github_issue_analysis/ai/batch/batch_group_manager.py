@@ -1,0 +1,297 @@
+"""Groups: plan and record a split submission, then drive every child together (submit, status,
+collect, cancel). Concurrency against the provider is bounded here and nowhere else."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from github_issue_analysis.ai.processors import get_processor
+from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
+from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.issue_store import IssueSelection
+from github_issue_analysis.storage.records import LabelRecord
+from github_issue_analysis.storage.store import Store
+from github_issue_analysis.storage.timeutil import utcnow
+
+from .batch_manager import BatchManager, SubmitOutcome
+from .batch_splitter import BatchSplitter
+from .collector import CollectReport, JobCollector
+from .group_models import BatchGroup, BatchGroupStatus, SplitPlan, group_state, new_group_id, new_job_id
+from .models import BatchJob, JobStatus
+from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from .providers.base import BatchProvider, ProviderError
+from .requests import RequestBuilder, custom_id_for
+
+DEFAULT_CONCURRENCY = 16
+T = TypeVar("T")
+
+
+class NothingToDo(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    processor: str
+    selection: IssueSelection
+    model: str
+    provider: str = "openai"
+    label_prefix: str = "product::"
+    fixed_labels: tuple[LabelRecord, ...] | None = None
+    batch_size: int = 30
+    reprocess: bool = False
+    request_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PlannedSubmission:
+    request: SubmitRequest
+    issue_ids: list[int]
+    plan: SplitPlan
+    skipped_with_results: int
+    estimated_cost: float | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def estimated_tokens(self) -> int:
+        return sum(b.estimated_tokens for b in self.plan.batches)
+
+
+@dataclass
+class GroupCollectReport:
+    group_id: str
+    jobs: list[CollectReport] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # job id -> why it was not collected
+
+    @property
+    def collected(self) -> int:
+        return sum(r.collected for r in self.jobs)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.failed for r in self.jobs)
+
+
+class BatchGroupManager:
+    def __init__(self, store: Store, provider: BatchProvider, concurrency: int = DEFAULT_CONCURRENCY) -> None:
+        self.store = store
+        self.provider = provider
+        self.jobs = BatchManager(store.batches, provider)
+        self.collector = JobCollector(store.batches, store.issues, provider)
+        self._limit = asyncio.Semaphore(max(1, concurrency))
+
+    # -- plan and record -------------------------------------------------------------------------------
+    def plan(self, request: SubmitRequest) -> PlannedSubmission:
+        selected = self.store.issues.select_issue_ids(request.selection)
+        skipped = 0
+        if not request.reprocess:
+            done = self.store.batches.issues_with_current_result(selected, request.processor)
+            skipped = len(done)
+            selected = [i for i in selected if i not in done]
+        if not selected:
+            hint = " (all already have results; pass --reprocess to label them again)" if skipped else ""
+            raise NothingToDo(f"no issues to submit for this selection{hint}")
+        sizes = self._builder(request).measure(selected)
+        splitter = BatchSplitter(
+            request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
+        )
+        plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
+        price = price_for(request.model)
+        cost = None
+        if price:
+            cost = price.cost(sum(sizes.tokens), ESTIMATED_OUTPUT_TOKENS_PER_ISSUE * len(selected))
+        planned = PlannedSubmission(request, sizes.issue_ids, plan, skipped, cost)
+        if plan.total_batches > self.provider.max_batches_per_hour:
+            planned.warnings.append(
+                f"{plan.total_batches} batches exceed the provider's {self.provider.max_batches_per_hour} new "
+                "batches per hour: `batch watch` will create them in paced waves"
+            )
+        return planned
+
+    def record(self, planned: PlannedSubmission) -> BatchGroup:
+        """Store the group, every child (queued) and every item before anything goes to the provider."""
+        request, plan = planned.request, planned.plan
+        job_ids = [new_job_id() for _ in plan.batches]
+        group = BatchGroup(
+            group_id=new_group_id() if plan.split_required else job_ids[0],
+            processor=request.processor,
+            model=request.model,
+            provider=request.provider,
+            child_job_ids=job_ids,
+            total_issues=plan.total_issues,
+            is_split_job=plan.split_required,
+            batch_size=plan.batch_size,
+            split_plan=plan.summary(),
+            created_at=utcnow(),
+            options=_options(request),
+            selection={
+                "org": request.selection.org,
+                "repo": request.selection.repo,
+                "issue_number": request.selection.issue_number,
+                "limit": request.selection.limit,
+            },
+        )
+        jobs, start = [], 0
+        for job_id, batch in zip(job_ids, plan.batches, strict=True):
+            ids = planned.issue_ids[start : start + batch.issue_count]
+            start += batch.issue_count
+            jobs.append(
+                NewJob(
+                    job_id,
+                    batch.batch_number,
+                    plan.total_batches,
+                    [(i, custom_id_for(i)) for i in ids],
+                    batch.estimated_tokens,
+                    batch.request_bytes,
+                )
+            )
+        self.store.batches.create_group(group, jobs)
+        return group
+
+    # -- drive -----------------------------------------------------------------------------------------
+    async def submit_pending(self, group_id: str, max_enqueued_tokens: int | None = None) -> list[SubmitOutcome]:
+        """Submit queued children that fit the enqueued-token budget and the hourly batch pace; the rest
+        stay queued for `batch watch`."""
+        group = self._group(group_id)
+        children = [
+            c
+            for c in self.store.batches.jobs(group_id)
+            if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
+        ]
+        if not children:
+            return []
+        known = {}
+        if any(c.status is JobStatus.SUBMITTING for c in children):
+            known = await self.jobs.find_provider_batches(group_id, group.created_at)
+        limit = max_enqueued_tokens or group.options.get("max_enqueued_tokens")
+        chosen = self._fit_budget(group, children, limit)
+        requests = self._builder_for_group(group)
+        return await self._each(chosen, lambda c: self.jobs.submit(c, requests, known.get((c.job_id, c.attempt))))
+
+    def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
+        hourly_room = self.provider.max_batches_per_hour - self.store.batches.submitted_since(
+            utcnow() - timedelta(hours=1)
+        )
+        in_flight = self.store.batches.in_flight_tokens(group.model)
+        chosen: list[BatchJob] = []
+        for child in children:
+            if child.status is JobStatus.QUEUED:
+                if len(chosen) >= hourly_room:
+                    break
+                if limit and in_flight > 0 and in_flight + child.estimated_tokens > limit:
+                    break
+                in_flight += child.estimated_tokens
+            chosen.append(child)
+        return chosen
+
+    async def refresh(self, group_id: str) -> BatchGroupStatus:
+        """Refresh every unfinished child together, then summarise."""
+        children = [c for c in self.store.batches.jobs(group_id) if not c.superseded]
+        if any(c.status is JobStatus.SUBMITTING for c in children):
+            await self.submit_pending(group_id)  # adopts batches created before a crash
+        running = [
+            c
+            for c in self.store.batches.jobs(group_id)
+            if not c.superseded and c.provider_batch_id and not c.status.is_terminal
+        ]
+        await self._each(running, self.jobs.refresh)
+        return self.status(group_id)
+
+    def status(self, group_id: str) -> BatchGroupStatus:
+        group = self._group(group_id)
+        every = self.store.batches.jobs(group_id)
+        children = [c for c in every if not c.superseded]
+        return BatchGroupStatus(
+            group_id=group_id,
+            status=group_state(children),
+            is_split_job=group.is_split_job,
+            total_batches=len(children),
+            completed_batches=sum(c.status is JobStatus.COMPLETED for c in children),
+            failed_batches=sum(
+                c.status in (JobStatus.FAILED, JobStatus.EXPIRED, JobStatus.CANCELLED) for c in children
+            ),
+            total_issues=group.total_issues,
+            completed_issues=sum(c.completed_items for c in every),
+            batches=children,
+        )
+
+    async def collect(self, group_id: str) -> GroupCollectReport:
+        """Collect every finished child (partial output included); one that cannot be collected is
+        reported and does not stop the others."""
+        group = self._group(group_id)
+        processor = self._prepared(group)
+        report = GroupCollectReport(group_id)
+        children = [c for c in self.store.batches.jobs(group_id) if not c.superseded or c.collected_at is None]
+        ready = []
+        for child in children:
+            if not child.status.is_terminal:
+                report.skipped[child.job_id] = f"still {child.status.value}"
+            else:
+                ready.append(child)
+
+        async def collect_one(child: BatchJob) -> CollectReport | None:
+            try:
+                return await self.collector.collect(child, processor, group.model)
+            except ProviderError as error:
+                report.skipped[child.job_id] = str(error)
+                return None
+
+        report.jobs = [r for r in await self._each(ready, collect_one) if r is not None]
+        return report
+
+    async def cancel(self, group_id: str) -> list[BatchJob]:
+        children = [c for c in self.store.batches.jobs(group_id) if not c.superseded and not c.status.is_terminal]
+        return await self._each(children, self.jobs.cancel)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    async def _each(self, items: Sequence[T], action: Callable[[T], Awaitable[Any]]) -> list[Any]:
+        async def bounded(item: T) -> Any:
+            async with self._limit:
+                return await action(item)
+
+        return list(await asyncio.gather(*(bounded(item) for item in items)))
+
+    def _group(self, group_id: str) -> BatchGroup:
+        group = self.store.batches.group(group_id)
+        if group is None:
+            raise LookupError(group_id)
+        return group
+
+    def _builder(self, request: SubmitRequest) -> RequestBuilder:
+        processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
+        return RequestBuilder(self.store.issues, processor, self.provider)
+
+    def _builder_for_group(self, group: BatchGroup) -> RequestBuilder:
+        return RequestBuilder(self.store.issues, self._prepared(group), self.provider)
+
+    def _prepared(self, group: BatchGroup) -> PreparedProcessor:
+        return _prepare(self.store, group.processor, _processor_options(group.model, group.options))
+
+
+def _options(request: SubmitRequest) -> dict[str, Any]:
+    return {
+        "label_prefix": request.label_prefix,
+        "fixed_labels": [lb.model_dump() for lb in request.fixed_labels] if request.fixed_labels else None,
+        "request_options": request.request_options,
+    }
+
+
+def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
+    fixed = options.get("fixed_labels")
+    return ProcessorOptions(
+        model=model,
+        label_prefix=options.get("label_prefix", "product::"),
+        fixed_labels=tuple(LabelRecord.model_validate(lb) for lb in fixed) if fixed else None,
+        request_options=dict(options.get("request_options") or {}),
+    )
+
+
+def _prepare(store: Store, name: str, options: ProcessorOptions) -> PreparedProcessor:
+    processor = get_processor(name)
+    if processor is None:
+        raise LookupError(f"processor {name}")
+    return processor.prepare(store.issues, options)

@@ -1,0 +1,185 @@
+"""One child job against the provider: crash-safe submission, refresh, collection, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from github_issue_analysis.storage.batch_store import BatchStore, process_owner
+from github_issue_analysis.storage.timeutil import utcnow
+
+from .models import BatchJob, JobStatus, ProviderBatch
+from .providers.base import BatchProvider, ProviderError
+from .requests import RequestBuilder
+
+META_GROUP = "gh_analysis_group"
+META_JOB = "gh_analysis_job"
+META_ATTEMPT = "gh_analysis_attempt"
+TOKEN_LIMIT_CODE = "token_limit_exceeded"
+_LIMIT_IN_MESSAGE = re.compile(r"Limit:\s*([\d,]+)")
+CREATE_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    job: BatchJob
+    submitted: bool
+    reason: str = ""
+
+
+def batch_metadata(job: BatchJob) -> dict[str, str]:
+    return {META_GROUP: job.group_id, META_JOB: job.job_id, META_ATTEMPT: str(job.attempt)}
+
+
+def input_filename(job: BatchJob) -> str:
+    return f"gh-analysis_{job.group_id}_{job.job_id}_a{job.attempt}.jsonl"
+
+
+def learned_token_limit(batch: ProviderBatch) -> int | None:
+    """The enqueued-token limit stated in a token_limit_exceeded error, if any."""
+    for code, message in zip(batch.error_codes, batch.errors, strict=False):
+        if code == TOKEN_LIMIT_CODE and (match := _LIMIT_IN_MESSAGE.search(message)):
+            return int(match.group(1).replace(",", ""))
+    return None
+
+
+class BatchManager:
+    def __init__(self, batches: BatchStore, provider: BatchProvider, owner: str | None = None) -> None:
+        self.batches = batches
+        self.provider = provider
+        self.owner = owner or process_owner()
+
+    # -- submission ----------------------------------------------------------------------------------
+    async def submit(
+        self, job: BatchJob, requests: RequestBuilder, known: ProviderBatch | None = None
+    ) -> SubmitOutcome:
+        """Send one queued child. The store says `submitting` before anything goes out, so a crash at any
+        step is resumed by looking the batch up by its metadata (`known`, or a listing) before creating."""
+        if not self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING]):
+            return SubmitOutcome(job, False, "taken by another process or no longer queued")
+        try:
+            current = self.batches.job(job.job_id)
+            assert current is not None
+            if current.status is JobStatus.SUBMITTING:
+                known = known or await self.find_provider_batch(current)
+                if known is not None:
+                    return SubmitOutcome(self._adopt(current, known), True, "adopted")
+            self.batches.update_job(job.job_id, status=JobStatus.SUBMITTING, error=None)
+            file_id = current.input_file_id
+            if file_id is None:
+                content = requests.input_file([(i.issue_id, i.custom_id) for i in self.batches.items(job.job_id)])
+                file_id = await self.provider.upload(content, input_filename(current))
+                self.batches.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
+            batch = await self._create(current, file_id)
+            return SubmitOutcome(self._adopt(current, batch), True)
+        except ProviderError as error:
+            if error.transient:
+                return SubmitOutcome(self._reload(job), False, str(error))
+            self.batches.update_job(
+                job.job_id, status=JobStatus.FAILED, raw_status=None, error=str(error), finished_at=utcnow()
+            )
+            raise
+        finally:
+            self.batches.release_job(job.job_id, self.owner)
+
+    async def _create(self, job: BatchJob, file_id: str) -> ProviderBatch:
+        """Create the batch; after a transient failure, look it up before trying again (never pay twice)."""
+        delay = 0.5
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                return await self.provider.create(file_id, batch_metadata(job))
+            except ProviderError as error:
+                if not error.transient or attempt == CREATE_ATTEMPTS - 1:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 8.0)
+            found = await self.find_provider_batch(job)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable")
+
+    async def find_provider_batch(self, job: BatchJob) -> ProviderBatch | None:
+        found = await self.find_provider_batches(job.group_id, job.created_at)
+        return found.get((job.job_id, job.attempt))
+
+    async def find_provider_batches(self, group_id: str, since: datetime) -> dict[tuple[str, int], ProviderBatch]:
+        """The provider's batches of a group by (job id, attempt), newest first until older than `since`."""
+        found: dict[tuple[str, int], ProviderBatch] = {}
+        cutoff = since - timedelta(minutes=5)  # clocks differ a little between us and the provider
+        async for batch in self.provider.list_batches():
+            if batch.created_at and batch.created_at < cutoff:
+                break
+            meta = batch.metadata
+            if meta.get(META_GROUP) == group_id and META_JOB in meta:
+                key = (meta[META_JOB], int(meta.get(META_ATTEMPT, "1")))
+                found.setdefault(key, batch)
+        return found
+
+    def _adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
+        self.batches.update_job(
+            job.job_id,
+            provider_batch_id=batch.id,
+            submitted_at=job.submitted_at or utcnow(),
+            **_status_values(batch),
+        )
+        return self._reload(job)
+
+    def _reload(self, job: BatchJob) -> BatchJob:
+        fresh = self.batches.job(job.job_id)
+        assert fresh is not None
+        return fresh
+
+    # -- refresh ---------------------------------------------------------------------------------------
+    async def refresh(self, job: BatchJob) -> BatchJob:
+        """Bring a job's status from the provider. A child that failed for the enqueued-token limit goes
+        back to `queued` (next attempt)."""
+        if job.provider_batch_id is None or job.status.is_terminal:
+            return job
+        batch = await self.provider.retrieve(job.provider_batch_id)
+        if batch.status is JobStatus.FAILED and TOKEN_LIMIT_CODE in batch.error_codes:
+            if limit := learned_token_limit(batch):
+                self.batches.update_group_options(job.group_id, max_enqueued_tokens=limit)
+            self.batches.update_job(
+                job.job_id,
+                status=JobStatus.QUEUED,
+                raw_status=batch.raw_status,
+                provider_batch_id=None,
+                attempt=job.attempt + 1,
+                error=f"requeued: {batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE}",
+            )
+            return self._reload(job)
+        self.batches.update_job(job.job_id, **_status_values(batch))
+        return self._reload(job)
+
+    async def cancel(self, job: BatchJob) -> BatchJob:
+        if job.status.is_terminal:
+            return job
+        if job.provider_batch_id is None:
+            if self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
+                self.batches.update_job(
+                    job.job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), claimed_by=None, claimed_until=None
+                )
+            return self._reload(job)
+        batch = await self.provider.cancel(job.provider_batch_id)
+        self.batches.update_job(job.job_id, **_status_values(batch))
+        return self._reload(job)
+
+
+def _status_values(batch: ProviderBatch) -> dict[str, object]:
+    values: dict[str, object] = {
+        "status": batch.status,
+        "raw_status": batch.raw_status,
+        "output_file_id": batch.output_file_id,
+        "error_file_id": batch.error_file_id,
+        "completed_items": batch.completed,
+        "failed_items": batch.failed,
+        "error": "; ".join(batch.errors)[:2000] or None,
+    }
+    if batch.status.is_terminal:
+        values["finished_at"] = utcnow()
+        if batch.input_tokens is not None:
+            values["input_tokens"] = batch.input_tokens
+            values["output_tokens"] = batch.output_tokens
+    return values

@@ -1,0 +1,106 @@
+"""Collect one finished child job: read output and error files by custom_id, validate, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from github_issue_analysis.ai.processors.base import PreparedProcessor
+from github_issue_analysis.storage.batch_store import BatchStore, CollectedResult, FailedItem
+from github_issue_analysis.storage.issue_store import IssueStore
+
+from .models import BatchJob, ItemErrorKind, ItemOutcome, ItemState, JobStatus
+from .providers.base import BatchProvider
+
+
+class NotCollectable(Exception):
+    pass
+
+
+@dataclass
+class CollectReport:
+    job_id: str
+    collected: int = 0
+    failed: int = 0
+    already_collected: bool = False
+    failures_by_kind: dict[str, int] = field(default_factory=dict)
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+_MISSING_KIND = {
+    JobStatus.EXPIRED: (ItemErrorKind.EXPIRED, "the batch expired before this request ran"),
+    JobStatus.CANCELLED: (ItemErrorKind.CANCELLED, "the batch was cancelled before this request ran"),
+    JobStatus.FAILED: (ItemErrorKind.BATCH_FAILED, "the batch failed"),
+}
+
+
+class JobCollector:
+    def __init__(self, batches: BatchStore, issues: IssueStore, provider: BatchProvider) -> None:
+        self.batches = batches
+        self.issues = issues
+        self.provider = provider
+
+    async def collect(self, job: BatchJob, processor: PreparedProcessor, model: str) -> CollectReport:
+        if job.collected_at is not None:
+            return self._report_from_store(job, already=True)
+        if not job.status.is_terminal:
+            raise NotCollectable(f"job {job.job_id} is still {job.status.value}; collect it when it has finished")
+        items = {item.custom_id: item for item in self.batches.items(job.job_id)}
+        repos = self.issues.repos_of([item.issue_id for item in items.values()])
+        collected: list[CollectedResult] = []
+        failed: dict[str, FailedItem] = {}
+        usage = [0, 0]
+        for file_id in (job.output_file_id, job.error_file_id):
+            if not file_id:
+                continue
+            async for outcome in self.provider.read_outcomes(file_id):
+                item = items.get(outcome.custom_id)
+                if item is None or outcome.custom_id in failed or item.state is ItemState.SUCCEEDED:
+                    continue
+                usage[0] += outcome.input_tokens
+                usage[1] += outcome.output_tokens
+                result = _judge(outcome, item.issue_id, repos.get(item.issue_id), processor)
+                if isinstance(result, FailedItem):
+                    failed[outcome.custom_id] = result
+                else:
+                    collected.append(result)
+        seen = {r.custom_id for r in collected} | set(failed)
+        kind, message = _MISSING_KIND.get(job.status, (ItemErrorKind.MISSING, "no line for this request"))
+        for custom_id, item in items.items():
+            if custom_id not in seen and item.state is not ItemState.SUCCEEDED:
+                failed[custom_id] = FailedItem(custom_id, kind, message)
+        totals = (job.input_tokens or usage[0], job.output_tokens or usage[1])
+        self.batches.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
+        fresh = self.batches.job(job.job_id)
+        assert fresh is not None
+        return self._report_from_store(fresh, already=False)
+
+    def _report_from_store(self, job: BatchJob, already: bool) -> CollectReport:
+        report = CollectReport(
+            job.job_id,
+            collected=job.completed_items,
+            failed=job.failed_items,
+            already_collected=already,
+            input_tokens=job.input_tokens or 0,
+            output_tokens=job.output_tokens or 0,
+        )
+        for item in self.batches.items(job.job_id):
+            if item.state is ItemState.FAILED and item.error_kind:
+                report.failures_by_kind[item.error_kind] = report.failures_by_kind.get(item.error_kind, 0) + 1
+        return report
+
+
+def _judge(
+    outcome: ItemOutcome, issue_id: int, repo: tuple[str, str] | None, processor: PreparedProcessor
+) -> CollectedResult | FailedItem:
+    if outcome.error_kind is not None:
+        return FailedItem(outcome.custom_id, outcome.error_kind, outcome.error_message or "")
+    if repo is None:
+        return FailedItem(outcome.custom_id, ItemErrorKind.MISSING, "the issue is no longer in the store")
+    try:
+        answer = processor.validate(repo[0], repo[1], outcome.content or "")
+    except ValueError as error:
+        message = str(error)
+        kind = ItemErrorKind.NON_JSON if "not JSON" in message else ItemErrorKind.SCHEMA_VIOLATION
+        return FailedItem(outcome.custom_id, kind, message)
+    return CollectedResult(issue_id, outcome.custom_id, answer.analysis, answer.confidence)

@@ -1,0 +1,63 @@
+"""Retry a group: failed, expired or cancelled work goes out again as new children of the same group.
+Issues that already have a valid result are never sent again."""
+
+from __future__ import annotations
+
+from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.store import Store
+
+from .batch_splitter import BatchSplitter
+from .group_models import new_job_id
+from .models import UNSUCCESSFUL_STATUSES, BatchJob, ItemState
+
+
+class NothingToRetry(Exception):
+    pass
+
+
+def plan_retry(store: Store, group_id: str, failed_only: bool) -> tuple[list[NewJob], list[str]]:
+    """(new children, ids of the children they supersede). Children must be collected first, so that
+    partial results are known."""
+    group = store.batches.group(group_id)
+    assert group is not None
+    children = [c for c in store.batches.jobs(group_id) if not c.superseded]
+    items_by_job: dict[str, list[tuple[int, str]]] = {}
+    for job_id, item in store.batches.group_items(group_id):
+        if item.state is not ItemState.SUCCEEDED:
+            items_by_job.setdefault(job_id, []).append((item.issue_id, item.custom_id))
+    all_ids = [issue for items in items_by_job.values() for issue, _ in items]
+    done = store.batches.issues_with_current_result(all_ids, group.processor)
+    targets = _targets(children, items_by_job, failed_only)
+    next_sequence = max((c.batch_sequence for c in store.batches.jobs(group_id)), default=0) + 1
+    per_target = [[it for it in items_by_job.get(t.job_id, []) if it[0] not in done] for t in targets]
+    if failed_only:
+        pooled = list(dict.fromkeys(it for items in per_target for it in items))
+        splitter = BatchSplitter(group.batch_size)
+        per_target = splitter.split_issues(pooled) if pooled else []
+    chunks = [chunk for chunk in per_target if chunk]
+    if not chunks:
+        raise NothingToRetry(f"nothing to retry in {group_id}: every finished issue has a valid result")
+    total = len(children) + len(chunks)
+    jobs = [
+        NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=_share(targets, chunk, items_by_job))
+        for n, chunk in enumerate(chunks)
+    ]
+    return jobs, [t.job_id for t in targets]
+
+
+def _targets(
+    children: list[BatchJob], items_by_job: dict[str, list[tuple[int, str]]], failed_only: bool
+) -> list[BatchJob]:
+    finished = [c for c in children if c.status.is_terminal]
+    if failed_only:
+        return [c for c in finished if items_by_job.get(c.job_id)]
+    return [c for c in finished if c.status in UNSUCCESSFUL_STATUSES]
+
+
+def _share(
+    targets: list[BatchJob], chunk: list[tuple[int, str]], items_by_job: dict[str, list[tuple[int, str]]]
+) -> int:
+    """Estimated tokens of a retry chunk, from the per-item average of the children it came from."""
+    tokens = sum(t.estimated_tokens for t in targets)
+    items = sum(t.total_items for t in targets) or 1
+    return int(tokens / items * len(chunk))

@@ -1,0 +1,56 @@
+"""The provider interface: everything provider-specific (HTTP, limits, file formats) lives behind it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ..models import ItemOutcome, ProviderBatch
+
+
+class ProviderError(Exception):
+    """A provider call failed; `transient` says whether trying again later may succeed."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class BatchProvider(ABC):
+    name: str
+    max_requests_per_batch: int
+    max_bytes_per_batch: int
+    max_batches_per_hour: int
+
+    @abstractmethod
+    def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        """One line of the input file, newline included."""
+
+    @abstractmethod
+    def model_accepts(self, model: str, option: str) -> bool:
+        """Whether a model accepts a request option such as temperature or reasoning_effort."""
+
+    @abstractmethod
+    async def upload(self, content: bytes, filename: str) -> str:
+        """Upload an input file; returns its file id."""
+
+    @abstractmethod
+    async def create(self, input_file_id: str, metadata: dict[str, str]) -> ProviderBatch: ...
+
+    @abstractmethod
+    async def retrieve(self, batch_id: str) -> ProviderBatch: ...
+
+    @abstractmethod
+    def list_batches(self) -> AsyncIterator[ProviderBatch]:
+        """Newest first, across every page."""
+
+    @abstractmethod
+    async def cancel(self, batch_id: str) -> ProviderBatch: ...
+
+    @abstractmethod
+    def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
+        """Stream an output or error file line by line as outcomes."""
+
+    @abstractmethod
+    async def close(self) -> None: ...

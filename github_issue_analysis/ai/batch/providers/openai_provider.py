@@ -1,0 +1,188 @@
+"""The OpenAI Batch API through the official SDK (async client)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from ..models import ItemErrorKind, ItemOutcome, JobStatus, ProviderBatch
+from .base import BatchProvider, ProviderError
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+    from openai.types import Batch
+
+ENDPOINT: Final = "/v1/chat/completions"
+_REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
+_STATUSES = {status.value: status for status in JobStatus}
+
+
+class OpenAIProvider(BatchProvider):
+    name = "openai"
+    # Documented limits: 50,000 requests and 200 MB per input file; batch creation is paced per hour.
+    max_requests_per_batch = 50_000
+    max_bytes_per_batch = 200 * 1024 * 1024
+    max_batches_per_hour = 2_000
+
+    def __init__(self, api_key: str | None, base_url: str | None = None, max_retries: int = 6) -> None:
+        self._api_key = api_key
+        self._base_url = base_url
+        self._max_retries = max_retries
+        self._client_instance: AsyncOpenAI | None = None
+
+    @property
+    def _client(self) -> AsyncOpenAI:
+        """Created on first use, so planning and dry runs need neither a key nor the SDK import."""
+        if self._client_instance is None:
+            if not self._api_key:
+                raise ProviderError("OPENAI_API_KEY is not set: export it (or put it in .env) and run again")
+            from openai import AsyncOpenAI
+
+            self._client_instance = AsyncOpenAI(
+                api_key=self._api_key, base_url=self._base_url, max_retries=self._max_retries, timeout=120.0
+            )
+        return self._client_instance
+
+    def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        line = {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}
+        return json.dumps(line, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+    def model_accepts(self, model: str, option: str) -> bool:
+        reasoning = bool(_REASONING_MODEL.match(model))
+        return {"temperature": not reasoning, "reasoning_effort": reasoning}.get(option, False)
+
+    async def upload(self, content: bytes, filename: str) -> str:
+        async with _translated_errors("upload the request file"):
+            uploaded = await self._client.files.create(file=(filename, content), purpose="batch")
+        return uploaded.id
+
+    async def create(self, input_file_id: str, metadata: dict[str, str]) -> ProviderBatch:
+        # No SDK retries here: a retried create could double-pay. The caller looks the batch up by its
+        # metadata before trying again.
+        async with _translated_errors("create the batch"):
+            batch = await self._client.with_options(max_retries=0).batches.create(
+                input_file_id=input_file_id, endpoint=ENDPOINT, completion_window="24h", metadata=metadata
+            )
+        return _to_provider_batch(batch)
+
+    async def retrieve(self, batch_id: str) -> ProviderBatch:
+        async with _translated_errors(f"read batch {batch_id}"):
+            return _to_provider_batch(await self._client.batches.retrieve(batch_id))
+
+    async def list_batches(self) -> AsyncIterator[ProviderBatch]:
+        async with _translated_errors("list batches"):
+            async for batch in self._client.batches.list(limit=100):
+                yield _to_provider_batch(batch)
+
+    async def cancel(self, batch_id: str) -> ProviderBatch:
+        async with _translated_errors(f"cancel batch {batch_id}"):
+            return _to_provider_batch(await self._client.batches.cancel(batch_id))
+
+    async def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
+        async with (
+            _translated_errors(f"download file {file_id}"),
+            self._client.files.with_streaming_response.content(file_id) as response,
+        ):
+            async for line in response.iter_lines():
+                if line.strip():
+                    yield parse_result_line(line)
+
+    async def close(self) -> None:
+        if self._client_instance is not None:
+            await self._client_instance.close()
+
+
+def _to_provider_batch(batch: Batch) -> ProviderBatch:
+    counts = batch.request_counts
+    usage = getattr(batch, "usage", None)
+    errors = batch.errors.data if batch.errors and batch.errors.data else []
+    return ProviderBatch(
+        id=batch.id,
+        status=_STATUSES.get(batch.status, JobStatus.IN_PROGRESS),
+        raw_status=batch.status,
+        metadata=dict(batch.metadata or {}),
+        created_at=datetime.fromtimestamp(batch.created_at, UTC) if batch.created_at else None,
+        total=counts.total if counts else 0,
+        completed=counts.completed if counts else 0,
+        failed=counts.failed if counts else 0,
+        output_file_id=batch.output_file_id,
+        error_file_id=batch.error_file_id,
+        errors=[e.message or e.code or "unknown error" for e in errors],
+        error_codes=[e.code or "" for e in errors],
+        input_tokens=getattr(usage, "input_tokens", None),
+        output_tokens=getattr(usage, "output_tokens", None),
+    )
+
+
+def parse_result_line(line: str) -> ItemOutcome:
+    """One line of an output or error file: `{id, custom_id, response: {status_code, body}, error}`."""
+    try:
+        record = json.loads(line)
+        custom_id = str(record["custom_id"])
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return ItemOutcome(custom_id="", error_kind=ItemErrorKind.REQUEST_ERROR, error_message="unreadable line")
+    error = record.get("error")
+    response = record.get("response") or {}
+    body = response.get("body") or {}
+    if error:
+        code = str(error.get("code") or "")
+        kind = {"batch_expired": ItemErrorKind.EXPIRED, "batch_cancelled": ItemErrorKind.CANCELLED}.get(
+            code, ItemErrorKind.REQUEST_ERROR
+        )
+        return ItemOutcome(custom_id, error_kind=kind, error_message=f"{code}: {error.get('message') or ''}")
+    if response.get("status_code") != 200:
+        detail = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
+        return ItemOutcome(
+            custom_id,
+            error_kind=ItemErrorKind.REQUEST_ERROR,
+            error_message=f"HTTP {response.get('status_code')}: {detail or 'request failed'}",
+        )
+    usage = body.get("usage") or {}
+    tokens = {"input_tokens": usage.get("prompt_tokens", 0), "output_tokens": usage.get("completion_tokens", 0)}
+    message = ((body.get("choices") or [{}])[0]).get("message") or {}
+    if message.get("refusal"):
+        return ItemOutcome(custom_id, error_kind=ItemErrorKind.REFUSAL, error_message=str(message["refusal"]), **tokens)
+    return ItemOutcome(custom_id, content=message.get("content") or "", **tokens)
+
+
+class _translated_errors:
+    """Turn SDK exceptions into ProviderError with a message that never carries the API key."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is None:
+            return
+        import openai
+
+        if isinstance(exc, openai.AuthenticationError):
+            raise ProviderError("OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY") from None
+        if isinstance(exc, openai.PermissionDeniedError):
+            raise ProviderError(f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions") from None
+        if isinstance(exc, openai.APIStatusError):
+            transient = exc.status_code == 429 or exc.status_code >= 500
+            detail = _error_message(exc)
+            raise ProviderError(
+                f"OpenAI could not {self.action} (HTTP {exc.status_code}): {detail}", transient=transient
+            ) from None
+        if isinstance(exc, openai.APIConnectionError):
+            raise ProviderError(
+                f"could not reach OpenAI to {self.action} ({type(exc).__name__}); check OPENAI_BASE_URL",
+                transient=True,
+            ) from None
+
+
+def _error_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message")
+        if message:
+            return str(message)[:300]
+    return "request failed"

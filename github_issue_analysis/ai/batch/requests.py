@@ -1,0 +1,56 @@
+"""Request lines for issues: built from the store on demand, so no more than one batch's lines are held."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from github_issue_analysis.ai.processors.base import PreparedProcessor
+from github_issue_analysis.storage.issue_store import IssueStore
+
+from .providers.base import BatchProvider
+from .token_estimate import estimate_prompt_tokens
+
+_CHUNK = 500
+
+
+def custom_id_for(issue_id: int) -> str:
+    """Short, stable and safe: the store maps it back to the issue; no issue text goes to the provider."""
+    return f"issue-{issue_id}"
+
+
+@dataclass(frozen=True)
+class RequestSizes:
+    issue_ids: list[int]
+    line_bytes: list[int]
+    tokens: list[int]
+
+
+class RequestBuilder:
+    def __init__(self, issues: IssueStore, processor: PreparedProcessor, provider: BatchProvider) -> None:
+        self.issues = issues
+        self.processor = processor
+        self.provider = provider
+
+    def measure(self, issue_ids: Sequence[int]) -> RequestSizes:
+        """Byte size and estimated prompt tokens of each issue's request line, in selection order."""
+        sizes = RequestSizes([], [], [])
+        for issue_id, line, tokens in self._lines(issue_ids):
+            sizes.issue_ids.append(issue_id)
+            sizes.line_bytes.append(len(line))
+            sizes.tokens.append(tokens)
+        return sizes
+
+    def input_file(self, items: Sequence[tuple[int, str]]) -> bytes:
+        """The JSONL input file for (issue_id, custom_id) items."""
+        by_issue = dict(items)
+        return b"".join(line for _, line, _ in self._lines(list(by_issue), by_issue))
+
+    def _lines(
+        self, issue_ids: Sequence[int], custom_ids: dict[int, str] | None = None
+    ) -> Iterator[tuple[int, bytes, int]]:
+        for start in range(0, len(issue_ids), _CHUNK):
+            for issue in self.issues.issues_by_id(issue_ids[start : start + _CHUNK]):
+                body = self.processor.request_body(issue)
+                custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
+                yield issue.id, self.provider.request_line(custom_id, body), estimate_prompt_tokens(body)

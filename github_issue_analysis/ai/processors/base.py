@@ -1,0 +1,43 @@
+"""What a processor gives the batch machinery: a request body per issue and a validator for answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
+from github_issue_analysis.storage.records import LabelRecord
+
+
+class ProcessorInputError(ValueError):
+    """The processor cannot build requests from the given input (e.g. an empty label set)."""
+
+
+@dataclass(frozen=True)
+class ProcessorOptions:
+    model: str
+    label_prefix: str = "product::"
+    fixed_labels: tuple[LabelRecord, ...] | None = None  # a taxonomy file's labels instead of the repo's
+    request_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ValidAnswer:
+    analysis: dict[str, Any]
+    confidence: float | None
+
+
+class PreparedProcessor(Protocol):
+    name: str
+
+    def request_body(self, issue: StoredIssue) -> dict[str, Any]: ...
+
+    def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
+        """Raises ValueError (message says what was wrong) for an answer that is not acceptable."""
+        ...
+
+
+class Processor(Protocol):
+    name: str
+
+    def prepare(self, issues: IssueStore, options: ProcessorOptions) -> PreparedProcessor: ...

@@ -1,0 +1,230 @@
+"""Product labeling: the prompt, the response model (single source of the JSON schema) and the label set."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
+from github_issue_analysis.storage.records import LabelRecord
+
+from .base import ProcessorInputError, ProcessorOptions, ValidAnswer
+
+NAME = "product-labeling"
+SCHEMA_NAME = "product_labeling"
+DEFAULT_LABEL_PREFIX = "product::"
+
+# Trimming budget (characters): long texts keep their start and their end, marked in between.
+BODY_BUDGET = 6_000
+COMMENT_BUDGET = 1_500
+THREAD_BUDGET = 8_000
+
+SYSTEM_PROMPT = (
+    "You are a triage assistant for a software company's GitHub issues. Recommend the product labels that "
+    "fit the issue, choosing only from the available labels, and assess whether the issue's current product "
+    "labels are correct. Base every judgement on the issue text and comments; give a confidence between 0 "
+    "and 1 and a short reasoning for each recommendation. Answer with JSON that follows the given schema."
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecommendedLabel(_Strict):
+    label: str = Field(description="A label from the available labels.")
+    confidence: float = Field(ge=0, le=1)
+    reasoning: str
+
+
+class LabelAssessment(_Strict):
+    label: str
+    correct: bool
+    reasoning: str
+
+
+class ProductLabelingResponse(_Strict):
+    recommended_labels: list[RecommendedLabel]
+    current_labels_assessment: list[LabelAssessment]
+    confidence: float = Field(ge=0, le=1, description="Overall confidence in the recommendation.")
+    summary: str = Field(description="One or two sentences on what the issue is about.")
+    reasoning: str
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    labels: tuple[LabelRecord, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+class LabelSetError(ProcessorInputError):
+    pass
+
+
+def label_set_from_repo(labels: list[LabelRecord], prefix: str) -> LabelSet:
+    return LabelSet(tuple(sorted((lb for lb in labels if lb.name.startswith(prefix)), key=lambda lb: lb.name)))
+
+
+def load_labels_file(path: Path) -> LabelSet:
+    """A taxonomy file: JSON list of {name, description} (or {"labels": [...]})."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabelSetError(f"cannot read labels file {path}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise LabelSetError(f"labels file {path} is not valid JSON ({error.msg} at line {error.lineno})") from None
+    items = raw.get("labels") if isinstance(raw, dict) else raw
+    try:
+        labels = [LabelRecord.model_validate(item) for item in items or []]
+    except (ValidationError, TypeError):
+        raise LabelSetError(
+            f'labels file {path} must be a JSON list of {{"name": ..., "description": ...}} objects'
+        ) from None
+    return LabelSet(tuple(sorted({lb.name: lb for lb in labels}.values(), key=lambda lb: lb.name)))
+
+
+@lru_cache(maxsize=256)
+def _schema_for(names: tuple[str, ...]) -> str:
+    schema = _strict_schema(ProductLabelingResponse.model_json_schema())
+    schema["$defs"]["RecommendedLabel"]["properties"]["label"]["enum"] = list(names)
+    return json.dumps(schema, sort_keys=True)
+
+
+def response_schema(label_set: LabelSet) -> dict[str, Any]:
+    """The strict JSON schema sent with each request; recommended labels restricted to the label set."""
+    loaded: dict[str, Any] = json.loads(_schema_for(tuple(label_set.names)))
+    return loaded
+
+
+def _strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI structured outputs: every property required, no additional properties, no numeric bounds."""
+    schema = copy.deepcopy(schema)
+    for node in [schema, *schema.get("$defs", {}).values()]:
+        if node.get("type") == "object":
+            node["required"] = list(node["properties"])
+            node["additionalProperties"] = False
+            for prop in node["properties"].values():
+                prop.pop("title", None)
+                prop.pop("minimum", None)
+                prop.pop("maximum", None)
+        node.pop("title", None)
+    return schema
+
+
+def trim(text: str, budget: int) -> str:
+    """Keep the start and the end of a long text within `budget` characters."""
+    if len(text) <= budget:
+        return text
+    marker = f"\n[... {len(text) - budget} characters trimmed ...]\n"
+    head = (budget * 2) // 3
+    return text[:head] + marker + text[len(text) - (budget - head) :]
+
+
+def user_prompt(issue: StoredIssue, label_set: LabelSet) -> str:
+    label_lines = "\n".join(f"- {lb.name}: {lb.description or 'no description'}" for lb in label_set.labels)
+    return "\n".join(
+        [
+            f"Repository: {issue.org}/{issue.repo}",
+            f"Title: {issue.title}",
+            f"Current labels: {', '.join(issue.labels) if issue.labels else 'none'}",
+            "Available labels:",
+            label_lines,
+            "Body:",
+            trim(issue.body or "(empty)", BODY_BUDGET),
+            "Comments:",
+            _comment_thread(issue),
+        ]
+    )
+
+
+def _comment_thread(issue: StoredIssue) -> str:
+    if not issue.comments:
+        return "(none)"
+    entries = [f"[{c.author or 'unknown'}] {trim(c.body, COMMENT_BUDGET)}" for c in issue.comments]
+    return trim("\n".join(entries), THREAD_BUDGET)
+
+
+def request_body(issue: StoredIssue, label_set: LabelSet, model: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The chat-completions body for one issue; depends only on the issue, its label set and the options."""
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": user_prompt(issue, label_set)},
+        ],
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": response_schema(label_set)},
+        },
+    }
+    body.update(options)
+    return body
+
+
+def validate_answer(content: str, label_set_names: set[str] | None) -> ProductLabelingResponse:
+    """Parse and validate an answer; raises ValueError naming what was wrong."""
+    try:
+        answer = ProductLabelingResponse.model_validate_json(content)
+    except ValidationError as error:
+        first = error.errors()[0]
+        if first["type"] == "json_invalid":
+            raise ValueError("answer is not JSON") from None
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"answer breaks the schema at {where}: {first['msg']}") from None
+    if label_set_names is not None:
+        unknown = [r.label for r in answer.recommended_labels if r.label not in label_set_names]
+        if unknown:
+            raise ValueError(f"answer recommends a label outside the label set: {unknown[0]}")
+    return answer
+
+
+class ProductLabelingProcessor:
+    name = NAME
+
+    def prepare(self, issues: IssueStore, options: ProcessorOptions) -> PreparedProductLabeling:
+        fixed = LabelSet(tuple(options.fixed_labels)) if options.fixed_labels is not None else None
+        if fixed is not None and not fixed.labels:
+            raise ProcessorInputError("the labels file defines no labels")
+        return PreparedProductLabeling(issues, options, fixed)
+
+
+class PreparedProductLabeling:
+    name = NAME
+
+    def __init__(self, issues: IssueStore, options: ProcessorOptions, fixed: LabelSet | None) -> None:
+        self._issues = issues
+        self._options = options
+        self._fixed = fixed
+        self._by_repo: dict[tuple[str, str], LabelSet] = {}
+
+    def label_set(self, org: str, repo: str) -> LabelSet:
+        if self._fixed is not None:
+            return self._fixed
+        key = (org, repo)
+        if key not in self._by_repo:
+            found = label_set_from_repo(self._issues.repo_labels(org, repo), self._options.label_prefix)
+            if not found.labels:
+                raise ProcessorInputError(
+                    f"no labels starting with '{self._options.label_prefix}' in {org}/{repo}: collect the "
+                    "repository's labels, choose another --label-prefix, or pass --labels-file"
+                )
+            self._by_repo[key] = found
+        return self._by_repo[key]
+
+    def request_body(self, issue: StoredIssue) -> dict[str, Any]:
+        return request_body(
+            issue, self.label_set(issue.org, issue.repo), self._options.model, self._options.request_options
+        )
+
+    def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
+        answer = validate_answer(content, set(self.label_set(org, repo).names))
+        return ValidAnswer(answer.model_dump(), answer.confidence)

@@ -1,0 +1,475 @@
+"""Every write and read of batch groups, child jobs and job items; collection writes results too."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+
+from github_issue_analysis.ai.batch.group_models import BatchGroup
+from github_issue_analysis.ai.batch.models import BatchJob, ItemErrorKind, ItemState, JobStatus
+
+from .schema import batch_groups, batch_jobs, job_items, results
+from .timeutil import as_utc, utcnow
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class NewJob:
+    job_id: str
+    batch_sequence: int
+    total_batches_in_group: int
+    items: list[tuple[int, str]]  # (issue_id, custom_id) in request order
+    estimated_tokens: int = 0
+    input_bytes: int = 0
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class JobItem:
+    issue_id: int
+    custom_id: str
+    state: ItemState
+    error_kind: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectedResult:
+    issue_id: int
+    custom_id: str
+    analysis: dict[str, Any]
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    custom_id: str
+    kind: ItemErrorKind
+    message: str
+
+
+class AmbiguousId(LookupError):
+    def __init__(self, prefix: str, matches: list[str]) -> None:
+        super().__init__(prefix)
+        self.matches = matches
+
+
+def process_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_is_dead(owner: str | None) -> bool:
+    """A claim by a process on this host that no longer runs is stale."""
+    if not owner:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class BatchStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- groups and jobs -------------------------------------------------------------------------------
+    def create_group(self, group: BatchGroup, jobs: Sequence[NewJob]) -> None:
+        """Record the intent: the group, every child as `queued` and every item, in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(batch_groups).values(
+                    id=group.group_id,
+                    processor=group.processor,
+                    model=group.model,
+                    provider=group.provider,
+                    is_split=group.is_split_job,
+                    batch_size=group.batch_size,
+                    total_issues=group.total_issues,
+                    selection=group.selection,
+                    options={**group.options, "split_plan": group.split_plan},
+                    created_at=group.created_at,
+                )
+            )
+            self._insert_jobs(conn, group.group_id, jobs)
+
+    def add_jobs(self, group_id: str, jobs: Sequence[NewJob], supersede: Sequence[str]) -> None:
+        """Retry: new children in the same group, the children they replace marked superseded."""
+        with self.engine.begin() as conn:
+            self._insert_jobs(conn, group_id, jobs)
+            if supersede:
+                conn.execute(update(batch_jobs).where(batch_jobs.c.id.in_(supersede)).values(superseded=True))
+            total = conn.execute(
+                select(func.count()).select_from(batch_jobs).where(batch_jobs.c.group_id == group_id)
+            ).scalar_one()
+            conn.execute(
+                update(batch_jobs).where(batch_jobs.c.group_id == group_id).values(total_batches_in_group=total)
+            )
+
+    def _insert_jobs(self, conn: Any, group_id: str, jobs: Sequence[NewJob]) -> None:
+        now = utcnow()
+        conn.execute(
+            insert(batch_jobs),
+            [
+                {
+                    "id": job.job_id,
+                    "group_id": group_id,
+                    "batch_sequence": job.batch_sequence,
+                    "total_batches_in_group": job.total_batches_in_group,
+                    "attempt": job.attempt,
+                    "superseded": False,
+                    "status": JobStatus.QUEUED.value,
+                    "total_items": len(job.items),
+                    "completed_items": 0,
+                    "failed_items": 0,
+                    "estimated_tokens": job.estimated_tokens,
+                    "input_bytes": job.input_bytes,
+                    "created_at": now,
+                }
+                for job in jobs
+            ],
+        )
+        rows = [
+            {
+                "job_id": job.job_id,
+                "issue_id": issue_id,
+                "custom_id": custom_id,
+                "position": position,
+                "state": ItemState.PENDING.value,
+            }
+            for job in jobs
+            for position, (issue_id, custom_id) in enumerate(job.items)
+        ]
+        for start in range(0, len(rows), _CHUNK):
+            conn.execute(insert(job_items), rows[start : start + _CHUNK])
+
+    def group(self, group_id: str) -> BatchGroup | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batch_groups).where(batch_groups.c.id == group_id)).first()
+            if row is None:
+                return None
+            child_ids = (
+                conn.execute(
+                    select(batch_jobs.c.id)
+                    .where(batch_jobs.c.group_id == group_id)
+                    .order_by(batch_jobs.c.batch_sequence)
+                )
+                .scalars()
+                .all()
+            )
+        return _group_from_row(row, list(child_ids))
+
+    def groups(self, limit: int | None = None) -> list[tuple[BatchGroup, list[BatchJob]]]:
+        """Newest first, each with its children (two queries in all)."""
+        query = select(batch_groups).order_by(batch_groups.c.created_at.desc(), batch_groups.c.id)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            group_rows = conn.execute(query).all()
+            children: dict[str, list[BatchJob]] = {row.id: [] for row in group_rows}
+            job_query = select(batch_jobs).order_by(batch_jobs.c.group_id, batch_jobs.c.batch_sequence)
+            if limit:
+                job_query = job_query.where(batch_jobs.c.group_id.in_(list(children)))
+            for job_row in conn.execute(job_query):
+                if job_row.group_id in children:
+                    children[job_row.group_id].append(_job_from_row(job_row))
+        return [(_group_from_row(row, [j.job_id for j in children[row.id]]), children[row.id]) for row in group_rows]
+
+    def update_group_options(self, group_id: str, **changes: Any) -> None:
+        with self.engine.begin() as conn:
+            options = conn.execute(select(batch_groups.c.options).where(batch_groups.c.id == group_id)).scalar()
+            if options is not None:
+                conn.execute(
+                    update(batch_groups).where(batch_groups.c.id == group_id).values(options={**options, **changes})
+                )
+
+    def job(self, job_id: str) -> BatchJob | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(batch_jobs).where(batch_jobs.c.id == job_id)).first()
+        return _job_from_row(row) if row else None
+
+    def jobs(self, group_id: str | None = None) -> list[BatchJob]:
+        query = select(batch_jobs).order_by(batch_jobs.c.created_at.desc(), batch_jobs.c.batch_sequence)
+        if group_id is not None:
+            query = select(batch_jobs).where(batch_jobs.c.group_id == group_id).order_by(batch_jobs.c.batch_sequence)
+        with self.engine.connect() as conn:
+            return [_job_from_row(row) for row in conn.execute(query)]
+
+    def resolve(self, prefix: str) -> tuple[str, str] | None:
+        """('group' | 'job', full id) for a unique prefix; None when nothing matches."""
+        like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+        with self.engine.connect() as conn:
+            groups = set(
+                conn.execute(
+                    select(batch_groups.c.id).where(batch_groups.c.id.like(like, escape="\\")).limit(20)
+                ).scalars()
+            )
+            jobs = set(
+                conn.execute(select(batch_jobs.c.id).where(batch_jobs.c.id.like(like, escape="\\")).limit(20)).scalars()
+            )
+        # A single-batch submission's group id is its job id: one thing, reported as the job.
+        matches = sorted(groups | jobs)
+        if prefix in matches:
+            matches = [prefix]
+        if not matches:
+            return None
+        if len(matches) > 1:
+            raise AmbiguousId(prefix, matches)
+        match = matches[0]
+        return ("job" if match in jobs else "group", match)
+
+    def update_job(self, job_id: str, **values: Any) -> None:
+        if "status" in values and isinstance(values["status"], JobStatus):
+            values["status"] = values["status"].value
+        with self.engine.begin() as conn:
+            conn.execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
+
+    def claim_job(
+        self, job_id: str, owner: str, statuses: Sequence[JobStatus], ttl: timedelta = timedelta(minutes=10)
+    ) -> bool:
+        """Take a job for submission; exactly one process wins, on SQLite and PostgreSQL alike."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(batch_jobs.c.claimed_by, batch_jobs.c.claimed_until).where(batch_jobs.c.id == job_id)
+            ).first()
+            if row is None:
+                return False
+            stale_owner = row.claimed_by if row.claimed_by and _owner_is_dead(row.claimed_by) else None
+            free = or_(
+                batch_jobs.c.claimed_by.is_(None),
+                batch_jobs.c.claimed_by == owner,
+                batch_jobs.c.claimed_until < now,
+                batch_jobs.c.claimed_by == (stale_owner or "\x00"),
+            )
+            changed = conn.execute(
+                update(batch_jobs)
+                .where(
+                    and_(
+                        batch_jobs.c.id == job_id,
+                        batch_jobs.c.status.in_([s.value for s in statuses]),
+                        batch_jobs.c.superseded.is_(False),
+                        free,
+                    )
+                )
+                .values(claimed_by=owner, claimed_until=now + ttl)
+            ).rowcount
+        return bool(changed)
+
+    def release_job(self, job_id: str, owner: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(batch_jobs)
+                .where(batch_jobs.c.id == job_id, batch_jobs.c.claimed_by == owner)
+                .values(claimed_by=None, claimed_until=None)
+            )
+
+    def in_flight_tokens(self, model: str) -> int:
+        """Estimated prompt tokens of this model's batches that sit in the provider's queue now."""
+        in_flight = [s.value for s in JobStatus if s.is_in_flight] + [JobStatus.SUBMITTING.value]
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.coalesce(func.sum(batch_jobs.c.estimated_tokens), 0))
+                    .select_from(batch_jobs.join(batch_groups, batch_groups.c.id == batch_jobs.c.group_id))
+                    .where(batch_groups.c.model == model, batch_jobs.c.status.in_(in_flight))
+                ).scalar_one()
+            )
+
+    def submitted_since(self, since: datetime) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(batch_jobs).where(batch_jobs.c.submitted_at >= since)
+                ).scalar_one()
+            )
+
+    def delete_job(self, job_id: str) -> None:
+        """Remove a job (and its group when the group has no other child)."""
+        with self.engine.begin() as conn:
+            group_id = conn.execute(select(batch_jobs.c.group_id).where(batch_jobs.c.id == job_id)).scalar()
+            conn.execute(delete(job_items).where(job_items.c.job_id == job_id))
+            conn.execute(delete(batch_jobs).where(batch_jobs.c.id == job_id))
+            left = conn.execute(
+                select(func.count()).select_from(batch_jobs).where(batch_jobs.c.group_id == group_id)
+            ).scalar_one()
+            if not left:
+                conn.execute(delete(batch_groups).where(batch_groups.c.id == group_id))
+
+    def delete_group(self, group_id: str) -> None:
+        with self.engine.begin() as conn:
+            job_ids = select(batch_jobs.c.id).where(batch_jobs.c.group_id == group_id)
+            conn.execute(delete(job_items).where(job_items.c.job_id.in_(job_ids)))
+            conn.execute(delete(batch_jobs).where(batch_jobs.c.group_id == group_id))
+            conn.execute(delete(batch_groups).where(batch_groups.c.id == group_id))
+
+    # -- items -----------------------------------------------------------------------------------------
+    def items(self, job_id: str) -> list[JobItem]:
+        with self.engine.connect() as conn:
+            return [
+                JobItem(r.issue_id, r.custom_id, ItemState(r.state), r.error_kind, r.error_message)
+                for r in conn.execute(
+                    select(job_items).where(job_items.c.job_id == job_id).order_by(job_items.c.position)
+                )
+            ]
+
+    def group_items(self, group_id: str) -> list[tuple[str, JobItem]]:
+        """(job_id, item) for every item of every child, in child then request order."""
+        query = (
+            select(job_items)
+            .join(batch_jobs, batch_jobs.c.id == job_items.c.job_id)
+            .where(batch_jobs.c.group_id == group_id)
+            .order_by(batch_jobs.c.batch_sequence, job_items.c.position)
+        )
+        with self.engine.connect() as conn:
+            return [
+                (r.job_id, JobItem(r.issue_id, r.custom_id, ItemState(r.state), r.error_kind, r.error_message))
+                for r in conn.execute(query)
+            ]
+
+    def record_collection(
+        self,
+        job: BatchJob,
+        processor: str,
+        model: str,
+        collected: Sequence[CollectedResult],
+        failed: Sequence[FailedItem],
+        usage: tuple[int, int],
+    ) -> None:
+        """Results, item states and the job's counts, in one transaction. Earlier results of the same
+        issues and processor stop being current."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            issue_ids = [r.issue_id for r in collected]
+            for start in range(0, len(issue_ids), _CHUNK):
+                conn.execute(
+                    update(results)
+                    .where(
+                        results.c.issue_id.in_(issue_ids[start : start + _CHUNK]),
+                        results.c.processor == processor,
+                        results.c.is_current.is_(True),
+                    )
+                    .values(is_current=False)
+                )
+            rows = [
+                {
+                    "issue_id": r.issue_id,
+                    "processor": processor,
+                    "model": model,
+                    "group_id": job.group_id,
+                    "job_id": job.job_id,
+                    "custom_id": r.custom_id,
+                    "analysis": r.analysis,
+                    "confidence": r.confidence,
+                    "is_current": True,
+                    "created_at": now,
+                }
+                for r in collected
+            ]
+            for start in range(0, len(rows), _CHUNK):
+                conn.execute(insert(results), rows[start : start + _CHUNK])
+            self._set_item_states(conn, job.job_id, [r.custom_id for r in collected], failed)
+            conn.execute(
+                update(batch_jobs)
+                .where(batch_jobs.c.id == job.job_id)
+                .values(
+                    completed_items=len(collected),
+                    failed_items=job.total_items - len(collected),
+                    input_tokens=usage[0],
+                    output_tokens=usage[1],
+                    collected_at=now,
+                )
+            )
+
+    def _set_item_states(self, conn: Any, job_id: str, succeeded: Sequence[str], failed: Sequence[FailedItem]) -> None:
+        for start in range(0, len(succeeded), _CHUNK):
+            conn.execute(
+                update(job_items)
+                .where(job_items.c.job_id == job_id, job_items.c.custom_id.in_(succeeded[start : start + _CHUNK]))
+                .values(state=ItemState.SUCCEEDED.value, error_kind=None, error_message=None)
+            )
+        by_kind: dict[tuple[str, str], list[str]] = {}
+        for item in failed:
+            by_kind.setdefault((item.kind.value, item.message[:1000]), []).append(item.custom_id)
+        for (kind, message), custom_ids in by_kind.items():
+            for start in range(0, len(custom_ids), _CHUNK):
+                conn.execute(
+                    update(job_items)
+                    .where(job_items.c.job_id == job_id, job_items.c.custom_id.in_(custom_ids[start : start + _CHUNK]))
+                    .values(state=ItemState.FAILED.value, error_kind=kind, error_message=message)
+                )
+
+    def issues_with_current_result(self, issue_ids: Sequence[int], processor: str) -> set[int]:
+        found: set[int] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(issue_ids), _CHUNK):
+                found.update(
+                    conn.execute(
+                        select(results.c.issue_id).where(
+                            results.c.issue_id.in_(issue_ids[start : start + _CHUNK]),
+                            results.c.processor == processor,
+                            results.c.is_current.is_(True),
+                        )
+                    ).scalars()
+                )
+        return found
+
+
+def _group_from_row(row: Any, child_ids: list[str]) -> BatchGroup:
+    options = dict(row.options)
+    split_plan = options.pop("split_plan", None)
+    return BatchGroup(
+        group_id=row.id,
+        processor=row.processor,
+        model=row.model,
+        provider=row.provider,
+        child_job_ids=child_ids,
+        total_issues=row.total_issues,
+        is_split_job=row.is_split,
+        batch_size=row.batch_size,
+        split_plan=split_plan,
+        options=options,
+        selection=row.selection,
+        created_at=as_utc(row.created_at),
+    )
+
+
+def _job_from_row(row: Any) -> BatchJob:
+    return BatchJob(
+        job_id=row.id,
+        group_id=row.group_id,
+        batch_sequence=row.batch_sequence,
+        total_batches_in_group=row.total_batches_in_group,
+        attempt=row.attempt,
+        status=JobStatus(row.status),
+        raw_status=row.raw_status,
+        provider_batch_id=row.provider_batch_id,
+        input_file_id=row.input_file_id,
+        output_file_id=row.output_file_id,
+        error_file_id=row.error_file_id,
+        total_items=row.total_items,
+        completed_items=row.completed_items,
+        failed_items=row.failed_items,
+        estimated_tokens=row.estimated_tokens,
+        input_bytes=row.input_bytes,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        error=row.error,
+        superseded=row.superseded,
+        created_at=as_utc(row.created_at) or utcnow(),
+        submitted_at=as_utc(row.submitted_at),
+        finished_at=as_utc(row.finished_at),
+        collected_at=as_utc(row.collected_at),
+    )
