@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,7 +23,6 @@ from starlette.routing import Route
 from .config import EmulatorConfig
 from .emulator import OpenAIEmulator
 from .errors import ApiError, invalid
-from .multipart import parse_form
 from .params import batch_params, limit_param
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -63,24 +63,27 @@ class Routes:
 
     # --- files
     async def upload_file(self, request: Request) -> Response:
-        form = parse_form(await request.body(), request.headers.get("content-type", ""))
-        upload, purpose = form.get("file"), form.get("purpose")
-        if upload is None or upload.filename is None:
-            raise invalid(
-                "Missing required parameter: 'file'.", param="file", code="missing_required_parameter"
-            )
-        if purpose is None:
-            raise invalid(
-                "Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter"
-            )
-        purpose_value = purpose.data.decode("utf-8", "replace").strip()
+        if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+            raise invalid("Expected a multipart/form-data request body.")
+        async with request.form(max_files=1, max_fields=10) as form:
+            upload, purpose = form.get("file"), form.get("purpose")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise invalid(
+                    "Missing required parameter: 'file'.", param="file", code="missing_required_parameter"
+                )
+            if not isinstance(purpose, str):
+                raise invalid(
+                    "Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter"
+                )
+            filename, data = upload.filename, await upload.read()
+        purpose_value = purpose.strip()
         if purpose_value not in FILE_PURPOSES:
             raise invalid(
                 f"Invalid value for 'purpose': expected one of {', '.join(FILE_PURPOSES)}.",
                 param="purpose",
                 code="invalid_value",
             )
-        record = self.emulator.upload_file(upload.filename, purpose_value, upload.data)
+        record = self.emulator.upload_file(filename, purpose_value, data)
         return JSONResponse(record.to_api())
 
     async def list_files(self, request: Request) -> Response:

@@ -11,11 +11,13 @@ tokenizer takes, the GPT-4 (cl100k) pre-tokenizer regex, and adds the splits BPE
 
 Chat messages add OpenAI's cookbook overhead ("How to count tokens with tiktoken", gpt-4/gpt-4o family):
 3 tokens per message, +1 when the message has a `name`, and 3 tokens priming the reply. Only text parts
-of message contents are counted; `response_format`, tools and images are not.
+of message contents are counted, plus a structured-output schema (`response_format.json_schema`), which
+OpenAI adds to the prompt and bills as input; tools and images are not counted.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -91,4 +93,12 @@ def count_request(endpoint: str, body: dict[str, Any]) -> int:
             messages.extend(request_input)
         return count_messages(messages)
     messages_field = body.get("messages")
-    return count_messages(messages_field if isinstance(messages_field, list) else [])
+    return count_messages(messages_field if isinstance(messages_field, list) else []) + _schema_tokens(
+        body.get("response_format")
+    )
+
+
+def _schema_tokens(response_format: Any) -> int:
+    if not isinstance(response_format, dict) or not isinstance(response_format.get("json_schema"), dict):
+        return 0
+    return count_text(json.dumps(response_format["json_schema"], separators=(",", ":")))
