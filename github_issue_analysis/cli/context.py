@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .errors import GhAnalysisError
+from github_issue_analysis.errors import GhAnalysisError
 
 if TYPE_CHECKING:
     from rich.console import Console

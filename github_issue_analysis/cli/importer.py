@@ -16,7 +16,7 @@ def import_issues(
     from github_issue_analysis.importer import find_issue_files, import_files
 
     from . import context
-    from .errors import OperationFailed, UsageError
+    from github_issue_analysis.errors import OperationFailed, UsageError
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
