@@ -1,12 +1,200 @@
-"""`gh-analysis collect` (placeholder until the GitHub collection lands)."""
+"""`gh-analysis collect`: GitHub issues with all comments, and repository label definitions, into the store."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 import typer
 
+if TYPE_CHECKING:
+    from github_issue_analysis.github_client import CollectReport, CollectRequest
 
-def collect(org: str = typer.Option(..., "--org", help="GitHub organization.")) -> None:
-    """Collect issues from GitHub into the store."""
-    from .errors import OperationFailed
+DATE_HELP = "ISO date (YYYY-MM-DD) or date-time, UTC unless it names a zone"
 
-    raise OperationFailed("collect is not available yet")
+
+def collect(
+    org: str = typer.Option(..., "--org", help="GitHub organization (or user) that owns the repositories."),
+    repo: str | None = typer.Option(None, "--repo", help="One repository; without it, every repository of ORG."),
+    issue_number: int | None = typer.Option(None, "--issue-number", help="One issue of --repo."),
+    labels: list[str] | None = typer.Option(
+        None, "--labels", help="Keep issues carrying ALL these labels (repeat the option or separate by commas)."
+    ),
+    state: str = typer.Option("all", "--state", help="open, closed or all."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many issues in this run."),
+    created_after: str | None = typer.Option(None, "--created-after", help=f"Created on/after D ({DATE_HELP})."),
+    created_before: str | None = typer.Option(None, "--created-before", help="Created before D (exclusive)."),
+    updated_after: str | None = typer.Option(None, "--updated-after", help="Updated on/after D (inclusive)."),
+    updated_before: str | None = typer.Option(None, "--updated-before", help="Updated before D (exclusive)."),
+    last_days: int | None = typer.Option(
+        None, "--last-days", help="Created in the last N days (from 00:00 UTC N days ago); not with dates."
+    ),
+    exclude_repo: list[str] | None = typer.Option(None, "--exclude-repo", help="Skip this repository (repeat)."),
+    incremental: bool = typer.Option(
+        False, "--incremental", help="Only issues updated since the last complete collection of each repository."
+    ),
+    token: str | None = typer.Option(None, "--token", help="GitHub token (default: GITHUB_TOKEN)."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Collect issues (with every comment, labels, author, times; no pull requests) and label definitions.
+
+    Re-collecting updates issues in place; an interrupted collection resumes where it stopped. The API is
+    GITHUB_API_URL (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3).
+    """
+    from . import context
+
+    dates = _dates(created_after, created_before, updated_after, updated_before, last_days)
+    request = _request(org, repo, issue_number, labels, state, limit, exclude_repo, incremental, dates)
+    report = _run(request, _token(token), context.settings().github_api_url)
+    _render(report, json_output)
+
+
+def _dates(
+    created_after: str | None,
+    created_before: str | None,
+    updated_after: str | None,
+    updated_before: str | None,
+    last_days: int | None,
+) -> dict[str, datetime | None]:
+    from datetime import UTC, timedelta
+
+    from .errors import UsageError
+
+    given = {
+        "created_after": created_after,
+        "created_before": created_before,
+        "updated_after": updated_after,
+        "updated_before": updated_before,
+    }
+    dates = {key: _parse_date(value, "--" + key.replace("_", "-")) for key, value in given.items()}
+    if last_days is not None:
+        if any(given.values()):
+            raise UsageError("--last-days conflicts with --created-*/--updated-* dates; use one or the other")
+        if last_days < 1:
+            raise UsageError("--last-days must be at least 1")
+        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        dates["created_after"] = today - timedelta(days=last_days)
+    return dates
+
+
+def _parse_date(value: str | None, option: str) -> datetime | None:
+    from datetime import UTC
+
+    from .errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{option}: '{value}' is not an ISO date; write YYYY-MM-DD") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _request(
+    org: str,
+    repo: str | None,
+    issue_number: int | None,
+    labels: list[str] | None,
+    state: str,
+    limit: int | None,
+    exclude_repo: list[str] | None,
+    incremental: bool,
+    dates: dict[str, datetime | None],
+) -> CollectRequest:
+    from github_issue_analysis.github_client import CollectRequest, check_request
+
+    from .errors import UsageError
+
+    names = tuple(part.strip() for value in labels or [] for part in value.split(",") if part.strip())
+    request = CollectRequest(
+        org=org,
+        repo=repo,
+        issue_number=issue_number,
+        labels=names,
+        state=state.lower(),
+        limit=limit,
+        exclude_repos=tuple(exclude_repo or ()),
+        incremental=incremental,
+        created_after=dates["created_after"],
+        created_before=dates["created_before"],
+        updated_after=dates["updated_after"],
+        updated_before=dates["updated_before"],
+    )
+    try:
+        check_request(request)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return request
+
+
+def _token(option: str | None) -> str:
+    from . import context
+    from .errors import UsageError
+
+    secret = context.settings().github_token
+    token = option or (secret.get_secret_value() if secret else None)
+    if not token:
+        raise UsageError("no GitHub token: set GITHUB_TOKEN or pass --token (GitHub's GraphQL API needs one)")
+    return token
+
+
+def _run(request: CollectRequest, token: str, api_url: str) -> CollectReport:
+    import asyncio
+
+    from github_issue_analysis.github_client import GitHubConnection, collect_issues
+    from github_issue_analysis.github_client.progress import RichCollectProgress
+
+    from . import context
+
+    store = context.open_store()
+    try:
+        with RichCollectProgress(context.console(stderr=True)) as progress:
+            connection = GitHubConnection(api_url=api_url, token=token)
+            return asyncio.run(collect_issues(store.issues, request, connection, progress))
+    except Exception as error:
+        raise _translated(error) from error
+    finally:
+        store.close()
+
+
+def _translated(error: Exception) -> Exception:
+    from github_issue_analysis.github_client import (
+        GitHubAuthError,
+        GitHubError,
+        GitHubForbidden,
+        GitHubNotFound,
+    )
+
+    from .errors import OperationFailed, UsageError
+
+    if isinstance(error, GitHubNotFound):
+        return UsageError(f"{error} Check --org/--repo/--issue-number and that the token can see it.")
+    if isinstance(error, GitHubAuthError | GitHubForbidden):
+        return UsageError(str(error))
+    if isinstance(error, GitHubError):
+        return OperationFailed(f"{error}")
+    return error
+
+
+def _render(report: CollectReport, json_output: bool) -> None:
+    from rich.table import Table
+
+    from . import context
+
+    document: dict[str, Any] = report.as_dict()
+    if json_output:
+        context.print_json(document)
+        return
+    table = Table(title=f"Collected from {report.org}")
+    for column in ("Repository", "Mode", "Issues", "New", "Updated", "Comments", "Labels"):
+        table.add_column(column, justify="left" if column in ("Repository", "Mode") else "right")
+    for r in report.repositories:
+        table.add_row(r.repo, r.mode, str(r.issues), str(r.inserted), str(r.updated), str(r.comments), str(r.labels))
+    out = context.console()
+    out.print(table)
+    left = "unknown" if report.rate_limit_remaining is None else str(report.rate_limit_remaining)
+    out.print(
+        f"{document['issues']} issues from {len(report.repositories)} repositories in {report.requests} "
+        f"requests; rate limit left: {left}."
+    )

@@ -1,0 +1,166 @@
+"""GitHub's GraphQL API for collection: the queries (real schema names) and their answers.
+
+One listing request returns up to 100 issues with their labels and first comments; issues with more
+comments are followed up in batches (one aliased `node(id:)` per issue, several issues per request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import GitHubForbidden, GitHubNotFound, GitHubQueryError
+from .http import GitHubTransport
+from .models import CommentsPage, IssueScope, IssuesPage, PartialIssue, RepoInfo
+
+RATE = "rateLimit { cost remaining resetAt limit }"
+PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+COMMENT = "author { login } body createdAt updatedAt"
+LABEL = "name color description"
+FOLLOW_UP_COMMENTS = 100
+"""Comments per issue in a follow-up request."""
+FOLLOW_UP_ISSUES = 25
+"""Issues per follow-up request (25 x 100 comment nodes)."""
+
+
+def repo_labels(paged: bool = False) -> str:
+    after = ", after: $after" if paged else ""
+    return f"labels(first: 100{after}) {{ nodes {{ {LABEL} }} {PAGE_INFO} }}"
+
+
+def issue_fields(comments: int) -> str:
+    return (
+        "id number title body state url createdAt updatedAt author { login } "
+        f"labels(first: 100) {{ nodes {{ {LABEL} }} }} "
+        f"comments(first: {comments}) {{ totalCount {PAGE_INFO} nodes {{ {COMMENT} }} }}"
+    )
+
+
+def issues_query(scope: IssueScope, after: str | None, with_labels: bool, comments: int) -> tuple[str, dict[str, Any]]:
+    """The listing query, with only the arguments this scope uses (no nulls sent to GitHub)."""
+    variables: dict[str, Any] = {}
+    definitions = ["$owner: String!", "$name: String!", "$first: Int!"]
+    arguments = ["first: $first", "orderBy: {field: UPDATED_AT, direction: ASC}"]
+    filters = []
+    if after:
+        definitions.append("$after: String")
+        arguments.append("after: $after")
+        variables["after"] = after
+    if scope.states:
+        definitions.append("$states: [IssueState!]")
+        arguments.append("states: $states")
+        variables["states"] = list(scope.states)
+    if scope.since:
+        definitions.append("$since: DateTime")
+        filters.append("since: $since")
+        variables["since"] = scope.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if scope.server_label:
+        definitions.append("$labels: [String!]")
+        filters.append("labels: $labels")
+        variables["labels"] = [scope.server_label]
+    if filters:
+        arguments.append("filterBy: {" + ", ".join(filters) + "}")
+    labels = repo_labels() if with_labels else ""
+    query = (
+        f"query ListIssues({', '.join(definitions)}) {{ {RATE} "
+        f"repository(owner: $owner, name: $name) {{ {labels} "
+        f"issues({', '.join(arguments)}) {{ totalCount {PAGE_INFO} nodes {{ {issue_fields(comments)} }} }} }} }}"
+    )
+    return query, variables
+
+
+class GitHubGraphQL:
+    def __init__(self, transport: GitHubTransport, comments_page_size: int = 50) -> None:
+        self.transport = transport
+        self.comments_page_size = comments_page_size
+
+    async def query(self, query: str, variables: dict[str, Any], tolerate: frozenset[str] = frozenset()) -> Any:
+        body = await self.transport.post_graphql(query, variables)
+        data = body.get("data") or {}
+        self.transport.budget.read_graphql(data.get("rateLimit"))
+        errors = [e for e in body.get("errors") or [] if e.get("type") not in tolerate]
+        if errors:
+            raise _graphql_error(errors[0])
+        if not data:
+            raise GitHubQueryError("GitHub's GraphQL API answered without data")
+        return data
+
+    async def org_repositories(self, org: str) -> list[RepoInfo]:
+        query = (
+            f"query OrgRepos($login: String!, $after: String) {{ {RATE} organization(login: $login) {{ "
+            "repositories(first: 100, after: $after, orderBy: {field: NAME, direction: ASC}) { "
+            f"nodes {{ name isArchived hasIssuesEnabled }} {PAGE_INFO} }} }} }}"
+        )
+        repos: list[RepoInfo] = []
+        after: str | None = None
+        while True:
+            data = await self.query(query, {"login": org, "after": after})
+            connection = data["organization"]["repositories"]
+            repos += [
+                RepoInfo(n["name"], bool(n.get("isArchived")), n.get("hasIssuesEnabled") is not False)
+                for n in connection["nodes"]
+                if n
+            ]
+            if not connection["pageInfo"]["hasNextPage"]:
+                return repos
+            after = connection["pageInfo"]["endCursor"]
+
+    async def issues_page(
+        self, owner: str, name: str, scope: IssueScope, after: str | None, first: int, with_labels: bool
+    ) -> IssuesPage:
+        query, variables = issues_query(scope, after, with_labels, self.comments_page_size)
+        data = await self.query(query, {"owner": owner, "name": name, "first": first, **variables})
+        repository = data["repository"]
+        issues = repository["issues"]
+        return IssuesPage(
+            total=int(issues.get("totalCount") or 0),
+            nodes=[n for n in issues["nodes"] if n],
+            has_next=bool(issues["pageInfo"]["hasNextPage"]),
+            end_cursor=issues["pageInfo"]["endCursor"],
+            labels=CommentsPage.parse(repository["labels"]) if with_labels else None,
+        )
+
+    async def more_labels(self, owner: str, name: str, after: str) -> CommentsPage:
+        query = (
+            f"query RepoLabels($owner: String!, $name: String!, $after: String) {{ {RATE} "
+            f"repository(owner: $owner, name: $name) {{ {repo_labels(paged=True)} }} }}"
+        )
+        data = await self.query(query, {"owner": owner, "name": name, "after": after})
+        return CommentsPage.parse(data["repository"]["labels"])
+
+    async def issue(self, owner: str, name: str, number: int) -> tuple[dict[str, Any], CommentsPage]:
+        query = (
+            f"query OneIssue($owner: String!, $name: String!, $number: Int!) {{ {RATE} "
+            f"repository(owner: $owner, name: $name) {{ {repo_labels()} "
+            f"issue(number: $number) {{ {issue_fields(self.comments_page_size)} }} }} }}"
+        )
+        data = await self.query(query, {"owner": owner, "name": name, "number": number})
+        return data["repository"]["issue"], CommentsPage.parse(data["repository"]["labels"])
+
+    async def more_comments(self, issues: list[PartialIssue]) -> dict[str, CommentsPage]:
+        """The next page of comments of each issue (at most FOLLOW_UP_ISSUES), in one request."""
+        definitions: list[str] = []
+        parts: list[str] = []
+        variables: dict[str, Any] = {}
+        for index, issue in enumerate(issues):
+            definitions += [f"$id{index}: ID!", f"$after{index}: String"]
+            variables |= {f"id{index}": issue.id, f"after{index}": issue.cursor}
+            parts.append(
+                f"i{index}: node(id: $id{index}) {{ ... on Issue {{ comments(first: {FOLLOW_UP_COMMENTS}, "
+                f"after: $after{index}) {{ {PAGE_INFO} nodes {{ {COMMENT} }} }} }} }}"
+            )
+        query = f"query MoreComments({', '.join(definitions)}) {{ {RATE} {' '.join(parts)} }}"
+        data = await self.query(query, variables, tolerate=frozenset({"NOT_FOUND"}))
+        return {
+            issue.id: CommentsPage.parse((data.get(f"i{index}") or {}).get("comments"))
+            for index, issue in enumerate(issues)
+        }
+
+
+def _graphql_error(error: dict[str, Any]) -> Exception:
+    message = str(error.get("message") or "GraphQL error")
+    kind = error.get("type")
+    if kind == "NOT_FOUND":
+        return GitHubNotFound(message)
+    if kind in ("FORBIDDEN", "INSUFFICIENT_SCOPES"):
+        return GitHubForbidden(f"{message}; check the token's scopes")
+    return GitHubQueryError(f"GitHub rejected the query: {message}")

@@ -1,0 +1,65 @@
+"""A Rich progress display for a collection: repositories, issues, requests and rate-limit budget left."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from .collector import CollectObserver
+from .ratelimit import RateBudget
+from .repo_collector import RepoReport
+
+
+class RichCollectProgress(CollectObserver):
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.repos: TaskID = self.progress.add_task("Repositories", total=None)
+        self.issues: TaskID = self.progress.add_task("Issues", total=0)
+        self.requests: TaskID = self.progress.add_task("Requests: 0", total=None)
+        self.expected: dict[str, int] = {}
+
+    def __enter__(self) -> RichCollectProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.progress.stop()
+
+    def repositories_found(self, repos: Sequence[str]) -> None:
+        self.progress.update(self.repos, total=len(repos))
+
+    def repository_started(self, repo: str, total_issues: int) -> None:
+        self.expected[repo] = total_issues
+        self.progress.update(self.issues, total=sum(self.expected.values()))
+
+    def issues_stored(self, repo: str, count: int) -> None:
+        self.progress.advance(self.issues, count)
+
+    def repository_finished(self, report: RepoReport) -> None:
+        self.expected[report.repo] = min(self.expected.get(report.repo, 0), report.issues)
+        self.progress.update(self.issues, total=sum(self.expected.values()))
+        self.progress.advance(self.repos)
+
+    def request_sent(self, requests: int, budget: RateBudget) -> None:
+        left = "unknown" if budget.remaining is None else f"{budget.remaining}"
+        if budget.limit:
+            left += f"/{budget.limit}"
+        self.progress.update(self.requests, description=f"Requests: {requests} · rate limit left: {left}")
+
+    def waiting(self, message: str, seconds: float) -> None:
+        until = datetime.now().astimezone().timestamp() + seconds
+        at = datetime.fromtimestamp(until).strftime("%H:%M:%S")
+        self.progress.console.print(f"[yellow]{message}: waiting {seconds:.0f} s (until {at})[/yellow]")

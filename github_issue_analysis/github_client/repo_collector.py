@@ -1,0 +1,201 @@
+"""Collecting one repository: pages of issues in ascending update order, each page stored as it arrives
+(an issue only once all its comments are in hand), the page cursor saved so an interrupted run resumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from github_issue_analysis.storage.issue_store import CollectionRun, IssueStore
+from github_issue_analysis.storage.records import IssueRecord
+from github_issue_analysis.storage.timeutil import utcnow
+
+from .graphql import FOLLOW_UP_ISSUES, GitHubGraphQL
+from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, issue_record, label_record
+
+if TYPE_CHECKING:
+    from .collector import CollectObserver
+
+
+@dataclass
+class RepoReport:
+    repo: str
+    mode: str = "full"
+    """full | incremental | resumed | single"""
+    since: datetime | None = None
+    issues: int = 0
+    inserted: int = 0
+    updated: int = 0
+    comments: int = 0
+    labels: int = 0
+
+
+class Quota:
+    """The --limit shared by every repository of one run (None: no limit)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.left = limit
+
+    @property
+    def spent(self) -> bool:
+        return self.left is not None and self.left <= 0
+
+    def page(self, size: int) -> int:
+        return size if self.left is None else max(1, min(size, self.left))
+
+    def take(self) -> bool:
+        if self.left is None:
+            return True
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+class IssueWriter:
+    """Completes partial issues (follow-up requests for their comments) and stores records."""
+
+    def __init__(self, store: IssueStore, api: GitHubGraphQL, org: str, repo: str, observer: CollectObserver) -> None:
+        self.store, self.api, self.org, self.repo, self.observer = store, api, org, repo, observer
+        self.report = RepoReport(repo)
+
+    async def store_labels(self, first: CommentsPage | None) -> None:
+        if first is None:
+            return
+        nodes, page = list(first.nodes), first
+        while page.has_next and page.end_cursor:
+            page = await self.api.more_labels(self.org, self.repo, page.end_cursor)
+            nodes += page.nodes
+        labels = [label_record(n) for n in nodes]
+        self.store.replace_repo_labels(self.org, self.repo, labels)
+        self.report.labels = len(labels)
+
+    async def complete(self, pending: list[PartialIssue]) -> None:
+        waiting = [p for p in pending if p.has_next]
+        while waiting:
+            batch = waiting[:FOLLOW_UP_ISSUES]
+            pages = await self.api.more_comments(batch)
+            for partial in batch:
+                page = pages[partial.id]
+                partial.comments += page.nodes
+                partial.cursor = page.end_cursor
+                partial.has_next = page.has_next and bool(page.nodes)
+            waiting = [p for p in pending if p.has_next]
+        self.write([issue_record(self.org, self.repo, p.node, p.comments) for p in pending])
+        pending.clear()
+
+    def write(self, records: list[IssueRecord]) -> None:
+        if not records:
+            return
+        counts = self.store.upsert_issues(records)
+        self.report.issues += len(records)
+        self.report.inserted += counts.inserted
+        self.report.updated += counts.updated
+        self.report.comments += sum(len(r.comments) for r in records)
+        self.observer.issues_stored(self.repo, len(records))
+
+
+class RepoCollector:
+    def __init__(
+        self,
+        store: IssueStore,
+        api: GitHubGraphQL,
+        request: CollectRequest,
+        repo: str,
+        quota: Quota,
+        observer: CollectObserver,
+    ) -> None:
+        self.store, self.api, self.request, self.repo, self.quota = store, api, request, repo, quota
+        self.observer = observer
+        self.writer = IssueWriter(store, api, request.org, repo, observer)
+        self.previous = store.collection_run(request.org, repo)
+        last = self.previous.last_success_at if self.previous and request.incremental else None
+        self.scope = IssueScope.build(request, last)
+        self.fingerprint = self.scope.fingerprint()
+        self.writer.report.mode, self.writer.report.since = ("incremental", last) if last else ("full", None)
+        self.saved_cursor = False
+
+    @property
+    def tracks_progress(self) -> bool:
+        return self.request.limit is None
+
+    async def run(self) -> RepoReport:
+        cursor, started = None, utcnow()
+        previous = self.previous
+        if self.tracks_progress and previous and previous.resume_cursor:
+            fingerprint, _, saved = previous.resume_cursor.partition(":")
+            if fingerprint == self.fingerprint and saved:
+                cursor, started = saved, previous.resume_started_at or started
+                self.writer.report.mode = "resumed"
+        await self._pages(cursor, started)
+        self._finish(started)
+        self.observer.repository_finished(self.writer.report)
+        return self.writer.report
+
+    async def _pages(self, cursor: str | None, started: datetime) -> None:
+        pending: list[PartialIssue] = []
+        first = True
+        while not self.quota.spent:
+            page = await self.api.issues_page(
+                self.request.org, self.repo, self.scope, cursor, self.quota.page(self.request.page_size), first
+            )
+            if first:
+                await self.writer.store_labels(page.labels)
+                self.observer.repository_started(self.repo, page.total)
+                first = False
+            stop = self._take(page.nodes, pending)
+            cursor = page.end_cursor or cursor
+            done = stop or not page.has_next
+            if pending and (done or len(pending) >= FOLLOW_UP_ISSUES):
+                await self.writer.complete(pending)
+            if done:
+                return
+            if not pending:
+                self._save_cursor(cursor, started)
+        await self.writer.complete(pending)
+
+    def _take(self, nodes: list[dict[str, object]], pending: list[PartialIssue]) -> bool:
+        """Keep the page's matching issues; True when the listing can stop here."""
+        complete: list[IssueRecord] = []
+        stop = False
+        for node in nodes:
+            comments = CommentsPage.parse(node.get("comments"))  # type: ignore[arg-type]
+            record = issue_record(self.request.org, self.repo, node, comments.nodes)
+            if self.scope.past_end(record):
+                stop = True
+                break
+            if not self.scope.keeps(record):
+                continue
+            if not self.quota.take():
+                stop = True
+                break
+            if comments.has_next:
+                pending.append(PartialIssue(node, comments.nodes, comments.end_cursor))
+            else:
+                complete.append(record)
+        self.writer.write(complete)
+        return stop
+
+    def _save_cursor(self, cursor: str | None, started: datetime) -> None:
+        if not self.tracks_progress or cursor is None:
+            return
+        last = self.previous.last_success_at if self.previous else None
+        run = CollectionRun(self.request.org, self.repo, last, f"{self.fingerprint}:{cursor}", started)
+        self.store.save_collection_run(run)
+        self.saved_cursor = True
+
+    def _finish(self, started: datetime) -> None:
+        if not self.tracks_progress:
+            return
+        previous = self.previous
+        last = started if self.request.whole_repository else (previous.last_success_at if previous else None)
+        keep = previous if previous and not self.saved_cursor and self.writer.report.mode != "resumed" else None
+        run = CollectionRun(
+            self.request.org,
+            self.repo,
+            last,
+            keep.resume_cursor if keep else None,
+            keep.resume_started_at if keep else None,
+        )
+        self.store.save_collection_run(run)
