@@ -23,6 +23,7 @@ class RichCollectProgress(CollectObserver):
             TimeElapsedColumn(),
             console=console,
             transient=True,
+            disable=not console.is_terminal,
         )
         self.repos: TaskID = self.progress.add_task("Repositories", total=None)
         self.issues: TaskID = self.progress.add_task("Issues", total=0)
