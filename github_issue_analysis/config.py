@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     github_token: SecretStr | None = Field(default=None, validation_alias="GITHUB_TOKEN")
+    retry_seconds: float = Field(default=0.5, gt=0, validation_alias="GH_ANALYSIS_RETRY_SECONDS")
     github_api_url: str = Field(default="https://api.github.com", validation_alias="GITHUB_API_URL")
 
     def resolved_database_url(self) -> str:

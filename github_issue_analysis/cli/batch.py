@@ -1,7 +1,209 @@
-"""`gh-analysis batch` commands."""
+"""`gh-analysis batch ...`: submit, follow, collect, cancel, retry and remove batch jobs and groups."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
 
-app = typer.Typer(help="batch commands.", no_args_is_help=True)
+from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.batch.service import BatchService
+
+app = typer.Typer(
+    help="Label stored issues through provider batch APIs, split into tracked groups.", no_args_is_help=True
+)
+
+JSON = typer.Option(False, "--json", help="Print one JSON document and nothing else.")
+CONCURRENCY = typer.Option(16, "--concurrency", min=1, help="Provider requests in flight at once.")
+
+
+def _service() -> BatchService:
+    from github_issue_analysis.ai.batch.service import BatchService
+
+    return BatchService(context.open_store(), context.settings())
+
+
+@app.command()
+def submit(
+    processor: str = typer.Argument(..., help="Processor name: product-labeling."),
+    org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
+    repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
+    issue_number: int | None = typer.Option(None, "--issue-number", help="Only this issue (needs --repo)."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
+    model: str = typer.Option("openai:gpt-4o-mini", "--model", help="provider:model, e.g. openai:gpt-4o-mini."),
+    label_prefix: str = typer.Option("product::", "--label-prefix", help="Repository labels to choose from."),
+    labels_file: Path | None = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}]."),
+    batch_size: int = typer.Option(30, "--batch-size", help="Issues per provider batch."),
+    concurrency: int = CONCURRENCY,
+    temperature: float | None = typer.Option(None, "--temperature", help="Sent only to models that accept it."),
+    reasoning_effort: str | None = typer.Option(
+        None, "--reasoning-effort", help="low|medium|high; sent only to reasoning models."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
+    reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
+    resume: str | None = typer.Option(None, "--resume", help="Finish submitting this group after a crash."),
+    max_enqueued_tokens: int | None = typer.Option(
+        None, "--max-enqueued-tokens", help="Account's enqueued-token limit; extra batches wait as queued."
+    ),
+    json_output: bool = JSON,
+) -> None:
+    """Submit stored issues for batch labeling, split automatically into batches of --batch-size."""
+    from . import batch_render as render
+    from .batch_options import build_submit_request
+
+    service = _service()
+    if resume:
+        result = service.resume(resume, concurrency, max_enqueued_tokens)
+        render.submitted(result, json_output, dry_run=False, planned=None)
+        return
+    request = build_submit_request(
+        processor,
+        org,
+        repo,
+        issue_number,
+        limit,
+        model,
+        label_prefix,
+        labels_file,
+        batch_size,
+        temperature,
+        reasoning_effort,
+        reprocess,
+    )
+    planned = service.plan(request)
+    if not json_output:
+        render.plan(planned)
+    if dry_run:
+        render.dry_run(planned, json_output)
+        return
+    if planned.plan.split_required and not yes:
+        render.confirm_or_refuse(planned.plan.total_batches)
+    result = service.submit(planned, concurrency, max_enqueued_tokens)
+    render.submitted(result, json_output, dry_run=False, planned=planned)
+
+
+@app.command()
+def status(
+    job_or_group: str = typer.Argument(..., metavar="ID", help="Group id or job id (a unique prefix is enough)."),
+    json_output: bool = JSON,
+) -> None:
+    """Status of a group (summary and its batches) or of one job, refreshed from the provider."""
+    from . import batch_render as render
+
+    service = _service()
+    kind, found = service.resolve(job_or_group)
+    if kind == "group":
+        render.group_status(service.group_status(found), json_output)
+    else:
+        render.job_status(service.job_status(found), json_output)
+
+
+@app.command("list")
+def list_jobs(
+    groups: bool = typer.Option(False, "--groups", help="One row per group instead of per job."),
+    json_output: bool = JSON,
+) -> None:
+    """List batch jobs (or groups) in the store, newest first. Shows stored state; no provider calls."""
+    from . import batch_render as render
+
+    service = _service()
+    if groups:
+        render.group_list(service.groups(), json_output)
+    else:
+        render.job_list(service.jobs(), json_output)
+
+
+@app.command()
+def collect(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bool = JSON) -> None:
+    """Collect the results of one finished job (completed, expired or cancelled: partial output too)."""
+    from . import batch_render as render
+
+    service = _service()
+    render.job_collected(service.collect_job(service.job_id(job_id, "collect")), json_output)
+
+
+@app.command("group-collect")
+def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_output: bool = JSON) -> None:
+    """Collect every finished batch of a group; one that cannot be collected does not stop the others."""
+    from . import batch_render as render
+
+    service = _service()
+    render.group_collected(service.collect_group(service.group_id(group_id)), json_output)
+
+
+@app.command()
+def cancel(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bool = JSON) -> None:
+    """Cancel one job; what it finished before stopping can still be collected."""
+    from . import batch_render as render
+
+    service = _service()
+    render.cancelled([service.cancel_job(service.job_id(job_id, "cancel"))], json_output)
+
+
+@app.command("group-cancel")
+def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_output: bool = JSON) -> None:
+    """Cancel every unfinished batch of a group."""
+    from . import batch_render as render
+
+    service = _service()
+    render.cancelled(service.cancel_group(service.group_id(group_id)), json_output)
+
+
+@app.command("group-retry")
+def group_retry(
+    group_id: str = typer.Argument(..., metavar="GROUP_ID"),
+    failed_only: bool = typer.Option(
+        False, "--failed-only", help="Resend only issues without a valid result, re-split into new batches."
+    ),
+    concurrency: int = CONCURRENCY,
+    json_output: bool = JSON,
+) -> None:
+    """Resubmit failed, expired or cancelled batches of a group as new batches of the same group."""
+    from . import batch_render as render
+
+    service = _service()
+    result = service.retry_group(service.group_id(group_id), failed_only, concurrency)
+    render.submitted(result, json_output, dry_run=False, planned=None)
+
+
+@app.command()
+def remove(
+    job_or_group: str = typer.Argument(..., metavar="ID"),
+    force: bool = typer.Option(False, "--force", help="Also when batches still run (they are cancelled)."),
+) -> None:
+    """Remove a job or group from the store (results already collected are kept)."""
+    service = _service()
+    removed = service.remove(job_or_group, force)
+    context.console().print(f"Removed {len(removed)} job(s): {', '.join(removed)}")
+
+
+@app.command()
+def watch(
+    job_or_group: str = typer.Argument(..., metavar="ID"),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Resubmit failed items automatically."),
+    max_attempts: int = typer.Option(2, "--max-attempts", min=1, help="Attempts per issue with --retry-failed."),
+    max_enqueued_tokens: int | None = typer.Option(None, "--max-enqueued-tokens"),
+    concurrency: int = CONCURRENCY,
+    poll_seconds: float = typer.Option(5.0, "--poll-seconds", min=0.05, help="First polling interval."),
+    json_output: bool = JSON,
+) -> None:
+    """Drive a group to the end: submit queued batches as capacity frees, collect, retry; Ctrl+C to stop."""
+    from . import batch_render as render
+    from .batch_watch import run_watch
+
+    service = _service()
+    outcome = run_watch(
+        service,
+        service.group_id(job_or_group),
+        retry_failed,
+        max_attempts,
+        max_enqueued_tokens,
+        concurrency,
+        poll_seconds,
+        json_output,
+    )
+    render.group_status(outcome, json_output)

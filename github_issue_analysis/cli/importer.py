@@ -13,10 +13,10 @@ def import_issues(
     """Import issue JSON files written by the earlier gh-analysis tool (re-import updates in place)."""
     from rich.progress import Progress
 
+    from github_issue_analysis.errors import OperationFailed, UsageError
     from github_issue_analysis.importer import find_issue_files, import_files
 
     from . import context
-    from github_issue_analysis.errors import OperationFailed, UsageError
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

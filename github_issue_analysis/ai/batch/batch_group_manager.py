@@ -20,7 +20,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter
 from .collector import CollectReport, JobCollector
-from .group_models import BatchGroup, BatchGroupStatus, SplitPlan, group_state, new_group_id, new_job_id
+from .group_models import BatchGroup, BatchGroupStatus, SplitPlan, new_group_id, new_job_id, summarize
 from .models import BatchJob, JobStatus
 from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from .providers.base import BatchProvider, ProviderError
@@ -77,10 +77,12 @@ class GroupCollectReport:
 
 
 class BatchGroupManager:
-    def __init__(self, store: Store, provider: BatchProvider, concurrency: int = DEFAULT_CONCURRENCY) -> None:
+    def __init__(
+        self, store: Store, provider: BatchProvider, concurrency: int = DEFAULT_CONCURRENCY, retry_seconds: float = 0.5
+    ) -> None:
         self.store = store
         self.provider = provider
-        self.jobs = BatchManager(store.batches, provider)
+        self.jobs = BatchManager(store.batches, provider, retry_seconds=retry_seconds)
         self.collector = JobCollector(store.batches, store.issues, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
 
@@ -202,28 +204,13 @@ class BatchGroupManager:
         return self.status(group_id)
 
     def status(self, group_id: str) -> BatchGroupStatus:
-        group = self._group(group_id)
-        every = self.store.batches.jobs(group_id)
-        children = [c for c in every if not c.superseded]
-        return BatchGroupStatus(
-            group_id=group_id,
-            status=group_state(children),
-            is_split_job=group.is_split_job,
-            total_batches=len(children),
-            completed_batches=sum(c.status is JobStatus.COMPLETED for c in children),
-            failed_batches=sum(
-                c.status in (JobStatus.FAILED, JobStatus.EXPIRED, JobStatus.CANCELLED) for c in children
-            ),
-            total_issues=group.total_issues,
-            completed_issues=sum(c.completed_items for c in every),
-            batches=children,
-        )
+        return summarize(self._group(group_id), self.store.batches.jobs(group_id))
 
     async def collect(self, group_id: str) -> GroupCollectReport:
         """Collect every finished child (partial output included); one that cannot be collected is
         reported and does not stop the others."""
         group = self._group(group_id)
-        processor = self._prepared(group)
+        processor = self.prepared(group)
         report = GroupCollectReport(group_id)
         children = [c for c in self.store.batches.jobs(group_id) if not c.superseded or c.collected_at is None]
         ready = []
@@ -244,8 +231,10 @@ class BatchGroupManager:
         return report
 
     async def cancel(self, group_id: str) -> list[BatchJob]:
-        children = [c for c in self.store.batches.jobs(group_id) if not c.superseded and not c.status.is_terminal]
-        return await self._each(children, self.jobs.cancel)
+        return await self.cancel_jobs([c for c in self.store.batches.jobs(group_id) if not c.superseded])
+
+    async def cancel_jobs(self, jobs: list[BatchJob]) -> list[BatchJob]:
+        return await self._each([j for j in jobs if not j.status.is_terminal], self.jobs.cancel)
 
     # -- helpers ---------------------------------------------------------------------------------------
     async def _each(self, items: Sequence[T], action: Callable[[T], Awaitable[Any]]) -> list[Any]:
@@ -266,9 +255,9 @@ class BatchGroupManager:
         return RequestBuilder(self.store.issues, processor, self.provider)
 
     def _builder_for_group(self, group: BatchGroup) -> RequestBuilder:
-        return RequestBuilder(self.store.issues, self._prepared(group), self.provider)
+        return RequestBuilder(self.store.issues, self.prepared(group), self.provider)
 
-    def _prepared(self, group: BatchGroup) -> PreparedProcessor:
+    def prepared(self, group: BatchGroup) -> PreparedProcessor:
         return _prepare(self.store, group.processor, _processor_options(group.model, group.options))
 
 

@@ -46,10 +46,13 @@ def learned_token_limit(batch: ProviderBatch) -> int | None:
 
 
 class BatchManager:
-    def __init__(self, batches: BatchStore, provider: BatchProvider, owner: str | None = None) -> None:
+    def __init__(
+        self, batches: BatchStore, provider: BatchProvider, owner: str | None = None, retry_seconds: float = 0.5
+    ) -> None:
         self.batches = batches
         self.provider = provider
         self.owner = owner or process_owner()
+        self.retry_seconds = retry_seconds
 
     # -- submission ----------------------------------------------------------------------------------
     async def submit(
@@ -86,7 +89,7 @@ class BatchManager:
 
     async def _create(self, job: BatchJob, file_id: str) -> ProviderBatch:
         """Create the batch; after a transient failure, look it up before trying again (never pay twice)."""
-        delay = 0.5
+        delay = self.retry_seconds
         for attempt in range(CREATE_ATTEMPTS):
             try:
                 return await self.provider.create(file_id, batch_metadata(job))
@@ -94,7 +97,7 @@ class BatchManager:
                 if not error.transient or attempt == CREATE_ATTEMPTS - 1:
                     raise
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 8.0)
+            delay = min(delay * 2, 16 * self.retry_seconds)
             found = await self.find_provider_batch(job)
             if found is not None:
                 return found

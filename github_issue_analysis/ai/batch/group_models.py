@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .models import BatchJob, JobStatus
+from .models import UNSUCCESSFUL_STATUSES, BatchJob, JobStatus
 
 
 def new_group_id() -> str:
@@ -72,6 +72,7 @@ class GroupState(StrEnum):
 
 class BatchGroupStatus(BaseModel):
     group_id: str
+    model: str = ""
     status: GroupState
     is_split_job: bool
     total_batches: int
@@ -103,3 +104,20 @@ def group_state(children: list[BatchJob]) -> GroupState:
     if not completed:
         return GroupState.FAILED
     return GroupState.PARTIAL_FAILURE
+
+
+def summarize(group: BatchGroup, children: list[BatchJob]) -> BatchGroupStatus:
+    """The group's status from its children; superseded children (retried) count only their results."""
+    current = [c for c in children if not c.superseded]
+    return BatchGroupStatus(
+        group_id=group.group_id,
+        model=group.model,
+        status=group_state(current),
+        is_split_job=group.is_split_job,
+        total_batches=len(current),
+        completed_batches=sum(c.status is JobStatus.COMPLETED for c in current),
+        failed_batches=sum(c.status in UNSUCCESSFUL_STATUSES for c in current),
+        total_issues=group.total_issues,
+        completed_issues=sum(c.completed_items for c in children),
+        batches=current,
+    )

@@ -3,6 +3,8 @@ Issues that already have a valid result are never sent again."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.store import Store
 
@@ -15,14 +17,20 @@ class NothingToRetry(Exception):
     pass
 
 
-def plan_retry(store: Store, group_id: str, failed_only: bool) -> tuple[list[NewJob], list[str]]:
+def plan_retry(
+    store: Store, group_id: str, failed_only: bool, max_attempts: int | None = None
+) -> tuple[list[NewJob], list[str]]:
     """(new children, ids of the children they supersede). Children must be collected first, so that
-    partial results are known."""
+    partial results are known. With `max_attempts`, issues already sent that often are left out."""
     group = store.batches.group(group_id)
     assert group is not None
     children = [c for c in store.batches.jobs(group_id) if not c.superseded]
     items_by_job: dict[str, list[tuple[int, str]]] = {}
-    for job_id, item in store.batches.group_items(group_id):
+    group_items = store.batches.group_items(group_id)
+    sent = Counter(item.issue_id for _, item in group_items)
+    for job_id, item in group_items:
+        if max_attempts is not None and sent[item.issue_id] >= max_attempts:
+            continue
         if item.state is not ItemState.SUCCEEDED:
             items_by_job.setdefault(job_id, []).append((item.issue_id, item.custom_id))
     all_ids = [issue for items in items_by_job.values() for issue, _ in items]

@@ -61,9 +61,7 @@ def _user_text(endpoint: str, body: dict[str, Any]) -> str:
         chat_messages = body.get("messages")
         messages = chat_messages if isinstance(chat_messages, list) else []
     return "\n".join(
-        content_text(m.get("content"))
-        for m in messages
-        if isinstance(m, dict) and m.get("role", "user") == "user"
+        content_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role", "user") == "user"
     )
 
 

@@ -68,9 +68,7 @@ class Routes:
         async with request.form(max_files=1, max_fields=10) as form:
             upload, purpose = form.get("file"), form.get("purpose")
             if not isinstance(upload, UploadFile) or not upload.filename:
-                raise invalid(
-                    "Missing required parameter: 'file'.", param="file", code="missing_required_parameter"
-                )
+                raise invalid("Missing required parameter: 'file'.", param="file", code="missing_required_parameter")
             if not isinstance(purpose, str):
                 raise invalid(
                     "Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter"
@@ -161,8 +159,7 @@ class Routes:
             ("/_sandbox/reset", "POST", self.reset),
         ]
         return [
-            Route(path, self.gate(f"{method} {path}", handler), methods=[method])
-            for path, method, handler in api
+            Route(path, self.gate(f"{method} {path}", handler), methods=[method]) for path, method, handler in api
         ] + [Route(path, handler, methods=[method]) for path, method, handler in control]
 
 
@@ -172,9 +169,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return ApiError(status, message, code="unknown_url" if status == 404 else None).response()
 
 
-def create_openai_app(
-    config: EmulatorConfig | None = None, emulator: OpenAIEmulator | None = None
-) -> Starlette:
+def create_openai_app(config: EmulatorConfig | None = None, emulator: OpenAIEmulator | None = None) -> Starlette:
     """The ASGI app; `app.state.emulator` is the `OpenAIEmulator` behind it."""
     service = emulator or OpenAIEmulator(config)
     app = Starlette(routes=Routes(service).routes(), exception_handlers={404: _http_error, 405: _http_error})

@@ -168,9 +168,7 @@ class OpenAIEmulator:
                 param="input_file_id",
             )
         config = self.config
-        limits = InputLimits(
-            config.max_requests_per_batch, config.max_file_bytes, config.max_validation_errors
-        )
+        limits = InputLimits(config.max_requests_per_batch, config.max_file_bytes, config.max_validation_errors)
         plan = await asyncio.to_thread(validate_input, input_file.content, params.endpoint, limits)
         now = self.now()
         self._check_creation_rate(now)
@@ -181,9 +179,7 @@ class OpenAIEmulator:
         self.stats.batches_created += 1
         return batch.to_api(now)
 
-    def _new_batch(
-        self, params: BatchParams, input_file: FileRecord, plan: InputPlan, now: float
-    ) -> BatchRecord:
+    def _new_batch(self, params: BatchParams, input_file: FileRecord, plan: InputPlan, now: float) -> BatchRecord:
         config = self.config
         batch_id = self._new_id("batch_", 32)
         rates = [

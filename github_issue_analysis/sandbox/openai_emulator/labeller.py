@@ -168,8 +168,7 @@ def label_issue(issue: IssuePrompt, schema: dict[str, Any]) -> dict[str, Any]:
         {
             "label": label,
             "correct": label in chosen,
-            "reasoning": f"{SOURCE}: "
-            + ("also recommended." if label in chosen else "not among the best matches."),
+            "reasoning": f"{SOURCE}: " + ("also recommended." if label in chosen else "not among the best matches."),
         }
         for label in issue.current_labels
         if label in labels
@@ -243,6 +242,4 @@ def answer(user_text: str, schema_name: str | None, schema: dict[str, Any] | Non
     if schema is not None:
         return json.dumps(minimal_instance(schema, schema))
     words = len(user_text.split())
-    return (
-        f"{SOURCE}: received {words} words; ask for a json_schema response_format to get a labelling answer."
-    )
+    return f"{SOURCE}: received {words} words; ask for a json_schema response_format to get a labelling answer."

@@ -35,9 +35,7 @@ def check_metadata(value: Any) -> dict[str, str] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise invalid(
-            "Invalid type for 'metadata': expected an object.", param="metadata", code="invalid_type"
-        )
+        raise invalid("Invalid type for 'metadata': expected an object.", param="metadata", code="invalid_type")
     if len(value) > MAX_METADATA_KEYS:
         raise invalid(
             f"Invalid 'metadata': too many properties. Expected an object with at most {MAX_METADATA_KEYS} "

@@ -148,17 +148,11 @@ class BatchRecord:
             return 0
         if self.schedule.processing <= 0 or instant >= self.finalizing_at:
             return self.total
-        return min(
-            self.total, math.floor(self.total * (instant - self.in_progress_at) / self.schedule.processing)
-        )
+        return min(self.total, math.floor(self.total * (instant - self.in_progress_at) / self.schedule.processing))
 
     def status_at(self, now: float) -> BatchStatus:
         if self.cancel_at is not None and now >= self.cancel_at:
-            return (
-                BatchStatus.CANCELLING
-                if now < self.cancel_at + self.schedule.cancelling
-                else BatchStatus.CANCELLED
-            )
+            return BatchStatus.CANCELLING if now < self.cancel_at + self.schedule.cancelling else BatchStatus.CANCELLED
         if self.errors:
             return BatchStatus.VALIDATING if now < self.in_progress_at else BatchStatus.FAILED
         expired_at = self.expired_at
@@ -185,11 +179,7 @@ class BatchRecord:
         if status in (BatchStatus.VALIDATING, BatchStatus.FAILED):
             return {"total": 0, "completed": 0, "failed": 0}
         if status in WITH_OUTPUT or status is BatchStatus.CANCELLING:
-            done = (
-                self.processed_at_end(status)
-                if status in WITH_OUTPUT
-                else self.processed_by(self.cancel_at or now)
-            )
+            done = self.processed_at_end(status) if status in WITH_OUTPUT else self.processed_by(self.cancel_at or now)
         else:
             done = self.processed_by(now)
         failed = self.failed_prefix[done]

@@ -36,9 +36,7 @@ def batch_error(code: str, message: str, line: int | None = None, param: str | N
     return {"code": code, "message": message, "param": param, "line": line}
 
 
-def _line_error(
-    request: Any, endpoint: str, plan: InputPlan, seen: set[str]
-) -> tuple[str, str, str | None] | None:
+def _line_error(request: Any, endpoint: str, plan: InputPlan, seen: set[str]) -> tuple[str, str, str | None] | None:
     if not isinstance(request, dict):
         return "invalid_json_line", "This line is not a JSON object.", None
     custom_id = request.get("custom_id")

@@ -1,0 +1,86 @@
+"""Drive a group to its end without a person: submit queued children as capacity frees, refresh, collect
+each child as it finishes, and (when asked) resend failed items up to a number of attempts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .batch_group_manager import BatchGroupManager
+from .group_models import BatchGroupStatus
+from .group_retry import NothingToRetry, plan_retry
+
+MAX_POLL_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    retry_failed: bool = False
+    max_attempts: int = 2
+    max_enqueued_tokens: int | None = None
+    poll_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class WatchProgress:
+    status: BatchGroupStatus
+    tokens_in_flight: int
+    elapsed_seconds: float
+    retries: int
+
+    @property
+    def by_state(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for job in self.status.batches:
+            counts[job.status.value] = counts.get(job.status.value, 0) + 1
+        return counts
+
+    @property
+    def eta_seconds(self) -> float | None:
+        done = sum(job.status.is_terminal for job in self.status.batches)
+        total = len(self.status.batches)
+        if not done or done == total:
+            return None
+        return self.elapsed_seconds / done * (total - done)
+
+
+async def watch_group(
+    manager: BatchGroupManager,
+    group_id: str,
+    options: WatchOptions,
+    on_progress: Callable[[WatchProgress], None] = lambda _: None,
+) -> BatchGroupStatus:
+    started = time.monotonic()
+    delay, retries = options.poll_seconds, 0
+    while True:
+        await manager.submit_pending(group_id, options.max_enqueued_tokens)
+        status = await manager.refresh(group_id)
+        if any(job.status.is_terminal and job.collected_at is None for job in status.batches):
+            await manager.collect(group_id)
+            status = manager.status(group_id)
+        if options.retry_failed and _finished(status) and _retry(manager, group_id, options.max_attempts):
+            retries += 1
+            delay = options.poll_seconds
+            continue
+        group = manager.store.batches.group(group_id)
+        in_flight = manager.store.batches.in_flight_tokens(group.model) if group else 0
+        on_progress(WatchProgress(status, in_flight, time.monotonic() - started, retries))
+        if _finished(status):
+            return status
+        await asyncio.sleep(delay)
+        delay = min(delay * 1.5, MAX_POLL_SECONDS)
+
+
+def _finished(status: BatchGroupStatus) -> bool:
+    return all(job.status.is_terminal and job.collected_at is not None for job in status.batches)
+
+
+def _retry(manager: BatchGroupManager, group_id: str, max_attempts: int) -> bool:
+    try:
+        jobs, superseded = plan_retry(manager.store, group_id, failed_only=True, max_attempts=max_attempts)
+    except NothingToRetry:
+        return False
+    manager.store.batches.add_jobs(group_id, jobs, superseded)
+    return True

@@ -1,0 +1,310 @@
+"""Rendering for `gh-analysis batch ...`: Rich tables for people, stable JSON for scripts."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.table import Table
+
+from github_issue_analysis.errors import OperationFailed, UsageError
+
+from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission
+    from github_issue_analysis.ai.batch.collector import CollectReport
+    from github_issue_analysis.ai.batch.group_models import BatchGroup, BatchGroupStatus
+    from github_issue_analysis.ai.batch.models import BatchJob
+    from github_issue_analysis.ai.batch.service import SubmitResult
+
+
+def _cost(value: float | None) -> str:
+    return "unknown (no price for this model)" if value is None else f"${value:,.4f}"
+
+
+def plan(planned: PlannedSubmission) -> None:
+    out = context.console()
+    split = planned.plan
+    if planned.skipped_with_results:
+        out.print(f"[dim]Skipping {planned.skipped_with_results} issue(s) that already have results.[/dim]")
+    if split.split_required:
+        out.print(f"[yellow]Large selection: {split.total_issues} issues[/yellow]")
+        out.print(f"Will split into {split.total_batches} batches of up to {split.batch_size} issues")
+        table = Table(title="Batch Splitting Plan")
+        table.add_column("Batch", style="cyan", justify="right")
+        table.add_column("Issues", justify="right")
+        table.add_column("Est. prompt tokens", justify="right")
+        for batch in split.batches:
+            table.add_row(str(batch.batch_number), str(batch.issue_count), f"{batch.estimated_tokens:,}")
+        out.print(table)
+    else:
+        out.print(f"Single batch: {split.total_issues} issue(s)")
+    out.print(f"Estimated: {planned.estimated_tokens:,} prompt tokens, {_cost(planned.estimated_cost)} at batch prices")
+    for warning in planned.warnings:
+        out.print(f"[yellow]{warning}[/yellow]")
+
+
+def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
+    if planned is None:
+        return {}
+    return {
+        "total_issues": planned.plan.total_issues,
+        "total_batches": planned.plan.total_batches,
+        "plan": planned.plan.summary(),
+        "estimated_prompt_tokens": planned.estimated_tokens,
+        "estimated_cost_usd": planned.estimated_cost,
+        "warnings": planned.warnings,
+    }
+
+
+def dry_run(planned: PlannedSubmission, json_output: bool) -> None:
+    if json_output:
+        context.print_json(
+            {
+                "group_id": None,
+                "is_split_job": planned.plan.split_required,
+                "dry_run": True,
+                "job_ids": [],
+                **_plan_document(planned),
+            }
+        )
+        return
+    context.console().print("[blue]Dry run complete - no jobs submitted[/blue]")
+
+
+def confirm_or_refuse(total_batches: int) -> None:
+    if not sys.stdin.isatty():
+        raise UsageError(f"about to submit {total_batches} batch jobs; pass --yes to confirm when not at a terminal")
+    if not typer.confirm(f"Submit {total_batches} batch jobs?"):
+        raise typer.Abort()
+
+
+def submitted(result: SubmitResult, json_output: bool, dry_run: bool, planned: PlannedSubmission | None) -> None:
+    group, status = result.group, result.status
+    if json_output:
+        document = {
+            "group_id": group.group_id,
+            "is_split_job": group.is_split_job,
+            "dry_run": dry_run,
+            "total_issues": group.total_issues,
+            "total_batches": status.total_batches,
+            "job_ids": [b.job_id for b in status.batches],
+            "plan": group.split_plan,
+            **_plan_document(planned),
+            "queued": [b.job_id for b in status.batches if b.status.value == "queued"],
+            "problems": result.problems,
+        }
+        context.print_json(document)
+        if result.problems:
+            raise OperationFailed(f"{len(result.problems)} batch(es) could not be submitted now")
+        return
+    out = context.console()
+    queued = sum(b.status.value == "queued" for b in status.batches)
+    if group.is_split_job:
+        out.print(f"[green]Created batch group: {group.group_id}[/green]")
+        out.print(f"{status.total_batches - queued} of {status.total_batches} batches submitted")
+    else:
+        out.print(f"[green]Created batch job: {group.group_id}[/green]")
+    if queued:
+        out.print(f"{queued} batch(es) wait as queued: run `gh-analysis batch watch {group.group_id}`")
+    for problem in result.problems:
+        out.print(f"[yellow]not submitted yet: {problem}[/yellow]")
+    out.print(f"[dim]Follow it with `gh-analysis batch status {group.group_id}`[/dim]")
+    if result.problems:
+        raise OperationFailed(
+            f"{len(result.problems)} batch(es) could not be submitted now; "
+            f"run `gh-analysis batch submit --resume {group.group_id}` to finish"
+        )
+
+
+def _job_document(job: BatchJob) -> dict[str, Any]:
+    return {
+        "job_id": job.job_id,
+        "group_id": job.group_id,
+        "batch_sequence": job.batch_sequence,
+        "status": job.raw_status or job.status.value,
+        "provider_batch_id": job.provider_batch_id,
+        "total_items": job.total_items,
+        "processed_items": job.completed_items,
+        "failed_items": job.failed_items,
+        "attempt": job.attempt,
+        "error": job.error,
+        "collected": job.collected_at is not None,
+        "input_tokens": job.input_tokens,
+        "output_tokens": job.output_tokens,
+    }
+
+
+def group_document(status: BatchGroupStatus) -> dict[str, Any]:
+    return {
+        "group_id": status.group_id,
+        "status": status.status.value,
+        "is_split_job": status.is_split_job,
+        "total_batches": status.total_batches,
+        "completed_batches": status.completed_batches,
+        "failed_batches": status.failed_batches,
+        "total_issues": status.total_issues,
+        "completed_issues": status.completed_issues,
+        "batches": [
+            {
+                "job_id": b.job_id,
+                "batch_sequence": b.batch_sequence,
+                "status": b.status.value,
+                "issue_count": b.total_items,
+                "provider_batch_id": b.provider_batch_id,
+                "completed": b.completed_items,
+                "failed": b.failed_items,
+            }
+            for b in status.batches
+        ],
+        "usage": usage_document(status),
+    }
+
+
+def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
+    """Actual usage and cost from the provider's figures (batches finished so far)."""
+    from github_issue_analysis.ai.batch.pricing import price_for
+
+    input_tokens = sum(b.input_tokens or 0 for b in status.batches)
+    output_tokens = sum(b.output_tokens or 0 for b in status.batches)
+    price = price_for(status.model)
+    cost = price.cost(input_tokens, output_tokens) if price else None
+    return {"input_tokens": input_tokens, "output_tokens": output_tokens, "cost_usd": cost}
+
+
+def group_status(status: BatchGroupStatus, json_output: bool) -> None:
+    if json_output:
+        context.print_json(group_document(status))
+        return
+    out = context.console()
+    out.print(
+        f"Group [bold]{status.group_id}[/bold]: [bold]{status.status.value}[/bold] - "
+        f"{status.completed_batches}/{status.total_batches} batches completed, {status.failed_batches} failed; "
+        f"{status.completed_issues}/{status.total_issues} issues done"
+    )
+    out.print(_jobs_table(status.batches, title="Batches"))
+    used = usage_document(status)
+    if used["input_tokens"]:
+        out.print(
+            f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
+            f"{_cost(used['cost_usd'])} at batch prices"
+        )
+
+
+def _jobs_table(jobs: list[BatchJob], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("Job", "Group", "Batch", "Status", "Issues", "Done", "Failed", "Provider batch"):
+        table.add_column(column, justify="right" if column in ("Batch", "Issues", "Done", "Failed") else "left")
+    for job in jobs:
+        table.add_row(
+            job.job_id,
+            job.group_id if job.group_id != job.job_id else "-",
+            f"{job.batch_sequence}/{job.total_batches_in_group}",
+            job.status.value,
+            str(job.total_items),
+            str(job.completed_items),
+            str(job.failed_items),
+            job.provider_batch_id or "-",
+        )
+    return table
+
+
+def job_status(job: BatchJob, json_output: bool) -> None:
+    if json_output:
+        context.print_json(_job_document(job))
+        return
+    out = context.console()
+    out.print(
+        f"Job [bold]{job.job_id}[/bold] (batch {job.batch_sequence}/{job.total_batches_in_group} of "
+        f"{job.group_id}): [bold]{job.raw_status or job.status.value}[/bold]"
+    )
+    out.print(f"Items: {job.total_items} total, {job.completed_items} done, {job.failed_items} failed")
+    if job.provider_batch_id:
+        out.print(f"Provider batch: {job.provider_batch_id}")
+    if job.error:
+        out.print(f"[red]{job.error}[/red]")
+
+
+def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: bool) -> None:
+    if json_output:
+        context.print_json(
+            [
+                {**group_document(status), "processor": g.processor, "model": g.model, "created_at": g.created_at}
+                for g, status in groups
+            ]
+        )
+        return
+    table = Table(title="Batch groups")
+    for column in ("Group", "Created", "Model", "Status", "Batches", "Issues done"):
+        table.add_column(column)
+    for group, status in groups:
+        table.add_row(
+            group.group_id,
+            f"{group.created_at:%Y-%m-%d %H:%M}",
+            group.model,
+            status.status.value,
+            f"{status.completed_batches}/{status.total_batches}",
+            f"{status.completed_issues}/{status.total_issues}",
+        )
+    context.console().print(table if groups else "No batch groups yet.")
+
+
+def job_list(jobs: list[BatchJob], json_output: bool) -> None:
+    if json_output:
+        context.print_json([_job_document(job) for job in jobs])
+        return
+    context.console().print(_jobs_table(jobs, "Batch jobs") if jobs else "No batch jobs yet.")
+
+
+def _collect_document(report: CollectReport) -> dict[str, Any]:
+    return {
+        "job_id": report.job_id,
+        "collected": report.collected,
+        "failed": report.failed,
+        "already_collected": report.already_collected,
+        "failures": report.failures_by_kind,
+        "input_tokens": report.input_tokens,
+        "output_tokens": report.output_tokens,
+    }
+
+
+def job_collected(report: CollectReport, json_output: bool) -> None:
+    if json_output:
+        context.print_json(_collect_document(report))
+        return
+    out = context.console()
+    again = " (already collected; nothing changed)" if report.already_collected else ""
+    out.print(f"Job {report.job_id}: {report.collected} results stored, {report.failed} failed{again}")
+    for kind, count in sorted(report.failures_by_kind.items()):
+        out.print(f"  {kind}: {count}")
+
+
+def group_collected(report: GroupCollectReport, json_output: bool) -> None:
+    if json_output:
+        context.print_json(
+            {
+                "group_id": report.group_id,
+                "collected": report.collected,
+                "failed": report.failed,
+                "jobs": [_collect_document(r) for r in report.jobs],
+                "not_collected": report.skipped,
+            }
+        )
+        return
+    out = context.console()
+    out.print(f"Group {report.group_id}: {report.collected} results stored, {report.failed} failed")
+    for job_id, why in report.skipped.items():
+        out.print(f"[yellow]  {job_id} not collected: {why}[/yellow]")
+
+
+def cancelled(jobs: list[BatchJob], json_output: bool) -> None:
+    if json_output:
+        context.print_json([_job_document(job) for job in jobs])
+        return
+    out = context.console()
+    if not jobs:
+        out.print("Nothing to cancel: every batch had already finished.")
+    for job in jobs:
+        out.print(f"{job.job_id}: {job.raw_status or job.status.value}")

@@ -1,0 +1,57 @@
+"""The live view of `gh-analysis batch watch`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.live import Live
+from rich.table import Table
+
+from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+    from github_issue_analysis.ai.batch.service import BatchService
+    from github_issue_analysis.ai.batch.watcher import WatchProgress
+
+
+def _view(progress: WatchProgress) -> Table:
+    status = progress.status
+    table = Table(title=f"Watching {status.group_id}: {status.status.value}", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Batches", ", ".join(f"{state} {n}" for state, n in sorted(progress.by_state.items())))
+    table.add_row("Issues done", f"{status.completed_issues}/{status.total_issues}")
+    table.add_row("Tokens in flight", f"{progress.tokens_in_flight:,} (estimated)")
+    eta = progress.eta_seconds
+    table.add_row("Elapsed", f"{progress.elapsed_seconds:,.0f} s" + (f", about {eta:,.0f} s to go" if eta else ""))
+    if progress.retries:
+        table.add_row("Retry rounds", str(progress.retries))
+    return table
+
+
+def run_watch(
+    service: BatchService,
+    group_id: str,
+    retry_failed: bool,
+    max_attempts: int,
+    max_enqueued_tokens: int | None,
+    concurrency: int,
+    poll_seconds: float,
+    json_output: bool,
+) -> BatchGroupStatus:
+    from github_issue_analysis.ai.batch.watcher import WatchOptions
+
+    options = WatchOptions(retry_failed, max_attempts, max_enqueued_tokens, poll_seconds)
+    console = context.console(stderr=True)
+    try:
+        with Live(console=console, transient=False, auto_refresh=False, redirect_stdout=False) as live:
+
+            def show(progress: WatchProgress) -> None:
+                if not json_output:
+                    live.update(_view(progress), refresh=True)
+
+            return service.watch(group_id, options, concurrency, show)
+    except KeyboardInterrupt:
+        console.print(f"Stopped watching; nothing was cancelled. Run `gh-analysis batch watch {group_id}` to go on.")
+        raise

@@ -1,0 +1,120 @@
+"""The OpenAI emulator on loopback (through the real SDK via OPENAI_BASE_URL) and a store with issues."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
+from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
+from github_issue_analysis.storage.store import Store, open_store
+
+API_KEY = "sk-test-very-secret-key-123"
+
+PRODUCT_LABELS = [
+    LabelRecord(name="product::kots", description="Admin console and installer for KOTS applications"),
+    LabelRecord(name="product::vendor", description="Vendor portal, release channels and customer licenses"),
+    LabelRecord(name="product::troubleshoot", description="Support bundles, preflight checks and analyzers"),
+    LabelRecord(name="bug", description="Something is broken"),
+]
+TOPICS = [
+    "The admin console installer fails during upgrade of the application",
+    "Vendor portal release channel does not show the customer license",
+    "Support bundle collection hangs and preflight checks time out in the analyzer",
+]
+
+
+class FakeClock:
+    """The emulator's clock: tests move time forward instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Sandbox:
+    emulator: OpenAIEmulator
+    clock: FakeClock
+    url: str
+
+    @property
+    def config(self) -> EmulatorConfig:
+        return self.emulator.config
+
+    def finish_all(self) -> None:
+        """Move past every batch's processing time."""
+        self.clock.advance(3600)
+
+    def batches(self) -> int:
+        return int(self.emulator.stats.batches_created)
+
+
+@pytest.fixture(scope="session")
+def served_openai() -> Iterator[tuple[OpenAIEmulator, str]]:
+    emulator = OpenAIEmulator()
+    with BackgroundServer(create_openai_app(emulator=emulator)) as server:
+        yield emulator, server.url
+
+
+@pytest.fixture
+def sandbox(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    emulator, url = served_openai
+    clock = FakeClock()
+    emulator.config = EmulatorConfig(
+        api_key=API_KEY,
+        clock=clock,
+        validating_seconds=1,
+        processing_seconds=10,
+        finalizing_seconds=1,
+        cancelling_seconds=1,
+        retry_after_seconds=0.01,
+    )
+    emulator.reset()
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
+    return Sandbox(emulator, clock, url)
+
+
+def issue(number: int, repo: str = "app", org: str = "acme", comments: int = 2) -> IssueRecord:
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    topic = TOPICS[number % len(TOPICS)]
+    return IssueRecord(
+        org=org,
+        repo=repo,
+        number=number,
+        title=f"{topic} (#{number})",
+        body=f"{topic}. Steps to reproduce follow.",
+        state="open",
+        author="reporter",
+        labels=[LabelRecord(name="bug")],
+        created_at=when,
+        updated_at=when,
+        comments=[
+            CommentRecord(author=f"dev{i}", body=f"Looked at {topic.lower()}", created_at=when) for i in range(comments)
+        ],
+    )
+
+
+def seed(store: Store, count: int, repo: str = "app", org: str = "acme") -> None:
+    store.issues.upsert_issues([issue(n, repo, org) for n in range(1, count + 1)])
+    store.issues.replace_repo_labels(org, repo, PRODUCT_LABELS)
+
+
+@pytest.fixture
+def seeded(database_url: str) -> Iterator[Store]:
+    """A store (the CLI's default SQLite file) whose content tests add with `seed`."""
+    store = open_store(database_url)
+    yield store
+    store.close()
