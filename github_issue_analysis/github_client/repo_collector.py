@@ -17,6 +17,9 @@ from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, issu
 if TYPE_CHECKING:
     from .collector import CollectObserver
 
+SAVE_EVERY_PAGES = 4
+"""Issues waiting for more comments are completed at least this often, so the resume cursor moves on."""
+
 
 @dataclass
 class RepoReport:
@@ -135,7 +138,7 @@ class RepoCollector:
 
     async def _pages(self, cursor: str | None, started: datetime) -> None:
         pending: list[PartialIssue] = []
-        first = True
+        first, unsaved_pages = True, 0
         while not self.quota.spent:
             page = await self.api.issues_page(
                 self.request.org, self.repo, self.scope, cursor, self.quota.page(self.request.page_size), first
@@ -147,12 +150,14 @@ class RepoCollector:
             stop = self._take(page.nodes, pending)
             cursor = page.end_cursor or cursor
             done = stop or not page.has_next
-            if pending and (done or len(pending) >= FOLLOW_UP_ISSUES):
+            unsaved_pages += 1
+            if pending and (done or len(pending) >= FOLLOW_UP_ISSUES or unsaved_pages >= SAVE_EVERY_PAGES):
                 await self.writer.complete(pending)
             if done:
                 return
             if not pending:
                 self._save_cursor(cursor, started)
+                unsaved_pages = 0
         await self.writer.complete(pending)
 
     def _take(self, nodes: list[dict[str, object]], pending: list[PartialIssue]) -> bool:

@@ -24,9 +24,7 @@ def acme_issue_count(sandbox: Sandbox, repo: str) -> int:
     return len(repository.only_issues())
 
 
-def test_one_repository_complete_with_every_comment_and_no_pull_requests(
-    sandbox: Sandbox, database_url: str
-) -> None:
+def test_one_repository_complete_with_every_comment_and_no_pull_requests(sandbox: Sandbox, database_url: str) -> None:
     document = collect("--repo", "kots")
     repo = sandbox.emulator.world.repo("acme", "kots")
     assert repo is not None
@@ -67,9 +65,7 @@ def test_labels_must_all_match_and_state_filters(sandbox: Sandbox, database_url:
     repo = sandbox.emulator.world.repo("acme", "kots")
     assert repo is not None
     expected = {
-        i.number
-        for i in repo.only_issues()
-        if {"product::kots", "bug"} <= set(i.labels) and i.state == "CLOSED"
+        i.number for i in repo.only_issues() if {"product::kots", "bug"} <= set(i.labels) and i.state == "CLOSED"
     }
     assert expected and {i.number for i in issues} == expected
 
