@@ -38,8 +38,9 @@ def collect(
 ) -> None:
     """Collect issues (with every comment, labels, author, times; no pull requests) and label definitions.
 
-    Re-collecting updates issues in place; an interrupted collection resumes where it stopped. The API is
-    GITHUB_API_URL (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3).
+    Re-collecting updates issues in place; an interrupted collection resumes where it stopped.
+    --incremental starts from the last complete, unfiltered collection of each repository.
+    The API is GITHUB_API_URL (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3).
     """
     from . import context
 

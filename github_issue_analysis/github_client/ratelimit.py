@@ -86,15 +86,22 @@ def error_message(response: httpx.Response) -> str:
 
 
 def is_secondary_limit(response: httpx.Response) -> bool:
+    """403/429 with `retry-after` or a message about a secondary limit; any other 429 with budget left."""
     if response.status_code not in (403, 429):
         return False
-    return "retry-after" in response.headers or "secondary rate limit" in error_message(response).lower()
+    message = error_message(response).lower()
+    if "retry-after" in response.headers or "secondary rate limit" in message or "abuse" in message:
+        return True
+    return response.status_code == 429 and response.headers.get("x-ratelimit-remaining") != "0"
 
 
 def is_primary_limit(response: httpx.Response) -> bool:
-    if response.status_code in (403, 429) and response.headers.get("x-ratelimit-remaining") == "0":
+    """403/429 with no budget left (or saying so), or GraphQL's RATE_LIMITED error (also with HTTP 200)."""
+    if response.status_code in (403, 429) and (
+        response.headers.get("x-ratelimit-remaining") == "0" or "rate limit exceeded" in error_message(response).lower()
+    ):
         return True
-    return response.status_code == 200 and graphql_error_types(response) & {"RATE_LIMITED"} != set()
+    return response.status_code in (200, 403, 429) and "RATE_LIMITED" in graphql_error_types(response)
 
 
 def graphql_error_types(response: httpx.Response) -> set[str]:

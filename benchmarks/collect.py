@@ -1,0 +1,61 @@
+"""Collect 1,000 issues with comments from the GitHub emulator (100 ms latency per request) and print the
+number of requests and the wall time.
+
+    uv run python benchmarks/collect.py [--issues 1000] [--latency-ms 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
+from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, benchmark_world
+from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis.storage.store import open_store
+
+EARLIER_TOOL_REQUESTS = 3000
+GOAL = 25
+
+
+def run(issues: int, latency_ms: float) -> None:
+    world = benchmark_world(issues)
+    emulator = GitHubEmulator(world, GitHubEmulatorConfig(latency_ms=latency_ms))
+    expected_comments = sum(len(i.comments) for r in world.orgs["bench"].repos.values() for i in r.only_issues())
+    with tempfile.TemporaryDirectory() as folder, BackgroundServer(emulator.app) as server:
+        store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
+        started = time.perf_counter()
+        report = asyncio.run(
+            collect_issues(store.issues, CollectRequest(org="bench"), GitHubConnection(server.url, "bench-token"))
+        )
+        elapsed = time.perf_counter() - started
+        store.close()
+    table = Table(title=f"collect: {issues} issues with comments, {latency_ms:.0f} ms latency per request")
+    for column in ("measure", "value"):
+        table.add_column(column)
+    table.add_row("issues stored", str(report.issues))
+    table.add_row("comments stored / in emulator", f"{report.as_dict()['comments']} / {expected_comments}")
+    table.add_row("repositories", str(len(report.repositories)))
+    table.add_row("requests (emulator count)", str(emulator.stats.total))
+    table.add_row("requests goal", f"<= {GOAL} (earlier tool: about {EARLIER_TOOL_REQUESTS})")
+    table.add_row("request ratio vs earlier tool", f"{emulator.stats.total / EARLIER_TOOL_REQUESTS:.4f}")
+    table.add_row("wall time", f"{elapsed:.2f} s")
+    Console().print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--issues", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    args = parser.parse_args()
+    run(args.issues, args.latency_ms)
+
+
+if __name__ == "__main__":
+    main()
