@@ -20,7 +20,7 @@ from .batch_splitter import RequestTooLarge
 from .collector import CollectReport, NotCollectable
 from .group_models import BatchGroup, BatchGroupStatus, summarize
 from .group_retry import NothingToRetry, plan_retry
-from .models import BatchJob
+from .models import BatchJob, JobStatus
 from .providers import provider_for
 from .providers.base import BatchProvider, ProviderError
 from .watcher import WatchOptions, WatchProgress, watch_group
@@ -164,11 +164,13 @@ class BatchService:
     def retry_group(self, group_id: str, failed_only: bool, concurrency: int) -> SubmitResult:
         self._require_key()
         self.collect_group(group_id)  # partial results first: they are never sent again
+        requeued = any(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
         try:
             jobs, superseded = plan_retry(self.store, group_id, failed_only)
+            self.store.batches.add_jobs(group_id, jobs, superseded)
         except NothingToRetry as error:
-            raise OperationFailed(str(error)) from None
-        self.store.batches.add_jobs(group_id, jobs, superseded)
+            if not requeued:  # children sent back to the queue (enqueued-token limit) are retried as they are
+                raise OperationFailed(str(error)) from None
         return self._send(group_id, concurrency, None)
 
     def watch(
