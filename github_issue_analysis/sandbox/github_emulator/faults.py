@@ -86,9 +86,7 @@ class RateBudget:
 
     def reset_epoch(self) -> int:
         now = self.clock()
-        return math.ceil(
-            self.reset_at if self.reset_at is not None else now + self.config.rate_limit_reset_seconds
-        )
+        return math.ceil(self.reset_at if self.reset_at is not None else now + self.config.rate_limit_reset_seconds)
 
     def headers(self, resource: str) -> dict[str, str]:
         limit, remaining = self.config.rate_limit, self.config.rate_limit_remaining

@@ -64,9 +64,7 @@ PRODUCTS: tuple[Product, ...] = (
         ),
     ),
     Product(
-        Label(
-            "product::troubleshoot", "fbca04", "Troubleshoot: support bundles, preflight checks and analyzers"
-        ),
+        Label("product::troubleshoot", "fbca04", "Troubleshoot: support bundles, preflight checks and analyzers"),
         (
             "the support bundle collector misses pod logs",
             "a preflight check reports a false failure",
@@ -126,9 +124,7 @@ def generate_org(
     return org
 
 
-def _generate_repo(
-    rng: random.Random, org: str, name: str, size: int, heavy_every: int, pr_ratio: float
-) -> Repo:
+def _generate_repo(rng: random.Random, org: str, name: str, size: int, heavy_every: int, pr_ratio: float) -> Repo:
     repo = Repo(name, labels=[p.label for p in PRODUCTS] + list(KIND_LABELS))
     number = 0
     made = 0
@@ -222,15 +218,10 @@ def acme_org(seed: int = 0) -> Org:
 
 def benchmark_org(total_issues: int = 1000, repos: int = 3, seed: int = 0) -> Org:
     """`bench`: `total_issues` issues with a realistic mix of comments spread over `repos` repositories."""
-    sizes = {
-        f"service-{i + 1}": total_issues // repos + (1 if i < total_issues % repos else 0)
-        for i in range(repos)
-    }
+    sizes = {f"service-{i + 1}": total_issues // repos + (1 if i < total_issues % repos else 0) for i in range(repos)}
     return generate_org("bench", sizes, seed=seed, heavy_every=100)
 
 
 def demo_org(seed: int = 0) -> Org:
     """`sandbox-org`: ≈95 issues across three repositories, for the offline demo."""
-    return generate_org(
-        "sandbox-org", {"app-installer": 45, "vendor-tools": 30, "support-kit": 20}, seed=seed
-    )
+    return generate_org("sandbox-org", {"app-installer": 45, "vendor-tools": 30, "support-kit": 20}, seed=seed)

@@ -130,9 +130,7 @@ class Executor:
     def included(self, directives: dict[str, dict[str, Any]]) -> bool:
         if "skip" in directives and resolve_value(directives["skip"].get("if"), self.variables):
             return False
-        return not (
-            "include" in directives and not resolve_value(directives["include"].get("if"), self.variables)
-        )
+        return not ("include" in directives and not resolve_value(directives["include"].get("if"), self.variables))
 
     def cost(self, operation_name: str | None = None) -> tuple[int, int]:
         """(rate-limit cost, node count): connection requests / 100 rounded, at least 1."""
@@ -151,9 +149,7 @@ class Executor:
     def _walk(self, selections: list[Selection], parents: int) -> tuple[int, int]:
         requests = nodes = 0
         for selection in self.fields_of(selections, None):
-            page = resolve_value(
-                selection.arguments.get("first", selection.arguments.get("last")), self.variables
-            )
+            page = resolve_value(selection.arguments.get("first", selection.arguments.get("last")), self.variables)
             children = parents
             if isinstance(page, int):
                 check_page_size(selection.name, page)

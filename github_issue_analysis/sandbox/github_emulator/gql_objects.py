@@ -109,9 +109,7 @@ class RepoNode(Node):
         return self.repo.has_issues_enabled
 
     def f_labels(self, args: dict[str, Any]) -> Node:
-        return Connection(
-            "LabelConnection", self.repo.labels, args, lambda lb: (lb.name.lower(),), LabelNode, "labels"
-        )
+        return Connection("LabelConnection", self.repo.labels, args, lambda lb: (lb.name.lower(),), LabelNode, "labels")
 
     def f_label(self, args: dict[str, Any]) -> Node | None:
         found = self.repo.label(str(args.get("name", "")))
@@ -120,9 +118,7 @@ class RepoNode(Node):
     def f_issue(self, args: dict[str, Any]) -> Node:
         issue = self.repo.issues.get(int(args.get("number", 0)))
         if issue is None or issue.is_pull_request:
-            raise FieldError(
-                f"Could not resolve to an Issue with the number of {args.get('number')}.", "NOT_FOUND"
-            )
+            raise FieldError(f"Could not resolve to an Issue with the number of {args.get('number')}.", "NOT_FOUND")
         return IssueNode(self.org, self.repo, issue)
 
     def f_issues(self, args: dict[str, Any]) -> Node:
@@ -194,9 +190,7 @@ class OrgNode(Node):
         )
 
     def f_repository(self, args: dict[str, Any]) -> Node | None:
-        repo = next(
-            (r for r in self.org.repos.values() if r.name.lower() == str(args.get("name")).lower()), None
-        )
+        repo = next((r for r in self.org.repos.values() if r.name.lower() == str(args.get("name")).lower()), None)
         return None if repo is None else RepoNode(self.org.login, repo)
 
 
@@ -227,17 +221,13 @@ class QueryRoot(Node):
         repo = self.world.repo(owner, name)
         org = self.world.org(owner)
         if repo is None or org is None:
-            raise FieldError(
-                f"Could not resolve to a Repository with the name '{owner}/{name}'.", "NOT_FOUND"
-            )
+            raise FieldError(f"Could not resolve to a Repository with the name '{owner}/{name}'.", "NOT_FOUND")
         return RepoNode(org.login, repo)
 
     def f_node(self, args: dict[str, Any]) -> Node:
         found = self._node(str(args.get("id")))
         if found is None:
-            raise FieldError(
-                f"Could not resolve to a node with the global id of '{args.get('id')}'", "NOT_FOUND"
-            )
+            raise FieldError(f"Could not resolve to a node with the global id of '{args.get('id')}'", "NOT_FOUND")
         return found
 
     def f_nodes(self, args: dict[str, Any]) -> list[Node | None]:

@@ -46,8 +46,7 @@ class Connection(Node):
         first = args.get("first")
         if first is None:
             raise QueryError(
-                f"You must provide a `first` or `last` value to properly paginate the `{field_name}` "
-                "connection.",
+                f"You must provide a `first` or `last` value to properly paginate the `{field_name}` connection.",
                 error_type="MISSING_PAGINATION_BOUNDARIES",
             )
         ordered = sorted(items, key=key, reverse=descending)
