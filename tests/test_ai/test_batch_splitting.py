@@ -16,8 +16,16 @@ from tests.test_ai.conftest import Sandbox, seed
 
 @pytest.mark.parametrize(
     ("count", "sizes"),
-    [(0, []), (1, [1]), (29, [29]), (30, [30]), (31, [30, 1]), (60, [30, 30]), (61, [30, 30, 1]),
-     (400, [30] * 13 + [10])],
+    [
+        (0, []),
+        (1, [1]),
+        (29, [29]),
+        (30, [30]),
+        (31, [30, 1]),
+        (60, [30, 30]),
+        (61, [30, 30, 1]),
+        (400, [30] * 13 + [10]),
+    ],
 )
 def test_fixed_size_split_keeps_order(count: int, sizes: list[int]) -> None:
     issues = list(range(count))
@@ -88,7 +96,11 @@ def test_children_keep_working_with_job_commands(sandbox: Sandbox, seeded: Store
     sandbox.finish_all()
     job = json.loads(invoke("batch", "status", child, "--json").stdout)
     assert (job["group_id"], job["batch_sequence"], job["status"], job["total_items"]) == (
-        group["group_id"], 2, "completed", 15)
+        group["group_id"],
+        2,
+        "completed",
+        15,
+    )
     listed = json.loads(invoke("batch", "list", "--json").stdout)
     assert {j["job_id"] for j in listed} == set(group["job_ids"])
     assert json.loads(invoke("batch", "collect", child, "--json").stdout)["collected"] == 15
@@ -112,8 +124,19 @@ def test_dry_run_shows_the_plan_and_submits_nothing(sandbox: Sandbox, seeded: St
 def test_limit_and_batch_size_options(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 100)
     document = json.loads(
-        invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json", "--limit", "50",
-               "--batch-size", "20").stdout
+        invoke(
+            "batch",
+            "submit",
+            "product-labeling",
+            "--org",
+            "acme",
+            "--dry-run",
+            "--json",
+            "--limit",
+            "50",
+            "--batch-size",
+            "20",
+        ).stdout
     )
     assert [b["issue_count"] for b in document["plan"]["batches"]] == [20, 20, 10]
 
@@ -188,8 +211,12 @@ def test_failed_items_then_retry_failed_only(sandbox: Sandbox, seeded: Store) ->
 def test_request_bodies_are_the_same_split_or_alone(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 31)
     submit()
-    grouped = {json.loads(line)["custom_id"]: line for f in sandbox.emulator.files.values() for line in f.content.splitlines()}
-    invoke("batch", "submit", "product-labeling", "--org", "acme", "--repo", "app", "--issue-number", "31", "--reprocess")
+    grouped = {
+        json.loads(line)["custom_id"]: line for f in sandbox.emulator.files.values() for line in f.content.splitlines()
+    }
+    invoke(
+        "batch", "submit", "product-labeling", "--org", "acme", "--repo", "app", "--issue-number", "31", "--reprocess"
+    )
     alone = list(sandbox.emulator.files.values())[-1].content.strip()
     assert grouped[json.loads(alone)["custom_id"]] == alone
 

@@ -43,7 +43,10 @@ class SplitPlan(BaseModel):
     def summary(self) -> dict[str, Any]:
         return {
             "batch_size": self.batch_size,
-            "batches": [{"batch_number": b.batch_number, "issue_count": b.issue_count} for b in self.batches],
+            "batches": [
+                {"batch_number": b.batch_number, "issue_count": b.issue_count, "estimated_tokens": b.estimated_tokens}
+                for b in self.batches
+            ],
         }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-CHARS_PER_TOKEN = 3.7
+CHARS_PER_TOKEN = 4.0
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
 

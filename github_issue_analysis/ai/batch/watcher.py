@@ -53,7 +53,7 @@ async def watch_group(
     on_progress: Callable[[WatchProgress], None] = lambda _: None,
 ) -> BatchGroupStatus:
     started = time.monotonic()
-    delay, retries = options.poll_seconds, 0
+    delay, retries, last_seen = options.poll_seconds, 0, None
     while True:
         await manager.submit_pending(group_id, options.max_enqueued_tokens)
         status = await manager.refresh(group_id)
@@ -69,8 +69,11 @@ async def watch_group(
         on_progress(WatchProgress(status, in_flight, time.monotonic() - started, retries))
         if _finished(status):
             return status
+        seen = [(job.job_id, job.status) for job in status.batches]
+        # Back off while nothing moves; poll briskly again once something has.
+        delay = options.poll_seconds if seen != last_seen else min(delay * 1.5, MAX_POLL_SECONDS)
+        last_seen = seen
         await asyncio.sleep(delay)
-        delay = min(delay * 1.5, MAX_POLL_SECONDS)
 
 
 def _finished(status: BatchGroupStatus) -> bool:

@@ -1,0 +1,142 @@
+"""Kill the CLI (SIGKILL, a real subprocess) at each submission step, then resume: exactly one provider
+batch per child, every child tracked, every result collected."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
+from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis.storage.store import Store
+from tests.conftest import invoke
+from tests.test_ai.conftest import API_KEY, FakeClock, seed
+
+
+@dataclass
+class KillSwitch:
+    """ASGI wrapper: SIGKILL the client process when the n-th matching request reaches a chosen point."""
+
+    app: Any
+    method: str = ""
+    path: str = ""
+    nth: int = 1
+    when: str = "response"  # "request": before the emulator sees it; "response": after it acted
+    pid: int | None = None
+    seen: int = 0
+    fired: bool = False
+    log: list[str] = field(default_factory=list)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        matches = scope["type"] == "http" and scope["method"] == self.method and scope["path"] == self.path
+        if matches and not self.fired:
+            self.seen += 1
+            if self.seen == self.nth:
+                if self.when == "request":
+                    self._kill()
+                    return
+
+                async def killing_send(message: Any) -> None:
+                    if message["type"] == "http.response.start":
+                        self._kill()
+                        return
+                    if not self.fired:
+                        await send(message)
+
+                await self.app(scope, receive, killing_send)
+                return
+        await self.app(scope, receive, send)
+
+    def _kill(self) -> None:
+        assert self.pid is not None
+        self.fired = True
+        os.kill(self.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def crashable(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[OpenAIEmulator, KillSwitch, str, FakeClock]]:
+    clock = FakeClock()
+    emulator = OpenAIEmulator(EmulatorConfig(api_key=API_KEY, clock=clock, processing_seconds=10))
+    switch = KillSwitch(create_openai_app(emulator=emulator))
+    with BackgroundServer(switch) as server:
+        monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{server.url}/v1")
+        monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+        yield emulator, switch, server.url, clock
+
+
+def run_killed(switch: KillSwitch, tmp_path: Path) -> None:
+    env = {**os.environ}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "github_issue_analysis",
+            "batch",
+            "submit",
+            "product-labeling",
+            "--org",
+            "acme",
+            "--yes",
+            "--concurrency",
+            "1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    switch.pid = proc.pid
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "nth", "when"),
+    [
+        ("POST", "/v1/files", 1, "response"),  # after the upload, before its id was stored
+        ("POST", "/v1/batches", 1, "response"),  # after create, before the batch id was stored
+        ("POST", "/v1/files", 2, "request"),  # between children: the first is done, the second not begun
+        ("POST", "/v1/batches", 3, "response"),  # a later child's create
+    ],
+)
+def test_kill_at_each_step_then_resume(
+    method: str, path: str, nth: int, when: str, crashable: Any, seeded: Store, tmp_path: Path
+) -> None:
+    emulator, switch, _, clock = crashable
+    seed(seeded, 100)  # 4 children: 30/30/30/10
+    switch.method, switch.path, switch.nth, switch.when = method, path, nth, when
+    run_killed(switch, tmp_path)
+    group_id = seeded.batches.groups()[0][0].group_id
+    resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", group_id[:12])
+    assert resumed.exit_code == 0, resumed.stderr
+    children = seeded.batches.jobs(group_id)
+    assert len(children) == 4
+    assert emulator.stats.batches_created == 4
+    created = {b.metadata["gh_analysis_job"] for b in emulator.batches.values()}
+    assert created == {c.job_id for c in children}
+    assert all(c.provider_batch_id for c in children)
+    clock.advance(3600)
+    invoke("batch", "group-collect", group_id)
+    assert len(invoke("results", "export").stdout.splitlines()) == 100
+
+
+def test_status_adopts_a_batch_created_before_the_crash(crashable: Any, seeded: Store, tmp_path: Path) -> None:
+    emulator, switch, _, clock = crashable
+    seed(seeded, 20)
+    switch.method, switch.path, switch.nth = "POST", "/v1/batches", 1
+    run_killed(switch, tmp_path)
+    job = seeded.batches.jobs()[0]
+    assert job.provider_batch_id is None and job.status.value == "submitting"
+    status = json.loads(invoke("batch", "status", job.job_id, "--json").stdout)
+    assert status["provider_batch_id"] == next(iter(emulator.batches))
+    assert emulator.stats.batches_created == 1

@@ -1,0 +1,23 @@
+"""Token and cost estimates against the usage the emulator reports."""
+
+from __future__ import annotations
+
+import json
+
+from github_issue_analysis.storage.store import Store
+from tests.conftest import invoke
+from tests.test_ai.conftest import Sandbox, seed
+
+
+def test_dry_run_estimate_is_within_25_percent_of_reported_usage(sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 90)
+    estimate = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    group = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json").stdout)
+    sandbox.finish_all()
+    invoke("batch", "group-collect", group["group_id"])
+    usage = json.loads(invoke("batch", "status", group["group_id"], "--json").stdout)["usage"]
+    ratio = estimate["estimated_prompt_tokens"] / usage["input_tokens"]
+    print(f"estimated {estimate['estimated_prompt_tokens']} vs reported {usage['input_tokens']}: {ratio:.3f}")
+    assert 0.75 <= ratio <= 1.25
+    assert usage["cost_usd"] is not None and usage["cost_usd"] > 0
+    assert estimate["estimated_cost_usd"] > 0

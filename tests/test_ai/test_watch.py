@@ -1,0 +1,111 @@
+"""`batch watch` drives groups to the end: faults, the enqueued-token limit, two watchers at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
+from github_issue_analysis.storage.store import Store
+from tests.conftest import invoke
+from tests.test_ai.conftest import API_KEY, seed
+
+
+@pytest.fixture
+def live(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIEmulator]:
+    """The emulator on the real clock with a short processing time."""
+    emulator, url = served_openai
+    emulator.config = EmulatorConfig(
+        api_key=API_KEY,
+        validating_seconds=0.05,
+        processing_seconds=0.3,
+        finalizing_seconds=0.05,
+        retry_after_seconds=0.01,
+    )
+    emulator.reset()
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    yield emulator
+
+
+def watch(group_id: str, *extra: str) -> dict:
+    result = invoke("batch", "watch", group_id, "--poll-seconds", "0.05", "--json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def submit(*extra: str) -> dict:
+    result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_faults_on_every_endpoint_still_collect_everything(live: OpenAIEmulator, seeded: Store) -> None:
+    seed(seeded, 400)
+    live.config.http_429_rate = 0.1
+    live.config.http_5xx_rate = 0.1
+    group = submit()
+    final = watch(group["group_id"])
+    assert (final["status"], final["completed_issues"], final["total_batches"]) == ("completed", 400, 14)
+    assert live.stats.batches_created == 14
+    assert sum(live.stats.faults.values()) > 10
+    assert len(invoke("results", "export").stdout.splitlines()) == 400
+
+
+def test_enqueued_token_limit_paces_a_group_in_waves(live: OpenAIEmulator, seeded: Store) -> None:
+    seed(seeded, 400)
+    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    per_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
+    limit = per_batch * 3
+    live.config.enqueued_token_limit = int(limit * 0.95)  # the provider counts a little differently
+    group = submit("--max-enqueued-tokens", str(limit))
+    assert len(group["queued"]) >= 10  # only about three went out at first
+    final = watch(group["group_id"], "--max-enqueued-tokens", str(limit))
+    assert (final["status"], final["completed_issues"]) == ("completed", 400)
+    assert live.peak_enqueued_tokens <= live.config.enqueued_token_limit
+    assert live.stats.batches_created >= 14
+
+
+def test_retry_failed_resends_items_until_they_succeed(live: OpenAIEmulator, seeded: Store) -> None:
+    seed(seeded, 60)
+    live.config.line_failure_rate = 0.3
+    group = submit()
+    live.config.seed = 7
+    final = watch(group["group_id"], "--retry-failed", "--max-attempts", "5")
+    assert final["completed_issues"] >= 55
+    items = seeded.batches.group_items(group["group_id"])
+    assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5
+
+
+def test_two_watchers_never_submit_the_same_child(live: OpenAIEmulator, seeded: Store, tmp_path: Path) -> None:
+    seed(seeded, 300)
+    group = submit("--max-enqueued-tokens", "1")  # one child at a time: the rest wait as queued
+    env = {**os.environ}
+    command = [
+        sys.executable,
+        "-m",
+        "github_issue_analysis",
+        "batch",
+        "watch",
+        group["group_id"],
+        "--poll-seconds",
+        "0.05",
+        "--json",
+    ]
+    watchers = [
+        subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [w.communicate(timeout=120) for w in watchers]
+    assert [w.returncode for w in watchers] == [0, 0], outputs
+    assert live.stats.batches_created == 10
+    created = [b.metadata["gh_analysis_job"] for b in live.batches.values()]
+    assert len(created) == len(set(created)) == 10
+    assert json.loads(outputs[0][0])["status"] == "completed"
