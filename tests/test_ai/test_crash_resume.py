@@ -131,7 +131,7 @@ def test_kill_at_each_step_then_resume(
 
 
 def test_status_adopts_a_batch_created_before_the_crash(crashable: Any, seeded: Store, tmp_path: Path) -> None:
-    emulator, switch, _, clock = crashable
+    emulator, switch, _, _ = crashable
     seed(seeded, 20)
     switch.method, switch.path, switch.nth = "POST", "/v1/batches", 1
     run_killed(switch, tmp_path)
