@@ -180,3 +180,15 @@ def test_enterprise_layout_api_v3(sandbox: Sandbox, database_url: str, monkeypat
     collect("--repo", "docs")
     assert len(stored_issues(database_url)) == acme_issue_count(sandbox, "docs")
     assert sandbox.emulator.stats.graphql >= 1
+
+
+def test_last_days_collects_recently_created_issues(sandbox: Sandbox, database_url: str) -> None:
+    repo = sandbox.emulator.world.repo("acme", "docs")
+    assert repo is not None
+    recent = repo.only_issues()[0]
+    from datetime import UTC, datetime
+
+    recent.created_at = recent.updated_at = datetime.now(UTC).replace(microsecond=0)
+    document = collect("--repo", "docs", "--last-days", "3")
+    assert [i.number for i in stored_issues(database_url)] == [recent.number]
+    assert document["requests"] == 1

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 
 from github_issue_analysis.github_client import (
@@ -108,3 +109,18 @@ async def test_graphql_errors_with_http_200_are_errors(rig: Rig) -> None:
         with pytest.raises(GitHubQueryError, match="doesn't exist"):
             await api.query('query { organization(login: "tiny") { shoeSize } }', {})
         assert [r.name for r in await api.org_repositories("tiny")] == ["one"]
+
+
+def _response(status: int, body: object, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def test_rate_limit_classification() -> None:
+    from github_issue_analysis.github_client.ratelimit import is_primary_limit, is_secondary_limit
+
+    exhausted = _response(403, {"message": "API rate limit exceeded for user ID 1."}, **{"x-ratelimit-remaining": "0"})
+    assert is_primary_limit(exhausted) and not is_secondary_limit(exhausted)
+    assert is_secondary_limit(_response(429, {"message": "Too many requests"}))
+    assert is_secondary_limit(_response(403, {"message": "You have exceeded a secondary rate limit."}))
+    assert is_primary_limit(_response(200, {"errors": [{"type": "RATE_LIMITED", "message": "limit"}]}))
+    assert not is_primary_limit(_response(403, {"message": "Resource not accessible by integration"}))
