@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.watcher import WatchProgress
 
 
-def _view(progress: WatchProgress) -> Table:
+def progress_view(progress: WatchProgress) -> Table:
     status = progress.status
     table = Table(title=f"Watching {status.group_id}: {status.status.value}", show_header=False)
     table.add_column(style="bold")
@@ -49,7 +49,7 @@ def run_watch(
 
             def show(progress: WatchProgress) -> None:
                 if not json_output:
-                    live.update(_view(progress), refresh=True)
+                    live.update(progress_view(progress), refresh=True)
 
             return service.watch(group_id, options, concurrency, show)
     except KeyboardInterrupt:

@@ -59,7 +59,7 @@ def _dates(
 ) -> dict[str, datetime | None]:
     from datetime import UTC, timedelta
 
-    from .errors import UsageError
+    from github_issue_analysis.errors import UsageError
 
     given = {
         "created_after": created_after,
@@ -81,7 +81,7 @@ def _dates(
 def _parse_date(value: str | None, option: str) -> datetime | None:
     from datetime import UTC
 
-    from .errors import UsageError
+    from github_issue_analysis.errors import UsageError
 
     if value is None:
         return None
@@ -103,9 +103,8 @@ def _request(
     incremental: bool,
     dates: dict[str, datetime | None],
 ) -> CollectRequest:
+    from github_issue_analysis.errors import UsageError
     from github_issue_analysis.github_client import CollectRequest, check_request
-
-    from .errors import UsageError
 
     names = tuple(part.strip() for value in labels or [] for part in value.split(",") if part.strip())
     request = CollectRequest(
@@ -130,8 +129,9 @@ def _request(
 
 
 def _token(option: str | None) -> str:
+    from github_issue_analysis.errors import UsageError
+
     from . import context
-    from .errors import UsageError
 
     secret = context.settings().github_token
     token = option or (secret.get_secret_value() if secret else None)
@@ -160,14 +160,13 @@ def _run(request: CollectRequest, token: str, api_url: str) -> CollectReport:
 
 
 def _translated(error: Exception) -> Exception:
+    from github_issue_analysis.errors import OperationFailed, UsageError
     from github_issue_analysis.github_client import (
         GitHubAuthError,
         GitHubError,
         GitHubForbidden,
         GitHubNotFound,
     )
-
-    from .errors import OperationFailed, UsageError
 
     if isinstance(error, GitHubNotFound):
         return UsageError(f"{error} Check --org/--repo/--issue-number and that the token can see it.")

@@ -1,7 +1,51 @@
-"""`gh-analysis demo`."""
+"""`gh-analysis demo`: the whole flow offline on the sandbox emulators."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-def demo() -> None:
-    """Run the whole flow offline on the sandbox emulators."""
+import typer
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
+    from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+    from github_issue_analysis.storage.result_store import CurrentResult
+
+
+def demo(
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="Where the demo store goes (default DATA_DIR/demo)."),
+    processing_seconds: float = typer.Option(4.0, "--processing-seconds", help="How long each sandbox batch runs."),
+) -> None:
+    """Run the whole flow offline: collect from the GitHub emulator, split, submit to the Batch API emulator,
+    watch, collect and show the recommended labels. Needs no keys and no network."""
+    from rich.live import Live
+
+    from github_issue_analysis.sandbox.demo import DemoSteps, run_demo
+
+    from . import batch_render, context
+    from .batch_watch import progress_view
+    from .demo_render import collected, finished, submitted
+
+    target = data_dir or context.settings().data_dir / "demo"
+    out = context.console()
+    out.print(
+        "[bold]gh-analysis demo[/bold]: everything runs on local emulators; labels come from the sandbox's "
+        "offline word-matching labeller, not from an AI model.\n"
+    )
+    with Live(console=out, auto_refresh=False, transient=True) as live:
+
+        def finish(status: BatchGroupStatus, report: GroupCollectReport, results: list[CurrentResult]) -> None:
+            live.stop()
+            finished(out, status, report, results)
+
+        steps = DemoSteps(
+            collected=lambda report: collected(out, report),
+            planned=batch_render.plan,
+            submitted=lambda result: submitted(out, result),
+            progress=lambda progress: live.update(progress_view(progress), refresh=True),
+            finished=finish,
+        )
+        store = run_demo(target, steps, processing_seconds)
+    out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
+    store.close()

@@ -1,7 +1,44 @@
-"""`gh-analysis sandbox` commands."""
+"""`gh-analysis sandbox serve`: the OpenAI Batch API and GitHub emulators, standalone on loopback."""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="sandbox commands.", no_args_is_help=True)
+from . import context
+
+app = typer.Typer(
+    help="Local emulators of the OpenAI Batch API and GitHub, for trying the tool offline.", no_args_is_help=True
+)
+
+
+@app.command()
+def serve(
+    port: int = typer.Option(8400, "--port", help="OpenAI Batch API emulator port (GitHub: the next port)."),
+    latency_ms: float = typer.Option(0.0, "--latency-ms", help="Latency added to every request of both."),
+    processing_seconds: float = typer.Option(10.0, "--processing-seconds", help="How long a batch runs."),
+    api_key: str = typer.Option("sk-sandbox", "--api-key", help="The key the OpenAI emulator accepts."),
+) -> None:
+    """Serve both emulators until Ctrl+C. Faults and limits change at runtime through
+    POST /_sandbox/config on either port; GET /_sandbox/stats counts requests."""
+    import time
+
+    from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
+    from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, create_openai_app
+    from github_issue_analysis.sandbox.server import BackgroundServer
+
+    openai_app = create_openai_app(
+        EmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
+    )
+    github = GitHubEmulator(default_world(), GitHubEmulatorConfig(latency_ms=latency_ms))
+    out = context.console()
+    with BackgroundServer(openai_app, port) as openai_server, BackgroundServer(github.app, port + 1) as gh:
+        out.print("Sandbox emulators are running. In another shell:")
+        out.print(f"  export OPENAI_BASE_URL={openai_server.url}/v1 OPENAI_API_KEY={api_key}")
+        out.print(f"  export GITHUB_API_URL={gh.url} GITHUB_TOKEN=sandbox-token")
+        out.print("  gh-analysis collect --org sandbox-org  # or --org acme")
+        out.print("Press Ctrl+C to stop.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            out.print("Stopped.")

@@ -1,0 +1,49 @@
+"""What the demo prints at each step."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
+    from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+    from github_issue_analysis.ai.batch.service import SubmitResult
+    from github_issue_analysis.github_client import CollectReport
+    from github_issue_analysis.storage.result_store import CurrentResult
+
+
+def collected(out: Console, report: CollectReport) -> None:
+    repos = ", ".join(f"{r.repo} ({r.issues})" for r in report.repositories)
+    out.print(
+        f"[bold]1. Collected[/bold] {report.issues} issues from {report.org}: {repos} in {report.requests} requests"
+    )
+    out.print("[bold]2. Plan[/bold]")
+
+
+def submitted(out: Console, result: SubmitResult) -> None:
+    out.print(
+        f"[bold]3. Submitted[/bold] group {result.group.group_id}: {result.status.total_batches} batches to the "
+        "Batch API emulator"
+    )
+    out.print("[bold]4. Watching[/bold] until every batch has finished and been collected ...")
+
+
+def finished(out: Console, status: BatchGroupStatus, report: GroupCollectReport, results: list[CurrentResult]) -> None:
+    out.print(
+        f"[bold]5. Done[/bold]: group {status.status.value}, {status.completed_issues}/{status.total_issues} issues "
+        f"labelled ({report.failed} failed)"
+    )
+    table = Table(title="Recommended labels (sandbox labeller)")
+    for column in ("Issue", "Recommended", "Confidence"):
+        table.add_column(column)
+    for result in results:
+        recommended = result.analysis.get("recommended_labels", [])
+        table.add_row(
+            f"{result.repo}#{result.issue_number}",
+            ", ".join(r["label"] for r in recommended) or "-",
+            f"{result.analysis.get('confidence', 0):.2f}",
+        )
+    out.print(table)

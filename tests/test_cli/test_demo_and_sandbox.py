@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from openai import OpenAI
+
+from github_issue_analysis.sandbox.server import free_port
+from github_issue_analysis.storage.store import open_store
+from tests.conftest import invoke
+
+
+def test_demo_runs_the_whole_flow_offline(tmp_path: Path) -> None:
+    result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3")
+    assert result.exit_code == 0, result.stderr
+    assert "Batch Splitting Plan" in result.stdout
+    assert "Recommended labels" in result.stdout
+    assert "group completed, 95/95 issues labelled" in result.stdout
+    store = open_store(f"sqlite:///{tmp_path / 'demo' / 'gh-analysis.db'}")
+    try:
+        rows = list(store.results.current(org="sandbox-org"))
+        assert len(rows) == 95
+        assert all(r["label"].startswith("product::") for row in rows for r in row.analysis["recommended_labels"])
+        plan = store.batches.groups()[0][0].split_plan or {}
+        assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
+    finally:
+        store.close()
+
+
+def test_sandbox_serve_answers_both_apis(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "github_issue_analysis", "sandbox", "serve", "--port", str(port), "--api-key", "sk-x"],
+        cwd=tmp_path,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port + 1}/_sandbox/stats", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "sandbox did not start"
+                time.sleep(0.1)
+        client = OpenAI(api_key="sk-x", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0)
+        assert client.batches.list().data == []
+        graphql = httpx.post(
+            f"http://127.0.0.1:{port + 1}/graphql",
+            headers={"Authorization": "bearer t"},
+            json={"query": '{ organization(login: "sandbox-org") { repositories(first: 10) { nodes { name } } } }'},
+        )
+        names = {n["name"] for n in graphql.json()["data"]["organization"]["repositories"]["nodes"]}
+        assert names == {"app-installer", "support-kit", "vendor-tools"}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
