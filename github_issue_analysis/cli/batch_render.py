@@ -36,12 +36,20 @@ def plan(planned: PlannedSubmission) -> None:
         table.add_column("Batch", style="cyan", justify="right")
         table.add_column("Issues", justify="right")
         table.add_column("Est. prompt tokens", justify="right")
+        table.add_column("Est. cost", justify="right")
         for batch in split.batches:
-            table.add_row(str(batch.batch_number), str(batch.issue_count), f"{batch.estimated_tokens:,}")
+            table.add_row(
+                str(batch.batch_number),
+                str(batch.issue_count),
+                f"{batch.estimated_tokens:,}",
+                _cost(planned.estimated_cost(batch)),
+            )
         out.print(table)
     else:
         out.print(f"Single batch: {split.total_issues} issue(s)")
-    out.print(f"Estimated: {planned.estimated_tokens:,} prompt tokens, {_cost(planned.estimated_cost)} at batch prices")
+    out.print(
+        f"Estimated: {planned.estimated_tokens:,} prompt tokens, {_cost(planned.estimated_cost())} at batch prices"
+    )
     for warning in planned.warnings:
         out.print(f"[yellow]{warning}[/yellow]")
 
@@ -52,11 +60,18 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
     return {
         "total_issues": planned.plan.total_issues,
         "total_batches": planned.plan.total_batches,
-        "plan": planned.plan.summary(),
+        "plan": _plan_with_costs(planned),
         "estimated_prompt_tokens": planned.estimated_tokens,
-        "estimated_cost_usd": planned.estimated_cost,
+        "estimated_cost_usd": planned.estimated_cost(),
         "warnings": planned.warnings,
     }
+
+
+def _plan_with_costs(planned: PlannedSubmission) -> dict[str, Any]:
+    summary = planned.plan.summary()
+    for entry, batch in zip(summary["batches"], planned.plan.batches, strict=True):
+        entry["estimated_cost_usd"] = planned.estimated_cost(batch)
+    return summary
 
 
 def dry_run(planned: PlannedSubmission, json_output: bool) -> None:

@@ -288,6 +288,23 @@ class BatchStore:
                 ).scalar_one()
             )
 
+    def observed_output_tokens_per_item(self, model: str, processor: str) -> float | None:
+        """Average output tokens per answered item in collected jobs of this model and processor."""
+        query = (
+            select(func.sum(batch_jobs.c.output_tokens), func.sum(batch_jobs.c.completed_items))
+            .select_from(batch_jobs.join(batch_groups, batch_groups.c.id == batch_jobs.c.group_id))
+            .where(
+                batch_groups.c.model == model,
+                batch_groups.c.processor == processor,
+                batch_jobs.c.collected_at.is_not(None),
+                batch_jobs.c.completed_items > 0,
+                batch_jobs.c.output_tokens.is_not(None),
+            )
+        )
+        with self.engine.connect() as conn:
+            tokens, items = conn.execute(query).one()
+        return float(tokens) / float(items) if tokens and items else None
+
     def submitted_since(self, since: datetime) -> int:
         with self.engine.connect() as conn:
             return int(

@@ -48,9 +48,7 @@ class Sandbox:
         self, lines: list[dict[str, Any]] | list[str], endpoint: Any = "/v1/chat/completions", **extra: Any
     ) -> Batch:
         file_id = self.upload(lines)
-        return self.client.batches.create(
-            input_file_id=file_id, endpoint=endpoint, completion_window="24h", **extra
-        )
+        return self.client.batches.create(input_file_id=file_id, endpoint=endpoint, completion_window="24h", **extra)
 
     def jsonl(self, file_id: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.client.files.content(file_id).text.splitlines()]

@@ -42,9 +42,7 @@ def labeling_schema() -> dict[str, Any]:
             "reasoning": {"type": "string"},
         }
     )
-    assessed = obj(
-        {"label": {"type": "string"}, "correct": {"type": "boolean"}, "reasoning": {"type": "string"}}
-    )
+    assessed = obj({"label": {"type": "string"}, "correct": {"type": "boolean"}, "reasoning": {"type": "string"}})
     return obj(
         {
             "recommended_labels": {"type": "array", "items": recommended},
@@ -150,9 +148,7 @@ def test_batch_goes_through_documented_statuses_to_completed(sandbox: Sandbox) -
     assert usage["prompt_tokens"] == count_request("/v1/chat/completions", requests[0]["body"])
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
     assert done.usage is not None
-    assert done.usage.input_tokens == sum(
-        line["response"]["body"]["usage"]["prompt_tokens"] for line in output
-    )
+    assert done.usage.input_tokens == sum(line["response"]["body"]["usage"]["prompt_tokens"] for line in output)
     assert done.usage.total_tokens == done.usage.input_tokens + done.usage.output_tokens
     output_file = sandbox.client.files.retrieve(done.output_file_id)
     assert output_file.purpose == "batch_output"
@@ -179,9 +175,7 @@ def test_list_batches_is_newest_first_with_after_cursor(sandbox: Sandbox) -> Non
     following = sandbox.client.batches.list(limit=2, after=page.data[-1].id)
     assert [b.id for b in following.data] == created[::-1][2:4]
     assert [b.id for b in sandbox.client.batches.list(limit=2)] == created[::-1]  # auto-pagination
-    raw = httpx.get(
-        f"{sandbox.url}/v1/batches?limit=3", headers={"Authorization": f"Bearer {API_KEY}"}
-    ).json()
+    raw = httpx.get(f"{sandbox.url}/v1/batches?limit=3", headers={"Authorization": f"Bearer {API_KEY}"}).json()
     assert (raw["object"], raw["first_id"], raw["last_id"], raw["has_more"]) == (
         "list",
         created[4],
@@ -218,9 +212,7 @@ def test_cancel_keeps_partial_output_and_reports_the_rest(sandbox: Sandbox) -> N
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
     assert cancelled.request_counts is not None and cancelled.request_counts.completed == 4
     assert cancelled.output_file_id and cancelled.error_file_id
-    assert [line["custom_id"] for line in sandbox.jsonl(cancelled.output_file_id)] == [
-        f"req-{i}" for i in range(4)
-    ]
+    assert [line["custom_id"] for line in sandbox.jsonl(cancelled.output_file_id)] == [f"req-{i}" for i in range(4)]
     errors = sandbox.jsonl(cancelled.error_file_id)
     assert [line["custom_id"] for line in errors] == [f"req-{i}" for i in range(4, 10)]
     assert {line["error"]["code"] for line in errors} == {"batch_cancelled"}
@@ -443,9 +435,7 @@ def test_labeller_picks_the_matching_label(sandbox: Sandbox, title: str, body: s
     message = sandbox.jsonl(done.output_file_id)[0]["response"]["body"]["choices"][0]["message"]
     answer = Labeling.model_validate(json.loads(message["content"]))
     assert answer.recommended_labels[0].label == expected
-    assert (
-        all(0 <= item.confidence <= 1 for item in answer.recommended_labels) and 0 <= answer.confidence <= 1
-    )
+    assert all(0 <= item.confidence <= 1 for item in answer.recommended_labels) and 0 <= answer.confidence <= 1
     assert [item.label for item in answer.current_labels_assessment] == ["product::sdk"]
     assert answer.current_labels_assessment[0].correct == (expected == "product::sdk")
     assert answer.summary.startswith("Offline sandbox labeller")

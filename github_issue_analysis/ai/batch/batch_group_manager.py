@@ -20,7 +20,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter
 from .collector import CollectReport, JobCollector
-from .group_models import BatchGroup, BatchGroupStatus, SplitPlan, new_group_id, new_job_id, summarize
+from .group_models import BatchGroup, BatchGroupStatus, PlannedBatch, SplitPlan, new_group_id, new_job_id, summarize
 from .models import BatchJob, JobStatus
 from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from .providers.base import BatchProvider, ProviderError
@@ -53,12 +53,21 @@ class PlannedSubmission:
     issue_ids: list[int]
     plan: SplitPlan
     skipped_with_results: int
-    estimated_cost: float | None
+    output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
     warnings: list[str] = field(default_factory=list)
 
     @property
     def estimated_tokens(self) -> int:
         return sum(b.estimated_tokens for b in self.plan.batches)
+
+    def estimated_cost(self, batch: PlannedBatch | None = None) -> float | None:
+        """USD at batch prices for one planned batch or (None) the whole plan; None when the model has no price."""
+        price = price_for(self.request.model)
+        if price is None:
+            return None
+        batches = [batch] if batch else self.plan.batches
+        tokens = sum(b.estimated_tokens for b in batches)
+        return price.cost(tokens, int(self.output_tokens_per_issue * sum(b.issue_count for b in batches)))
 
 
 @dataclass
@@ -102,11 +111,10 @@ class BatchGroupManager:
             request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
         )
         plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
-        price = price_for(request.model)
-        cost = None
-        if price:
-            cost = price.cost(sum(sizes.tokens), ESTIMATED_OUTPUT_TOKENS_PER_ISSUE * len(selected))
-        planned = PlannedSubmission(request, sizes.issue_ids, plan, skipped, cost)
+        observed = self.store.batches.observed_output_tokens_per_item(request.model, request.processor)
+        planned = PlannedSubmission(
+            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+        )
         if plan.total_batches > self.provider.max_batches_per_hour:
             planned.warnings.append(
                 f"{plan.total_batches} batches exceed the provider's {self.provider.max_batches_per_hour} new "

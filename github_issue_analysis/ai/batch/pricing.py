@@ -21,7 +21,8 @@ BATCH_PRICES: dict[str, tuple[float, float]] = {
     "gpt-5-nano": (0.025, 0.20),
 }
 
-# What an answer of the product-labeling schema usually takes; used only for the dry-run estimate.
+# What an answer of the product-labeling schema usually takes; the dry-run estimate uses it until the store
+# has collected answers of the same model and processor, then their observed average.
 ESTIMATED_OUTPUT_TOKENS_PER_ISSUE = 250
 
 
