@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 JSON = typer.Option(False, "--json", help="Print one JSON document and nothing else.")
-CONCURRENCY = typer.Option(16, "--concurrency", min=1, help="Provider requests in flight at once.")
+CONCURRENCY = typer.Option(32, "--concurrency", min=1, help="Provider requests in flight at once.")
 
 
 def _service() -> BatchService:

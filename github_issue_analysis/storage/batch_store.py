@@ -14,7 +14,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from github_issue_analysis.ai.batch.group_models import BatchGroup
 from github_issue_analysis.ai.batch.models import BatchJob, ItemErrorKind, ItemState, JobStatus
 
-from .schema import batch_groups, batch_jobs, job_items, results
+from .schema import batch_groups, batch_jobs, issues, job_items, results
 from .timeutil import as_utc, utcnow
 
 _CHUNK = 500
@@ -38,6 +38,8 @@ class JobItem:
     state: ItemState
     error_kind: str | None = None
     error_message: str | None = None
+    org: str | None = None  # None when the issue has left the store
+    repo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,10 +233,17 @@ class BatchStore:
         return ("job" if match in jobs else "group", match)
 
     def update_job(self, job_id: str, **values: Any) -> None:
-        if "status" in values and isinstance(values["status"], JobStatus):
-            values["status"] = values["status"].value
+        self.update_jobs([(job_id, values)])
+
+    def update_jobs(self, changes: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Change several jobs in one transaction."""
+        if not changes:
+            return
         with self.engine.begin() as conn:
-            conn.execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
+            for job_id, values in changes:
+                if isinstance(values.get("status"), JobStatus):
+                    values = {**values, "status": values["status"].value}
+                conn.execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
 
     def claim_job(
         self, job_id: str, owner: str, statuses: Sequence[JobStatus], ttl: timedelta = timedelta(minutes=10)
@@ -334,12 +343,17 @@ class BatchStore:
 
     # -- items -----------------------------------------------------------------------------------------
     def items(self, job_id: str) -> list[JobItem]:
+        """A job's items in request order, with the repository of each issue."""
+        query = (
+            select(job_items, issues.c.org, issues.c.repo)
+            .outerjoin(issues, issues.c.id == job_items.c.issue_id)
+            .where(job_items.c.job_id == job_id)
+            .order_by(job_items.c.position)
+        )
         with self.engine.connect() as conn:
             return [
-                JobItem(r.issue_id, r.custom_id, ItemState(r.state), r.error_kind, r.error_message)
-                for r in conn.execute(
-                    select(job_items).where(job_items.c.job_id == job_id).order_by(job_items.c.position)
-                )
+                JobItem(r.issue_id, r.custom_id, ItemState(r.state), r.error_kind, r.error_message, r.org, r.repo)
+                for r in conn.execute(query)
             ]
 
     def group_items(self, group_id: str) -> list[tuple[str, JobItem]]:

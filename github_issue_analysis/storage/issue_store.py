@@ -35,6 +35,12 @@ class RepoSummary:
 
 
 @dataclass(frozen=True)
+class StoredComment:
+    author: str | None
+    body: str
+
+
+@dataclass(frozen=True)
 class StoredIssue:
     id: int
     org: str
@@ -46,7 +52,7 @@ class StoredIssue:
     author: str | None
     labels: list[str]
     url: str | None
-    comments: list[CommentRecord]
+    comments: list[StoredComment]
 
 
 @dataclass(frozen=True)
@@ -156,40 +162,21 @@ class IssueStore:
                 found.update({issue.id: issue for issue in self._with_comments(conn, rows)})
         return [found[i] for i in issue_ids if i in found]
 
-    def repos_of(self, issue_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        found: dict[int, tuple[str, str]] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(issue_ids), _CHUNK):
-                rows = conn.execute(
-                    select(issues.c.id, issues.c.org, issues.c.repo).where(
-                        issues.c.id.in_(issue_ids[start : start + _CHUNK])
-                    )
-                )
-                found.update({row.id: (row.org, row.repo) for row in rows})
-        return found
-
     def select_issue_ids(self, selection: IssueSelection) -> list[int]:
         """Ids in the stable selection order (org, repo, number)."""
         with self.engine.connect() as conn:
             return list(conn.execute(_selection_query(selection, issues.c.id)).scalars())
 
     def _with_comments(self, conn: Any, rows: Sequence[Any]) -> list[StoredIssue]:
-        by_issue: dict[int, list[CommentRecord]] = {row.id: [] for row in rows}
+        by_issue: dict[int, list[StoredComment]] = {row.id: [] for row in rows}
         ids = list(by_issue)
         for start in range(0, len(ids), _CHUNK):
             for c in conn.execute(
-                select(comments)
+                select(comments.c.issue_id, comments.c.author, comments.c.body)
                 .where(comments.c.issue_id.in_(ids[start : start + _CHUNK]))
                 .order_by(comments.c.issue_id, comments.c.position)
             ):
-                by_issue[c.issue_id].append(
-                    CommentRecord(
-                        author=c.author,
-                        body=c.body,
-                        created_at=as_utc(c.created_at),
-                        updated_at=as_utc(c.updated_at),
-                    )
-                )
+                by_issue[c.issue_id].append(StoredComment(c.author, c.body))
         return [_stored_issue(row, by_issue[row.id]) for row in rows]
 
     def summary(self) -> list[RepoSummary]:
@@ -299,7 +286,7 @@ def _comment_row(issue_id: int, position: int, comment: CommentRecord) -> dict[s
     }
 
 
-def _stored_issue(row: Any, issue_comments: list[CommentRecord]) -> StoredIssue:
+def _stored_issue(row: Any, issue_comments: list[StoredComment]) -> StoredIssue:
     return StoredIssue(
         id=row.id,
         org=row.org,

@@ -26,7 +26,7 @@ from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from .providers.base import BatchProvider, ProviderError
 from .requests import RequestBuilder, custom_id_for
 
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 32
 T = TypeVar("T")
 
 
@@ -92,7 +92,7 @@ class BatchGroupManager:
         self.store = store
         self.provider = provider
         self.jobs = BatchManager(store.batches, provider, retry_seconds=retry_seconds)
-        self.collector = JobCollector(store.batches, store.issues, provider)
+        self.collector = JobCollector(store.batches, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
 
     # -- plan and record -------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class BatchGroupManager:
         limit = max_enqueued_tokens or group.options.get("max_enqueued_tokens")
         chosen = self._fit_budget(group, children, limit)
         requests = self._builder_for_group(group)
-        return await self._each(chosen, lambda c: self.jobs.submit(c, requests, known.get((c.job_id, c.attempt))))
+        return await self.each(chosen, lambda c: self.jobs.submit(c, requests, known.get((c.job_id, c.attempt))))
 
     def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
         hourly_room = self.provider.max_batches_per_hour - self.store.batches.submitted_since(
@@ -208,7 +208,8 @@ class BatchGroupManager:
             for c in self.store.batches.jobs(group_id)
             if not c.superseded and c.provider_batch_id and not c.status.is_terminal
         ]
-        await self._each(running, self.jobs.refresh)
+        changes = await self.each(running, self.jobs.fetch_change)
+        self.jobs.apply_changes([c for c in changes if c is not None])
         return self.status(group_id)
 
     def status(self, group_id: str) -> BatchGroupStatus:
@@ -235,17 +236,17 @@ class BatchGroupManager:
                 report.skipped[child.job_id] = str(error)
                 return None
 
-        report.jobs = [r for r in await self._each(ready, collect_one) if r is not None]
+        report.jobs = [r for r in await self.each(ready, collect_one) if r is not None]
         return report
 
     async def cancel(self, group_id: str) -> list[BatchJob]:
         return await self.cancel_jobs([c for c in self.store.batches.jobs(group_id) if not c.superseded])
 
     async def cancel_jobs(self, jobs: list[BatchJob]) -> list[BatchJob]:
-        return await self._each([j for j in jobs if not j.status.is_terminal], self.jobs.cancel)
+        return await self.each([j for j in jobs if not j.status.is_terminal], self.jobs.cancel)
 
     # -- helpers ---------------------------------------------------------------------------------------
-    async def _each(self, items: Sequence[T], action: Callable[[T], Awaitable[Any]]) -> list[Any]:
+    async def each(self, items: Sequence[T], action: Callable[[T], Awaitable[Any]]) -> list[Any]:
         async def bounded(item: T) -> Any:
             async with self._limit:
                 return await action(item)

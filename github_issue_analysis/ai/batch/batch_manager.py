@@ -23,6 +23,13 @@ CREATE_ATTEMPTS = 6
 
 
 @dataclass(frozen=True)
+class JobChange:
+    job: BatchJob
+    values: dict[str, object]
+    learned_token_limit: int | None = None
+
+
+@dataclass(frozen=True)
 class SubmitOutcome:
     job: BatchJob
     submitted: bool
@@ -136,25 +143,41 @@ class BatchManager:
 
     # -- refresh ---------------------------------------------------------------------------------------
     async def refresh(self, job: BatchJob) -> BatchJob:
-        """Bring a job's status from the provider. A child that failed for the enqueued-token limit goes
-        back to `queued` (next attempt)."""
+        """Bring one job's status from the provider."""
+        change = await self.fetch_change(job)
+        if change:
+            self.apply_changes([change])
+        return self._reload(job)
+
+    async def fetch_change(self, job: BatchJob) -> JobChange | None:
+        """What the provider says changed for a job (None: nothing). A child that failed for the
+        enqueued-token limit goes back to `queued` for its next attempt."""
         if job.provider_batch_id is None or job.status.is_terminal:
-            return job
+            return None
         batch = await self.provider.retrieve(job.provider_batch_id)
         if batch.status is JobStatus.FAILED and TOKEN_LIMIT_CODE in batch.error_codes:
-            if limit := learned_token_limit(batch):
-                self.batches.update_group_options(job.group_id, max_enqueued_tokens=limit)
-            self.batches.update_job(
-                job.job_id,
-                status=JobStatus.QUEUED,
-                raw_status=batch.raw_status,
-                provider_batch_id=None,
-                attempt=job.attempt + 1,
-                error=f"requeued: {batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE}",
-            )
-            return self._reload(job)
-        self.batches.update_job(job.job_id, **_status_values(batch))
-        return self._reload(job)
+            values: dict[str, object] = {
+                "status": JobStatus.QUEUED,
+                "raw_status": batch.raw_status,
+                "provider_batch_id": None,
+                "attempt": job.attempt + 1,
+                "error": f"requeued: {batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE}",
+            }
+            return JobChange(job, values, learned_token_limit(batch))
+        values = _status_values(batch)
+        unchanged = (
+            values["status"] is job.status
+            and values["completed_items"] == job.completed_items
+            and values["failed_items"] == job.failed_items
+        )
+        return None if unchanged else JobChange(job, values)
+
+    def apply_changes(self, changes: list[JobChange]) -> None:
+        """Every change in one transaction (refreshing 100 children costs one commit, not 100)."""
+        self.batches.update_jobs([(c.job.job_id, c.values) for c in changes])
+        for change in changes:
+            if change.learned_token_limit:
+                self.batches.update_group_options(change.job.group_id, max_enqueued_tokens=change.learned_token_limit)
 
     async def cancel(self, job: BatchJob) -> BatchJob:
         if job.status.is_terminal:

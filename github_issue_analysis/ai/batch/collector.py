@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
-from github_issue_analysis.storage.batch_store import BatchStore, CollectedResult, FailedItem
-from github_issue_analysis.storage.issue_store import IssueStore
+from github_issue_analysis.storage.batch_store import BatchStore, CollectedResult, FailedItem, JobItem
 
 from .models import BatchJob, ItemErrorKind, ItemOutcome, ItemState, JobStatus
 from .providers.base import BatchProvider
@@ -35,9 +34,8 @@ _MISSING_KIND = {
 
 
 class JobCollector:
-    def __init__(self, batches: BatchStore, issues: IssueStore, provider: BatchProvider) -> None:
+    def __init__(self, batches: BatchStore, provider: BatchProvider) -> None:
         self.batches = batches
-        self.issues = issues
         self.provider = provider
 
     async def collect(self, job: BatchJob, processor: PreparedProcessor, model: str) -> CollectReport:
@@ -46,7 +44,6 @@ class JobCollector:
         if not job.status.is_terminal:
             raise NotCollectable(f"job {job.job_id} is still {job.status.value}; collect it when it has finished")
         items = {item.custom_id: item for item in self.batches.items(job.job_id)}
-        repos = self.issues.repos_of([item.issue_id for item in items.values()])
         collected: list[CollectedResult] = []
         failed: dict[str, FailedItem] = {}
         usage = [0, 0]
@@ -59,7 +56,7 @@ class JobCollector:
                     continue
                 usage[0] += outcome.input_tokens
                 usage[1] += outcome.output_tokens
-                result = _judge(outcome, item.issue_id, repos.get(item.issue_id), processor)
+                result = _judge(outcome, item, processor)
                 if isinstance(result, FailedItem):
                     failed[outcome.custom_id] = result
                 else:
@@ -71,9 +68,16 @@ class JobCollector:
                 failed[custom_id] = FailedItem(custom_id, kind, message)
         totals = (job.input_tokens or usage[0], job.output_tokens or usage[1])
         self.batches.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
-        fresh = self.batches.job(job.job_id)
-        assert fresh is not None
-        return self._report_from_store(fresh, already=False)
+        report = CollectReport(
+            job.job_id,
+            collected=len(collected),
+            failed=job.total_items - len(collected),
+            input_tokens=totals[0],
+            output_tokens=totals[1],
+        )
+        for failure in failed.values():
+            report.failures_by_kind[failure.kind.value] = report.failures_by_kind.get(failure.kind.value, 0) + 1
+        return report
 
     def _report_from_store(self, job: BatchJob, already: bool) -> CollectReport:
         report = CollectReport(
@@ -90,17 +94,15 @@ class JobCollector:
         return report
 
 
-def _judge(
-    outcome: ItemOutcome, issue_id: int, repo: tuple[str, str] | None, processor: PreparedProcessor
-) -> CollectedResult | FailedItem:
+def _judge(outcome: ItemOutcome, item: JobItem, processor: PreparedProcessor) -> CollectedResult | FailedItem:
     if outcome.error_kind is not None:
         return FailedItem(outcome.custom_id, outcome.error_kind, outcome.error_message or "")
-    if repo is None:
+    if item.org is None or item.repo is None:
         return FailedItem(outcome.custom_id, ItemErrorKind.MISSING, "the issue is no longer in the store")
     try:
-        answer = processor.validate(repo[0], repo[1], outcome.content or "")
+        answer = processor.validate(item.org, item.repo, outcome.content or "")
     except ValueError as error:
         message = str(error)
         kind = ItemErrorKind.NON_JSON if "not JSON" in message else ItemErrorKind.SCHEMA_VIOLATION
         return FailedItem(outcome.custom_id, kind, message)
-    return CollectedResult(issue_id, outcome.custom_id, answer.analysis, answer.confidence)
+    return CollectedResult(item.issue_id, outcome.custom_id, answer.analysis, answer.confidence)

@@ -93,16 +93,21 @@ def load_labels_file(path: Path) -> LabelSet:
 
 
 @lru_cache(maxsize=256)
-def _schema_for(names: tuple[str, ...]) -> str:
+def _response_format(names: tuple[str, ...]) -> dict[str, Any]:
     schema = _strict_schema(ProductLabelingResponse.model_json_schema())
     schema["$defs"]["RecommendedLabel"]["properties"]["label"]["enum"] = list(names)
-    return json.dumps(schema, sort_keys=True)
+    return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": schema}}
+
+
+def response_format(label_set: LabelSet) -> dict[str, Any]:
+    """The structured-output format sent with each request: the strict JSON schema of the response model with
+    recommended labels restricted to the label set. Shared between requests: treat it as read-only."""
+    return _response_format(tuple(label_set.names))
 
 
 def response_schema(label_set: LabelSet) -> dict[str, Any]:
-    """The strict JSON schema sent with each request; recommended labels restricted to the label set."""
-    loaded: dict[str, Any] = json.loads(_schema_for(tuple(label_set.names)))
-    return loaded
+    schema: dict[str, Any] = response_format(label_set)["json_schema"]["schema"]
+    return schema
 
 
 def _strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -161,10 +166,7 @@ def request_body(issue: StoredIssue, label_set: LabelSet, model: str, options: d
             {"role": "system", "content": SYSTEM_PROMPT},
             {"role": "user", "content": user_prompt(issue, label_set)},
         ],
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": response_schema(label_set)},
-        },
+        "response_format": response_format(label_set),
     }
     body.update(options)
     return body

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
+
 from ..models import ItemErrorKind, ItemOutcome, JobStatus, ProviderBatch
 from .base import BatchProvider, ProviderError
 
@@ -47,8 +49,10 @@ class OpenAIProvider(BatchProvider):
         return self._client_instance
 
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
+        # and several times faster, which planning 100,000 requests needs.
         line = {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}
-        return json.dumps(line, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+        return orjson.dumps(line) + b"\n"
 
     def model_accepts(self, model: str, option: str) -> bool:
         reasoning = bool(_REASONING_MODEL.match(model))

@@ -1,0 +1,81 @@
+"""Shared pieces of the benchmarks: result rows, the table, measuring a step in a child process.
+
+Each measured step runs in its own Python process (`python benchmarks/harness.py STEP ARGS_JSON`) so its peak
+RSS is its own; the emulators stay in the parent process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Row:
+    case: str
+    ours: str
+    comparison: str
+    ratio: str
+    goal: str
+    met: bool | None
+
+
+def print_rows(title: str, rows: list[Row]) -> None:
+    table = Table(title=title)
+    for column in ("case", "ours", "comparison (same run)", "ratio", "goal", "met"):
+        table.add_column(column)
+    for row in rows:
+        met = "-" if row.met is None else ("yes" if row.met else "NO")
+        table.add_row(row.case, row.ours, row.comparison, row.ratio, row.goal, met)
+    Console(width=160).print(table)
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = ["| case | ours | comparison (same run) | ratio | goal | met |", "| --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        met = "-" if row.met is None else ("yes" if row.met else "**no**")
+        lines.append(f"| {row.case} | {row.ours} | {row.comparison} | {row.ratio} | {row.goal} | {met} |")
+    return "\n".join(lines)
+
+
+def run_step(step: str, env: dict[str, str], **args: Any) -> dict[str, Any]:
+    """Run `step` (a function in benchmarks/steps.py) in a fresh process; returns its JSON answer."""
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("steps.py")), step, json.dumps(args)],
+        env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"step {step} failed: {proc.stderr[-2000:]}")
+    answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def timed(action: Callable[[], Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    value = action()
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "value": value,
+    }
+
+
+def command_seconds(args: list[str], env: dict[str, str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(args, env={**os.environ, **env}, cwd=ROOT, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return times
