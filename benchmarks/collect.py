@@ -12,8 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from harness import Row, print_rows
 
 from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
 from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, benchmark_world
@@ -24,7 +23,7 @@ EARLIER_TOOL_REQUESTS = 3000
 GOAL = 25
 
 
-def run(issues: int, latency_ms: float) -> None:
+def measure(issues: int = 1000, latency_ms: float = 100.0) -> list[Row]:
     world = benchmark_world(issues)
     emulator = GitHubEmulator(world, GitHubEmulatorConfig(latency_ms=latency_ms))
     expected_comments = sum(len(i.comments) for r in world.orgs["bench"].repos.values() for i in r.only_issues())
@@ -36,17 +35,18 @@ def run(issues: int, latency_ms: float) -> None:
         )
         elapsed = time.perf_counter() - started
         store.close()
-    table = Table(title=f"collect: {issues} issues with comments, {latency_ms:.0f} ms latency per request")
-    for column in ("measure", "value"):
-        table.add_column(column)
-    table.add_row("issues stored", str(report.issues))
-    table.add_row("comments stored / in emulator", f"{report.as_dict()['comments']} / {expected_comments}")
-    table.add_row("repositories", str(len(report.repositories)))
-    table.add_row("requests (emulator count)", str(emulator.stats.total))
-    table.add_row("requests goal", f"<= {GOAL} (earlier tool: about {EARLIER_TOOL_REQUESTS})")
-    table.add_row("request ratio vs earlier tool", f"{emulator.stats.total / EARLIER_TOOL_REQUESTS:.4f}")
-    table.add_row("wall time", f"{elapsed:.2f} s")
-    Console().print(table)
+    requests = emulator.stats.total
+    complete = report.issues == issues and report.as_dict()["comments"] == expected_comments
+    return [
+        Row(
+            f"collect {issues:,} issues with comments ({expected_comments:,} comments), {latency_ms:.0f} ms latency",
+            f"{requests} requests, {elapsed:.2f} s" + ("" if complete else " (INCOMPLETE)"),
+            f"about {EARLIER_TOOL_REQUESTS:,} requests (earlier tool)",
+            f"{EARLIER_TOOL_REQUESTS / requests:.0f}x fewer",
+            f"<= {GOAL} requests",
+            requests <= GOAL and complete,
+        )
+    ]
 
 
 def main() -> None:
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=1000)
     parser.add_argument("--latency-ms", type=float, default=100.0)
     args = parser.parse_args()
-    run(args.issues, args.latency_ms)
+    print_rows("Collection", measure(args.issues, args.latency_ms))
 
 
 if __name__ == "__main__":

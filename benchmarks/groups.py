@@ -50,9 +50,16 @@ def populate(database_url: str, org: str, count: int) -> None:
         topic = TOPICS[number % len(TOPICS)]
         chunk.append(
             IssueRecord(
-                org=org, repo=f"repo{number % 5}", number=number, title=f"{topic[:60]} #{number}",
+                org=org,
+                repo=f"repo{number % 5}",
+                number=number,
+                title=f"{topic[:60]} #{number}",
                 body=f"{topic}.\n\nSteps to reproduce: run the install, watch the logs, see the error.\n" * 3,
-                state="open", author="user", labels=[LabelRecord(name="bug")], created_at=when, updated_at=when,
+                state="open",
+                author="user",
+                labels=[LabelRecord(name="bug")],
+                created_at=when,
+                updated_at=when,
                 comments=[CommentRecord(author="dev", body=f"Seen this too: {topic.lower()}", created_at=when)] * 2,
             )
         )
@@ -100,8 +107,10 @@ def submit_rows(folder: Path) -> list[Row]:
         Row(
             f"submit 400 issues / {concurrent['batches']} batches, {LATENCY_MS:.0f} ms latency",
             f"{concurrent['seconds']:.2f} s (concurrency {DEFAULT_CONCURRENCY})",
-            f"{sequential['seconds']:.2f} s (--concurrency 1)", f"{ratio:.1f}x faster",
-            ">= 5x, <= 1.5 s", ratio >= 5 and concurrent["seconds"] <= 1.5,
+            f"{sequential['seconds']:.2f} s (--concurrency 1)",
+            f"{ratio:.1f}x faster",
+            ">= 5x, <= 1.5 s",
+            ratio >= 5 and concurrent["seconds"] <= 1.5,
         )
     ]
 
@@ -116,9 +125,12 @@ def status_rows(folder: Path) -> list[Row]:
         one_by_one = run_step("sequential_retrieves", env, group_id=group_id)
     return [
         Row(
-            f"status of a {ours['value']}-batch group, {LATENCY_MS:.0f} ms latency", f"{ours['seconds']:.2f} s",
+            f"status of a {ours['value']}-batch group, {LATENCY_MS:.0f} ms latency",
+            f"{ours['seconds']:.2f} s",
             f"{one_by_one['seconds']:.2f} s (one retrieve per batch in sequence)",
-            f"{one_by_one['seconds'] / ours['seconds']:.1f}x faster", "<= 1 s", ours["seconds"] <= 1.0,
+            f"{one_by_one['seconds'] / ours['seconds']:.1f}x faster",
+            "<= 1 s",
+            ours["seconds"] <= 1.0,
         )
     ]
 
@@ -137,12 +149,17 @@ def collect_rows(folder: Path, results: int) -> list[Row]:
             f"group-collect of {ours['value']:,} results (no latency)",
             f"{rate:,.0f} results/s after download ({ours['seconds']:.2f} s in all)",
             f"{download['seconds']:.2f} s to download and parse the same files alone",
-            f"{ours['seconds'] / download['seconds']:.1f}x the download", ">= 10,000/s", rate >= 10_000,
+            f"{ours['seconds'] / download['seconds']:.1f}x the download",
+            ">= 10,000/s",
+            rate >= 10_000,
         ),
         Row(
-            f"group-collect of {ours['value']:,} results: peak RSS", f"{ours['peak_rss_mb']:.0f} MB",
+            f"group-collect of {ours['value']:,} results: peak RSS",
+            f"{ours['peak_rss_mb']:.0f} MB",
             f"{download['peak_rss_mb']:.0f} MB (download alone)",
-            f"{ours['peak_rss_mb'] / download['peak_rss_mb']:.2f}", "<= 250 MB", ours["peak_rss_mb"] <= 250,
+            f"{ours['peak_rss_mb'] / download['peak_rss_mb']:.2f}",
+            "<= 250 MB",
+            ours["peak_rss_mb"] <= 250,
         ),
     ]
 
@@ -158,7 +175,9 @@ def plan_rows(folder: Path, issues: int) -> list[Row]:
             f"dry-run plan for {issues:,} issues ({big['value']:,} batches)",
             f"{big['seconds']:.2f} s, peak RSS {big['peak_rss_mb']:.0f} MB",
             f"{small['seconds']:.2f} s, {small['peak_rss_mb']:.0f} MB for {issues // 10:,} issues",
-            f"{big['seconds'] / small['seconds']:.1f}x time for 10x issues", "<= 3 s", big["seconds"] <= 3.0,
+            f"{big['seconds'] / small['seconds']:.1f}x time for 10x issues",
+            "<= 3 s",
+            big["seconds"] <= 3.0,
         )
     ]
 

@@ -54,7 +54,11 @@ def run_step(step: str, env: dict[str, str], **args: Any) -> dict[str, Any]:
     """Run `step` (a function in benchmarks/steps.py) in a fresh process; returns its JSON answer."""
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("steps.py")), step, json.dumps(args)],
-        env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"step {step} failed: {proc.stderr[-2000:]}")

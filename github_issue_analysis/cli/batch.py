@@ -105,6 +105,7 @@ def status(
 @app.command("list")
 def list_jobs(
     groups: bool = typer.Option(False, "--groups", help="One row per group instead of per job."),
+    limit: int = typer.Option(50, "--limit", min=0, help="Newest this many (0: all)."),
     json_output: bool = JSON,
 ) -> None:
     """List batch jobs (or groups) in the store, newest first. Shows stored state; no provider calls."""
@@ -112,9 +113,9 @@ def list_jobs(
 
     service = _service()
     if groups:
-        render.group_list(service.groups(), json_output)
+        render.group_list(service.groups(limit or None), json_output, limit)
     else:
-        render.job_list(service.jobs(), json_output)
+        render.job_list(service.jobs(limit or None), json_output, limit)
 
 
 @app.command()

@@ -242,7 +242,12 @@ def job_status(job: BatchJob, json_output: bool) -> None:
         out.print(f"[red]{job.error}[/red]")
 
 
-def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: bool) -> None:
+def _more_hint(shown: int, limit: int) -> None:
+    if limit and shown == limit:
+        context.console().print(f"[dim]Newest {limit} shown; --limit 0 lists all.[/dim]")
+
+
+def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: bool, limit: int = 0) -> None:
     if json_output:
         context.print_json(
             [
@@ -264,13 +269,15 @@ def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: b
             f"{status.completed_issues}/{status.total_issues}",
         )
     context.console().print(table if groups else "No batch groups yet.")
+    _more_hint(len(groups), limit)
 
 
-def job_list(jobs: list[BatchJob], json_output: bool) -> None:
+def job_list(jobs: list[BatchJob], json_output: bool, limit: int = 0) -> None:
     if json_output:
         context.print_json([_job_document(job) for job in jobs])
         return
     context.console().print(_jobs_table(jobs, "Batch jobs") if jobs else "No batch jobs yet.")
+    _more_hint(len(jobs), limit)
 
 
 def _collect_document(report: CollectReport) -> dict[str, Any]:

@@ -202,10 +202,14 @@ class BatchStore:
             row = conn.execute(select(batch_jobs).where(batch_jobs.c.id == job_id)).first()
         return _job_from_row(row) if row else None
 
-    def jobs(self, group_id: str | None = None) -> list[BatchJob]:
-        query = select(batch_jobs).order_by(batch_jobs.c.created_at.desc(), batch_jobs.c.batch_sequence)
+    def jobs(self, group_id: str | None = None, limit: int | None = None) -> list[BatchJob]:
+        """A group's children in sequence order, or every job newest first."""
         if group_id is not None:
             query = select(batch_jobs).where(batch_jobs.c.group_id == group_id).order_by(batch_jobs.c.batch_sequence)
+        else:
+            query = select(batch_jobs).order_by(batch_jobs.c.created_at.desc(), batch_jobs.c.batch_sequence)
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             return [_job_from_row(row) for row in conn.execute(query)]
 

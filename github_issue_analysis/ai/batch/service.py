@@ -123,11 +123,11 @@ class BatchService:
                 self._run(manager, lambda: manager.jobs.refresh(job))
         return self._job(job_id)
 
-    def groups(self) -> list[tuple[BatchGroup, BatchGroupStatus]]:
-        return [(group, summarize(group, children)) for group, children in self.store.batches.groups()]
+    def groups(self, limit: int | None = None) -> list[tuple[BatchGroup, BatchGroupStatus]]:
+        return [(group, summarize(group, children)) for group, children in self.store.batches.groups(limit)]
 
-    def jobs(self) -> list[BatchJob]:
-        return self.store.batches.jobs()
+    def jobs(self, limit: int | None = None) -> list[BatchJob]:
+        return self.store.batches.jobs(limit=limit)
 
     # -- act -------------------------------------------------------------------------------------------
     def collect_job(self, job_id: str) -> CollectReport:

@@ -1,0 +1,54 @@
+"""Every benchmark against the sandbox emulators on 127.0.0.1, one table: case, our figure, the comparison
+measured in the same run, ratio, goal. Also writes benchmarks/RESULTS.md (machine, date, commit).
+
+    uv run python benchmarks/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import collect
+import groups
+import import_files
+import list_groups
+import startup
+from harness import ROOT, Row, markdown, print_rows
+
+
+def environment() -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.stdout.strip() or 'unknown'}, "
+        f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller collect-results and plan cases")
+    quick = parser.parse_args().quick
+    rows: list[Row] = []
+    rows += startup.measure()
+    rows += groups.measure(quick)
+    rows += collect.measure()
+    rows += list_groups.measure()
+    rows += import_files.measure()
+    print_rows("gh-analysis benchmarks", rows)
+    missed = [row.case for row in rows if row.met is False]
+    summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."
+    Path(__file__).with_name("RESULTS.md").write_text(
+        f"# Benchmark results\n\n{environment()}. Produced by `uv run python benchmarks/run.py`"
+        f"{' --quick' if quick else ''}; every comparison figure was measured in the same run.\n\n"
+        f"{markdown(rows)}\n\n{summary}\n"
+    )
+    print(summary)
+
+
+if __name__ == "__main__":
+    main()
