@@ -18,7 +18,7 @@ from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .batch_manager import BatchManager, SubmitOutcome
-from .batch_splitter import BatchSplitter
+from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
 from .group_models import BatchGroup, BatchGroupStatus, PlannedBatch, SplitPlan, new_group_id, new_job_id, summarize
 from .models import BatchJob, JobStatus
@@ -110,15 +110,21 @@ class BatchGroupManager:
         splitter = BatchSplitter(
             request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
         )
-        plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
+        try:
+            plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
+        except RequestTooLarge as error:
+            issue = self.store.issues.issues_by_id([sizes.issue_ids[error.index]])[0]
+            what = f"the request for {issue.org}/{issue.repo}#{issue.number}"
+            raise RequestTooLarge(error.index, error.size, error.limit, what) from None
         observed = self.store.batches.observed_output_tokens_per_item(request.model, request.processor)
         planned = PlannedSubmission(
             request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
         )
-        if plan.total_batches > self.provider.max_batches_per_hour:
+        room = self._hourly_room()
+        if plan.total_batches > room:
             planned.warnings.append(
-                f"{plan.total_batches} batches exceed the provider's {self.provider.max_batches_per_hour} new "
-                "batches per hour: `batch watch` will create them in paced waves"
+                f"{plan.total_batches} batches exceed the {room} the provider still creates this hour (at most "
+                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, `batch watch` paces the rest"
             )
         return planned
 
@@ -183,9 +189,7 @@ class BatchGroupManager:
         return await self.each(chosen, lambda c: self.jobs.submit(c, requests, known.get((c.job_id, c.attempt))))
 
     def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
-        hourly_room = self.provider.max_batches_per_hour - self.store.batches.submitted_since(
-            utcnow() - timedelta(hours=1)
-        )
+        hourly_room = self._hourly_room()
         in_flight = self.store.batches.in_flight_tokens(group.model)
         chosen: list[BatchJob] = []
         for child in children:
@@ -197,6 +201,11 @@ class BatchGroupManager:
                 in_flight += child.estimated_tokens
             chosen.append(child)
         return chosen
+
+    def _hourly_room(self) -> int:
+        """New batches the provider still creates in this rolling hour (counting what we sent)."""
+        sent = self.store.batches.submitted_since(utcnow() - timedelta(hours=1))
+        return max(0, self.provider.max_batches_per_hour - sent)
 
     async def refresh(self, group_id: str) -> BatchGroupStatus:
         """Refresh every unfinished child together, then summarise."""

@@ -152,7 +152,7 @@ class BatchManager:
     async def fetch_change(self, job: BatchJob) -> JobChange | None:
         """What the provider says changed for a job (None: nothing). A child that failed for the
         enqueued-token limit goes back to `queued` for its next attempt."""
-        if job.provider_batch_id is None or job.status.is_terminal:
+        if job.provider_batch_id is None or (job.status.is_terminal and not _files_pending(job)):
             return None
         batch = await self.provider.retrieve(job.provider_batch_id)
         if batch.status is JobStatus.FAILED and TOKEN_LIMIT_CODE in batch.error_codes:
@@ -169,6 +169,8 @@ class BatchManager:
             values["status"] is job.status
             and values["completed_items"] == job.completed_items
             and values["failed_items"] == job.failed_items
+            and values["output_file_id"] == job.output_file_id
+            and values["error_file_id"] == job.error_file_id
         )
         return None if unchanged else JobChange(job, values)
 
@@ -191,6 +193,12 @@ class BatchManager:
         batch = await self.provider.cancel(job.provider_batch_id)
         self.batches.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
+
+
+def _files_pending(job: BatchJob) -> bool:
+    """A finished batch that reported work done but whose output or error file we have not seen yet."""
+    done = job.completed_items + job.failed_items
+    return job.status.has_output and done > 0 and not (job.output_file_id or job.error_file_id)
 
 
 def _status_values(batch: ProviderBatch) -> dict[str, object]:

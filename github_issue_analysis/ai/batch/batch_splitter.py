@@ -15,7 +15,12 @@ T = TypeVar("T")
 
 
 class RequestTooLarge(ValueError):
-    pass
+    def __init__(self, index: int, size: int, limit: int, what: str = "") -> None:
+        what = what or f"request {index + 1}"
+        super().__init__(f"{what} is {size:,} bytes, over the provider's {limit:,} bytes per batch file")
+        self.index = index
+        self.size = size
+        self.limit = limit
 
 
 class BatchSplitter:
@@ -37,9 +42,7 @@ class BatchSplitter:
         start, size = 0, 0
         for index, line_bytes in enumerate(request_bytes):
             if self.max_bytes is not None and line_bytes > self.max_bytes:
-                raise RequestTooLarge(
-                    f"request {index + 1} is {line_bytes} bytes, over the provider's {self.max_bytes} per batch"
-                )
+                raise RequestTooLarge(index, line_bytes, self.max_bytes)
             full = index - start >= self.batch_size
             too_big = self.max_bytes is not None and size + line_bytes > self.max_bytes
             if index > start and (full or too_big):

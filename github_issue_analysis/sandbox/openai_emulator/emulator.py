@@ -177,6 +177,7 @@ class OpenAIEmulator:
         self.batches[batch.id] = batch
         self._creations.append(now)
         self.stats.batches_created += 1
+        await self._settle(batch, now)  # a zero-second schedule may already have finished it
         return batch.to_api(now)
 
     def _new_batch(self, params: BatchParams, input_file: FileRecord, plan: InputPlan, now: float) -> BatchRecord:

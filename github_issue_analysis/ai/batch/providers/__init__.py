@@ -22,5 +22,11 @@ def provider_for(name: str, settings: Settings) -> BatchProvider:
         from .openai_provider import OpenAIProvider
 
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        return OpenAIProvider(api_key=key, base_url=settings.openai_base_url)
+        return OpenAIProvider(
+            api_key=key,
+            base_url=settings.openai_base_url,
+            max_requests_per_batch=settings.openai_max_requests_per_batch,
+            max_bytes_per_batch=settings.openai_max_bytes_per_batch,
+            max_batches_per_hour=settings.openai_max_batches_per_hour,
+        )
     raise ProviderError(f"unknown provider '{name}'")

@@ -24,12 +24,20 @@ _STATUSES = {status.value: status for status in JobStatus}
 
 class OpenAIProvider(BatchProvider):
     name = "openai"
-    # Documented limits: 50,000 requests and 200 MB per input file; batch creation is paced per hour.
-    max_requests_per_batch = 50_000
-    max_bytes_per_batch = 200 * 1024 * 1024
-    max_batches_per_hour = 2_000
 
-    def __init__(self, api_key: str | None, base_url: str | None = None, max_retries: int = 6) -> None:
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None = None,
+        max_retries: int = 6,
+        max_requests_per_batch: int = 50_000,
+        max_bytes_per_batch: int = 200 * 1024 * 1024,
+        max_batches_per_hour: int = 2_000,
+    ) -> None:
+        # Documented limits: 50,000 requests and 200 MB per input file, 2,000 new batches per hour.
+        self.max_requests_per_batch = max_requests_per_batch
+        self.max_bytes_per_batch = max_bytes_per_batch
+        self.max_batches_per_hour = max_batches_per_hour
         self._api_key = api_key
         self._base_url = base_url
         self._max_retries = max_retries
