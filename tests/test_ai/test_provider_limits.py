@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import Sandbox, seed
