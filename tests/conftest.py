@@ -50,7 +50,7 @@ def store(database_url: str) -> Iterator[Store]:
     opened.close()
 
 
-def _fresh_postgres_database() -> str:
+def fresh_postgres_database() -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -69,7 +69,7 @@ def any_store(request: pytest.FixtureRequest, database_url: str) -> Iterator[Sto
     if request.param == "postgres":
         if not POSTGRES_URL:
             pytest.skip("GH_ANALYSIS_TEST_POSTGRES_URL is not set")
-        url = _fresh_postgres_database()
+        url = fresh_postgres_database()
     else:
         url = database_url
     opened = open_store(url)

@@ -260,13 +260,13 @@ class BatchStore:
             ).first()
             if row is None:
                 return False
-            stale_owner = row.claimed_by if row.claimed_by and _owner_is_dead(row.claimed_by) else None
-            free = or_(
+            free = [
                 batch_jobs.c.claimed_by.is_(None),
                 batch_jobs.c.claimed_by == owner,
                 batch_jobs.c.claimed_until < now,
-                batch_jobs.c.claimed_by == (stale_owner or "\x00"),
-            )
+            ]
+            if row.claimed_by and _owner_is_dead(row.claimed_by):
+                free.append(batch_jobs.c.claimed_by == row.claimed_by)
             changed = conn.execute(
                 update(batch_jobs)
                 .where(
@@ -274,7 +274,7 @@ class BatchStore:
                         batch_jobs.c.id == job_id,
                         batch_jobs.c.status.in_([s.value for s in statuses]),
                         batch_jobs.c.superseded.is_(False),
-                        free,
+                        or_(*free),
                     )
                 )
                 .values(claimed_by=owner, claimed_until=now + ttl)

@@ -4,11 +4,13 @@ and the emulator on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from github_issue_analysis.ai.batch.batch_splitter import BatchSplitter, RequestTooLarge
 from github_issue_analysis.ai.batch.group_models import GroupState, group_state
+from github_issue_analysis.ai.batch.models import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import Sandbox, seed
@@ -248,5 +250,53 @@ def test_group_cancel_stops_every_unfinished_child(sandbox: Sandbox, seeded: Sto
     assert status["failed_batches"] == 3
 
 
-def test_group_state_rules() -> None:
-    assert group_state([]) is GroupState.FAILED
+def _child(status: JobStatus, failed: int = 0) -> BatchJob:
+    now = datetime.now(UTC)
+    return BatchJob(
+        job_id="job",
+        group_id="group",
+        batch_sequence=1,
+        total_batches_in_group=1,
+        attempt=1,
+        status=status,
+        raw_status=None,
+        provider_batch_id=None,
+        input_file_id=None,
+        output_file_id=None,
+        error_file_id=None,
+        total_items=30,
+        completed_items=30 - failed,
+        failed_items=failed,
+        estimated_tokens=0,
+        input_bytes=0,
+        input_tokens=None,
+        output_tokens=None,
+        error=None,
+        superseded=False,
+        created_at=now,
+        submitted_at=None,
+        finished_at=None,
+        collected_at=None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("children", "state"),
+    [
+        ([JobStatus.QUEUED, JobStatus.VALIDATING], GroupState.PENDING),
+        ([JobStatus.COMPLETED, JobStatus.IN_PROGRESS], GroupState.PROCESSING),
+        ([JobStatus.COMPLETED, JobStatus.COMPLETED], GroupState.COMPLETED),
+        ([JobStatus.COMPLETED, JobStatus.CANCELLED], GroupState.PARTIAL_FAILURE),
+        ([JobStatus.COMPLETED, JobStatus.EXPIRED], GroupState.PARTIAL_FAILURE),
+        ([JobStatus.FAILED, JobStatus.CANCELLED], GroupState.FAILED),
+        ([], GroupState.FAILED),
+    ],
+)
+def test_group_state_rules(children: list[JobStatus], state: GroupState) -> None:
+    assert group_state([_child(status) for status in children]) is state
+
+
+def test_item_failures_in_a_completed_child_make_a_partial_failure() -> None:
+    assert (
+        group_state([_child(JobStatus.COMPLETED), _child(JobStatus.COMPLETED, failed=2)]) is GroupState.PARTIAL_FAILURE
+    )

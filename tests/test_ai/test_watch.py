@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,3 +111,28 @@ def test_two_watchers_never_submit_the_same_child(live: OpenAIEmulator, seeded: 
     created = [b.metadata["gh_analysis_job"] for b in live.batches.values()]
     assert len(created) == len(set(created)) == 10
     assert json.loads(outputs[0][0])["status"] == "completed"
+
+
+def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
+    live: OpenAIEmulator, seeded: Store, tmp_path: Path
+) -> None:
+    seed(seeded, 90)
+    live.config.processing_seconds = 4  # still running when we press Ctrl+C
+    group = submit()
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "github_issue_analysis", "batch", "watch", group["group_id"], "--poll-seconds", "0.05"],
+        cwd=tmp_path,
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    watcher.send_signal(signal.SIGINT)
+    _, stderr = watcher.communicate(timeout=30)
+    assert watcher.returncode == 130
+    assert "nothing was cancelled" in stderr and "Traceback" not in stderr
+    assert all(b.to_api(live.now())["status"] == "in_progress" for b in live.batches.values())
+    final = watch(group["group_id"])
+    assert (final["status"], final["completed_issues"]) == ("completed", 90)
+    assert live.stats.batches_created == 3

@@ -97,3 +97,15 @@ def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("gh-analysis ")
+
+
+def test_import_400_files_then_status_counts_them_with_comments(tmp_path: Path) -> None:
+    write_issue_files(tmp_path / "issues", "acme", "app", 250, comments=3)
+    write_issue_files(tmp_path / "issues", "acme", "web", 150, comments=1)
+    assert invoke("import", str(tmp_path / "issues")).exit_code == 0
+    document = json.loads(invoke("status", "--json").stdout)
+    assert (document["total_issues"], document["total_comments"]) == (400, 900)
+    assert [(r["repo"], r["issues"], r["comments"]) for r in document["repositories"]] == [
+        ("app", 250, 750),
+        ("web", 150, 150),
+    ]
