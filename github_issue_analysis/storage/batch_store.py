@@ -2,85 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 
 from github_issue_analysis.ai.batch.group_models import BatchGroup
-from github_issue_analysis.ai.batch.models import BatchJob, ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.ai.batch.models import BatchJob, ItemState, JobStatus
 
+from .batch_records import (
+    AmbiguousId,
+    CollectedResult,
+    FailedItem,
+    JobItem,
+    NewJob,
+    group_from_row,
+    job_from_row,
+    owner_is_dead,
+    process_owner,
+)
 from .schema import batch_groups, batch_jobs, issues, job_items, results
-from .timeutil import as_utc, utcnow
+from .timeutil import utcnow
 
 _CHUNK = 500
 
-
-@dataclass(frozen=True)
-class NewJob:
-    job_id: str
-    batch_sequence: int
-    total_batches_in_group: int
-    items: list[tuple[int, str]]  # (issue_id, custom_id) in request order
-    estimated_tokens: int = 0
-    input_bytes: int = 0
-    attempt: int = 1
-
-
-@dataclass(frozen=True)
-class JobItem:
-    issue_id: int
-    custom_id: str
-    state: ItemState
-    error_kind: str | None = None
-    error_message: str | None = None
-    org: str | None = None  # None when the issue has left the store
-    repo: str | None = None
-
-
-@dataclass(frozen=True)
-class CollectedResult:
-    issue_id: int
-    custom_id: str
-    analysis: dict[str, Any]
-    confidence: float | None
-
-
-@dataclass(frozen=True)
-class FailedItem:
-    custom_id: str
-    kind: ItemErrorKind
-    message: str
-
-
-class AmbiguousId(LookupError):
-    def __init__(self, prefix: str, matches: list[str]) -> None:
-        super().__init__(prefix)
-        self.matches = matches
-
-
-def process_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _owner_is_dead(owner: str | None) -> bool:
-    """A claim by a process on this host that no longer runs is stale."""
-    if not owner:
-        return True
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+__all__ = ["AmbiguousId", "BatchStore", "CollectedResult", "FailedItem", "JobItem", "NewJob", "process_owner"]
 
 
 class BatchStore:
@@ -171,7 +118,7 @@ class BatchStore:
                 .scalars()
                 .all()
             )
-        return _group_from_row(row, list(child_ids))
+        return group_from_row(row, list(child_ids))
 
     def groups(self, limit: int | None = None) -> list[tuple[BatchGroup, list[BatchJob]]]:
         """Newest first, each with its children (two queries in all)."""
@@ -186,8 +133,8 @@ class BatchStore:
                 job_query = job_query.where(batch_jobs.c.group_id.in_(list(children)))
             for job_row in conn.execute(job_query):
                 if job_row.group_id in children:
-                    children[job_row.group_id].append(_job_from_row(job_row))
-        return [(_group_from_row(row, [j.job_id for j in children[row.id]]), children[row.id]) for row in group_rows]
+                    children[job_row.group_id].append(job_from_row(job_row))
+        return [(group_from_row(row, [j.job_id for j in children[row.id]]), children[row.id]) for row in group_rows]
 
     def update_group_options(self, group_id: str, **changes: Any) -> None:
         with self.engine.begin() as conn:
@@ -200,7 +147,7 @@ class BatchStore:
     def job(self, job_id: str) -> BatchJob | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(batch_jobs).where(batch_jobs.c.id == job_id)).first()
-        return _job_from_row(row) if row else None
+        return job_from_row(row) if row else None
 
     def jobs(self, group_id: str | None = None, limit: int | None = None) -> list[BatchJob]:
         """A group's children in sequence order, or every job newest first."""
@@ -211,7 +158,7 @@ class BatchStore:
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
-            return [_job_from_row(row) for row in conn.execute(query)]
+            return [job_from_row(row) for row in conn.execute(query)]
 
     def resolve(self, prefix: str) -> tuple[str, str] | None:
         """('group' | 'job', full id) for a unique prefix; None when nothing matches."""
@@ -265,7 +212,7 @@ class BatchStore:
                 batch_jobs.c.claimed_by == owner,
                 batch_jobs.c.claimed_until < now,
             ]
-            if row.claimed_by and _owner_is_dead(row.claimed_by):
+            if row.claimed_by and owner_is_dead(row.claimed_by):
                 free.append(batch_jobs.c.claimed_by == row.claimed_by)
             changed = conn.execute(
                 update(batch_jobs)
@@ -460,51 +407,3 @@ class BatchStore:
                     ).scalars()
                 )
         return found
-
-
-def _group_from_row(row: Any, child_ids: list[str]) -> BatchGroup:
-    options = dict(row.options)
-    split_plan = options.pop("split_plan", None)
-    return BatchGroup(
-        group_id=row.id,
-        processor=row.processor,
-        model=row.model,
-        provider=row.provider,
-        child_job_ids=child_ids,
-        total_issues=row.total_issues,
-        is_split_job=row.is_split,
-        batch_size=row.batch_size,
-        split_plan=split_plan,
-        options=options,
-        selection=row.selection,
-        created_at=as_utc(row.created_at),
-    )
-
-
-def _job_from_row(row: Any) -> BatchJob:
-    return BatchJob(
-        job_id=row.id,
-        group_id=row.group_id,
-        batch_sequence=row.batch_sequence,
-        total_batches_in_group=row.total_batches_in_group,
-        attempt=row.attempt,
-        status=JobStatus(row.status),
-        raw_status=row.raw_status,
-        provider_batch_id=row.provider_batch_id,
-        input_file_id=row.input_file_id,
-        output_file_id=row.output_file_id,
-        error_file_id=row.error_file_id,
-        total_items=row.total_items,
-        completed_items=row.completed_items,
-        failed_items=row.failed_items,
-        estimated_tokens=row.estimated_tokens,
-        input_bytes=row.input_bytes,
-        input_tokens=row.input_tokens,
-        output_tokens=row.output_tokens,
-        error=row.error,
-        superseded=row.superseded,
-        created_at=as_utc(row.created_at) or utcnow(),
-        submitted_at=as_utc(row.submitted_at),
-        finished_at=as_utc(row.finished_at),
-        collected_at=as_utc(row.collected_at),
-    )

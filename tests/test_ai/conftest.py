@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +13,8 @@ from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAI
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import Store, open_store
+from tests.clock import FakeClock
+from tests.conftest import invoke
 
 API_KEY = "sk-test-very-secret-key-123"
 
@@ -27,19 +29,6 @@ TOPICS = [
     "Vendor portal release channel does not show the customer license",
     "Support bundle collection hangs and preflight checks time out in the analyzer",
 ]
-
-
-class FakeClock:
-    """The emulator's clock: tests move time forward instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
@@ -118,3 +107,17 @@ def seeded(database_url: str) -> Iterator[Store]:
     store = open_store(database_url)
     yield store
     store.close()
+
+
+def submit(*extra: str) -> dict:
+    """`batch submit product-labeling --org acme --yes --json ...`, which must succeed."""
+    result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def status_of(job_or_group: str) -> dict:
+    """`batch status ID --json`, which must succeed."""
+    result = invoke("batch", "status", job_or_group, "--json")
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))

@@ -13,19 +13,7 @@ from sqlalchemy import select, text
 from github_issue_analysis.storage.schema import job_items, results
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import API_KEY, Sandbox, seed
-
-
-def submit(*extra: str) -> dict:
-    result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json", *extra)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def job_status(job_id: str) -> dict:
-    result = invoke("batch", "status", job_id, "--json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+from tests.test_ai.conftest import API_KEY, Sandbox, seed, status_of, submit
 
 
 def item_states(store: Store) -> dict[str, tuple[str, str | None]]:
@@ -42,9 +30,9 @@ def test_submit_status_collect(count: int, sandbox: Sandbox, seeded: Store) -> N
     assert submitted["total_issues"] == count
     job_id = submitted["group_id"]
     assert submitted["job_ids"] == [job_id]
-    assert job_status(job_id)["status"] in ("validating", "in_progress")
+    assert status_of(job_id)["status"] in ("validating", "in_progress")
     sandbox.finish_all()
-    status = job_status(job_id)
+    status = status_of(job_id)
     assert status["status"] == "completed"
     assert status["total_items"] == count
     collected = invoke("batch", "collect", job_id, "--json")
@@ -95,7 +83,7 @@ def test_expired_batch_yields_partial_results(sandbox: Sandbox, seeded: Store) -
     sandbox.config.expire_after_seconds = 6  # processing takes 10 s: about half the lines run
     job_id = submit()["group_id"]
     sandbox.finish_all()
-    assert job_status(job_id)["status"] == "expired"
+    assert status_of(job_id)["status"] == "expired"
     report = json.loads(invoke("batch", "collect", job_id, "--json").stdout)
     assert 0 < report["collected"] < 20
     assert report["failures"] == {"expired": 20 - report["collected"]}
@@ -109,7 +97,7 @@ def test_cancelled_batch_yields_partial_results(sandbox: Sandbox, seeded: Store)
     assert cancelled.exit_code == 0, cancelled.stderr
     assert json.loads(cancelled.stdout)[0]["status"] == "cancelling"
     sandbox.finish_all()
-    assert job_status(job_id)["status"] == "cancelled"
+    assert status_of(job_id)["status"] == "cancelled"
     report = json.loads(invoke("batch", "collect", job_id, "--json").stdout)
     assert 0 < report["collected"] < 20
     assert report["failures"] == {"cancelled": 20 - report["collected"]}
@@ -120,7 +108,7 @@ def test_all_lines_failed_means_no_output_file(sandbox: Sandbox, seeded: Store) 
     sandbox.config.line_failure_rate = 1.0
     job_id = submit()["group_id"]
     sandbox.finish_all()
-    status = job_status(job_id)
+    status = status_of(job_id)
     assert (status["status"], status["processed_items"], status["failed_items"]) == ("completed", 0, 4)
     report = json.loads(invoke("batch", "collect", job_id, "--json").stdout)
     assert (report["collected"], report["failures"]) == (0, {"request_error": 4})
@@ -153,7 +141,7 @@ def test_prefix_ids_unknown_and_ambiguous(sandbox: Sandbox, seeded: Store) -> No
     seed(seeded, 2)
     first = submit()["group_id"]
     second = submit("--reprocess")["group_id"]
-    assert job_status(first[:9])["job_id"] == first
+    assert status_of(first[:9])["job_id"] == first
     unknown = invoke("batch", "status", "job_nope")
     assert unknown.exit_code == 2
     assert "no batch job or group matches 'job_nope'" in unknown.stderr

@@ -13,7 +13,7 @@ from github_issue_analysis.ai.batch.group_models import GroupState, group_state
 from github_issue_analysis.ai.batch.models import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import Sandbox, seed
+from tests.test_ai.conftest import Sandbox, seed, status_of, submit
 
 
 @pytest.mark.parametrize(
@@ -49,18 +49,6 @@ def test_byte_and_request_limits_cut_batches_early() -> None:
         BatchSplitter(batch_size=0)
 
 
-def submit(*extra: str) -> dict:
-    result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json", *extra)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def group_status(group_id: str) -> dict:
-    result = invoke("batch", "status", group_id, "--json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 def test_zero_issues_is_a_clear_error(sandbox: Sandbox, seeded: Store) -> None:
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes")
     assert result.exit_code == 1
@@ -83,7 +71,7 @@ def test_submission_splits_into_a_group(count: int, batches: int, sandbox: Sandb
         return
     assert submitted["group_id"].startswith("group_") and len(submitted["group_id"]) == 18
     sandbox.finish_all()
-    status = group_status(submitted["group_id"])
+    status = status_of(submitted["group_id"])
     assert (status["status"], status["completed_batches"], status["completed_issues"]) == ("completed", batches, count)
     assert [b["batch_sequence"] for b in status["batches"]] == list(range(1, batches + 1))
     collected = json.loads(invoke("batch", "group-collect", submitted["group_id"], "--json").stdout)
@@ -157,7 +145,7 @@ def test_cancelled_child_partial_collection_and_partial_failure(sandbox: Sandbox
     sandbox.clock.advance(6)
     assert invoke("batch", "cancel", group["job_ids"][2]).exit_code == 0
     sandbox.finish_all()
-    status = group_status(group["group_id"])
+    status = status_of(group["group_id"])
     assert status["status"] == "partial_failure"
     assert (status["completed_batches"], status["failed_batches"]) == (2, 1)
     collected = json.loads(invoke("batch", "group-collect", group["group_id"], "--json").stdout)
@@ -171,7 +159,7 @@ def test_token_limit_failure_then_group_retry(sandbox: Sandbox, seeded: Store) -
     sandbox.config.enqueued_token_limit = int(plan["estimated_prompt_tokens"] * 0.7)
     group = submit()
     sandbox.clock.advance(1.5)
-    status = group_status(group["group_id"])
+    status = status_of(group["group_id"])
     states = sorted(b["status"] for b in status["batches"])
     assert states == ["in_progress", "queued"]  # the refused child went back to the queue by itself
     refused = next(b for b in status["batches"] if b["status"] == "queued")
@@ -181,7 +169,7 @@ def test_token_limit_failure_then_group_retry(sandbox: Sandbox, seeded: Store) -
     retried = invoke("batch", "group-retry", group["group_id"])
     assert retried.exit_code == 0, retried.stderr
     sandbox.finish_all()
-    assert group_status(group["group_id"])["status"] == "completed"
+    assert status_of(group["group_id"])["status"] == "completed"
     invoke("batch", "group-collect", group["group_id"])
     assert len(invoke("results", "export").stdout.splitlines()) == 60
 
@@ -193,7 +181,7 @@ def test_failed_items_then_retry_failed_only(sandbox: Sandbox, seeded: Store) ->
     sandbox.finish_all()
     collected = json.loads(invoke("batch", "group-collect", group["group_id"], "--json").stdout)
     assert collected["failed"] > 0
-    assert group_status(group["group_id"])["status"] == "partial_failure"
+    assert status_of(group["group_id"])["status"] == "partial_failure"
     failed_ids = {i.custom_id for _, i in seeded.batches.group_items(group["group_id"]) if i.state.value == "failed"}
     files_before = len(sandbox.emulator.files)
     sandbox.config.line_failure_rate = 0.0
@@ -205,7 +193,7 @@ def test_failed_items_then_retry_failed_only(sandbox: Sandbox, seeded: Store) ->
     assert resent_ids == failed_ids
     sandbox.finish_all()
     invoke("batch", "group-collect", group["group_id"])
-    status = group_status(group["group_id"])
+    status = status_of(group["group_id"])
     assert (status["status"], status["completed_issues"]) == ("completed", 61)
     assert len(invoke("results", "export").stdout.splitlines()) == 61
 
@@ -245,7 +233,7 @@ def test_group_cancel_stops_every_unfinished_child(sandbox: Sandbox, seeded: Sto
     sandbox.clock.advance(3)
     assert invoke("batch", "group-cancel", group["group_id"]).exit_code == 0
     sandbox.finish_all()
-    status = group_status(group["group_id"])
+    status = status_of(group["group_id"])
     assert status["status"] in ("failed", "partial_failure")
     assert status["failed_batches"] == 3
 

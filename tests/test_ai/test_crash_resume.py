@@ -18,8 +18,9 @@ import pytest
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store
+from tests.clock import FakeClock
 from tests.conftest import invoke
-from tests.test_ai.conftest import API_KEY, FakeClock, seed
+from tests.test_ai.conftest import API_KEY, seed
 
 
 @dataclass

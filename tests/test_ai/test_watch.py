@@ -16,7 +16,7 @@ import pytest
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import API_KEY, seed
+from tests.test_ai.conftest import API_KEY, seed, submit
 
 
 @pytest.fixture
@@ -39,12 +39,6 @@ def live(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPa
 
 def watch(group_id: str, *extra: str) -> dict:
     result = invoke("batch", "watch", group_id, "--poll-seconds", "0.05", "--json", *extra)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def submit(*extra: str) -> dict:
-    result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json", *extra)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -13,20 +13,10 @@ from openai.types import Batch
 
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
+from tests.clock import FakeClock
 
 API_KEY = "sk-sandbox-test"
 START = 1_800_000_000.0
-
-
-class FakeClock:
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass
@@ -77,7 +67,7 @@ def served() -> Iterator[tuple[OpenAIEmulator, str]]:
 @pytest.fixture
 def sandbox(served: tuple[OpenAIEmulator, str]) -> Iterator[Sandbox]:
     emulator, url = served
-    clock = FakeClock()
+    clock = FakeClock(START)
     emulator.config = fast_config(clock)
     emulator.reset()
     client = OpenAI(api_key=API_KEY, base_url=f"{url}/v1", max_retries=0)

@@ -1,0 +1,124 @@
+"""Shapes the batch store takes and gives: new jobs, items, collected results, claims' owners, row mappers."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from github_issue_analysis.ai.batch.group_models import BatchGroup
+from github_issue_analysis.ai.batch.models import BatchJob, ItemErrorKind, ItemState, JobStatus
+
+from .timeutil import as_utc, utcnow
+
+
+@dataclass(frozen=True)
+class NewJob:
+    job_id: str
+    batch_sequence: int
+    total_batches_in_group: int
+    items: list[tuple[int, str]]  # (issue_id, custom_id) in request order
+    estimated_tokens: int = 0
+    input_bytes: int = 0
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class JobItem:
+    issue_id: int
+    custom_id: str
+    state: ItemState
+    error_kind: str | None = None
+    error_message: str | None = None
+    org: str | None = None  # None when the issue has left the store
+    repo: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectedResult:
+    issue_id: int
+    custom_id: str
+    analysis: dict[str, Any]
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    custom_id: str
+    kind: ItemErrorKind
+    message: str
+
+
+class AmbiguousId(LookupError):
+    def __init__(self, prefix: str, matches: list[str]) -> None:
+        super().__init__(prefix)
+        self.matches = matches
+
+
+def process_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def owner_is_dead(owner: str | None) -> bool:
+    """A claim by a process on this host that no longer runs is stale."""
+    if not owner:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def group_from_row(row: Any, child_ids: list[str]) -> BatchGroup:
+    options = dict(row.options)
+    split_plan = options.pop("split_plan", None)
+    return BatchGroup(
+        group_id=row.id,
+        processor=row.processor,
+        model=row.model,
+        provider=row.provider,
+        child_job_ids=child_ids,
+        total_issues=row.total_issues,
+        is_split_job=row.is_split,
+        batch_size=row.batch_size,
+        split_plan=split_plan,
+        options=options,
+        selection=row.selection,
+        created_at=as_utc(row.created_at),
+    )
+
+
+def job_from_row(row: Any) -> BatchJob:
+    return BatchJob(
+        job_id=row.id,
+        group_id=row.group_id,
+        batch_sequence=row.batch_sequence,
+        total_batches_in_group=row.total_batches_in_group,
+        attempt=row.attempt,
+        status=JobStatus(row.status),
+        raw_status=row.raw_status,
+        provider_batch_id=row.provider_batch_id,
+        input_file_id=row.input_file_id,
+        output_file_id=row.output_file_id,
+        error_file_id=row.error_file_id,
+        total_items=row.total_items,
+        completed_items=row.completed_items,
+        failed_items=row.failed_items,
+        estimated_tokens=row.estimated_tokens,
+        input_bytes=row.input_bytes,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        error=row.error,
+        superseded=row.superseded,
+        created_at=as_utc(row.created_at) or utcnow(),
+        submitted_at=as_utc(row.submitted_at),
+        finished_at=as_utc(row.finished_at),
+        collected_at=as_utc(row.collected_at),
+    )
