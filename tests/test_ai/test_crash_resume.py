@@ -118,6 +118,9 @@ def test_kill_at_each_step_then_resume(
     switch.method, switch.path, switch.nth, switch.when = method, path, nth, when
     run_killed(switch, tmp_path)
     group_id = seeded.batches.groups()[0][0].group_id
+    created_before_resume = emulator.stats.batches_created
+    assert invoke("batch", "status", group_id).exit_code == 0  # adopts what it finds, sends nothing new
+    assert emulator.stats.batches_created == created_before_resume
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", group_id[:12])
     assert resumed.exit_code == 0, resumed.stderr
     children = seeded.batches.jobs(group_id)

@@ -207,11 +207,23 @@ class BatchGroupManager:
         sent = self.store.batches.submitted_since(utcnow() - timedelta(hours=1))
         return max(0, self.provider.max_batches_per_hour - sent)
 
+    async def adopt(self, group_id: str) -> None:
+        """Children left `submitting` by a crash: adopt the provider batches found by their metadata. The rest
+        stay `submitting` for `batch submit --resume` or `batch watch`; nothing new is sent from here."""
+        group = self._group(group_id)
+        stranded = [
+            c for c in self.store.batches.jobs(group_id) if c.status is JobStatus.SUBMITTING and not c.superseded
+        ]
+        if not stranded:
+            return
+        found = await self.jobs.find_provider_batches(group_id, group.created_at)
+        for child in stranded:
+            if batch := found.get((child.job_id, child.attempt)):
+                self.jobs.adopt(child, batch)
+
     async def refresh(self, group_id: str) -> BatchGroupStatus:
-        """Refresh every unfinished child together, then summarise."""
-        children = [c for c in self.store.batches.jobs(group_id) if not c.superseded]
-        if any(c.status is JobStatus.SUBMITTING for c in children):
-            await self.submit_pending(group_id)  # adopts batches created before a crash
+        """Refresh every unfinished child together (adopting batches created before a crash), then summarise."""
+        await self.adopt(group_id)
         running = [
             c
             for c in self.store.batches.jobs(group_id)

@@ -94,6 +94,15 @@ class BatchManager:
         finally:
             self.batches.release_job(job.job_id, self.owner)
 
+    def adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
+        """Take over a provider batch found by its metadata, unless another process is submitting the job."""
+        if not self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING]):
+            return job
+        try:
+            return self._adopt(job, batch)
+        finally:
+            self.batches.release_job(job.job_id, self.owner)
+
     async def _create(self, job: BatchJob, file_id: str) -> ProviderBatch:
         """Create the batch; after a transient failure, look it up before trying again (never pay twice)."""
         delay = self.retry_seconds

@@ -118,7 +118,7 @@ class BatchService:
         job = self._job(job_id)
         if refresh and not job.status.is_terminal:
             if job.provider_batch_id is None:
-                self._run(manager, lambda: manager.submit_pending(job.group_id))  # adopts after a crash
+                self._run(manager, lambda: manager.adopt(job.group_id))  # a batch created before a crash
             else:
                 self._run(manager, lambda: manager.jobs.refresh(job))
         return self._job(job_id)
