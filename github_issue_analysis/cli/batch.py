@@ -105,17 +105,20 @@ def status(
 @app.command("list")
 def list_jobs(
     groups: bool = typer.Option(False, "--groups", help="One row per group instead of per job."),
-    limit: int = typer.Option(50, "--limit", min=0, help="Newest this many (0: all)."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=0, help="Newest this many (default 50 in the table, all with --json; 0: all)."
+    ),
     json_output: bool = JSON,
 ) -> None:
     """List batch jobs (or groups) in the store, newest first. Shows stored state; no provider calls."""
     from . import batch_render as render
 
+    shown = limit if limit is not None else (0 if json_output else 50)
     service = _service()
     if groups:
-        render.group_list(service.groups(limit or None), json_output, limit)
+        render.group_list(service.groups(shown or None), json_output, shown)
     else:
-        render.job_list(service.jobs(limit or None), json_output, limit)
+        render.job_list(service.jobs(shown or None), json_output, shown)
 
 
 @app.command()
