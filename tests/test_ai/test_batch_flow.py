@@ -272,3 +272,12 @@ def test_api_key_is_never_stored_or_uploaded(sandbox: Sandbox, seeded: Store, tm
         assert API_KEY.encode() not in path.read_bytes()
     for uploaded in sandbox.emulator.files.values():
         assert API_KEY.encode() not in uploaded.content
+
+
+def test_list_shows_the_newest_and_says_how_to_see_all(sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 2)
+    jobs = [submit("--reprocess")["group_id"] for _ in range(3)]
+    table = invoke("batch", "list", "--limit", "2")
+    assert jobs[2] in table.stdout and jobs[1] in table.stdout and jobs[0] not in table.stdout
+    assert "--limit 0 lists all" in table.stdout
+    assert len(json.loads(invoke("batch", "list", "--json").stdout)) == 3
