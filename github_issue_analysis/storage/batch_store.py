@@ -197,16 +197,20 @@ class BatchStore:
                 conn.execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
 
     def claim_job(
-        self, job_id: str, owner: str, statuses: Sequence[JobStatus], ttl: timedelta = timedelta(minutes=10)
-    ) -> bool:
-        """Take a job for submission; exactly one process wins, on SQLite and PostgreSQL alike."""
+        self,
+        job_id: str,
+        owner: str,
+        statuses: Sequence[JobStatus],
+        mark: JobStatus | None = None,
+        ttl: timedelta = timedelta(minutes=10),
+    ) -> BatchJob | None:
+        """Take a job in one of `statuses` (and move it to `mark`, in the same statement); exactly one process
+        wins, on SQLite and PostgreSQL alike. Returns the job as it was before, or None when not taken."""
         now = utcnow()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                select(batch_jobs.c.claimed_by, batch_jobs.c.claimed_until).where(batch_jobs.c.id == job_id)
-            ).first()
+            row = conn.execute(select(batch_jobs).where(batch_jobs.c.id == job_id)).first()
             if row is None:
-                return False
+                return None
             free = [
                 batch_jobs.c.claimed_by.is_(None),
                 batch_jobs.c.claimed_by == owner,
@@ -224,9 +228,9 @@ class BatchStore:
                         or_(*free),
                     )
                 )
-                .values(claimed_by=owner, claimed_until=now + ttl)
+                .values(claimed_by=owner, claimed_until=now + ttl, **({"status": mark.value} if mark else {}))
             ).rowcount
-        return bool(changed)
+        return job_from_row(row) if changed else None
 
     def release_job(self, job_id: str, owner: str) -> None:
         with self.engine.begin() as conn:

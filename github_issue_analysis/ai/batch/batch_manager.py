@@ -67,23 +67,25 @@ class BatchManager:
     ) -> SubmitOutcome:
         """Send one queued child. The store says `submitting` before anything goes out, so a crash at any
         step is resumed by looking the batch up by its metadata (`known`, or a listing) before creating."""
-        if not self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING]):
+        current = self.batches.claim_job(
+            job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING], mark=JobStatus.SUBMITTING
+        )
+        if current is None:
             return SubmitOutcome(job, False, "taken by another process or no longer queued")
+        adopted: BatchJob | None = None
         try:
-            current = self.batches.job(job.job_id)
-            assert current is not None
-            if current.status is JobStatus.SUBMITTING:
+            if current.status is JobStatus.SUBMITTING:  # an earlier attempt may have reached the provider
                 known = known or await self.find_provider_batch(current)
                 if known is not None:
-                    return SubmitOutcome(self._adopt(current, known), True, "adopted")
-            self.batches.update_job(job.job_id, status=JobStatus.SUBMITTING, error=None)
+                    adopted = self._adopt(current, known)
+                    return SubmitOutcome(adopted, True, "adopted")
             file_id = current.input_file_id
             if file_id is None:
                 content = requests.input_file([(i.issue_id, i.custom_id) for i in self.batches.items(job.job_id)])
                 file_id = await self.provider.upload(content, input_filename(current))
                 self.batches.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
-            batch = await self._create(current, file_id)
-            return SubmitOutcome(self._adopt(current, batch), True)
+            adopted = self._adopt(current, await self._create(current, file_id))
+            return SubmitOutcome(adopted, True)
         except ProviderError as error:
             if error.transient:
                 return SubmitOutcome(self._reload(job), False, str(error))
@@ -92,16 +94,13 @@ class BatchManager:
             )
             raise
         finally:
-            self.batches.release_job(job.job_id, self.owner)
+            if adopted is None:
+                self.batches.release_job(job.job_id, self.owner)
 
     def adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
         """Take over a provider batch found by its metadata, unless another process is submitting the job."""
-        if not self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING]):
-            return job
-        try:
-            return self._adopt(job, batch)
-        finally:
-            self.batches.release_job(job.job_id, self.owner)
+        claimed = self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
+        return self._adopt(claimed, batch) if claimed else job
 
     async def _create(self, job: BatchJob, file_id: str) -> ProviderBatch:
         """Create the batch; after a transient failure, look it up before trying again (never pay twice)."""
@@ -137,10 +136,13 @@ class BatchManager:
         return found
 
     def _adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
+        """Record the provider batch and release the claim, in one statement."""
         self.batches.update_job(
             job.job_id,
             provider_batch_id=batch.id,
             submitted_at=job.submitted_at or utcnow(),
+            claimed_by=None,
+            claimed_until=None,
             **_status_values(batch),
         )
         return self._reload(job)
