@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from github_issue_analysis.cli.context import run_app
 from github_issue_analysis.cli.main import app
 from github_issue_analysis.config import get_settings
+from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator, create_openai_app
+from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store, open_store
 
 POSTGRES_URL = os.environ.get("GH_ANALYSIS_TEST_POSTGRES_URL")
@@ -75,6 +77,14 @@ def any_store(request: pytest.FixtureRequest, database_url: str) -> Iterator[Sto
     opened = open_store(url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def served_openai() -> Iterator[tuple[OpenAIEmulator, str]]:
+    """One OpenAI Batch API emulator on 127.0.0.1 for the session; fixtures reset and configure it per test."""
+    emulator = OpenAIEmulator()
+    with BackgroundServer(create_openai_app(emulator=emulator)) as server:
+        yield emulator, server.url
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> CliResult:

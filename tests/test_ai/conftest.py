@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import Store, open_store
 from tests.clock import FakeClock
@@ -47,13 +46,6 @@ class Sandbox:
 
     def batches(self) -> int:
         return int(self.emulator.stats.batches_created)
-
-
-@pytest.fixture(scope="session")
-def served_openai() -> Iterator[tuple[OpenAIEmulator, str]]:
-    emulator = OpenAIEmulator()
-    with BackgroundServer(create_openai_app(emulator=emulator)) as server:
-        yield emulator, server.url
 
 
 @pytest.fixture

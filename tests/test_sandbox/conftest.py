@@ -1,4 +1,4 @@
-"""One OpenAI emulator served on loopback for the module; each test gets it reset, with a fake clock."""
+"""The session's OpenAI emulator on loopback (tests/conftest.py), reset for each test, with a fake clock."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 from openai import OpenAI
 from openai.types import Batch
 
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from tests.clock import FakeClock
 
 API_KEY = "sk-sandbox-test"
@@ -57,16 +56,9 @@ def fast_config(clock: FakeClock) -> EmulatorConfig:
     )
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[OpenAIEmulator, str]]:
-    emulator = OpenAIEmulator()
-    with BackgroundServer(create_openai_app(emulator=emulator)) as server:
-        yield emulator, server.url
-
-
 @pytest.fixture
-def sandbox(served: tuple[OpenAIEmulator, str]) -> Iterator[Sandbox]:
-    emulator, url = served
+def sandbox(served_openai: tuple[OpenAIEmulator, str]) -> Iterator[Sandbox]:
+    emulator, url = served_openai
     clock = FakeClock(START)
     emulator.config = fast_config(clock)
     emulator.reset()
