@@ -47,7 +47,7 @@ def plan_retry(
         raise NothingToRetry(f"nothing to retry in {group_id}: every finished issue has a valid result")
     total = len(children) + len(chunks)
     jobs = [
-        NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=_share(targets, chunk, items_by_job))
+        NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=_share(targets, chunk))
         for n, chunk in enumerate(chunks)
     ]
     return jobs, [t.job_id for t in targets]
@@ -62,9 +62,7 @@ def _targets(
     return [c for c in finished if c.status in UNSUCCESSFUL_STATUSES]
 
 
-def _share(
-    targets: list[BatchJob], chunk: list[tuple[int, str]], items_by_job: dict[str, list[tuple[int, str]]]
-) -> int:
+def _share(targets: list[BatchJob], chunk: list[tuple[int, str]]) -> int:
     """Estimated tokens of a retry chunk, from the per-item average of the children it came from."""
     tokens = sum(t.estimated_tokens for t in targets)
     items = sum(t.total_items for t in targets) or 1
