@@ -74,7 +74,7 @@ def open_store() -> Store:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)  # no :emoji: codes: saves loading their table
 
 
 def print_json(document: Any) -> None:
