@@ -199,7 +199,7 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
         f"{status.completed_batches}/{status.total_batches} batches completed, {status.failed_batches} failed; "
         f"{status.completed_issues}/{status.total_issues} issues done"
     )
-    out.print(_jobs_table(status.batches, title="Batches"))
+    out.print(_jobs_table(status.batches, title="Batches", in_group=True))
     used = usage_document(status)
     if used["input_tokens"]:
         out.print(
@@ -208,21 +208,31 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
         )
 
 
-def _jobs_table(jobs: list[BatchJob], title: str) -> Table:
+def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Table:
+    """Jobs with their group (a list of jobs), or a group's batches with their provider batch ids."""
     table = Table(title=title)
-    for column in ("Job", "Group", "Batch", "Status", "Issues", "Done", "Failed", "Provider batch"):
-        table.add_column(column, justify="right" if column in ("Batch", "Issues", "Done", "Failed") else "left")
+    table.add_column("Job", no_wrap=True, min_width=16)
+    if not in_group:
+        table.add_column("Group", no_wrap=True, min_width=18)
+    table.add_column("Batch", justify="right")
+    table.add_column("Status")
+    table.add_column("Done/items", justify="right")
+    table.add_column("Failed", justify="right")
+    if in_group:
+        table.add_column("Provider batch", overflow="ellipsis")
     for job in jobs:
-        table.add_row(
-            job.job_id,
-            job.group_id if job.group_id != job.job_id else "-",
+        row = [job.job_id]
+        if not in_group:
+            row.append(job.group_id if job.group_id != job.job_id else "-")
+        row += [
             f"{job.batch_sequence}/{job.total_batches_in_group}",
             job.status.value,
-            str(job.total_items),
-            str(job.completed_items),
+            f"{job.completed_items}/{job.total_items}",
             str(job.failed_items),
-            job.provider_batch_id or "-",
-        )
+        ]
+        if in_group:
+            row.append(job.provider_batch_id or "-")
+        table.add_row(*row)
     return table
 
 
@@ -257,12 +267,13 @@ def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: b
         )
         return
     table = Table(title="Batch groups")
-    for column in ("Group", "Created", "Model", "Status", "Batches", "Issues done"):
+    table.add_column("Group", no_wrap=True, min_width=18)
+    for column in ("Created", "Model", "Status", "Batches", "Issues done"):
         table.add_column(column)
     for group, status in groups:
         table.add_row(
             group.group_id,
-            f"{group.created_at:%Y-%m-%d %H:%M}",
+            f"{group.created_at:%m-%d %H:%M}",
             group.model,
             status.status.value,
             f"{status.completed_batches}/{status.total_batches}",
