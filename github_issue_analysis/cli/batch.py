@@ -31,7 +31,9 @@ def submit(
     processor: str = typer.Argument(..., help="Processor name: product-labeling."),
     org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
-    issue_number: int | None = typer.Option(None, "--issue-number", help="Only this issue (needs --repo)."),
+    issue_number: int | None = typer.Option(
+        None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
+    ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
     model: str = typer.Option("openai:gpt-4o-mini", "--model", help="provider:model, e.g. openai:gpt-4o-mini."),
     label_prefix: str = typer.Option("product::", "--label-prefix", help="Repository labels to choose from."),

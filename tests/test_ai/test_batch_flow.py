@@ -281,3 +281,13 @@ def test_list_shows_the_newest_and_says_how_to_see_all(sandbox: Sandbox, seeded:
     assert jobs[2] in table.stdout and jobs[1] in table.stdout and jobs[0] not in table.stdout
     assert "--limit 0 lists all" in table.stdout
     assert len(json.loads(invoke("batch", "list", "--json").stdout)) == 3
+
+
+def test_issue_number_without_repo_when_it_is_unique(sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 3)
+    seed(seeded, 5, repo="web")
+    alone = submit("--issue-number", "5")
+    assert alone["total_issues"] == 1
+    ambiguous = invoke("batch", "submit", "product-labeling", "--org", "acme", "--issue-number", "2")
+    assert ambiguous.exit_code == 2
+    assert "exists in several repositories of acme (app, web); add --repo" in ambiguous.stderr

@@ -13,6 +13,7 @@ from github_issue_analysis.ai.processors.base import ProcessorInputError
 from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import OperationFailed, UsageError
 from github_issue_analysis.storage.batch_store import AmbiguousId
+from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
 from .batch_group_manager import BatchGroupManager, GroupCollectReport, NothingToDo, PlannedSubmission, SubmitRequest
@@ -49,12 +50,24 @@ class BatchService:
             raise UsageError(f"unknown processor '{request.processor}'; choose one of: {', '.join(processor_names())}")
         if request.batch_size < 1:
             raise UsageError("--batch-size must be at least 1")
+        self._check_issue_number(request.selection)
         try:
             return self._manager().plan(request)
         except NothingToDo as error:
             raise OperationFailed(str(error)) from None
         except (ProcessorInputError, RequestTooLarge) as error:
             raise UsageError(str(error)) from None
+
+    def _check_issue_number(self, selection: IssueSelection) -> None:
+        """`--issue-number` without `--repo` is fine while the number names one issue of the organization."""
+        if selection.issue_number is None or selection.repo is not None:
+            return
+        repos = sorted({issue.repo for issue in self.store.issues.select_issues(selection)})
+        if len(repos) > 1:
+            raise UsageError(
+                f"issue #{selection.issue_number} exists in several repositories of {selection.org} "
+                f"({', '.join(repos)}); add --repo"
+            )
 
     def submit(
         self, planned: PlannedSubmission, concurrency: int, max_enqueued_tokens: int | None = None
