@@ -138,7 +138,7 @@ def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_
     from . import batch_render as render
 
     service = _service()
-    render.group_collected(service.collect_group(service.group_id(group_id)), json_output)
+    render.group_collected(service.collect_group(service.group_id(group_id, "group-collect")), json_output)
 
 
 @app.command()
@@ -156,7 +156,7 @@ def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_o
     from . import batch_render as render
 
     service = _service()
-    render.cancelled(service.cancel_group(service.group_id(group_id)), json_output)
+    render.cancelled(service.cancel_group(service.group_id(group_id, "group-cancel")), json_output)
 
 
 @app.command("group-retry")
@@ -172,7 +172,7 @@ def group_retry(
     from . import batch_render as render
 
     service = _service()
-    result = service.retry_group(service.group_id(group_id), failed_only, concurrency)
+    result = service.retry_group(service.group_id(group_id, "group-retry"), failed_only, concurrency)
     render.submitted(result, json_output, dry_run=False, planned=None)
 
 
@@ -204,7 +204,7 @@ def watch(
     service = _service()
     outcome = run_watch(
         service,
-        service.group_id(job_or_group),
+        service.group_id(job_or_group, "watch"),
         retry_failed,
         max_attempts,
         max_enqueued_tokens,

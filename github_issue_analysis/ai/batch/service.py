@@ -79,7 +79,7 @@ class BatchService:
     def resume(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None = None) -> SubmitResult:
         """Finish a submission that stopped half-way: adopt what reached the provider, send the rest."""
         self._require_key()
-        return self._send(self.group_id(group_id), concurrency, max_enqueued_tokens)
+        return self._send(self.group_id(group_id, "submit --resume"), concurrency, max_enqueued_tokens)
 
     def _send(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None) -> SubmitResult:
         manager = self._manager(concurrency)
@@ -104,13 +104,16 @@ class BatchService:
             raise UsageError(f"no batch job or group matches '{id_prefix}'; see `gh-analysis batch list --groups`")
         return found
 
-    def group_id(self, id_prefix: str) -> str:
+    def group_id(self, id_prefix: str, command: str) -> str:
+        """The group an id names; a child job's id is refused with the commands that fit it."""
         kind, found = self.resolve(id_prefix)
         job = self.store.batches.job(found) if kind == "job" else None
         if job is not None and job.group_id != job.job_id:
+            for_job = {"group-collect": "collect", "group-cancel": "cancel"}.get(command)
+            job_hint = f"`gh-analysis batch {for_job} {found}` for the job, or " if for_job else ""
             raise UsageError(
-                f"{found} is a job of group {job.group_id}; use `batch collect {found}` for the job or "
-                f"`batch group-... {job.group_id}` for the group"
+                f"{found} is a job of group {job.group_id}; use {job_hint}"
+                f"`gh-analysis batch {command} {job.group_id}` for the group"
             )
         return found
 
