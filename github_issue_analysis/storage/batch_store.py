@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 
 from github_issue_analysis.ai.batch.group_models import BatchGroup
 from github_issue_analysis.ai.batch.models import BatchJob, ItemState, JobStatus
@@ -339,16 +339,17 @@ class BatchStore:
         now = utcnow()
         with self.engine.begin() as conn:
             issue_ids = [r.issue_id for r in collected]
-            for start in range(0, len(issue_ids), _CHUNK):
-                conn.execute(
-                    update(results)
-                    .where(
-                        results.c.issue_id.in_(issue_ids[start : start + _CHUNK]),
-                        results.c.processor == processor,
-                        results.c.is_current.is_(True),
-                    )
-                    .values(is_current=False)
+            retire = (
+                update(results)
+                .where(
+                    results.c.issue_id.in_(bindparam("ids", expanding=True)),
+                    results.c.processor == processor,
+                    results.c.is_current.is_(True),
                 )
+                .values(is_current=False)
+            )
+            for start in range(0, len(issue_ids), _CHUNK):
+                conn.execute(retire, {"ids": issue_ids[start : start + _CHUNK]})
             rows = [
                 {
                     "issue_id": r.issue_id,
@@ -380,34 +381,31 @@ class BatchStore:
             )
 
     def _set_item_states(self, conn: Any, job_id: str, succeeded: Sequence[str], failed: Sequence[FailedItem]) -> None:
-        for start in range(0, len(succeeded), _CHUNK):
-            conn.execute(
-                update(job_items)
-                .where(job_items.c.job_id == job_id, job_items.c.custom_id.in_(succeeded[start : start + _CHUNK]))
-                .values(state=ItemState.SUCCEEDED.value, error_kind=None, error_message=None)
+        mark = (
+            update(job_items)
+            .where(job_items.c.job_id == job_id, job_items.c.custom_id.in_(bindparam("custom_ids", expanding=True)))
+            .values(
+                state=bindparam("state"), error_kind=bindparam("error_kind"), error_message=bindparam("error_message")
             )
-        by_kind: dict[tuple[str, str], list[str]] = {}
+        )
+        groups: dict[tuple[str, str | None, str | None], list[str]] = {}
+        if succeeded:
+            groups[(ItemState.SUCCEEDED.value, None, None)] = list(succeeded)
         for item in failed:
-            by_kind.setdefault((item.kind.value, item.message[:1000]), []).append(item.custom_id)
-        for (kind, message), custom_ids in by_kind.items():
+            groups.setdefault((ItemState.FAILED.value, item.kind.value, item.message[:1000]), []).append(item.custom_id)
+        for (state, kind, message), custom_ids in groups.items():
             for start in range(0, len(custom_ids), _CHUNK):
-                conn.execute(
-                    update(job_items)
-                    .where(job_items.c.job_id == job_id, job_items.c.custom_id.in_(custom_ids[start : start + _CHUNK]))
-                    .values(state=ItemState.FAILED.value, error_kind=kind, error_message=message)
-                )
+                chunk = custom_ids[start : start + _CHUNK]
+                conn.execute(mark, {"custom_ids": chunk, "state": state, "error_kind": kind, "error_message": message})
 
     def issues_with_current_result(self, issue_ids: Sequence[int], processor: str) -> set[int]:
         found: set[int] = set()
         with self.engine.connect() as conn:
+            query = select(results.c.issue_id).where(
+                results.c.issue_id.in_(bindparam("ids", expanding=True)),
+                results.c.processor == processor,
+                results.c.is_current.is_(True),
+            )
             for start in range(0, len(issue_ids), _CHUNK):
-                found.update(
-                    conn.execute(
-                        select(results.c.issue_id).where(
-                            results.c.issue_id.in_(issue_ids[start : start + _CHUNK]),
-                            results.c.processor == processor,
-                            results.c.is_current.is_(True),
-                        )
-                    ).scalars()
-                )
+                found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
         return found

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import Engine, Select, and_, bindparam, delete, func, insert, select, tuple_, update
 
 from .records import CommentRecord, IssueRecord, LabelRecord
 from .schema import collection_runs, comments, issues, repo_labels
@@ -150,15 +150,17 @@ class IssueStore:
     def select_issues(self, selection: IssueSelection) -> list[StoredIssue]:
         """Issues in a stable order (org, repo, number), with their comments."""
         with self.engine.connect() as conn:
-            rows = conn.execute(_selection_query(selection, issues)).all()
+            rows = conn.execute(_selection_query(selection, *_STORED_COLUMNS)).all()
             return self._with_comments(conn, rows)
 
     def issues_by_id(self, issue_ids: Sequence[int]) -> list[StoredIssue]:
+        """Issues in the order of `issue_ids` (those still in the store), read in chunks. Planning reads every
+        selected issue through here, so it reads only the columns a prompt needs."""
         found: dict[int, StoredIssue] = {}
         with self.engine.connect() as conn:
             for start in range(0, len(issue_ids), _CHUNK):
                 chunk = issue_ids[start : start + _CHUNK]
-                rows = conn.execute(select(issues).where(issues.c.id.in_(chunk))).all()
+                rows = conn.execute(_ISSUES_BY_ID, {"ids": chunk}).all()
                 found.update({issue.id: issue for issue in self._with_comments(conn, rows)})
         return [found[i] for i in issue_ids if i in found]
 
@@ -168,16 +170,13 @@ class IssueStore:
             return list(conn.execute(_selection_query(selection, issues.c.id)).scalars())
 
     def _with_comments(self, conn: Any, rows: Sequence[Any]) -> list[StoredIssue]:
-        by_issue: dict[int, list[StoredComment]] = {row.id: [] for row in rows}
+        by_issue: dict[int, list[StoredComment]] = {row[0]: [] for row in rows}
         ids = list(by_issue)
         for start in range(0, len(ids), _CHUNK):
-            for c in conn.execute(
-                select(comments.c.issue_id, comments.c.author, comments.c.body)
-                .where(comments.c.issue_id.in_(ids[start : start + _CHUNK]))
-                .order_by(comments.c.issue_id, comments.c.position)
-            ):
-                by_issue[c.issue_id].append(StoredComment(c.author, c.body))
-        return [_stored_issue(row, by_issue[row.id]) for row in rows]
+            found = conn.execute(_COMMENTS_OF, {"ids": ids[start : start + _CHUNK]}).all()
+            for issue_id, author, body in found:
+                by_issue[issue_id].append(StoredComment(author, body))
+        return [_stored_issue(row, by_issue[row[0]]) for row in rows]
 
     def summary(self) -> list[RepoSummary]:
         comment_counts = select(comments.c.issue_id, func.count().label("n")).group_by(comments.c.issue_id).subquery()
@@ -286,17 +285,30 @@ def _comment_row(issue_id: int, position: int, comment: CommentRecord) -> dict[s
     }
 
 
+_STORED_COLUMNS = (
+    issues.c.id,
+    issues.c.org,
+    issues.c.repo,
+    issues.c.number,
+    issues.c.title,
+    issues.c.body,
+    issues.c.state,
+    issues.c.author,
+    issues.c.labels,
+    issues.c.url,
+)
+
+
+# Built once with an expanding parameter: a fresh `in_(list)` per chunk costs more than the query itself.
+_ISSUES_BY_ID = select(*_STORED_COLUMNS).where(issues.c.id.in_(bindparam("ids", expanding=True)))
+_COMMENTS_OF = (
+    select(comments.c.issue_id, comments.c.author, comments.c.body)
+    .where(comments.c.issue_id.in_(bindparam("ids", expanding=True)))
+    .order_by(comments.c.issue_id, comments.c.position)
+)
+
+
 def _stored_issue(row: Any, issue_comments: list[StoredComment]) -> StoredIssue:
-    return StoredIssue(
-        id=row.id,
-        org=row.org,
-        repo=row.repo,
-        number=row.number,
-        title=row.title,
-        body=row.body,
-        state=row.state,
-        author=row.author,
-        labels=[label["name"] for label in row.labels],
-        url=row.url,
-        comments=issue_comments,
-    )
+    issue_id, org, repo, number, title, body, state, author, labels, url = row
+    names = [label["name"] for label in labels]
+    return StoredIssue(issue_id, org, repo, number, title, body, state, author, names, url, issue_comments)
