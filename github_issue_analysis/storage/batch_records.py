@@ -50,6 +50,10 @@ class FailedItem:
     message: str
 
 
+class AlreadyCollected(Exception):
+    """Another process collected the job first; nothing was written."""
+
+
 class AmbiguousId(LookupError):
     def __init__(self, prefix: str, matches: list[str]) -> None:
         super().__init__(prefix)

@@ -12,6 +12,7 @@ from github_issue_analysis.ai.batch.group_models import BatchGroup
 from github_issue_analysis.ai.batch.models import BatchJob, ItemState, JobStatus
 
 from .batch_records import (
+    AlreadyCollected,
     AmbiguousId,
     CollectedResult,
     FailedItem,
@@ -27,7 +28,16 @@ from .timeutil import utcnow
 
 _CHUNK = 500
 
-__all__ = ["AmbiguousId", "BatchStore", "CollectedResult", "FailedItem", "JobItem", "NewJob", "process_owner"]
+__all__ = [
+    "AlreadyCollected",
+    "AmbiguousId",
+    "BatchStore",
+    "CollectedResult",
+    "FailedItem",
+    "JobItem",
+    "NewJob",
+    "process_owner",
+]
 
 
 class BatchStore:
@@ -335,9 +345,23 @@ class BatchStore:
         usage: tuple[int, int],
     ) -> None:
         """Results, item states and the job's counts, in one transaction. Earlier results of the same
-        issues and processor stop being current."""
+        issues and processor stop being current. Raises AlreadyCollected (writing nothing) when another
+        process collected the job first."""
         now = utcnow()
         with self.engine.begin() as conn:
+            claimed = conn.execute(
+                update(batch_jobs)
+                .where(batch_jobs.c.id == job.job_id, batch_jobs.c.collected_at.is_(None))
+                .values(
+                    completed_items=len(collected),
+                    failed_items=job.total_items - len(collected),
+                    input_tokens=usage[0],
+                    output_tokens=usage[1],
+                    collected_at=now,
+                )
+            ).rowcount
+            if not claimed:
+                raise AlreadyCollected(job.job_id)
             issue_ids = [r.issue_id for r in collected]
             retire = (
                 update(results)
@@ -368,17 +392,6 @@ class BatchStore:
             for start in range(0, len(rows), _CHUNK):
                 conn.execute(insert(results), rows[start : start + _CHUNK])
             self._set_item_states(conn, job.job_id, [r.custom_id for r in collected], failed)
-            conn.execute(
-                update(batch_jobs)
-                .where(batch_jobs.c.id == job.job_id)
-                .values(
-                    completed_items=len(collected),
-                    failed_items=job.total_items - len(collected),
-                    input_tokens=usage[0],
-                    output_tokens=usage[1],
-                    collected_at=now,
-                )
-            )
 
     def _set_item_states(self, conn: Any, job_id: str, succeeded: Sequence[str], failed: Sequence[FailedItem]) -> None:
         mark = (

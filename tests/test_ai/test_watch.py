@@ -104,7 +104,8 @@ def test_two_watchers_never_submit_the_same_child(live: OpenAIEmulator, seeded: 
     assert live.stats.batches_created == 10
     created = [b.metadata["gh_analysis_job"] for b in live.batches.values()]
     assert len(created) == len(set(created)) == 10
-    assert json.loads(outputs[0][0])["status"] == "completed"
+    assert [json.loads(out)["status"] for out, _ in outputs] == ["completed", "completed"]
+    assert len(invoke("results", "export").stdout.splitlines()) == 300  # each child collected once, fully
 
 
 def test_ctrl_c_stops_watching_and_leaves_everything_resumable(

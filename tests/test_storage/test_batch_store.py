@@ -8,7 +8,7 @@ import pytest
 
 from github_issue_analysis.ai.batch.group_models import BatchGroup
 from github_issue_analysis.ai.batch.models import ItemErrorKind, ItemState, JobStatus
-from github_issue_analysis.storage.batch_store import AmbiguousId, CollectedResult, FailedItem, NewJob
+from github_issue_analysis.storage.batch_store import AlreadyCollected, AmbiguousId, CollectedResult, FailedItem, NewJob
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import IssueRecord
 from github_issue_analysis.storage.store import Store
@@ -129,3 +129,16 @@ def test_in_flight_tokens_and_removal(any_store: Store) -> None:
     assert any_store.batches.group("group_aaaaaaaaaaaa") is not None
     any_store.batches.delete_job("job_aaaaaa000002")
     assert any_store.batches.group("group_aaaaaaaaaaaa") is None
+
+
+def test_a_job_is_collected_once_even_when_two_processes_race(any_store: Store) -> None:
+    ids = make_group(any_store)
+    job = any_store.batches.job("job_aaaaaa000001")
+    assert job is not None
+    first = [CollectedResult(ids[0], f"issue-{ids[0]}", {"s": 1}, None)]
+    any_store.batches.record_collection(job, "p", "m", first, [], (1, 1))
+    with pytest.raises(AlreadyCollected):  # the loser read the job before the winner wrote it
+        any_store.batches.record_collection(job, "p", "m", [], [], (0, 0))
+    collected = any_store.batches.job(job.job_id)
+    assert collected is not None and (collected.completed_items, collected.failed_items) == (1, 1)
+    assert len(list(any_store.results.current())) == 1

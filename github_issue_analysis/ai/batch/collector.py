@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
-from github_issue_analysis.storage.batch_store import BatchStore, CollectedResult, FailedItem, JobItem
+from github_issue_analysis.storage.batch_store import (
+    AlreadyCollected,
+    BatchStore,
+    CollectedResult,
+    FailedItem,
+    JobItem,
+)
 
 from .models import BatchJob, ItemErrorKind, ItemOutcome, ItemState, JobStatus
 from .providers.base import BatchProvider
@@ -67,7 +73,12 @@ class JobCollector:
             if custom_id not in seen and item.state is not ItemState.SUCCEEDED:
                 failed[custom_id] = FailedItem(custom_id, kind, message)
         totals = (job.input_tokens or usage[0], job.output_tokens or usage[1])
-        self.batches.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
+        try:
+            self.batches.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
+        except AlreadyCollected:  # a concurrent `watch` or `collect` won the race
+            fresh = self.batches.job(job.job_id)
+            assert fresh is not None
+            return self._report_from_store(fresh, already=True)
         report = CollectReport(
             job.job_id,
             collected=len(collected),
