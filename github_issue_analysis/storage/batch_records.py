@@ -54,6 +54,10 @@ class AlreadyCollected(Exception):
     """Another process collected the job first; nothing was written."""
 
 
+class RetryRaced(Exception):
+    """Another process retried the same children first; nothing was written."""
+
+
 class AmbiguousId(LookupError):
     def __init__(self, prefix: str, matches: list[str]) -> None:
         super().__init__(prefix)

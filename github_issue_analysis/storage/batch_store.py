@@ -18,6 +18,7 @@ from .batch_records import (
     FailedItem,
     JobItem,
     NewJob,
+    RetryRaced,
     group_from_row,
     job_from_row,
     owner_is_dead,
@@ -36,6 +37,7 @@ __all__ = [
     "FailedItem",
     "JobItem",
     "NewJob",
+    "RetryRaced",
     "process_owner",
 ]
 
@@ -65,11 +67,18 @@ class BatchStore:
             self._insert_jobs(conn, group.group_id, jobs)
 
     def add_jobs(self, group_id: str, jobs: Sequence[NewJob], supersede: Sequence[str]) -> None:
-        """Retry: new children in the same group, the children they replace marked superseded."""
+        """Retry: new children in the same group, the children they replace marked superseded. Raises
+        RetryRaced (writing nothing) when another process superseded one of them first."""
         with self.engine.begin() as conn:
-            self._insert_jobs(conn, group_id, jobs)
             if supersede:
-                conn.execute(update(batch_jobs).where(batch_jobs.c.id.in_(supersede)).values(superseded=True))
+                marked = conn.execute(
+                    update(batch_jobs)
+                    .where(batch_jobs.c.id.in_(supersede), batch_jobs.c.superseded.is_(False))
+                    .values(superseded=True)
+                ).rowcount
+                if marked != len(supersede):
+                    raise RetryRaced(group_id)
+            self._insert_jobs(conn, group_id, jobs)
             total = conn.execute(
                 select(func.count()).select_from(batch_jobs).where(batch_jobs.c.group_id == group_id)
             ).scalar_one()
@@ -194,17 +203,20 @@ class BatchStore:
         return ("job" if match in jobs else "group", match)
 
     def update_job(self, job_id: str, **values: Any) -> None:
-        self.update_jobs([(job_id, values)])
+        self.update_jobs([(job_id, values, {})])
 
-    def update_jobs(self, changes: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """Change several jobs in one transaction."""
-        if not changes:
-            return
+    def update_jobs(self, changes: Sequence[tuple[str, dict[str, Any], dict[str, Any]]]) -> int:
+        """Change several jobs in one transaction: (job id, new values, values the row must still have).
+        A row that changed meanwhile (another process moved it on) is left alone; returns rows changed."""
+        changed = 0
         with self.engine.begin() as conn:
-            for job_id, values in changes:
-                if isinstance(values.get("status"), JobStatus):
-                    values = {**values, "status": values["status"].value}
-                conn.execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
+            for job_id, values, expected in changes:
+                query = update(batch_jobs).where(batch_jobs.c.id == job_id)
+                for column, value in _stored(expected).items():
+                    column_ref = batch_jobs.c[column]
+                    query = query.where(column_ref.is_(None) if value is None else column_ref == value)
+                changed += conn.execute(query.values(**_stored(values))).rowcount
+        return changed
 
     def claim_job(
         self,
@@ -422,3 +434,7 @@ class BatchStore:
             for start in range(0, len(issue_ids), _CHUNK):
                 found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
         return found
+
+
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.value if isinstance(value, JobStatus) else value for key, value in values.items()}

@@ -8,7 +8,14 @@ import pytest
 
 from github_issue_analysis.ai.batch.group_models import BatchGroup
 from github_issue_analysis.ai.batch.models import ItemErrorKind, ItemState, JobStatus
-from github_issue_analysis.storage.batch_store import AlreadyCollected, AmbiguousId, CollectedResult, FailedItem, NewJob
+from github_issue_analysis.storage.batch_store import (
+    AlreadyCollected,
+    AmbiguousId,
+    CollectedResult,
+    FailedItem,
+    NewJob,
+    RetryRaced,
+)
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import IssueRecord
 from github_issue_analysis.storage.store import Store
@@ -123,7 +130,9 @@ def test_newer_result_becomes_current_and_history_stays(any_store: Store) -> Non
 
 def test_in_flight_tokens_and_removal(any_store: Store) -> None:
     make_group(any_store)
-    any_store.batches.update_jobs([("job_aaaaaa000001", {"status": JobStatus.IN_PROGRESS})])
+    any_store.batches.update_jobs(
+        [("job_aaaaaa000001", {"status": JobStatus.IN_PROGRESS}, {"status": JobStatus.QUEUED})]
+    )
     assert any_store.batches.in_flight_tokens("m") == 100
     any_store.batches.delete_job("job_aaaaaa000001")
     assert any_store.batches.group("group_aaaaaaaaaaaa") is not None
@@ -142,3 +151,25 @@ def test_a_job_is_collected_once_even_when_two_processes_race(any_store: Store) 
     collected = any_store.batches.job(job.job_id)
     assert collected is not None and (collected.completed_items, collected.failed_items) == (1, 1)
     assert len(list(any_store.results.current())) == 1
+
+
+def test_a_stale_change_never_undoes_newer_state(any_store: Store) -> None:
+    make_group(any_store)
+    any_store.batches.update_job("job_aaaaaa000001", status=JobStatus.COMPLETED, provider_batch_id="b1")
+    stale = ("job_aaaaaa000001", {"status": JobStatus.IN_PROGRESS}, {"status": JobStatus.VALIDATING})
+    assert any_store.batches.update_jobs([stale]) == 0
+    job = any_store.batches.job("job_aaaaaa000001")
+    assert job is not None and job.status is JobStatus.COMPLETED
+
+
+def test_a_group_is_retried_once_even_when_two_processes_race(any_store: Store) -> None:
+    ids = make_group(any_store)
+    retry = [NewJob("job_retry0000001", 3, 3, [(ids[0], f"issue-{ids[0]}")])]
+    any_store.batches.add_jobs("group_aaaaaaaaaaaa", retry, ["job_aaaaaa000001"])
+    with pytest.raises(RetryRaced):
+        any_store.batches.add_jobs("group_aaaaaaaaaaaa", [NewJob("job_retry0000002", 4, 4, [])], ["job_aaaaaa000001"])
+    assert [j.job_id for j in any_store.batches.jobs("group_aaaaaaaaaaaa")] == [
+        "job_aaaaaa000001",
+        "job_aaaaaa000002",
+        "job_retry0000001",
+    ]

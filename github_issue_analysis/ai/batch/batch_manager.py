@@ -28,6 +28,11 @@ class JobChange:
     values: dict[str, object]
     learned_token_limit: int | None = None
 
+    @property
+    def expected(self) -> dict[str, object]:
+        """What the row must still hold for this change to apply: a stale refresh never undoes newer state."""
+        return {"status": self.job.status, "attempt": self.job.attempt, "provider_batch_id": self.job.provider_batch_id}
+
 
 @dataclass(frozen=True)
 class SubmitOutcome:
@@ -187,7 +192,7 @@ class BatchManager:
 
     def apply_changes(self, changes: list[JobChange]) -> None:
         """Every change in one transaction (refreshing 100 children costs one commit, not 100)."""
-        self.batches.update_jobs([(c.job.job_id, c.values) for c in changes])
+        self.batches.update_jobs([(c.job.job_id, c.values, c.expected) for c in changes])
         for change in changes:
             if change.learned_token_limit:
                 self.batches.update_group_options(change.job.group_id, max_enqueued_tokens=change.learned_token_limit)

@@ -12,7 +12,7 @@ from github_issue_analysis.ai.processors import get_processor, processor_names
 from github_issue_analysis.ai.processors.base import ProcessorInputError
 from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import OperationFailed, UsageError
-from github_issue_analysis.storage.batch_store import AmbiguousId
+from github_issue_analysis.storage.batch_store import AmbiguousId, RetryRaced
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
@@ -184,6 +184,8 @@ class BatchService:
         try:
             jobs, superseded = plan_retry(self.store, group_id, failed_only)
             self.store.batches.add_jobs(group_id, jobs, superseded)
+        except RetryRaced:
+            raise OperationFailed(f"another process is retrying {group_id} right now; see `batch status`") from None
         except NothingToRetry as error:
             if not requeued:  # children sent back to the queue (enqueued-token limit) are retried as they are
                 raise OperationFailed(str(error)) from None

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from github_issue_analysis.storage.batch_store import RetryRaced
+
 from .batch_group_manager import BatchGroupManager
 from .group_models import BatchGroupStatus
 from .group_retry import NothingToRetry, plan_retry
@@ -83,7 +85,9 @@ def _finished(status: BatchGroupStatus) -> bool:
 def _retry(manager: BatchGroupManager, group_id: str, max_attempts: int) -> bool:
     try:
         jobs, superseded = plan_retry(manager.store, group_id, failed_only=True, max_attempts=max_attempts)
+        manager.store.batches.add_jobs(group_id, jobs, superseded)
     except NothingToRetry:
         return False
-    manager.store.batches.add_jobs(group_id, jobs, superseded)
+    except RetryRaced:  # another watcher retried these children first
+        return True
     return True
