@@ -14,8 +14,8 @@ from .migrations import HEAD_REVISION
 
 def create_store_engine(database_url: str) -> Engine:
     url = make_url(database_url)
-    # orjson reads the JSON columns (labels, analyses) several times faster than the standard library.
-    json_options: dict[str, Any] = {"json_deserializer": orjson.loads}
+    # orjson reads and writes the JSON columns (labels, analyses) several times faster than the standard library.
+    json_options: dict[str, Any] = {"json_deserializer": orjson.loads, "json_serializer": _json_text}
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -25,6 +25,10 @@ def create_store_engine(database_url: str) -> Engine:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return create_engine(url, pool_pre_ping=True, **json_options)
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

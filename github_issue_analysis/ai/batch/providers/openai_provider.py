@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -132,9 +131,9 @@ def _to_provider_batch(batch: Batch) -> ProviderBatch:
 def parse_result_line(line: str) -> ItemOutcome:
     """One line of an output or error file: `{id, custom_id, response: {status_code, body}, error}`."""
     try:
-        record = json.loads(line)
+        record = orjson.loads(line)
         custom_id = str(record["custom_id"])
-    except (json.JSONDecodeError, KeyError, TypeError):
+    except (orjson.JSONDecodeError, KeyError, TypeError):
         return ItemOutcome(custom_id="", error_kind=ItemErrorKind.REQUEST_ERROR, error_message="unreadable line")
     error = record.get("error")
     response = record.get("response") or {}
