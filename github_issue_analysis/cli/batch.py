@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
 
 app = typer.Typer(
-    help="Label stored issues through provider batch APIs, split into tracked groups.", no_args_is_help=True
+    help="Label stored issues through provider batch APIs, split into tracked groups.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 JSON = typer.Option(False, "--json", help="Print one JSON document and nothing else.")

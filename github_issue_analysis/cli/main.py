@@ -14,6 +14,7 @@ app = typer.Typer(
     help="Collect GitHub issues and label them with AI through provider batch APIs.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: loading Rich's help renderer would double the start-up time
     add_completion=False,
 )
 

@@ -9,7 +9,7 @@ import typer
 
 from . import context
 
-app = typer.Typer(help="Work with collected results.", no_args_is_help=True)
+app = typer.Typer(help="Work with collected results.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command()

@@ -7,7 +7,9 @@ import typer
 from . import context
 
 app = typer.Typer(
-    help="Local emulators of the OpenAI Batch API and GitHub, for trying the tool offline.", no_args_is_help=True
+    help="Local emulators of the OpenAI Batch API and GitHub, for trying the tool offline.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
