@@ -182,11 +182,9 @@ def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
     """Actual usage and cost from the provider's figures (batches finished so far)."""
     from github_issue_analysis.ai.batch.pricing import price_for
 
-    input_tokens = sum(b.input_tokens or 0 for b in status.batches)
-    output_tokens = sum(b.output_tokens or 0 for b in status.batches)
     price = price_for(status.model)
-    cost = price.cost(input_tokens, output_tokens) if price else None
-    return {"input_tokens": input_tokens, "output_tokens": output_tokens, "cost_usd": cost}
+    cost = price.cost(status.input_tokens, status.output_tokens) if price else None
+    return {"input_tokens": status.input_tokens, "output_tokens": status.output_tokens, "cost_usd": cost}
 
 
 def group_status(status: BatchGroupStatus, json_output: bool) -> None:

@@ -196,6 +196,8 @@ def test_failed_items_then_retry_failed_only(sandbox: Sandbox, seeded: Store) ->
     status = status_of(group["group_id"])
     assert (status["status"], status["completed_issues"]) == ("completed", 61)
     assert len(invoke("results", "export").stdout.splitlines()) == 61
+    reported = [b.to_api(sandbox.clock())["usage"] for b in sandbox.emulator.batches.values()]
+    assert status["usage"]["input_tokens"] == sum(u["input_tokens"] for u in reported if u)  # retried ones too
 
 
 def test_request_bodies_are_the_same_split_or_alone(sandbox: Sandbox, seeded: Store) -> None:

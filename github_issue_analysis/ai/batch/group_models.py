@@ -84,6 +84,8 @@ class BatchGroupStatus(BaseModel):
     total_issues: int
     completed_issues: int
     batches: list[BatchJob]
+    input_tokens: int = 0  # provider usage of every child so far, retried ones included
+    output_tokens: int = 0
 
     model_config = {"arbitrary_types_allowed": True}
 
@@ -123,4 +125,6 @@ def summarize(group: BatchGroup, children: list[BatchJob]) -> BatchGroupStatus:
         total_issues=group.total_issues,
         completed_issues=sum(c.completed_items for c in children),
         batches=current,
+        input_tokens=sum(c.input_tokens or 0 for c in children),
+        output_tokens=sum(c.output_tokens or 0 for c in children),
     )
