@@ -16,7 +16,7 @@ from github_issue_analysis.github_client import (
     RetryPolicy,
 )
 from github_issue_analysis.github_client.graphql import GitHubGraphQL
-from github_issue_analysis.github_client.http import GitHubTransport, graphql_url
+from github_issue_analysis.github_client.http import PUBLIC_API, GitHubTransport, graphql_url
 from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, World, generate_org
 from github_issue_analysis.sandbox.server import BackgroundServer
 
@@ -52,7 +52,8 @@ async def rig() -> AsyncIterator[Rig]:
 
 
 def test_graphql_url_for_public_api_and_enterprise() -> None:
-    assert graphql_url("https://api.github.com") == "https://api.github.com/graphql"
+    assert graphql_url(PUBLIC_API) == f"{PUBLIC_API}/graphql"  # a string only: no request leaves the machine
+    assert graphql_url("http://127.0.0.1:8471") == "http://127.0.0.1:8471/graphql"
     assert graphql_url("https://ghe.example.com/api/v3/") == "https://ghe.example.com/api/graphql"
 
 
