@@ -20,7 +20,7 @@ from pathlib import Path
 
 from harness import Row, print_rows, run_step
 
-from github_issue_analysis.ai.batch.batch_group_manager import DEFAULT_CONCURRENCY
+from github_issue_analysis.defaults import CONCURRENCY as DEFAULT_CONCURRENCY
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from github_issue_analysis import defaults
+
 from . import context
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ app = typer.Typer(
 )
 
 JSON = typer.Option(False, "--json", help="Print one JSON document and nothing else.")
-CONCURRENCY = typer.Option(32, "--concurrency", min=1, help="Provider requests in flight at once.")
+CONCURRENCY = typer.Option(defaults.CONCURRENCY, "--concurrency", min=1, help="Provider requests in flight at once.")
 
 
 def _service() -> BatchService:
@@ -37,10 +39,10 @@ def submit(
         None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
-    model: str = typer.Option("openai:gpt-4o-mini", "--model", help="provider:model, e.g. openai:gpt-4o-mini."),
-    label_prefix: str = typer.Option("product::", "--label-prefix", help="Repository labels to choose from."),
+    model: str = typer.Option(defaults.MODEL, "--model", help="provider:model, e.g. openai:gpt-4o-mini."),
+    label_prefix: str = typer.Option(defaults.LABEL_PREFIX, "--label-prefix", help="Repository labels to choose from."),
     labels_file: Path | None = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}]."),
-    batch_size: int = typer.Option(30, "--batch-size", help="Issues per provider batch."),
+    batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Issues per provider batch."),
     concurrency: int = CONCURRENCY,
     temperature: float | None = typer.Option(None, "--temperature", help="Sent only to models that accept it."),
     reasoning_effort: str | None = typer.Option(
@@ -62,7 +64,7 @@ def submit(
     service = _service()
     if resume:
         result = service.resume(resume, concurrency, max_enqueued_tokens)
-        render.submitted(result, json_output, dry_run=False, planned=None)
+        render.submitted(result, json_output)
         return
     request = build_submit_request(
         processor,
@@ -87,7 +89,7 @@ def submit(
     if planned.plan.split_required and not yes:
         render.confirm_or_refuse(planned.plan.total_batches)
     result = service.submit(planned, concurrency, max_enqueued_tokens)
-    render.submitted(result, json_output, dry_run=False, planned=planned)
+    render.submitted(result, json_output, planned)
 
 
 @app.command()
@@ -175,7 +177,7 @@ def group_retry(
 
     service = _service()
     result = service.retry_group(service.group_id(group_id, "group-retry"), failed_only, concurrency)
-    render.submitted(result, json_output, dry_run=False, planned=None)
+    render.submitted(result, json_output)
 
 
 @app.command()
@@ -194,7 +196,9 @@ def watch(
     job_or_group: str = typer.Argument(..., metavar="ID"),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Resubmit failed items automatically."),
     max_attempts: int = typer.Option(2, "--max-attempts", min=1, help="Attempts per issue with --retry-failed."),
-    max_enqueued_tokens: int | None = typer.Option(None, "--max-enqueued-tokens"),
+    max_enqueued_tokens: int | None = typer.Option(
+        None, "--max-enqueued-tokens", help="Account's enqueued-token limit; batches go out as capacity frees."
+    ),
     concurrency: int = CONCURRENCY,
     poll_seconds: float = typer.Option(5.0, "--poll-seconds", min=0.05, help="First polling interval."),
     json_output: bool = JSON,

@@ -33,8 +33,6 @@ def build_submit_request(
         provider_name, model_name = parse_model(model)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    if batch_size < 1:
-        raise UsageError("--batch-size must be at least 1")
     fixed = None
     if labels_file is not None:
         try:

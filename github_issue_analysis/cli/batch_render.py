@@ -96,13 +96,13 @@ def confirm_or_refuse(total_batches: int) -> None:
         raise typer.Abort()
 
 
-def submitted(result: SubmitResult, json_output: bool, dry_run: bool, planned: PlannedSubmission | None) -> None:
+def submitted(result: SubmitResult, json_output: bool, planned: PlannedSubmission | None = None) -> None:
     group, status = result.group, result.status
     if json_output:
         document = {
             "group_id": group.group_id,
             "is_split_job": group.is_split_job,
-            "dry_run": dry_run,
+            "dry_run": False,
             "total_issues": group.total_issues,
             "total_batches": status.total_batches,
             "job_ids": [b.job_id for b in status.batches],

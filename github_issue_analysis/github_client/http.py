@@ -33,10 +33,6 @@ def graphql_url(api_url: str) -> str:
     return base + "/graphql"
 
 
-def is_public_api(api_url: str) -> bool:
-    return api_url.rstrip("/").lower() == PUBLIC_API
-
-
 class GitHubTransport:
     """Sends requests; counts them; keeps the rate-limit budget; waits and retries where GitHub says to."""
 

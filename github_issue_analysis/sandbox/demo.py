@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from github_issue_analysis import defaults
 from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission, SubmitRequest
 from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+from github_issue_analysis.ai.batch.providers import parse_model
 from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
@@ -66,8 +68,9 @@ def run_demo(data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0) 
         connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
         steps.collected(asyncio.run(collect_issues(store.issues, CollectRequest(org=DEMO_ORG), connection)))
         service = BatchService(store, settings)
+        provider, model = parse_model(defaults.MODEL)
         planned = service.plan(
-            SubmitRequest(processor="product-labeling", selection=IssueSelection(DEMO_ORG), model="gpt-4o-mini")
+            SubmitRequest("product-labeling", IssueSelection(DEMO_ORG), model=model, provider=provider)
         )
         steps.planned(planned)
         result = service.submit(planned, concurrency=16)

@@ -211,13 +211,6 @@ class IssueStore:
                 RepoSummary(r.org, r.repo, int(r.issues), int(r.comments), int(r.labels)) for r in conn.execute(query)
             ]
 
-    def count_matching(self, org: str, repo: str | None = None) -> int:
-        query = select(func.count()).select_from(issues).where(issues.c.org == org)
-        if repo is not None:
-            query = query.where(issues.c.repo == repo)
-        with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
-
     def collection_run(self, org: str, repo: str) -> CollectionRun | None:
         with self.engine.connect() as conn:
             row = conn.execute(

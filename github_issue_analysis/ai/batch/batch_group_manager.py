@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors import get_processor
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
 from github_issue_analysis.storage.batch_store import NewJob
@@ -26,7 +27,6 @@ from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from .providers.base import BatchProvider, ProviderError
 from .requests import RequestBuilder, custom_id_for
 
-DEFAULT_CONCURRENCY = 32
 T = TypeVar("T")
 
 
@@ -40,9 +40,9 @@ class SubmitRequest:
     selection: IssueSelection
     model: str
     provider: str = "openai"
-    label_prefix: str = "product::"
+    label_prefix: str = defaults.LABEL_PREFIX
     fixed_labels: tuple[LabelRecord, ...] | None = None
-    batch_size: int = 30
+    batch_size: int = defaults.BATCH_SIZE
     reprocess: bool = False
     request_options: dict[str, Any] = field(default_factory=dict)
 
@@ -87,7 +87,7 @@ class GroupCollectReport:
 
 class BatchGroupManager:
     def __init__(
-        self, store: Store, provider: BatchProvider, concurrency: int = DEFAULT_CONCURRENCY, retry_seconds: float = 0.5
+        self, store: Store, provider: BatchProvider, concurrency: int = defaults.CONCURRENCY, retry_seconds: float = 0.5
     ) -> None:
         self.store = store
         self.provider = provider
@@ -303,7 +303,7 @@ def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
     fixed = options.get("fixed_labels")
     return ProcessorOptions(
         model=model,
-        label_prefix=options.get("label_prefix", "product::"),
+        label_prefix=options.get("label_prefix", defaults.LABEL_PREFIX),
         fixed_labels=tuple(LabelRecord.model_validate(lb) for lb in fixed) if fixed else None,
         request_options=dict(options.get("request_options") or {}),
     )

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from .group_models import PlannedBatch, SplitPlan
+from github_issue_analysis import defaults
 
-DEFAULT_BATCH_SIZE = 30  # keeps small accounts under their enqueued-token limit
+from .group_models import PlannedBatch, SplitPlan
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class RequestTooLarge(ValueError):
 class BatchSplitter:
     def __init__(
         self,
-        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_size: int = defaults.BATCH_SIZE,
         max_requests: int | None = None,
         max_bytes: int | None = None,
     ) -> None:

@@ -117,7 +117,3 @@ class BatchJob:
     submitted_at: datetime | None
     finished_at: datetime | None
     collected_at: datetime | None
-
-    @property
-    def parent_group_id(self) -> str:
-        return self.group_id

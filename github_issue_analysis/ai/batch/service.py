@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors import get_processor, processor_names
 from github_issue_analysis.ai.processors.base import ProcessorInputError
 from github_issue_analysis.config import Settings
@@ -17,6 +18,7 @@ from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
 from .batch_group_manager import BatchGroupManager, GroupCollectReport, NothingToDo, PlannedSubmission, SubmitRequest
+from .batch_manager import SubmitOutcome
 from .batch_splitter import RequestTooLarge
 from .collector import CollectReport, NotCollectable
 from .group_models import BatchGroup, BatchGroupStatus, summarize
@@ -85,10 +87,11 @@ class BatchService:
         manager = self._manager(concurrency)
 
         async def send() -> list[str]:
-            outcomes = await manager.submit_pending(group_id, max_enqueued_tokens)
-            return [f"{o.job.job_id}: {o.reason}" for o in outcomes if not o.submitted and o.reason]
+            return _problems(await manager.submit_pending(group_id, max_enqueued_tokens))
 
-        problems = self._run(manager, send)
+        return self._result(manager, group_id, self._run(manager, send))
+
+    def _result(self, manager: BatchGroupManager, group_id: str, problems: list[str]) -> SubmitResult:
         group = self.store.batches.group(group_id)
         assert group is not None
         return SubmitResult(group, manager.status(group_id), problems)
@@ -179,7 +182,18 @@ class BatchService:
 
     def retry_group(self, group_id: str, failed_only: bool, concurrency: int) -> SubmitResult:
         self._require_key()
-        self.collect_group(group_id)  # partial results first: they are never sent again
+        manager = self._manager(concurrency)
+
+        async def collect_then_resend() -> list[str]:
+            await manager.refresh(group_id)
+            await manager.collect(group_id)  # partial results first: they are never sent again
+            self._add_retry_children(group_id, failed_only)
+            return _problems(await manager.submit_pending(group_id))
+
+        problems = self._run(manager, collect_then_resend)
+        return self._result(manager, group_id, problems)
+
+    def _add_retry_children(self, group_id: str, failed_only: bool) -> None:
         requeued = any(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
         try:
             jobs, superseded = plan_retry(self.store, group_id, failed_only)
@@ -189,7 +203,6 @@ class BatchService:
         except NothingToRetry as error:
             if not requeued:  # children sent back to the queue (enqueued-token limit) are retried as they are
                 raise OperationFailed(str(error)) from None
-        return self._send(group_id, concurrency, None)
 
     def watch(
         self, group_id: str, options: WatchOptions, concurrency: int, on_progress: Callable[[WatchProgress], None]
@@ -218,10 +231,8 @@ class BatchService:
 
     # -- plumbing --------------------------------------------------------------------------------------
     def _manager(self, concurrency: int | None = None) -> BatchGroupManager:
-        from .batch_group_manager import DEFAULT_CONCURRENCY
-
         return BatchGroupManager(
-            self.store, self._provider_factory(), concurrency or DEFAULT_CONCURRENCY, self.settings.retry_seconds
+            self.store, self._provider_factory(), concurrency or defaults.CONCURRENCY, self.settings.retry_seconds
         )
 
     def _require_key(self) -> None:
@@ -251,3 +262,8 @@ class BatchService:
         if group is None:
             raise UsageError(f"no batch group '{group_id}'")
         return group
+
+
+def _problems(outcomes: list[SubmitOutcome]) -> list[str]:
+    """Children that could not be sent now (they stay resumable), with why."""
+    return [f"{o.job.job_id}: {o.reason}" for o in outcomes if not o.submitted and o.reason]

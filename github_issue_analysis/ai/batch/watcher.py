@@ -66,8 +66,7 @@ async def watch_group(
             retries += 1
             delay = options.poll_seconds
             continue
-        group = manager.store.batches.group(group_id)
-        in_flight = manager.store.batches.in_flight_tokens(group.model) if group else 0
+        in_flight = manager.store.batches.in_flight_tokens(status.model)
         on_progress(WatchProgress(status, in_flight, time.monotonic() - started, retries))
         if _finished(status):
             return status

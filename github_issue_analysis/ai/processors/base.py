@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from github_issue_analysis import defaults
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
@@ -16,7 +17,7 @@ class ProcessorInputError(ValueError):
 @dataclass(frozen=True)
 class ProcessorOptions:
     model: str
-    label_prefix: str = "product::"
+    label_prefix: str = defaults.LABEL_PREFIX
     fixed_labels: tuple[LabelRecord, ...] | None = None  # a taxonomy file's labels instead of the repo's
     request_options: dict[str, Any] = field(default_factory=dict)
 

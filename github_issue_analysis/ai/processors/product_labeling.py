@@ -18,7 +18,6 @@ from .base import ProcessorInputError, ProcessorOptions, ValidAnswer
 
 NAME = "product-labeling"
 SCHEMA_NAME = "product_labeling"
-DEFAULT_LABEL_PREFIX = "product::"
 
 # Trimming budget (characters): long texts keep their start and their end, marked in between.
 BODY_BUDGET = 6_000
@@ -103,11 +102,6 @@ def response_format(label_set: LabelSet) -> dict[str, Any]:
     """The structured-output format sent with each request: the strict JSON schema of the response model with
     recommended labels restricted to the label set. Shared between requests: treat it as read-only."""
     return _response_format(tuple(label_set.names))
-
-
-def response_schema(label_set: LabelSet) -> dict[str, Any]:
-    schema: dict[str, Any] = response_format(label_set)["json_schema"]["schema"]
-    return schema
 
 
 def _strict_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,6 @@
+"""Defaults users see in options and docs, in one light module (the CLI imports it at start-up)."""
+
+MODEL = "openai:gpt-4o-mini"
+LABEL_PREFIX = "product::"
+BATCH_SIZE = 30  # keeps small accounts under their enqueued-token limit
+CONCURRENCY = 32  # provider requests in flight at once
