@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -106,7 +106,8 @@ class BatchGroupManager:
         if not selected:
             hint = " (all already have results; pass --reprocess to label them again)" if skipped else ""
             raise NothingToDo(f"no issues to submit for this selection{hint}")
-        sizes = self._builder(request).measure(selected)
+        processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
+        sizes = self._builder(processor).measure(selected)
         splitter = BatchSplitter(
             request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
         )
@@ -144,12 +145,7 @@ class BatchGroupManager:
             split_plan=plan.summary(),
             created_at=utcnow(),
             options=_options(request),
-            selection={
-                "org": request.selection.org,
-                "repo": request.selection.repo,
-                "issue_number": request.selection.issue_number,
-                "limit": request.selection.limit,
-            },
+            selection=asdict(request.selection),
         )
         jobs, start = [], 0
         for job_id, batch in zip(job_ids, plan.batches, strict=True):
@@ -180,13 +176,13 @@ class BatchGroupManager:
         ]
         if not children:
             return []
-        known = {}
+        listing = None
         if any(c.status is JobStatus.SUBMITTING for c in children):
-            known = await self.jobs.find_provider_batches(group_id, group.created_at)
+            listing = await self.jobs.find_provider_batches(group_id, group.created_at)
         limit = max_enqueued_tokens or group.options.get("max_enqueued_tokens")
         chosen = self._fit_budget(group, children, limit)
-        requests = self._builder_for_group(group)
-        return await self.each(chosen, lambda c: self.jobs.submit(c, requests, known.get((c.job_id, c.attempt))))
+        requests = self._builder(self.prepared(group))
+        return await self.each(chosen, lambda c: self.jobs.submit(c, requests, listing))
 
     def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
         hourly_room = self._hourly_room()
@@ -280,12 +276,8 @@ class BatchGroupManager:
             raise LookupError(group_id)
         return group
 
-    def _builder(self, request: SubmitRequest) -> RequestBuilder:
-        processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
+    def _builder(self, processor: PreparedProcessor) -> RequestBuilder:
         return RequestBuilder(self.store.issues, processor, self.provider)
-
-    def _builder_for_group(self, group: BatchGroup) -> RequestBuilder:
-        return RequestBuilder(self.store.issues, self.prepared(group), self.provider)
 
     def prepared(self, group: BatchGroup) -> PreparedProcessor:
         return _prepare(self.store, group.processor, _processor_options(group.model, group.options))

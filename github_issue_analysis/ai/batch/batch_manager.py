@@ -68,10 +68,14 @@ class BatchManager:
 
     # -- submission ----------------------------------------------------------------------------------
     async def submit(
-        self, job: BatchJob, requests: RequestBuilder, known: ProviderBatch | None = None
+        self,
+        job: BatchJob,
+        requests: RequestBuilder,
+        listing: dict[tuple[str, int], ProviderBatch] | None = None,
     ) -> SubmitOutcome:
         """Send one queued child. The store says `submitting` before anything goes out, so a crash at any
-        step is resumed by looking the batch up by its metadata (`known`, or a listing) before creating."""
+        step is resumed by looking the batch up by its metadata before creating. `listing` is the group's
+        batches by (job id, attempt), read after `job` was; it answers for jobs already `submitting` then."""
         current = self.batches.claim_job(
             job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING], mark=JobStatus.SUBMITTING
         )
@@ -80,7 +84,10 @@ class BatchManager:
         adopted: BatchJob | None = None
         try:
             if current.status is JobStatus.SUBMITTING:  # an earlier attempt may have reached the provider
-                known = known or await self.find_provider_batch(current)
+                if listing is not None and job.status is JobStatus.SUBMITTING:
+                    known = listing.get((current.job_id, current.attempt))
+                else:
+                    known = await self.find_provider_batch(current)
                 if known is not None:
                     adopted = self._adopt(current, known)
                     return SubmitOutcome(adopted, True, "adopted")
