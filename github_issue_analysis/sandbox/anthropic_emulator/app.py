@@ -21,16 +21,19 @@ from starlette.routing import Route
 
 from .config import AnthropicEmulatorConfig
 from .emulator import MAX_LIST_LIMIT, AnthropicEmulator
-from .errors import ApiError, invalid
+from .errors import ApiError, invalid, request_id
 from .state import BatchRecord
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-async def _json_body(request: Request) -> tuple[Any, int]:
+async def _json_body(request: Request, max_bytes: int | None = None) -> Any:
+    """The parsed body; over `max_bytes` it is refused with 413 `request_too_large` before parsing."""
     raw = await request.body()
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise ApiError(413, f"Request exceeds the maximum allowed number of bytes ({max_bytes}).")
     try:
-        return json.loads(raw), len(raw)
+        return json.loads(raw)
     except ValueError:
         raise invalid("There was an issue with the format of your request body: it is not valid JSON.") from None
 
@@ -70,7 +73,9 @@ class Routes:
                 fault = emulator.roll_http_fault()
                 if fault is not None:
                     raise fault
-                return await handler(request)
+                response = await handler(request)
+                response.headers["request-id"] = request_id()
+                return response
             except ApiError as error:
                 return error.response()
 
@@ -80,8 +85,8 @@ class Routes:
         return JSONResponse(batch.to_api(self.emulator.now(), _base_url(request)))
 
     async def create_batch(self, request: Request) -> Response:
-        body, size = await _json_body(request)
-        return self._batch(request, self.emulator.create_batch(body, size))
+        body = await _json_body(request, self.emulator.config.max_batch_bytes)
+        return self._batch(request, await self.emulator.create_batch(body))
 
     async def get_batch(self, request: Request) -> Response:
         return self._batch(request, self.emulator.get_batch(request.path_params["batch_id"]))
@@ -113,8 +118,8 @@ class Routes:
         return Response(content, media_type="application/binary")
 
     async def create_message(self, request: Request) -> Response:
-        body, size = await _json_body(request)
-        return JSONResponse(self.emulator.create_message(body, size))
+        body = await _json_body(request, self.emulator.config.max_message_bytes)
+        return JSONResponse(self.emulator.create_message(body))
 
     # --- control API (no auth, no faults)
     async def read_config(self, request: Request) -> Response:
@@ -122,7 +127,7 @@ class Routes:
 
     async def patch_config(self, request: Request) -> Response:
         try:
-            patch, _ = await _json_body(request)
+            patch = await _json_body(request)
             if not isinstance(patch, dict):
                 raise invalid("Expected a JSON object of settings to change.")
             self.emulator.config.apply_patch(patch)

@@ -124,18 +124,20 @@ class AnthropicEmulator:
             )
         self.stats.peak_queued_requests = max(self.stats.peak_queued_requests, queued + adding)
 
-    def create_batch(self, body: Any, body_bytes: int) -> BatchRecord:
-        config = self.config
-        if body_bytes > config.max_batch_bytes:
-            raise ApiError(413, f"Request exceeds the maximum size of {config.max_batch_bytes} bytes for a batch.")
-        items = parse_create_body(body, config.max_requests_per_batch)
-        now = self.now()
-        self._check_queue(len(items), now)
-        batch_id = self._new_id("msgbatch_")
-        requests = [
+    def _plan_requests(self, body: Any, batch_id: str) -> list[BatchRequest]:
+        items = parse_create_body(body, self.config.max_requests_per_batch)
+        return [
             BatchRequest(custom_id, params, params_error(params), self._line_fault(batch_id, index, custom_id))
             for index, (custom_id, params) in enumerate(items)
         ]
+
+    async def create_batch(self, body: Any) -> BatchRecord:
+        """Check the body (in a worker thread: up to 100,000 requests), then queue the batch at once."""
+        batch_id = self._new_id("msgbatch_")
+        requests = await asyncio.to_thread(self._plan_requests, body, batch_id)
+        now = self.now()
+        self._check_queue(len(requests), now)
+        config = self.config
         schedule = Schedule(config.processing_seconds, config.canceling_seconds, config.expire_after_seconds)
         batch = BatchRecord(batch_id, now, schedule, requests)
         self.batches[batch_id] = batch
@@ -207,9 +209,7 @@ class AnthropicEmulator:
         batch.results = built.content
 
     # --- live Messages API
-    def create_message(self, params: Any, body_bytes: int) -> dict[str, Any]:
-        if body_bytes > self.config.max_message_bytes:
-            raise ApiError(413, f"Request exceeds the maximum size of {self.config.max_message_bytes} bytes.")
+    def create_message(self, params: Any) -> dict[str, Any]:
         problem = params_error(params)
         if problem:
             raise invalid(problem)
