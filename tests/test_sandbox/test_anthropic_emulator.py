@@ -465,3 +465,39 @@ async def test_live_message_faults(sandbox: Sandbox) -> None:
     with pytest.raises(anthropic.InternalServerError) as caught:
         await sandbox.client.messages.create(**params())
     assert caught.value.status_code == 500
+
+
+async def test_tool_choice_any_with_one_tool_calls_it_and_auto_answers_text(sandbox: Sandbox) -> None:
+    forced = await sandbox.client.messages.create(**{**params(), "tool_choice": {"type": "any"}})
+    assert forced.content[0].type == "tool_use" and forced.stop_reason == "tool_use"
+    free = await sandbox.client.messages.create(**{**params(), "tool_choice": {"type": "auto"}})
+    assert free.content[0].type == "text" and free.stop_reason == "end_turn"
+    assert "Offline sandbox labeller" in free.content[0].text
+
+
+async def test_successful_answers_carry_a_request_id(sandbox: Sandbox) -> None:
+    response = await sandbox.client.messages.batches.with_raw_response.list()
+    assert response.headers["request-id"].startswith("req_")
+
+
+async def test_cancel_while_canceling_is_idempotent(sandbox: Sandbox) -> None:
+    batch = await sandbox.create(requests(4))
+    first = await sandbox.client.messages.batches.cancel(batch.id)
+    sandbox.clock.advance(0.5)
+    again = await sandbox.client.messages.batches.cancel(batch.id)
+    assert again.processing_status == "canceling" and again.cancel_initiated_at == first.cancel_initiated_at
+
+
+async def test_a_batch_of_two_thousand_requests(sandbox: Sandbox) -> None:
+    items = [
+        {"custom_id": f"n{index}", "params": params("Vendor portal", f"License {index} in the vendor portal.")}
+        for index in range(2000)
+    ]
+    batch = await sandbox.create(items)
+    sandbox.clock.advance(10)
+    ended = await sandbox.client.messages.batches.retrieve(batch.id)
+    assert ended.request_counts.succeeded == 2000
+    results = await sandbox.results(batch.id)
+    assert len(results) == 2000
+    labels = {result["message"]["content"][0]["input"]["recommended_labels"][0]["label"] for result in results.values()}
+    assert labels == {"product::vendor"}
