@@ -112,7 +112,7 @@ def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
     live: OpenAIEmulator, seeded: Store, tmp_path: Path
 ) -> None:
     seed(seeded, 90)
-    live.config.processing_seconds = 4  # still running when we press Ctrl+C
+    live.config.processing_seconds = 3600  # still running when we press Ctrl+C, however slow the machine
     group = submit()
     watcher = subprocess.Popen(
         [sys.executable, "-m", "github_issue_analysis", "batch", "watch", group["group_id"], "--poll-seconds", "0.05"],
@@ -122,12 +122,16 @@ def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    polled_before = sum(live.stats.requests.values())
+    deadline = time.monotonic() + 30
+    while sum(live.stats.requests.values()) < polled_before + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the watcher is inside its loop once it has asked the provider something
     watcher.send_signal(signal.SIGINT)
     _, stderr = watcher.communicate(timeout=30)
     assert watcher.returncode == 130
     assert "nothing was cancelled" in stderr and "Traceback" not in stderr
     assert all(b.to_api(live.now())["status"] == "in_progress" for b in live.batches.values())
+    live.config.clock = lambda: time.time() + 3600  # the batches finish
     final = watch(group["group_id"])
     assert (final["status"], final["completed_issues"]) == ("completed", 90)
     assert live.stats.batches_created == 3
