@@ -68,6 +68,8 @@ class LabelSession:
         self.on_event(ApplyEvent("wait", self.progress.done, self.progress.total, None, message, seconds))
 
     def advance(self, steps: int) -> None:
+        if steps <= 0:
+            return
         self.progress.done += steps
         p = self.progress
         self.on_event(ApplyEvent("progress", p.done, p.total, p.eta()))
