@@ -153,3 +153,11 @@ def test_interrupted_run_meets_a_deleted_label_and_an_archived_repo(rig: Rig, st
     assert rig.issue(2).labels == ["bug", "product::api"] and rig.issue(3).labels == ["bug", "product::ui"]
     assert document["resumed_runs"] == ["run_interrupted"]
     assert store.label_audit.run("run_interrupted").status == "completed"  # type: ignore[union-attr]
+
+
+def test_the_store_follows_what_github_confirmed(rig: Rig, store: Store) -> None:
+    _seed(store, rig)
+    _apply()
+    offline = json.loads(invoke("labels", "plan", "--org", ORG, "--offline", "--json").stdout)
+    assert offline["changes"] == []
+    assert {s["reason"] for s in offline["skipped"]} == {"already_labelled"}
