@@ -154,3 +154,20 @@ results = Table(
     Index("ix_results_issue_processor", "issue_id", "processor"),
     Index("ix_results_job_id", "job_id"),
 )
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("group_id", String(64), ForeignKey("batch_groups.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("blind", Boolean, nullable=False),
+    Column("min_confidence", Float, nullable=False),
+    Column("target_precision", Float),
+    Column("threshold", Float),
+    Column("issues_scored", Integer, nullable=False),
+    Column("micro_f1", Float),
+    Column("figures", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_evaluations_group_id", "group_id"),
+)

@@ -12,6 +12,7 @@ from .issue_store import IssueStore
 
 if TYPE_CHECKING:
     from .batch_store import BatchStore
+    from .evaluation_store import EvaluationStore
     from .result_store import ResultStore
 
 
@@ -32,6 +33,12 @@ class Store:
         from .result_store import ResultStore
 
         return ResultStore(self.engine)
+
+    @cached_property
+    def evaluations(self) -> EvaluationStore:
+        from .evaluation_store import EvaluationStore
+
+        return EvaluationStore(self.engine)
 
     @property
     def display_location(self) -> str:
