@@ -7,6 +7,7 @@ from typing import Any
 
 from github_issue_analysis.ai.batch.batch_group_manager import SubmitRequest
 from github_issue_analysis.ai.batch.providers import parse_model, provider_for
+from github_issue_analysis.ai.batch.sampling import DEFAULT_SEED
 from github_issue_analysis.ai.processors.base import ProcessorInputError
 from github_issue_analysis.ai.processors.product_labeling import load_labels_file
 from github_issue_analysis.errors import UsageError
@@ -28,6 +29,9 @@ def build_submit_request(
     temperature: float | None,
     reasoning_effort: str | None,
     reprocess: bool,
+    blind: bool = False,
+    sample: int | None = None,
+    seed: int | None = None,
 ) -> SubmitRequest:
     try:
         provider_name, model_name = parse_model(model)
@@ -48,6 +52,7 @@ def build_submit_request(
             raise UsageError("--reasoning-effort must be minimal, low, medium or high")
         if provider.model_accepts(model_name, "reasoning_effort"):
             options["reasoning_effort"] = reasoning_effort
+    _check_sample(sample, seed, limit)
     return SubmitRequest(
         processor=processor,
         selection=IssueSelection(org, repo, issue_number, limit),
@@ -58,4 +63,14 @@ def build_submit_request(
         batch_size=batch_size,
         reprocess=reprocess,
         request_options=options,
+        blind=blind,
+        sample=sample,
+        seed=seed if seed is not None else DEFAULT_SEED,
     )
+
+
+def _check_sample(sample: int | None, seed: int | None, limit: int | None) -> None:
+    if seed is not None and sample is None:
+        raise UsageError("--seed chooses a --sample; add --sample N")
+    if sample is not None and limit is not None:
+        raise UsageError("--sample draws from the whole selection; drop --limit (or use --limit without --sample)")

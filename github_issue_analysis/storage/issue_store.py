@@ -169,6 +169,15 @@ class IssueStore:
         with self.engine.connect() as conn:
             return list(conn.execute(_selection_query(selection, issues.c.id)).scalars())
 
+    def select_issue_labels(self, selection: IssueSelection) -> list[tuple[int, str, list[str]]]:
+        """(id, "org/repo#number", label names) in the stable selection order: what sampling chooses from."""
+        query = _selection_query(selection, issues.c.id, issues.c.org, issues.c.repo, issues.c.number, issues.c.labels)
+        with self.engine.connect() as conn:
+            return [
+                (row.id, f"{row.org}/{row.repo}#{row.number}", [label["name"] for label in row.labels])
+                for row in conn.execute(query)
+            ]
+
     def _with_comments(self, conn: Any, rows: Sequence[Any]) -> list[StoredIssue]:
         by_issue: dict[int, list[StoredComment]] = {row[0]: [] for row in rows}
         ids = list(by_issue)
