@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission, SubmitRequest
@@ -31,6 +32,8 @@ from .server import BackgroundServer
 DEMO_ORG = "sandbox-org"
 SANDBOX_API_KEY = "sk-sandbox-demo"
 SANDBOX_GITHUB_TOKEN = "sandbox-token"
+DEMO_SAMPLE = 40
+DEMO_TARGET_PRECISION = 0.9
 
 
 @dataclass
@@ -42,6 +45,8 @@ class DemoSteps:
     submitted: Callable[[SubmitResult], None]
     progress: Callable[[WatchProgress], None]
     finished: Callable[[BatchGroupStatus, GroupCollectReport, list[CurrentResult]], None]
+    measuring: Callable[[int], None] | None = None  # a blind sample run starts (its size)
+    evaluated: Callable[[dict[str, Any]], None] | None = None  # its evaluation, as `eval --json` prints it
 
 
 def demo_settings(data_dir: Path, openai_url: str, github_url: str) -> Settings:
@@ -79,4 +84,23 @@ def run_demo(data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0) 
         final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
         report = service.collect_group(group_id)
         steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
+        if steps.evaluated is not None:
+            steps.evaluated(_blind_evaluation(service, store, steps))
     return store
+
+
+def _blind_evaluation(service: BatchService, store: Store, steps: DemoSteps) -> dict[str, Any]:
+    """Measure the labeller as a team would measure a model: a blind run on a stratified sample of issues
+    people labelled, scored against their labels."""
+    from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+
+    if steps.measuring is not None:
+        steps.measuring(DEMO_SAMPLE)
+    provider, model = parse_model(defaults.MODEL)
+    request = SubmitRequest(
+        "product-labeling", IssueSelection(DEMO_ORG), model=model, provider=provider, blind=True, sample=DEMO_SAMPLE
+    )
+    group_id = service.submit(service.plan(request), concurrency=16).group.group_id
+    service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, lambda _progress: None)
+    service.collect_group(group_id)
+    return evaluate(store, [group_id], EvalOptions(target_precision=DEMO_TARGET_PRECISION))
