@@ -16,7 +16,7 @@ from .outcomes import IssueOutcome, Taxonomy, outcome, scorable
 from .thresholds import ThresholdSearch, search
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.group_models import BatchGroup
+    from github_issue_analysis.domain.groups import BatchGroup
     from github_issue_analysis.storage.store import Store
 
 PROCESSOR = "product-labeling"

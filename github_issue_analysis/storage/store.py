@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from .batch_store import BatchStore
 from .database import create_store_engine, migrate
+from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
-
-if TYPE_CHECKING:
-    from .batch_store import BatchStore
-    from .evaluation_store import EvaluationStore
-    from .result_store import ResultStore
+from .result_store import ResultStore
 
 
 class Store:
@@ -24,20 +21,14 @@ class Store:
 
     @cached_property
     def batches(self) -> BatchStore:
-        from .batch_store import BatchStore
-
         return BatchStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:
-        from .result_store import ResultStore
-
         return ResultStore(self.engine)
 
     @cached_property
     def evaluations(self) -> EvaluationStore:
-        from .evaluation_store import EvaluationStore
-
         return EvaluationStore(self.engine)
 
     @property
