@@ -119,9 +119,13 @@ def comparison(out: Console, c: dict[str, Any]) -> None:
     if not c["shared_issues"]:
         out.print("\n[yellow]The groups share no scored issue: nothing to compare side by side.[/yellow]")
         return
-    table = Table(title=f"\nSide by side on the {c['shared_issues']} issue(s) they share", title_justify="left")
-    for name in ("Group", "Model", "Micro P", "Micro R", "Micro F1", "Exact match", "Coverage", "Cost"):
-        table.add_column(name, justify="left" if name in ("Group", "Model") else "right")
+    table = Table(
+        title=f"\nSide by side on the {c['shared_issues']} issue(s) they share (micro averages)", title_justify="left"
+    )
+    table.add_column("Group", no_wrap=True)
+    table.add_column("Model", no_wrap=True)
+    for name in ("P", "R", "F1", "Exact", "Cost"):
+        table.add_column(name, justify="right", no_wrap=True)
     for g in c["groups"]:
         m = g["micro"]
         table.add_row(
@@ -131,8 +135,7 @@ def comparison(out: Console, c: dict[str, Any]) -> None:
             _num(m["recall"]),
             _num(m["f1"]),
             _pct(g["exact_match"]),
-            _pct(g["coverage"]),
-            _usd(g["cost_usd"]),
+            "unknown" if g["cost_usd"] is None else f"${g['cost_usd']:,.4f}",
         )
     out.print(table)
     for d in c["differences"]:
