@@ -198,3 +198,50 @@ def test_bad_input_is_one_line(sandbox: Sandbox, seeded: Store) -> None:
     assert both.exit_code == 2 and "--limit" in both.stderr
     with seeded.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(job_items)).scalar() == 0
+
+
+def test_labels_plan_takes_the_threshold_an_evaluation_found(sandbox: Sandbox, seeded: Store) -> None:
+    seed_labelled(seeded, 60)
+    group_id = blind_group(sandbox)
+    by_precision = run("labels", "plan", "--org", "acme", "--offline", "--min-precision", "0.9", "--eval", group_id)
+    threshold = threshold_for(seeded, group_id, 0.9)
+    by_confidence = run("labels", "plan", "--org", "acme", "--offline", "--min-confidence", str(threshold))
+    assert by_precision == by_confidence
+    stricter = run("labels", "plan", "--org", "acme", "--offline", "--min-confidence", str(threshold + 0.01))
+    assert stricter != by_precision  # the threshold matters: it is not the default
+
+
+def test_labels_threshold_options_refuse_bad_combinations(sandbox: Sandbox, seeded: Store) -> None:
+    seed_labelled(seeded, 20)
+    leaked = submit("--batch-size", "20")["group_id"]
+    sandbox.finish_all()
+    assert invoke("batch", "group-collect", leaked).exit_code == 0
+    plan = ("labels", "plan", "--org", "acme", "--offline")
+    alone = invoke(*plan, "--min-precision", "0.9")
+    assert alone.exit_code == 2 and "go together" in alone.stderr
+    both = invoke(*plan, "--min-precision", "0.9", "--eval", leaked, "--min-confidence", "0.5")
+    assert both.exit_code == 2 and "not both" in both.stderr
+    not_blind = invoke(*plan, "--min-precision", "0.9", "--eval", leaked)
+    assert not_blind.exit_code == 2 and "not a blind run" in not_blind.stderr
+    blind = submit("--blind", "--sample", "10", "--batch-size", "20")["group_id"]
+    sandbox.finish_all()
+    assert invoke("batch", "group-collect", blind).exit_code == 0
+    bulk = invoke("labels", "accept", "--org", "acme", "--min-precision", "0.5", "--eval", blind, "--json")
+    assert bulk.exit_code == 0, bulk.stderr
+    assert json.loads(bulk.stdout)["count"] > 0
+
+
+def test_a_precision_no_threshold_reaches(sandbox: Sandbox, seeded: Store) -> None:
+    records = [
+        issue(n).model_copy(update={"labels": [LabelRecord(name=PRODUCTS[(n + 1) % 3])]})  # never the text's product
+        for n in range(1, 13)
+    ]
+    seeded.issues.upsert_issues(records)
+    seeded.issues.replace_repo_labels("acme", "app", PRODUCT_LABELS)
+    group_id = blind_group(sandbox)
+    figures = run("eval", group_id, "--target-precision", "0.5")["evaluations"][0]
+    assert figures["micro"]["precision"] == 0.0
+    assert figures["threshold"] is None and figures["threshold_search"]["reached"] is False
+    refused = invoke("labels", "plan", "--org", "acme", "--offline", "--min-precision", "0.5", "--eval", group_id)
+    assert refused.exit_code == 1
+    assert "no confidence threshold reaches a precision of 0.5" in refused.stderr
