@@ -37,14 +37,14 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
     groups = list({g.group_id: g for g in groups}.values())
     for group in groups:
         _check(group, options)
-    scored = [(group, _outcomes(store, group)) for group in groups]
-    evaluations = [_evaluate(store, group, outcomes, options) for group, outcomes in scored]
+    scored = [(group, *_outcomes(store, group)) for group in groups]
+    evaluations = [_evaluate(store, group, outcomes, answered, options) for group, outcomes, answered in scored]
     comparison = None
     if len(scored) > 1:
         comparison = compare(
             [
                 Contender(g.group_id, g.model, outcomes, options.min_confidence, figures["cost_usd"])
-                for (g, outcomes), figures in zip(scored, evaluations, strict=True)
+                for (g, outcomes, _), figures in zip(scored, evaluations, strict=True)
             ]
         )
     return {"evaluations": evaluations, "comparison": comparison}
@@ -76,7 +76,8 @@ def _check(group: BatchGroup, options: EvalOptions) -> None:
         raise NotBlind(group.group_id)
 
 
-def _outcomes(store: Store, group: BatchGroup) -> list[IssueOutcome]:
+def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int]:
+    """The scorable outcomes, and how many issues the group answered in all."""
     taxonomy = Taxonomy.of_group_options(group.options)
     answers = store.evaluations.group_answers(group.group_id)
     outcomes = scorable(
@@ -87,14 +88,17 @@ def _outcomes(store: Store, group: BatchGroup) -> list[IssueOutcome]:
             f"nothing to score in {group.group_id}: of its {len(answers)} answered issue(s), none carries a label "
             "from its taxonomy given by people (collect the results first, or sample labelled issues)"
         )
-    return outcomes
+    return outcomes, len(answers)
 
 
-def _evaluate(store: Store, group: BatchGroup, outcomes: list[IssueOutcome], options: EvalOptions) -> dict[str, Any]:
+def _evaluate(
+    store: Store, group: BatchGroup, outcomes: list[IssueOutcome], answered: int, options: EvalOptions
+) -> dict[str, Any]:
     scores = score(outcomes, options.min_confidence)
-    index = bootstrap.resamples(len(outcomes))
+    resamples = bootstrap.Resamples(len(outcomes))
     counts = issue_counts(outcomes, options.min_confidence)
-    found = search(outcomes, options.target_precision, index) if options.target_precision is not None else None
+    target = options.target_precision
+    found = search(outcomes, target, resamples) if target is not None else None
     cost = group_cost(group.model, store.evaluations.group_usage(group.group_id))
     figures = {
         "group_id": group.group_id,
@@ -104,11 +108,11 @@ def _evaluate(store: Store, group: BatchGroup, outcomes: list[IssueOutcome], opt
         "sample": group.selection.get("sample"),
         "seed": group.selection.get("seed"),
         "issues_scored": len(outcomes),
-        "issues_answered": len(store.evaluations.group_answers(group.group_id)),
+        "issues_answered": answered,
         **_scores(scores),
         "intervals": {
-            "micro_f1": list(bootstrap.interval(bootstrap.micro_f1(counts, index))),
-            "precision": list(bootstrap.interval(bootstrap.micro_precision(counts, index))),
+            "micro_f1": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(counts, i)))),
+            "precision": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_precision(counts, i)))),
         },
         **_calibration(outcomes),
         "cost_usd": cost.cost_usd,

@@ -64,8 +64,8 @@ def lowest_threshold(
     return None
 
 
-def search(outcomes: Sequence[IssueOutcome], target: float, index: Any) -> ThresholdSearch:
-    """`index`: bootstrap resamples of the outcomes (bootstrap.resamples) for the intervals."""
+def search(outcomes: Sequence[IssueOutcome], target: float, resamples: bootstrap.Resamples) -> ThresholdSearch:
+    """`resamples` of the outcomes give the intervals."""
     import numpy as np
 
     found = lowest_threshold(*recommendations(outcomes), target)
@@ -81,8 +81,8 @@ def search(outcomes: Sequence[IssueOutcome], target: float, index: Any) -> Thres
         precision,
         float(covered.mean()),
         int(kept.sum()),
-        bootstrap.interval(bootstrap.ratio(right[index].sum(axis=1), kept[index].sum(axis=1))),
-        bootstrap.interval(covered[index].mean(axis=1)),
+        bootstrap.interval(resamples.each(lambda i: bootstrap.ratio(right[i].sum(axis=1), kept[i].sum(axis=1)))),
+        bootstrap.interval(resamples.each(lambda i: covered[i].mean(axis=1))),
     )
 
 
