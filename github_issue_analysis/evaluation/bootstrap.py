@@ -37,13 +37,6 @@ class Resamples:
         return np.concatenate([np.asarray(statistic(index), dtype=float) for index in self.chunks()])
 
 
-def resamples(issues: int, count: int = RESAMPLES, seed: int = SEED) -> Any:
-    """A (count x issues) array of issue indices drawn with replacement, in one piece (small inputs)."""
-    import numpy as np
-
-    return np.concatenate(list(Resamples(issues, count, seed).chunks()))
-
-
 def interval(values: Any) -> tuple[float, float]:
     import numpy as np
 

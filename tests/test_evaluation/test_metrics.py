@@ -145,12 +145,16 @@ def test_bootstrap_figures_agree_with_scikit_learn_on_the_original_sample() -> N
 
 def test_bootstrap_interval_is_seeded_and_brackets_the_estimate() -> None:
     counts = issue_counts(HAND * 20, 0.5)
-    index = bootstrap.resamples(len(counts))
-    low, high = bootstrap.interval(bootstrap.micro_f1(counts, index))
+
+    def f1_interval(resamples: bootstrap.Resamples, of: np.ndarray) -> tuple[float, float]:
+        return bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(of, i)))
+
+    low, high = f1_interval(bootstrap.Resamples(len(counts)), counts)
     assert low < 6 / 11 < high
-    assert (low, high) == bootstrap.interval(bootstrap.micro_f1(counts, bootstrap.resamples(len(counts))))
+    assert (low, high) == f1_interval(bootstrap.Resamples(len(counts)), counts)
+    assert (low, high) != f1_interval(bootstrap.Resamples(len(counts), seed=1), counts)
     same = issue_counts([made(i, {"A"}, ("A", 0.9)) for i in range(10)], 0.5)
-    assert bootstrap.interval(bootstrap.micro_f1(same, bootstrap.resamples(10))) == (1.0, 1.0)
+    assert f1_interval(bootstrap.Resamples(10), same) == (1.0, 1.0)
 
 
 def test_comparison_on_shared_issues_with_the_paired_difference() -> None:
