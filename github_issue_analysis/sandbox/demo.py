@@ -1,8 +1,9 @@
 """The offline demo: the whole flow on the sandbox emulators, in a store of its own.
 
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
-the group completes -> group-collect -> recommended labels. Answers come from the emulator's offline
-labeller (word matching against label descriptions), not from a model."""
+the group completes -> group-collect -> recommended labels. The OpenAI and Anthropic emulators both run, so
+either provider's model can be chosen. Answers come from the emulators' offline labeller (word matching
+against label descriptions), not from a model."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from github_issue_analysis.github_client import CollectReport, CollectRequest, G
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
+from .anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
 from .github_emulator import GitHubEmulator, default_world
 from .openai_emulator import EmulatorConfig, create_openai_app
 from .server import BackgroundServer
@@ -43,7 +45,7 @@ class DemoSteps:
     finished: Callable[[BatchGroupStatus, GroupCollectReport, list[CurrentResult]], None]
 
 
-def demo_settings(data_dir: Path, openai_url: str, github_url: str) -> Settings:
+def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None) -> Settings:
     return Settings.model_validate(
         {
             "GH_ANALYSIS_DATA_DIR": str(data_dir),
@@ -52,22 +54,34 @@ def demo_settings(data_dir: Path, openai_url: str, github_url: str) -> Settings:
             "OPENAI_BASE_URL": f"{openai_url}/v1",
             "GITHUB_TOKEN": SANDBOX_GITHUB_TOKEN,
             "GITHUB_API_URL": github_url,
+            "ANTHROPIC_API_KEY": SANDBOX_API_KEY,
+            **({"ANTHROPIC_BASE_URL": anthropic_url} if anthropic_url else {}),
         }
     )
 
 
-def run_demo(data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0) -> Store:
-    """Run every step; returns the demo store (left on disk for a look afterwards)."""
+def run_demo(
+    data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0, model_spec: str = defaults.MODEL
+) -> Store:
+    """Run every step with `model_spec` (`openai:...` or `anthropic:...`, each answered by its emulator);
+    returns the demo store (left on disk for a look afterwards)."""
     shutil.rmtree(data_dir, ignore_errors=True)
     openai_app = create_openai_app(EmulatorConfig(api_key=SANDBOX_API_KEY, processing_seconds=processing_seconds))
+    anthropic_app = create_anthropic_app(
+        AnthropicEmulatorConfig(api_key=SANDBOX_API_KEY, processing_seconds=processing_seconds)
+    )
     github = GitHubEmulator(default_world())
-    with BackgroundServer(openai_app) as openai_server, BackgroundServer(github.app) as github_server:
-        settings = demo_settings(data_dir, openai_server.url, github_server.url)
+    with (
+        BackgroundServer(openai_app) as openai_server,
+        BackgroundServer(github.app) as github_server,
+        BackgroundServer(anthropic_app) as anthropic_server,
+    ):
+        settings = demo_settings(data_dir, openai_server.url, github_server.url, anthropic_server.url)
         store = open_store(settings.resolved_database_url())
         connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
         steps.collected(asyncio.run(collect_issues(store.issues, CollectRequest(org=DEMO_ORG), connection)))
         service = BatchService(store, settings)
-        planned = service.plan(SubmitOptions("product-labeling", DEMO_ORG, model=defaults.MODEL))
+        planned = service.plan(SubmitOptions("product-labeling", DEMO_ORG, model=model_spec))
         steps.planned(planned)
         result = service.submit(planned, concurrency=16)
         steps.submitted(result)
