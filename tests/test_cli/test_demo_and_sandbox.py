@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+from anthropic import Anthropic
 from openai import OpenAI
 
 from github_issue_analysis.sandbox.server import free_port
@@ -49,7 +50,7 @@ def test_sandbox_serve_answers_both_apis(tmp_path: Path) -> None:
         deadline = time.monotonic() + 20
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port + 1}/_sandbox/stats", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port + 2}/_sandbox/stats", timeout=1)  # started last
                 break
             except httpx.HTTPError:
                 assert time.monotonic() < deadline, "sandbox did not start"
@@ -63,6 +64,9 @@ def test_sandbox_serve_answers_both_apis(tmp_path: Path) -> None:
         )
         names = {n["name"] for n in graphql.json()["data"]["organization"]["repositories"]["nodes"]}
         assert names == {"app-installer", "support-kit", "vendor-tools"}
+        with Anthropic(api_key="sk-x", base_url=f"http://127.0.0.1:{port + 2}", max_retries=0) as anthropic:
+            assert anthropic.messages.batches.list().data == []
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        out, _ = proc.communicate(timeout=10)
+    assert f"ANTHROPIC_BASE_URL=http://127.0.0.1:{port + 2} ANTHROPIC_API_KEY=sk-x" in out.decode()

@@ -10,10 +10,11 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from github_issue_analysis import defaults
-from github_issue_analysis.ai.processors import get_processor
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
 from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
+from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.ai.registry import processor as registered_processor
 from github_issue_analysis.domain.groups import (
     BatchGroup,
     BatchGroupStatus,
@@ -33,7 +34,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
-from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
 from .sampling import DEFAULT_SEED, Candidate, stratified_sample
 
@@ -41,7 +42,9 @@ T = TypeVar("T")
 
 
 class NothingToDo(Exception):
-    pass
+    def __init__(self, already_done: int) -> None:
+        super().__init__(f"no issues to submit ({already_done} already have results)")
+        self.already_done = already_done
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class PlannedSubmission:
     skipped_with_results: int
     output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
     warnings: list[str] = field(default_factory=list)
+    options: SubmitOptions | None = None  # what was asked, when planned from options
 
     @property
     def estimated_tokens(self) -> int:
@@ -117,13 +121,10 @@ class BatchGroupManager:
             skipped = len(done)
             selected = [i for i in selected if i not in done]
         if not selected:
-            hint = " (all already have results; pass --reprocess to label them again)" if skipped else ""
-            raise NothingToDo(f"no issues to submit for this selection{hint}")
+            raise NothingToDo(skipped)
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
-        splitter = BatchSplitter(
-            request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
-        )
+        splitter = BatchSplitter(request.batch_size, max_bytes=self.provider.max_bytes_per_batch)
         try:
             plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
         except RequestTooLarge as error:
@@ -138,7 +139,7 @@ class BatchGroupManager:
         if plan.total_batches > room:
             planned.warnings.append(
                 f"{plan.total_batches} batches exceed the {room} the provider still creates this hour (at most "
-                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, `batch watch` paces the rest"
+                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, watching paces the rest"
             )
         return planned
 
@@ -332,7 +333,4 @@ def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
 
 
 def _prepare(store: Store, name: str, options: ProcessorOptions) -> PreparedProcessor:
-    processor = get_processor(name)
-    if processor is None:
-        raise LookupError(f"processor {name}")
-    return processor.prepare(store.issues, options)
+    return registered_processor(name).prepare(store.issues, options)
