@@ -68,7 +68,9 @@ def blind_group(sandbox: Sandbox, *extra: str) -> str:
 
 def test_blind_submit_leaves_the_taxonomy_labels_out_of_every_request_line(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 60)
-    group_id = submit("--blind", "--sample", "30", "--seed", "4", "--batch-size", "10")["group_id"]
+    submitted = submit("--blind", "--sample", "30", "--seed", "4", "--batch-size", "10")
+    assert (submitted["blind"], submitted["sample"], submitted["seed"], submitted["total_issues"]) == (True, 30, 4, 30)
+    group_id = submitted["group_id"]
     lines = request_lines(sandbox)
     assert len(lines) == 30
     for line in lines:
