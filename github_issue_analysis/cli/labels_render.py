@@ -37,7 +37,8 @@ def render_plan(out: Console, plan: LabelPlan) -> None:
     from rich.table import Table
 
     table = Table(title=f"Label plan: {len(plan.changes)} issue(s), {plan.label_changes} label change(s)")
-    for column in ("Issue", "Add", "Remove", "Confidence"):
+    table.add_column("Issue", no_wrap=True)
+    for column in ("Add", "Remove", "Confidence"):
         table.add_column(column)
     for c in plan.changes:
         table.add_row(f"{c.org}/{c.repo}#{c.number}", ", ".join(c.add), ", ".join(c.remove), f"{c.confidence:.2f}")

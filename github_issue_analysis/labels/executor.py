@@ -60,7 +60,7 @@ async def _labels(
             continue
         for add in (True, False):
             todo = [c for c in issue_rows if (c.action == "add") == add]
-            done = [c for c in todo if live.has_label(str(c.label)) != add]
+            done = [c for c in todo if live.has_label(str(c.label)) == add]
             audit.mark([c.id for c in done], CONFIRMED, labels_before=list(live.labels), labels_after=list(live.labels))
             todo = [c for c in todo if c not in done]
             ids = state.repos[(key[0], key[1])]

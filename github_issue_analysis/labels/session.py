@@ -49,7 +49,9 @@ class LabelSession:
         self.transport = GitHubTransport(
             connection.api_url, connection.token, policy=connection.policy, sleep=connection.sleep, on_wait=self._wait
         )
-        once = RetryPolicy(max_attempts=1, timeout=connection.policy.timeout)
+        # A comment is not idempotent: no blind retry after a timeout or 5xx (the next apply checks for it
+        # first); a secondary limit means it was not posted, so waiting and sending again is safe.
+        once = RetryPolicy(max_attempts=1, max_secondary_waits=6, timeout=connection.policy.timeout)
         self.comment_transport = GitHubTransport(
             connection.api_url, connection.token, policy=once, sleep=connection.sleep, on_wait=self._wait
         )
@@ -68,6 +70,8 @@ class LabelSession:
         self.on_event(ApplyEvent("wait", self.progress.done, self.progress.total, None, message, seconds))
 
     def advance(self, steps: int) -> None:
+        if steps <= 0:
+            return
         self.progress.done += steps
         p = self.progress
         self.on_event(ApplyEvent("progress", p.done, p.total, p.eta()))

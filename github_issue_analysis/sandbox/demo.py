@@ -1,9 +1,10 @@
 """The offline demo: the whole flow on the sandbox emulators, in a store of its own.
 
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
-the group completes -> group-collect -> recommended labels. The OpenAI and Anthropic emulators both run, so
-either provider's model can be chosen. Answers come from the emulators' offline labeller (word matching
-against label descriptions), not from a model."""
+the group completes -> group-collect -> recommended labels -> a blind run on a sample of labelled issues
+and its evaluation -> the label plan (what `labels apply` would do; nothing is sent). The OpenAI and
+Anthropic emulators both run, so either provider's model can be chosen. Answers come from the emulators'
+offline labeller (word matching against label descriptions), not from a model."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
+from github_issue_analysis.labels.apply import live_plan
+from github_issue_analysis.labels.options import LabelSelection
+from github_issue_analysis.labels.plan import LabelPlan
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
@@ -48,6 +52,7 @@ class DemoSteps:
     finished: Callable[[BatchGroupStatus, GroupCollectReport, list[CurrentResult]], None]
     measuring: Callable[[int], None] | None = None  # a blind sample run starts (its size)
     evaluated: Callable[[dict[str, Any]], None] | None = None  # its evaluation, as `eval --json` prints it
+    label_plan: Callable[[LabelPlan], None] = lambda _plan: None
 
 
 def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None) -> Settings:
@@ -96,6 +101,7 @@ def run_demo(
         steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
         if steps.evaluated is not None:
             steps.evaluated(_blind_evaluation(service, store, steps, model_spec))
+        steps.label_plan(asyncio.run(live_plan(store, connection, LabelSelection(DEMO_ORG))))  # reads only
     return store
 
 

@@ -174,6 +174,8 @@ class GitHubEmulator:
         )
         with self.world.lock:
             answer = execute(prepared, root)
+        if prepared.is_mutation and self.config.mutation_answer_delay_ms:
+            await asyncio.sleep(self.config.mutation_answer_delay_ms / 1000)
         return JSONResponse(answer, headers=self.budget.headers("graphql"))
 
     def _root(self, request: Request, prepared: Prepared, rate: RateLimitNode) -> Node:
