@@ -15,6 +15,8 @@ _FLAGS = {
     "reasoning_effort": "--reasoning-effort",
     "sample": "--sample",
     "seed": "--seed",
+    "min_confidence": "--min-confidence",
+    "target_precision": "--target-precision",
 }
 # action -> (command for one job, command for a group)
 _COMMANDS = {

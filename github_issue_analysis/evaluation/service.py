@@ -33,6 +33,7 @@ class EvalOptions:
 
 def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> dict[str, Any]:
     """`{evaluations: [...], comparison}` as `eval --json` prints it; each evaluation is stored."""
+    _check_options(options)
     groups = [resolve_group(store, ref) for ref in dict.fromkeys(group_refs)]
     groups = list({g.group_id: g for g in groups}.values())
     for group in groups:
@@ -48,6 +49,15 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
             ]
         )
     return {"evaluations": evaluations, "comparison": comparison}
+
+
+def _check_options(options: EvalOptions) -> None:
+    from github_issue_analysis.errors import InvalidOption
+
+    if not 0 <= options.min_confidence <= 1:
+        raise InvalidOption("min_confidence", options.min_confidence, "must be between 0 and 1")
+    if options.target_precision is not None and not 0 <= options.target_precision <= 1:
+        raise InvalidOption("target_precision", options.target_precision, "must be between 0 and 1")
 
 
 def resolve_group(store: Store, ref: str) -> BatchGroup:

@@ -195,6 +195,7 @@ def test_bad_input_is_one_line(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 5)
     unknown = invoke("eval", "group_nope")
     assert unknown.exit_code == 2 and "no batch group matches" in unknown.stderr
+    assert invoke("eval", "group_nope", "--target-precision", "1.5").exit_code == 2
     assert invoke("batch", "submit", "product-labeling", "--org", "acme", "--seed", "3").exit_code == 2
     both = invoke("batch", "submit", "product-labeling", "--org", "acme", "--sample", "3", "--limit", "2")
     assert both.exit_code == 2 and "--sample 3 draws from the whole selection" in both.stderr

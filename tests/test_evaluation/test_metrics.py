@@ -214,3 +214,11 @@ def test_resamples_in_chunks_are_the_same_draws_every_pass(monkeypatch: pytest.M
     counts = issue_counts(HAND, 0.5)
     f1 = resamples.each(lambda i: bootstrap.micro_f1(counts, i))
     assert np.array_equal(f1, bootstrap.micro_f1(counts, whole))
+
+
+def test_options_out_of_range_are_refused_in_domain_words() -> None:
+    from github_issue_analysis.errors import InvalidOption
+    from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+
+    with pytest.raises(InvalidOption, match=r"target precision 1\.5 must be between 0 and 1"):
+        evaluate(None, ["g"], EvalOptions(target_precision=1.5))  # type: ignore[arg-type]  # refused before any read
