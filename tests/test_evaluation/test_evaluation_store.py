@@ -49,3 +49,37 @@ def test_latest_evaluation_per_group_and_target(any_store: Store) -> None:
     any_store.batches.delete_group("group_aaaaaaaaaaaa")  # evaluations go with their group
     assert latest_evaluation(any_store, "group_aaaaaaaaaaaa") is None
     assert latest_evaluation(any_store, "group_bbbbbbbbbbbb") is not None
+
+
+def test_labels_this_tool_applied_are_not_ground_truth(any_store: Store) -> None:
+    from github_issue_analysis.storage.issue_store import IssueSelection
+    from github_issue_analysis.storage.label_audit_store import CONFIRMED, NewChange
+    from github_issue_analysis.storage.records import IssueRecord, LabelRecord
+    from tests.test_storage.test_batch_store import WHEN
+
+    ids = make_group(any_store, "group_aaaaaaaaaaaa")
+    labelled = IssueRecord(
+        org="o",
+        repo="r",
+        number=1,
+        title="t",
+        state="open",
+        created_at=WHEN,
+        updated_at=WHEN,
+        labels=[LabelRecord(name=n) for n in ("product::a", "product::b", "product::c")],
+    )
+    any_store.issues.upsert_issues([labelled])  # what GitHub shows after `labels apply` added b and c
+    changes = [
+        NewChange("o", "r", 1, "add", "product::b"),
+        NewChange("o", "r", 1, "add", "product::c"),
+        NewChange("o", "r", 1, "remove", "product::c"),  # a revert took c off; a person put it back since
+        NewChange("o", "r", 1, "add", "product::a"),  # never confirmed
+    ]
+    any_store.label_audit.start_run("run_1", "apply", "o", None, {}, changes)
+    confirmed = [c.id for c in any_store.label_audit.changes("run_1") if c.label != "product::a"]
+    any_store.label_audit.mark(confirmed, CONFIRMED)
+    collect(any_store, "job_aaaaaa000001", {ids[0]: "product::a"}, (1, 1))
+    (answer,) = any_store.evaluations.group_answers("group_aaaaaaaaaaaa")
+    assert answer.labels == ["product::a", "product::c"]
+    candidates = dict((i, labels) for i, _, labels in any_store.issues.select_issue_labels(IssueSelection("o")))
+    assert candidates[ids[0]] == ["product::a", "product::c"]
