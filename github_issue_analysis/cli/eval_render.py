@@ -42,6 +42,7 @@ def evaluation(out: Console, f: dict[str, Any]) -> None:
     out.print(
         f"\n[bold]{f['group_id']}[/bold] · {f['provider']}:{f['model']} · {'blind' if f['blind'] else 'NOT BLIND'}"
         f"{sample} · {f['issues_scored']} issue(s) scored of {f['issues_answered']} answered"
+        f"{'' if f['issues_answered'] == f['issues_sent'] else ' (' + str(f['issues_sent']) + ' sent)'}"
     )
     if f.get("warning"):
         out.print(f"[yellow]Warning: {f['warning']}[/yellow]")

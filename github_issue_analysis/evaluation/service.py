@@ -119,6 +119,7 @@ def _evaluate(
         "seed": group.selection.get("seed"),
         "issues_scored": len(outcomes),
         "issues_answered": answered,
+        "issues_sent": group.total_issues,
         **_scores(scores),
         "intervals": {
             "micro_f1": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(counts, i)))),
