@@ -1,5 +1,6 @@
 """Pacing content-creating requests ahead of GitHub's secondary rate limits (documented: at most 80
-content-generating requests a minute and 500 an hour), saying how long it waits."""
+content-generating requests a minute and 500 an hour, and at least a second between mutative requests),
+saying how long it waits."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ WaitHook = Callable[[str, float], None]
 class WriteLimits:
     per_minute: int = 80
     per_hour: int = 500
+    min_interval: float = 1.0
 
 
 class Pacer:
@@ -35,7 +37,7 @@ class Pacer:
         """Seconds until one more content-creating request stays within both limits."""
         now = self.clock()
         self.sent = [t for t in self.sent if t > now - 3600]
-        waits = [0.0]
+        waits = [0.0, self.sent[-1] + self.limits.min_interval - now if self.sent else 0.0]
         for window, limit in ((60.0, self.limits.per_minute), (3600.0, self.limits.per_hour)):
             recent = [t for t in self.sent if t > now - window]
             if len(recent) >= limit:

@@ -82,7 +82,10 @@ async def _labels(
             assert live is not None
             if result.ok:
                 after = list(result.labels_after or _expected(live, item))
-                audit.mark([c.id for c in item.rows], CONFIRMED, labels_before=list(live.labels), labels_after=after)
+                before = list(live.labels)
+                audit.mark(
+                    [c.id for c in item.rows], CONFIRMED, labels_before=before, labels_after=after, issue=item.key
+                )
                 state.issues[item.key] = replace(live, labels=tuple(after))
             elif result.uncertain:
                 outcome.errors.setdefault(item.key, f"{result.error} (checked and retried on the next apply)")

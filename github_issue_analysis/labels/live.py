@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from github_issue_analysis.github_client import GitHubNotFound
 from github_issue_analysis.github_client.label_reads import IssueKey, LabelReader, LiveIssue, RepoLabels
 from github_issue_analysis.storage.label_audit_store import CONFIRMED, ChangeRow
 
@@ -19,7 +20,10 @@ class LiveState:
     async def load(self, reader: LabelReader, keys: list[IssueKey], with_comments: bool = False) -> None:
         for owner, repo, _ in keys:
             if (owner, repo) not in self.repos:
-                self.repos[(owner, repo)] = await reader.repo_labels(owner, repo)
+                try:
+                    self.repos[(owner, repo)] = await reader.repo_labels(owner, repo)
+                except GitHubNotFound:  # deleted or renamed: its issues are then not found one by one
+                    self.repos[(owner, repo)] = RepoLabels(archived=False)
         missing = [k for k in keys if k not in self.issues or with_comments]
         if missing:
             self.issues.update(await reader.issues(missing, with_comments))

@@ -128,3 +128,36 @@ def test_decisions_cli_and_new_result_starts_pending(rig: Rig, store: Store) -> 
     assert bad.exit_code == 2 and "org/repo#N" in bad.stderr
     missing = invoke("labels", "accept", "labs/app#99")
     assert missing.exit_code == 2 and "no current result" in missing.stderr
+
+
+def test_interrupted_run_meets_a_deleted_label_and_an_archived_repo(rig: Rig, store: Store) -> None:
+    from github_issue_analysis.storage.label_audit_store import NewChange
+
+    collect(store, rig)
+    seed_result(store, 3, {"product::ui": 0.9})
+    intents = [
+        NewChange(ORG, "app", 1, "add", "product::docs", None, "m"),
+        NewChange(ORG, "app", 2, "add", "product::api", None, "m"),
+        NewChange(ORG, "old", 1, "add", "product::api", None, "m"),
+    ]
+    store.label_audit.start_run("run_interrupted", "apply", ORG, "sandbox-user", {}, intents)
+    rig.world.delete_label(ORG, "app", "product::docs")
+    document = _apply()
+    assert document["exit_code"] == 1
+    failed = {(f["repo"], f["number"]): f["error"] for f in document["failed"]}
+    assert failed == {
+        ("app", 1): "label product::docs no longer exists in the repository",
+        ("old", 1): "the repository is archived (read-only)",
+    }
+    assert {(a["repo"], a["number"]) for a in document["applied"]} == {("app", 2), ("app", 3)}
+    assert rig.issue(2).labels == ["bug", "product::api"] and rig.issue(3).labels == ["bug", "product::ui"]
+    assert document["resumed_runs"] == ["run_interrupted"]
+    assert store.label_audit.run("run_interrupted").status == "completed"  # type: ignore[union-attr]
+
+
+def test_the_store_follows_what_github_confirmed(rig: Rig, store: Store) -> None:
+    _seed(store, rig)
+    _apply()
+    offline = json.loads(invoke("labels", "plan", "--org", ORG, "--offline", "--json").stdout)
+    assert offline["changes"] == []
+    assert {s["reason"] for s in offline["skipped"]} == {"already_labelled"}

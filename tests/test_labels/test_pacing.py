@@ -18,10 +18,11 @@ def test_low_content_creation_limit_waits_and_sends_nothing_twice(rig: Rig, stor
     collect(store, rig)
     for number in (1, 2, 3):
         seed_result(store, number, {"product::ui": 0.9})
-    httpx.post(f"{rig.url}/_sandbox/config", json={"content_creation_limit": 1, "content_creation_window_seconds": 1.5})
+    httpx.post(f"{rig.url}/_sandbox/config", json={"content_creation_limit": 1, "content_creation_window_seconds": 3})
     result = invoke("labels", "apply", "--org", ORG, "--yes", "--json", "--comment")
     assert result.exit_code == 0, result.stderr
     assert "Waiting 2s: GitHub secondary rate limit" in result.stderr
+    assert "Waiting 1s: Pacing writes under GitHub's content-creation limit" in result.stderr
     stats = rig.stats()
     assert stats["faults"]["secondary_limit"] >= 1
     assert stats["graphql"]["by_mutation"] == {"addLabelsToLabelable": 3, "addComment": 3}

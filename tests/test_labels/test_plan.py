@@ -113,3 +113,15 @@ def test_deleted_label_is_missing_live_and_plan_cli_json(rig: Rig, store: Store)
             "detail": "label missing in the repository: product::docs",
         }
     ]
+
+
+def test_a_repository_gone_from_github_skips_its_issues(rig: Rig, store: Store) -> None:
+    collect(store, rig)
+    seed_result(store, 1, {"product::ui": 0.9})
+    seed_result(store, 1, {"product::ui": 0.9}, repo="old")
+    org = rig.world.org(ORG)
+    assert org is not None
+    del org.repos["old"]
+    plan = asyncio.run(live_plan(store, rig.connection(), LabelSelection(ORG)))
+    assert [(c.repo, c.number) for c in plan.changes] == [("app", 1)]
+    assert [(s.repo, s.number, s.reason) for s in plan.skipped] == [("old", 1, "not_found")]
