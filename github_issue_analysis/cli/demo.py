@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
-    from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+    from github_issue_analysis.domain.groups import BatchGroupStatus
     from github_issue_analysis.labels.plan import LabelPlan
     from github_issue_analysis.storage.result_store import CurrentResult
 
@@ -28,7 +28,7 @@ def demo(
 
     from . import batch_render, context
     from .batch_watch import progress_view
-    from .demo_render import collected, finished, submitted
+    from .demo_render import collected, evaluated, finished, measuring, submitted
 
     target = data_dir or context.settings().data_dir / "demo"
     out = context.console()
@@ -48,6 +48,8 @@ def demo(
             submitted=lambda result: submitted(out, result),
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,
+            measuring=lambda sample: measuring(out, sample),
+            evaluated=lambda report: evaluated(out, report),
             label_plan=lambda plan: _label_plan(out, plan),
         )
         store = run_demo(target, steps, processing_seconds)

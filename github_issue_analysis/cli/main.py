@@ -38,11 +38,13 @@ def main(
 
 def _register() -> None:
     from . import batch, collect, demo, importer, labels, results, sandbox, status
+    from . import eval as eval_cli
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
     app.command("status")(status.status)
     app.command("demo")(demo.demo)
+    app.command("eval")(eval_cli.evaluate)
     app.add_typer(batch.app, name="batch")
     app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")

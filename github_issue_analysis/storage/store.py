@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from .batch_store import BatchStore
 from .database import create_store_engine, migrate
+from .decision_store import DecisionStore
+from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
-
-if TYPE_CHECKING:
-    from .batch_store import BatchStore
-    from .decision_store import DecisionStore
-    from .label_audit_store import LabelAuditStore
-    from .result_store import ResultStore
+from .label_audit_store import LabelAuditStore
+from .result_store import ResultStore
 
 
 class Store:
@@ -25,26 +23,22 @@ class Store:
 
     @cached_property
     def batches(self) -> BatchStore:
-        from .batch_store import BatchStore
-
         return BatchStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:
-        from .result_store import ResultStore
-
         return ResultStore(self.engine)
 
     @cached_property
-    def decisions(self) -> DecisionStore:
-        from .decision_store import DecisionStore
+    def evaluations(self) -> EvaluationStore:
+        return EvaluationStore(self.engine)
 
+    @cached_property
+    def decisions(self) -> DecisionStore:
         return DecisionStore(self.engine)
 
     @cached_property
     def label_audit(self) -> LabelAuditStore:
-        from .label_audit_store import LabelAuditStore
-
         return LabelAuditStore(self.engine)
 
     @property

@@ -26,6 +26,7 @@ COMMANDS = [
     "batch group-retry",
     "batch remove",
     "batch watch",
+    "eval",
 ]
 
 
