@@ -8,12 +8,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.decision_store import ReviewRow, RowFilter
 from github_issue_analysis.storage.store import Store
 
 from .options import LabelSelection
-from .taxonomy import Taxonomy
 
 _REF = re.compile(r"^(?:(?P<org>[\w.-]+)/)?(?P<repo>[\w.-]+)#(?P<number>\d+)$")
 
@@ -47,7 +47,7 @@ def parse_ref(ref: str, org: str | None) -> tuple[str, str, int]:
 
 def recommendations(row: ReviewRow) -> list[Recommendation]:
     """The result's recommended labels that belong to its taxonomy, highest confidence first."""
-    taxonomy = Taxonomy(row.group_options)
+    taxonomy = Taxonomy.of_group_options(row.group_options)
     found = [
         Recommendation(str(r.get("label")), float(r.get("confidence") or 0.0), str(r.get("reasoning") or ""))
         for r in row.analysis.get("recommended_labels") or []

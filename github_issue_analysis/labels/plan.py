@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.storage.decision_store import ReviewRow, RowFilter
 from github_issue_analysis.storage.label_audit_store import ChangeRow, IssueKey
 from github_issue_analysis.storage.store import Store
 
 from .decisions import Recommendation, recommendations
 from .options import LabelSelection
-from .taxonomy import Taxonomy
 
 REASONS = {
     "rejected": "the recommendation was rejected in review",
@@ -177,7 +177,7 @@ def _wanted(row: ReviewRow, selection: LabelSelection) -> list[Recommendation]:
     recs = recommendations(row)
     only = {label.lower() for label in selection.labels}
     if row.decision is not None and row.decision.decision == "edited":
-        taxonomy = Taxonomy(row.group_options)
+        taxonomy = Taxonomy.of_group_options(row.group_options)
         by_name = {rec.label.lower(): rec for rec in recs}
         chosen = [lb for lb in row.decision.labels or [] if lb in taxonomy]
         return [by_name.get(lb.lower(), Recommendation(lb, 1.0, "chosen in review")) for lb in chosen]
@@ -191,7 +191,7 @@ def _wanted(row: ReviewRow, selection: LabelSelection) -> list[Recommendation]:
 
 
 def _to_remove(row: ReviewRow, selection: LabelSelection, wanted: set[str]) -> list[str]:
-    taxonomy = Taxonomy(row.group_options)
+    taxonomy = Taxonomy.of_group_options(row.group_options)
     current = {lb.lower(): lb for lb in row.issue_labels}
     if row.decision is not None and row.decision.decision == "edited":
         return [lb for key, lb in current.items() if lb in taxonomy and key not in wanted]

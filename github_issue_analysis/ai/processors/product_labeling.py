@@ -208,7 +208,7 @@ class PreparedProductLabeling:
         self._options = options
         self._fixed = fixed
         self._by_repo: dict[tuple[str, str], LabelSet] = {}
-        names = frozenset(fixed.names) if fixed is not None else None
+        names = frozenset(name.lower() for name in fixed.names) if fixed is not None else None
         self._taxonomy = Taxonomy(options.label_prefix, names)
 
     def label_set(self, org: str, repo: str) -> LabelSet:
