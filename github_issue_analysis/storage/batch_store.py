@@ -291,6 +291,18 @@ class BatchStore:
             tokens, items = conn.execute(query).one()
         return float(tokens) / float(items) if tokens and items else None
 
+    def owned_provider_batch_ids(self, batch_ids: Sequence[str]) -> set[str]:
+        """Which of these provider batches a job in the store already tracks."""
+        owned: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(batch_ids), 500):
+                chunk = list(batch_ids[start : start + 500])
+                rows = conn.execute(
+                    select(batch_jobs.c.provider_batch_id).where(batch_jobs.c.provider_batch_id.in_(chunk))
+                )
+                owned.update(row.provider_batch_id for row in rows)
+        return owned
+
     def submitted_since(self, since: datetime) -> int:
         with self.engine.connect() as conn:
             return int(

@@ -253,8 +253,8 @@ def test_create_refused_for_now_stays_resumable_then_resumes_once(sandbox: Sandb
     result = invoke("batch", "submit", "product-labeling", "--org", "acme")
     assert result.exit_code == 1
     assert "--resume" in result.stderr
-    job = seeded.batches.jobs()[0]
-    assert (job.status.value, job.provider_batch_id) == ("submitting", None)
+    job = seeded.batches.jobs()[0]  # refused (429): nothing was created, so it waits as queued
+    assert (job.status.value, job.provider_batch_id) == ("queued", None)
     assert sandbox.batches() == 0
     sandbox.config.max_batches_per_hour = 2000
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.job_id)
