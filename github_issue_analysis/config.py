@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from github_issue_analysis import defaults
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -35,6 +37,7 @@ class Settings(BaseSettings):
     anthropic_max_bytes_per_batch: int = Field(
         default=256 * 1024 * 1024, ge=1, validation_alias="GH_ANALYSIS_ANTHROPIC_MAX_BYTES_PER_BATCH"
     )
+    model: str = Field(default=defaults.MODEL, validation_alias="GH_ANALYSIS_MODEL")  # PROVIDER:NAME
     retry_seconds: float = Field(default=0.5, gt=0, validation_alias="GH_ANALYSIS_RETRY_SECONDS")
     github_api_url: str = Field(default="https://api.github.com", validation_alias="GITHUB_API_URL")
 

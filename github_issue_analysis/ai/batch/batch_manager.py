@@ -228,7 +228,12 @@ class BatchManager:
                     job.job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), claimed_by=None, claimed_until=None
                 )
             return self._reload(job)
-        batch = await self.provider.cancel(job.provider_batch_id)
+        try:
+            batch = await self.provider.cancel(job.provider_batch_id)
+        except ProviderError as error:
+            batch = await self.provider.retrieve(job.provider_batch_id)
+            if not batch.status.is_terminal:  # refused for another reason than having ended already
+                raise error from None
         self.batches.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from github_issue_analysis import defaults, errors
@@ -50,6 +50,7 @@ class BatchService:
     def plan(self, options: SubmitOptions) -> PlannedSubmission:
         from .submit_request import build_request  # loads the processor's response model: only when planning
 
+        options = replace(options, model=options.model or self.settings.model)
         request, provider = build_request(options, self._provider_factory)
         self._check_issue_number(request.selection)
         try:

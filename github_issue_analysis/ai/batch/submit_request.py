@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors.product_labeling import load_labels_file
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.ai.registry import parse_model, processor
@@ -19,7 +20,7 @@ REASONING_EFFORTS = ("minimal", "low", "medium", "high")
 def build_request(options: SubmitOptions, provider_for: Any) -> tuple[SubmitRequest, BatchProvider]:
     """The request and the provider it goes to; `provider_for(name)` builds a provider."""
     processor(options.processor)
-    provider_name, model = parse_model(options.model)
+    provider_name, model = parse_model(options.model or defaults.MODEL)
     provider: BatchProvider = provider_for(provider_name)
     check_batch_size(options.batch_size, provider)
     fixed = load_labels_file(options.labels_file).labels if options.labels_file is not None else None
