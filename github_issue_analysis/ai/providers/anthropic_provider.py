@@ -16,7 +16,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
-from .base import BatchProvider, LiveAnswer, ProviderError
+from .base import NO_HOURLY_CAP, BatchProvider, LiveAnswer, ProviderError
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class AnthropicProvider(BatchProvider):
         max_retries: int = 6,
         max_requests_per_batch: int = 100_000,
         max_bytes_per_batch: int = 256 * 1024 * 1024,
-        max_batches_per_hour: int = 100_000,
+        max_batches_per_hour: int = NO_HOURLY_CAP,
     ) -> None:
         # Documented limits: 100,000 requests or 256 MB per batch, whichever comes first. No hourly cap on
         # creating batches is documented (rate limits and the processing queue answer 429 instead).

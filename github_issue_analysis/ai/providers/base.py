@@ -31,6 +31,9 @@ class LiveAnswer:
     refusal: str | None = None
 
 
+NO_HOURLY_CAP = 1_000_000  # providers that document no limit on batches created per hour
+
+
 class BatchProvider(ABC):
     name: str
     api_key_env: str  # the setting that holds the key, named for messages
@@ -42,6 +45,10 @@ class BatchProvider(ABC):
 
     def __init__(self, api_key: str | None) -> None:
         self._api_key = api_key
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self._api_key)
 
     def require_key(self) -> str:
         """The API key; the one check that a key is there (before anything is recorded or sent)."""
