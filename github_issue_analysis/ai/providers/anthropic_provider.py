@@ -220,14 +220,19 @@ class _translated_errors:
         import anthropic
 
         if isinstance(exc, anthropic.AuthenticationError):
-            raise ProviderError("Anthropic rejected the API key (HTTP 401): check ANTHROPIC_API_KEY") from None
+            raise ProviderError(
+                "Anthropic rejected the API key (HTTP 401): check ANTHROPIC_API_KEY", status_code=401
+            ) from None
         if isinstance(exc, anthropic.PermissionDeniedError):
-            raise ProviderError(f"Anthropic refused to {self.action} (HTTP 403): check the key's permissions") from None
+            raise ProviderError(
+                f"Anthropic refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
+            ) from None
         if isinstance(exc, anthropic.APIStatusError):
             raise ProviderError(
                 f"Anthropic could not {self.action} (HTTP {exc.status_code}): {_error_message(exc)}",
                 transient=exc.status_code >= 500,
                 refused=exc.status_code == 429,
+                status_code=exc.status_code,
             ) from None
         if isinstance(exc, anthropic.APIConnectionError):
             raise ProviderError(

@@ -15,10 +15,17 @@ class ProviderError(Exception):
     """A provider call failed; `transient` says whether trying again later may succeed; `refused` that the
     provider turned the request away before doing anything (HTTP 429: rate or queue limit)."""
 
-    def __init__(self, message: str, transient: bool = False, refused: bool = False) -> None:
+    def __init__(
+        self, message: str, transient: bool = False, refused: bool = False, status_code: int | None = None
+    ) -> None:
         super().__init__(message)
         self.transient = transient or refused
         self.refused = refused
+        self.status_code = status_code
+
+    @property
+    def credentials_rejected(self) -> bool:
+        return self.status_code in (401, 403)
 
 
 @dataclass(frozen=True)

@@ -190,15 +190,20 @@ class _translated_errors:
         import openai
 
         if isinstance(exc, openai.AuthenticationError):
-            raise ProviderError("OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY") from None
+            raise ProviderError(
+                "OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY", status_code=401
+            ) from None
         if isinstance(exc, openai.PermissionDeniedError):
-            raise ProviderError(f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions") from None
+            raise ProviderError(
+                f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
+            ) from None
         if isinstance(exc, openai.APIStatusError):
             detail = _error_message(exc)
             raise ProviderError(
                 f"OpenAI could not {self.action} (HTTP {exc.status_code}): {detail}",
                 transient=exc.status_code >= 500,
                 refused=exc.status_code == 429,
+                status_code=exc.status_code,
             ) from None
         if isinstance(exc, openai.APIConnectionError):
             raise ProviderError(
