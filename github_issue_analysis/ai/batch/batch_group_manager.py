@@ -120,7 +120,8 @@ class BatchGroupManager:
             raise NothingToDo(skipped)
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
-        splitter = BatchSplitter(request.batch_size, max_bytes=self.provider.max_bytes_per_batch)
+        max_bytes = self.provider.max_bytes_per_batch - self.provider.envelope_bytes
+        splitter = BatchSplitter(request.batch_size, max_bytes=max_bytes)
         try:
             plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
         except RequestTooLarge as error:

@@ -32,6 +32,7 @@ class AnthropicProvider(BatchProvider):
     api_key_env = "ANTHROPIC_API_KEY"
     uploads_input = False
     has_metadata = False
+    envelope_bytes = len(b'{"requests":[]}')  # the create body: the lines joined by commas inside this
 
     def __init__(
         self,

@@ -46,6 +46,7 @@ class BatchProvider(ABC):
     api_key_env: str  # the setting that holds the key, named for messages
     uploads_input: bool = True  # False: requests go inline with create (nothing to upload)
     has_metadata: bool = True  # False: a batch created before a crash is found by count and time window
+    envelope_bytes: int = 0  # bytes a batch adds around its request lines (counted against max_bytes_per_batch)
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
