@@ -303,13 +303,15 @@ class BatchStore:
                 owned.update(row.provider_batch_id for row in rows)
         return owned
 
-    def submitted_since(self, since: datetime) -> int:
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(
-                    select(func.count()).select_from(batch_jobs).where(batch_jobs.c.submitted_at >= since)
-                ).scalar_one()
+    def submitted_since(self, since: datetime, provider: str | None = None) -> int:
+        """Batches sent since a moment (to one provider, when named)."""
+        query = select(func.count()).select_from(batch_jobs).where(batch_jobs.c.submitted_at >= since)
+        if provider is not None:
+            query = query.join(batch_groups, batch_groups.c.id == batch_jobs.c.group_id).where(
+                batch_groups.c.provider == provider
             )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def delete_job(self, job_id: str) -> None:
         """Remove a job (and its group when the group has no other child)."""

@@ -210,7 +210,7 @@ class BatchGroupManager:
 
     def _hourly_room(self) -> int:
         """New batches the provider still creates in this rolling hour (counting what we sent)."""
-        sent = self.store.batches.submitted_since(utcnow() - timedelta(hours=1))
+        sent = self.store.batches.submitted_since(utcnow() - timedelta(hours=1), self.provider.name)
         return max(0, self.provider.max_batches_per_hour - sent)
 
     async def adopt(self, group_id: str) -> None:
