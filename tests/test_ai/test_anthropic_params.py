@@ -59,3 +59,15 @@ def test_result_types_map_to_item_outcomes() -> None:
         {"custom_id": "r", "result": {"type": "succeeded", "message": {"stop_reason": "refusal", "content": []}}}
     )
     assert refused.error_kind is ItemErrorKind.REFUSAL
+
+
+def test_custom_ids_outside_the_documented_form_are_refused() -> None:
+    import pytest
+
+    from github_issue_analysis.ai.providers.anthropic_provider import AnthropicProvider
+
+    provider = AnthropicProvider(api_key=None)
+    assert provider.request_line("issue-12_a", _body()).startswith(b'{"custom_id":"issue-12_a"')
+    for bad in ("", "x" * 65, "issue 1", "issue#1"):
+        with pytest.raises(ValueError):
+            provider.request_line(bad, _body())

@@ -7,6 +7,7 @@ a crash is found by its request count and creation time (see `ai/batch/finder.py
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from anthropic.types.messages import MessageBatch
 
 MAX_TOKENS: Final = 4096
+CUSTOM_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")  # documented for Message Batches
 _PASSED_THROUGH = ("temperature", "top_p", "top_k", "stop_sequences")
 
 
@@ -65,6 +67,8 @@ class AnthropicProvider(BatchProvider):
         return self._client_instance
 
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        if not CUSTOM_ID.fullmatch(custom_id):
+            raise ValueError(f"custom_id {custom_id!r} is not 1-64 characters of [A-Za-z0-9_-]")
         return orjson.dumps({"custom_id": custom_id, "params": to_params(body)}) + b"\n"
 
     def model_accepts(self, model: str, option: str) -> bool:
