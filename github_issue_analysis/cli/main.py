@@ -37,12 +37,14 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, labels, results, sandbox, status
+    from . import batch, collect, demo, importer, labels, models, process, results, sandbox, status
     from . import eval as eval_cli
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
     app.command("status")(status.status)
+    app.command("models")(models.models)
+    app.command("process")(process.process)
     app.command("demo")(demo.demo)
     app.command("eval")(eval_cli.evaluate)
     app.add_typer(batch.app, name="batch")

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from anthropic import Anthropic
 from openai import OpenAI
 
@@ -16,8 +17,9 @@ from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
 
 
-def test_demo_runs_the_whole_flow_offline(tmp_path: Path) -> None:
-    result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3")
+@pytest.mark.parametrize("model", ["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"])
+def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
+    result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3", "--model", model)
     assert result.exit_code == 0, result.stderr
     assert "Batch Splitting Plan" in result.stdout
     assert "Recommended labels" in result.stdout
@@ -29,6 +31,7 @@ def test_demo_runs_the_whole_flow_offline(tmp_path: Path) -> None:
         assert len(rows) == 95
         assert all(r["label"].startswith("product::") for row in rows for r in row.analysis["recommended_labels"])
         full_run = next(group for group, _ in store.batches.groups() if group.total_issues == 95)
+        assert f"{full_run.provider}:{full_run.model}" == model
         plan = full_run.split_plan or {}
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
         blind = next(group for group, _ in store.batches.groups() if group.options.get("blind"))
