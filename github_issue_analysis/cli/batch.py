@@ -10,6 +10,7 @@ import typer
 from github_issue_analysis import defaults
 
 from . import context
+from .ids import id_argument, parse_id
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
@@ -51,7 +52,9 @@ def submit(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
-    resume: str | None = typer.Option(None, "--resume", help="Finish submitting this group after a crash."),
+    resume: str | None = typer.Option(
+        None, "--resume", callback=parse_id, help="Finish submitting this group after a crash."
+    ),
     max_enqueued_tokens: int | None = typer.Option(
         None, "--max-enqueued-tokens", help="Account's enqueued-token limit; extra batches wait as queued."
     ),
@@ -94,7 +97,7 @@ def submit(
 
 @app.command()
 def status(
-    job_or_group: str = typer.Argument(..., metavar="ID", help="Group id or job id (a unique prefix is enough)."),
+    job_or_group: str = id_argument("ID", "Group id or job id (a unique, case-sensitive prefix is enough)."),
     json_output: bool = JSON,
 ) -> None:
     """Status of a group (summary and its batches) or of one job, refreshed from the provider."""
@@ -128,7 +131,7 @@ def list_jobs(
 
 
 @app.command()
-def collect(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bool = JSON) -> None:
+def collect(job_id: str = id_argument("JOB_ID"), json_output: bool = JSON) -> None:
     """Collect the results of one finished job (completed, expired or cancelled: partial output too)."""
     from . import batch_render as render
 
@@ -137,7 +140,7 @@ def collect(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bo
 
 
 @app.command("group-collect")
-def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_output: bool = JSON) -> None:
+def group_collect(group_id: str = id_argument("GROUP_ID"), json_output: bool = JSON) -> None:
     """Collect every finished batch of a group; one that cannot be collected does not stop the others."""
     from . import batch_render as render
 
@@ -146,7 +149,7 @@ def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_
 
 
 @app.command()
-def cancel(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bool = JSON) -> None:
+def cancel(job_id: str = id_argument("JOB_ID"), json_output: bool = JSON) -> None:
     """Cancel one job; what it finished before stopping can still be collected."""
     from . import batch_render as render
 
@@ -155,7 +158,7 @@ def cancel(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: boo
 
 
 @app.command("group-cancel")
-def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_output: bool = JSON) -> None:
+def group_cancel(group_id: str = id_argument("GROUP_ID"), json_output: bool = JSON) -> None:
     """Cancel every unfinished batch of a group."""
     from . import batch_render as render
 
@@ -165,7 +168,7 @@ def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_o
 
 @app.command("group-retry")
 def group_retry(
-    group_id: str = typer.Argument(..., metavar="GROUP_ID"),
+    group_id: str = id_argument("GROUP_ID"),
     failed_only: bool = typer.Option(
         False, "--failed-only", help="Resend only issues without a valid result, re-split into new batches."
     ),
@@ -182,7 +185,7 @@ def group_retry(
 
 @app.command()
 def remove(
-    job_or_group: str = typer.Argument(..., metavar="ID"),
+    job_or_group: str = id_argument("ID"),
     force: bool = typer.Option(False, "--force", help="Also when batches still run (they are cancelled)."),
 ) -> None:
     """Remove a job or group from the store (results already collected are kept)."""
@@ -193,7 +196,7 @@ def remove(
 
 @app.command()
 def watch(
-    job_or_group: str = typer.Argument(..., metavar="ID"),
+    job_or_group: str = id_argument("ID"),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Resubmit failed items automatically."),
     max_attempts: int = typer.Option(2, "--max-attempts", min=1, help="Attempts per issue with --retry-failed."),
     max_enqueued_tokens: int | None = typer.Option(

@@ -28,6 +28,7 @@ from .schema import batch_groups, batch_jobs, issues, job_items, results
 from .timeutil import utcnow
 
 _CHUNK = 500
+_ID_LENGTH = 64
 
 __all__ = [
     "AlreadyCollected",
@@ -180,17 +181,13 @@ class BatchStore:
             return [job_from_row(row) for row in conn.execute(query)]
 
     def resolve(self, prefix: str) -> tuple[str, str] | None:
-        """('group' | 'job', full id) for a unique prefix; None when nothing matches."""
-        like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+        """('group' | 'job', full id) for a unique prefix; None when nothing matches. Prefixes match
+        case-sensitively, as ids do (LIKE ignores case on SQLite); a blank prefix matches nothing."""
+        if not prefix.strip() or len(prefix) > _ID_LENGTH:
+            return None
         with self.engine.connect() as conn:
-            groups = set(
-                conn.execute(
-                    select(batch_groups.c.id).where(batch_groups.c.id.like(like, escape="\\")).limit(20)
-                ).scalars()
-            )
-            jobs = set(
-                conn.execute(select(batch_jobs.c.id).where(batch_jobs.c.id.like(like, escape="\\")).limit(20)).scalars()
-            )
+            groups = set(conn.execute(_prefix_query(batch_groups.c.id, prefix)).scalars())
+            jobs = set(conn.execute(_prefix_query(batch_jobs.c.id, prefix)).scalars())
         # A single-batch submission's group id is its job id: one thing, reported as the job.
         matches = sorted(groups | jobs)
         if prefix in matches:
@@ -434,6 +431,15 @@ class BatchStore:
             for start in range(0, len(issue_ids), _CHUNK):
                 found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
         return found
+
+
+def _prefix_query(column: Any, prefix: str) -> Any:
+    like = prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    return (
+        select(column)
+        .where(column.like(like, escape="\\"), func.substr(column, 1, len(prefix)) == prefix)
+        .limit(20)
+    )
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:
