@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from .batch_store import BatchStore
 from .database import create_store_engine, migrate
 from .issue_store import IssueStore
-
-if TYPE_CHECKING:
-    from .batch_store import BatchStore
-    from .result_store import ResultStore
+from .result_store import ResultStore
 
 
 class Store:
@@ -23,14 +20,10 @@ class Store:
 
     @cached_property
     def batches(self) -> BatchStore:
-        from .batch_store import BatchStore
-
         return BatchStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:
-        from .result_store import ResultStore
-
         return ResultStore(self.engine)
 
     @property
