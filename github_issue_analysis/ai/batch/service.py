@@ -220,6 +220,13 @@ class BatchService:
                 f"{found} still has {len(running)} batch(es) running at the provider; cancel first "
                 "(`batch cancel` / `batch group-cancel`) or pass --force"
             )
+        waiting = [j for j in jobs if j.collected_at is None and j.status.has_output]
+        if waiting and not force:
+            how = f"batch collect {found}" if kind == "job" else f"batch group-collect {found}"
+            raise UsageError(
+                f"{found} has {len(waiting)} finished batch(es) whose results were never collected and would be "
+                f"lost; run `gh-analysis {how}` first (or pass --force to remove them anyway)"
+            )
         if running:
             manager = self._manager()
             self._run(manager, lambda: manager.cancel_jobs(running))
