@@ -435,11 +435,7 @@ class BatchStore:
 
 def _prefix_query(column: Any, prefix: str) -> Any:
     like = prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    return (
-        select(column)
-        .where(column.like(like, escape="\\"), func.substr(column, 1, len(prefix)) == prefix)
-        .limit(20)
-    )
+    return select(column).where(column.like(like, escape="\\"), func.substr(column, 1, len(prefix)) == prefix).limit(20)
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:

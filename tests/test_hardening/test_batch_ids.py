@@ -81,7 +81,9 @@ def test_remove_refuses_a_group_with_uncollected_children_unless_forced(sandbox:
     "content",
     ["[]", '{"labels": []}', '[{"description": "no name"}]', '[{"name": "  "}]', '{"labels": "x"}', "7"],
 )
-def test_a_labels_file_without_labels_is_an_error(sandbox: Sandbox, seeded: Store, content: str, tmp_path: Path) -> None:
+def test_a_labels_file_without_labels_is_an_error(
+    sandbox: Sandbox, seeded: Store, content: str, tmp_path: Path
+) -> None:
     seed(seeded, 3)
     path = tmp_path / "labels.json"
     path.write_text(content)
