@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from github_issue_analysis import defaults
+from github_issue_analysis.errors import OperationFailed, UsageError
 
 from . import context
 from .ids import id_argument, parse_id
@@ -33,8 +34,9 @@ def _service() -> BatchService:
 
 @app.command()
 def submit(
+    ctx: typer.Context,
     processor: str = typer.Argument(..., help="Processor name: product-labeling."),
-    org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
+    org: str | None = typer.Option(None, "--org", help="Organization whose stored issues to label (required)."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
     issue_number: int | None = typer.Option(
         None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
@@ -56,7 +58,7 @@ def submit(
         None, "--resume", callback=parse_id, help="Finish submitting this group after a crash."
     ),
     max_enqueued_tokens: int | None = typer.Option(
-        None, "--max-enqueued-tokens", help="Account's enqueued-token limit; extra batches wait as queued."
+        None, "--max-enqueued-tokens", min=1, help="Account's enqueued-token limit; extra batches wait as queued."
     ),
     json_output: bool = JSON,
 ) -> None:
@@ -66,9 +68,12 @@ def submit(
 
     service = _service()
     if resume:
-        result = service.resume(resume, concurrency, max_enqueued_tokens)
-        render.submitted(result, json_output)
+        from .batch_resume import run_resume
+
+        run_resume(ctx, service, resume, yes, dry_run, concurrency, max_enqueued_tokens, json_output)
         return
+    if org is None:
+        raise UsageError("--org is required (or --resume GROUP to finish an earlier submission)")
     request = build_submit_request(
         processor,
         org,
@@ -200,7 +205,7 @@ def watch(
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Resubmit failed items automatically."),
     max_attempts: int = typer.Option(2, "--max-attempts", min=1, help="Attempts per issue with --retry-failed."),
     max_enqueued_tokens: int | None = typer.Option(
-        None, "--max-enqueued-tokens", help="Account's enqueued-token limit; batches go out as capacity frees."
+        None, "--max-enqueued-tokens", min=1, help="Account's enqueued-token limit; batches go out as capacity frees."
     ),
     concurrency: int = CONCURRENCY,
     poll_seconds: float = typer.Option(5.0, "--poll-seconds", min=0.05, help="First polling interval."),
@@ -222,3 +227,8 @@ def watch(
         json_output,
     )
     render.group_status(outcome, json_output)
+    if outcome.completed_issues == 0:
+        raise OperationFailed(
+            f"the watch ended with no issue labelled ({outcome.status.value}); "
+            f"see `gh-analysis batch status {outcome.group_id}` for why"
+        )

@@ -89,6 +89,24 @@ def dry_run(planned: PlannedSubmission, json_output: bool) -> None:
     context.console().print("[blue]Dry run complete - no jobs submitted[/blue]")
 
 
+def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool) -> None:
+    issues = sum(job.total_items for job in unsent)
+    if json_output:
+        context.print_json(
+            {
+                "group_id": group_id,
+                "dry_run": True,
+                "total_batches": len(unsent),
+                "total_issues": issues,
+                "job_ids": [job.job_id for job in unsent],
+            }
+        )
+        return
+    context.console().print(
+        f"[blue]Dry run: resuming {group_id} would send {len(unsent)} batch(es) ({issues} issues); nothing sent[/blue]"
+    )
+
+
 def confirm_or_refuse(total_batches: int) -> None:
     if not sys.stdin.isatty():
         raise UsageError(f"about to submit {total_batches} batch jobs; pass --yes to confirm when not at a terminal")
@@ -171,6 +189,8 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
                 "provider_batch_id": b.provider_batch_id,
                 "completed": b.completed_items,
                 "failed": b.failed_items,
+                "attempt": b.attempt,
+                "error": b.error,
             }
             for b in status.batches
         ],
@@ -224,7 +244,7 @@ def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Tab
             row.append(job.group_id if job.group_id != job.job_id else "-")
         row += [
             f"{job.batch_sequence}/{job.total_batches_in_group}",
-            job.status.value,
+            job.status.value + (f" (attempt {job.attempt})" if job.attempt > 1 else ""),
             f"{job.completed_items}/{job.total_items}",
             str(job.failed_items),
         ]

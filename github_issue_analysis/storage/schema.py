@@ -154,3 +154,14 @@ results = Table(
     Index("ix_results_issue_processor", "issue_id", "processor"),
     Index("ix_results_job_id", "job_id"),
 )
+
+
+batch_limits = Table(
+    "batch_limits",
+    metadata,
+    Column("provider", String(50), primary_key=True),
+    Column("account", String(200), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("max_enqueued_tokens", Integer, nullable=False),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
+)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from .batch_store import BatchStore
 from .database import create_store_engine, migrate
 from .issue_store import IssueStore
+from .limit_store import LimitStore
 from .result_store import ResultStore
 
 
@@ -21,6 +22,10 @@ class Store:
     @cached_property
     def batches(self) -> BatchStore:
         return BatchStore(self.engine)
+
+    @cached_property
+    def limits(self) -> LimitStore:
+        return LimitStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:

@@ -82,7 +82,9 @@ def test_retry_failed_resends_items_until_they_succeed(live: OpenAIEmulator, see
 
 def test_two_watchers_never_submit_the_same_child(live: OpenAIEmulator, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
-    group = submit("--max-enqueued-tokens", "1")  # one child at a time: the rest wait as queued
+    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    one_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
+    group = submit("--max-enqueued-tokens", str(one_batch))  # one child at a time: the rest wait as queued
     env = {**os.environ}
     command = [
         sys.executable,

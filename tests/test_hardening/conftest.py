@@ -1,5 +1,30 @@
-"""The OpenAI emulator fixtures of tests/test_ai, shared with the hardening tests."""
+"""The OpenAI emulator fixtures of tests/test_ai, shared with the hardening tests, and one on the real clock."""
 
-from tests.test_ai.conftest import sandbox, seeded
+from __future__ import annotations
 
-__all__ = ["sandbox", "seeded"]
+from collections.abc import Iterator
+
+import pytest
+
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
+from tests.test_ai.conftest import API_KEY, sandbox, seeded
+
+__all__ = ["live", "sandbox", "seeded"]
+
+
+@pytest.fixture
+def live(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIEmulator]:
+    """The emulator on the real clock with a short processing time."""
+    emulator, url = served_openai
+    emulator.config = EmulatorConfig(
+        api_key=API_KEY,
+        validating_seconds=0.05,
+        processing_seconds=0.2,
+        finalizing_seconds=0.05,
+        retry_after_seconds=0.01,
+    )
+    emulator.reset()
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    yield emulator

@@ -34,6 +34,7 @@ from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
 from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from .requests import RequestBuilder, custom_id_for
+from .token_budget import effective_limit, fit_children
 
 T = TypeVar("T")
 
@@ -99,7 +100,7 @@ class BatchGroupManager:
     ) -> None:
         self.store = store
         self.provider = provider
-        self.jobs = BatchManager(store.batches, provider, retry_seconds=retry_seconds)
+        self.jobs = BatchManager(store.batches, provider, retry_seconds=retry_seconds, limits=store.limits)
         self.collector = JobCollector(store.batches, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
 
@@ -187,7 +188,8 @@ class BatchGroupManager:
         listing = None
         if any(c.status is JobStatus.SUBMITTING for c in children):
             listing = await self.jobs.find_provider_batches(group_id, group.created_at)
-        limit = max_enqueued_tokens or group.options.get("max_enqueued_tokens")
+        limit = effective_limit(self.store, self.provider, group, max_enqueued_tokens)
+        children = fit_children(self.store, group, children, limit)
         chosen = self._fit_budget(group, children, limit)
         requests = self._builder(self.prepared(group))
         return await self.each(chosen, lambda c: self.jobs.submit(c, requests, listing))

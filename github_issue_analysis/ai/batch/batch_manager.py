@@ -11,6 +11,7 @@ from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.domain.provider_batches import ProviderBatch
 from github_issue_analysis.storage.batch_store import BatchStore, process_owner
+from github_issue_analysis.storage.limit_store import LimitStore
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .requests import RequestBuilder
@@ -21,6 +22,7 @@ META_ATTEMPT = "gh_analysis_attempt"
 TOKEN_LIMIT_CODE = "token_limit_exceeded"
 _LIMIT_IN_MESSAGE = re.compile(r"Limit:\s*([\d,]+)")
 CREATE_ATTEMPTS = 6
+TOKEN_LIMIT_ATTEMPTS = 4  # sends of one child refused for the enqueued-token limit before it fails
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,15 @@ def learned_token_limit(batch: ProviderBatch) -> int | None:
 
 class BatchManager:
     def __init__(
-        self, batches: BatchStore, provider: BatchProvider, owner: str | None = None, retry_seconds: float = 0.5
+        self,
+        batches: BatchStore,
+        provider: BatchProvider,
+        owner: str | None = None,
+        retry_seconds: float = 0.5,
+        limits: LimitStore | None = None,
     ) -> None:
         self.batches = batches
+        self.limits = limits
         self.provider = provider
         self.owner = owner or process_owner()
         self.retry_seconds = retry_seconds
@@ -180,14 +188,7 @@ class BatchManager:
             return None
         batch = await self.provider.retrieve(job.provider_batch_id)
         if batch.status is JobStatus.FAILED and TOKEN_LIMIT_CODE in batch.error_codes:
-            values: dict[str, object] = {
-                "status": JobStatus.QUEUED,
-                "raw_status": batch.raw_status,
-                "provider_batch_id": None,
-                "attempt": job.attempt + 1,
-                "error": f"requeued: {batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE}",
-            }
-            return JobChange(job, values, learned_token_limit(batch))
+            return _token_limit_change(job, batch)
         values = _status_values(batch)
         unchanged = (
             values["status"] is job.status
@@ -204,6 +205,11 @@ class BatchManager:
         for change in changes:
             if change.learned_token_limit:
                 self.batches.update_group_options(change.job.group_id, max_enqueued_tokens=change.learned_token_limit)
+                group = self.batches.group(change.job.group_id)
+                if self.limits is not None and group is not None:
+                    self.limits.learn(
+                        self.provider.name, self.provider.account, group.model, change.learned_token_limit
+                    )
 
     async def cancel(self, job: BatchJob) -> BatchJob:
         if job.status.is_terminal:
@@ -217,6 +223,33 @@ class BatchManager:
         batch = await self.provider.cancel(job.provider_batch_id)
         self.batches.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
+
+
+def _token_limit_change(job: BatchJob, batch: ProviderBatch) -> JobChange:
+    """A child refused for the enqueued-token limit goes back to `queued` for another attempt, up to
+    TOKEN_LIMIT_ATTEMPTS; then it fails with why, so no loop resubmits it without bound."""
+    stated = batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE
+    limit = learned_token_limit(batch)
+    if job.attempt >= TOKEN_LIMIT_ATTEMPTS:
+        values: dict[str, object] = {
+            "status": JobStatus.FAILED,
+            "raw_status": batch.raw_status,
+            "finished_at": utcnow(),
+            "error": (
+                f"refused {job.attempt} times for the enqueued-token limit ({stated}); this batch holds about "
+                f"{job.estimated_tokens:,} tokens: retry with `batch group-retry --failed-only` once other "
+                "batches have finished, or submit again with a smaller --batch-size"
+            )[:2000],
+        }
+        return JobChange(job, values, limit)
+    values = {
+        "status": JobStatus.QUEUED,
+        "raw_status": batch.raw_status,
+        "provider_batch_id": None,
+        "attempt": job.attempt + 1,
+        "error": f"requeued (attempt {job.attempt} of {TOKEN_LIMIT_ATTEMPTS} refused): {stated}"[:2000],
+    }
+    return JobChange(job, values, limit)
 
 
 def _files_pending(job: BatchJob) -> bool:

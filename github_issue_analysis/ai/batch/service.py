@@ -83,6 +83,17 @@ class BatchService:
         self._require_key()
         return self._send(self.group_id(group_id, "submit --resume"), concurrency, max_enqueued_tokens)
 
+    def unsent(self, group_id: str) -> list[BatchJob]:
+        """Children not (or not known to be) at the provider yet: what a resume would send."""
+        return [
+            c
+            for c in self.store.batches.jobs(group_id)
+            if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
+        ]
+
+    def group(self, group_id: str) -> BatchGroup:
+        return self._group(group_id)
+
     def _send(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None) -> SubmitResult:
         manager = self._manager(concurrency)
 

@@ -22,6 +22,12 @@ class BatchProvider(ABC):
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
+    temperature_range: tuple[float, float] = (0.0, 2.0)  # the documented range of the provider's `temperature`
+
+    @property
+    def account(self) -> str:
+        """Which account (endpoint and key) requests go to, without any secret: limits are kept per account."""
+        return "default"
 
     @abstractmethod
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:

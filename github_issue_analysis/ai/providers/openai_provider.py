@@ -57,6 +57,14 @@ class OpenAIProvider(BatchProvider):
             )
         return self._client_instance
 
+    @property
+    def account(self) -> str:
+        """The endpoint and a short fingerprint of the key (never the key itself)."""
+        import hashlib
+
+        fingerprint = hashlib.sha256((self._api_key or "").encode()).hexdigest()[:12]
+        return f"{self._base_url or 'default'}#key-{fingerprint}"
+
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
         # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
         # and several times faster, which planning 100,000 requests needs.
