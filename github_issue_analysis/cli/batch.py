@@ -178,13 +178,15 @@ def group_retry(
         False, "--failed-only", help="Resend only issues without a valid result, re-split into new batches."
     ),
     concurrency: int = CONCURRENCY,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Resend several batches without asking."),
     json_output: bool = JSON,
 ) -> None:
     """Resubmit failed, expired or cancelled batches of a group as new batches of the same group."""
     from . import batch_render as render
 
     service = _service()
-    result = service.retry_group(service.group_id(group_id, "group-retry"), failed_only, concurrency)
+    confirm = (lambda _: None) if yes else render.confirm_or_refuse
+    result = service.retry_group(service.group_id(group_id, "group-retry"), failed_only, concurrency, confirm)
     render.submitted(result, json_output)
 
 
@@ -209,6 +211,7 @@ def watch(
     ),
     concurrency: int = CONCURRENCY,
     poll_seconds: float = typer.Option(5.0, "--poll-seconds", min=0.05, help="First polling interval."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --retry-failed: resend several batches without asking."),
     json_output: bool = JSON,
 ) -> None:
     """Drive a group to the end: submit queued batches as capacity frees, collect, retry; Ctrl+C to stop."""
@@ -225,6 +228,7 @@ def watch(
         concurrency,
         poll_seconds,
         json_output,
+        yes,
     )
     render.group_status(outcome, json_output)
     if outcome.completed_issues == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ def build_submit_request(
             raise UsageError(str(error)) from None
     provider = provider_for(provider_name, context.settings())
     options: dict[str, Any] = {}
+    if temperature is not None:
+        _check_temperature(temperature, provider.temperature_range, provider_name)
     if temperature is not None and provider.model_accepts(model_name, "temperature"):
         options["temperature"] = temperature
     if reasoning_effort is not None:
@@ -59,3 +62,9 @@ def build_submit_request(
         reprocess=reprocess,
         request_options=options,
     )
+
+
+def _check_temperature(value: float, allowed: tuple[float, float], provider: str) -> None:
+    low, high = allowed
+    if not (math.isfinite(value) and low <= value <= high):
+        raise UsageError(f"--temperature must be a number from {low:g} to {high:g} for {provider}, got {value}")

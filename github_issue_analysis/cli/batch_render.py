@@ -29,6 +29,11 @@ def plan(planned: PlannedSubmission) -> None:
     split = planned.plan
     if planned.skipped_with_results:
         out.print(f"[dim]Skipping {planned.skipped_with_results} issue(s) that already have results.[/dim]")
+    if planned.skipped_in_flight:
+        out.print(
+            f"[dim]Skipping {planned.skipped_in_flight} issue(s) in flight in another group "
+            "(--reprocess sends them again).[/dim]"
+        )
     if split.split_required:
         out.print(f"[yellow]Large selection: {split.total_issues} issues[/yellow]")
         out.print(f"Will split into {split.total_batches} batches of up to {split.batch_size} issues")
@@ -60,6 +65,7 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
     return {
         "total_issues": planned.plan.total_issues,
         "total_batches": planned.plan.total_batches,
+        "skipped": {"with_results": planned.skipped_with_results, "in_flight": planned.skipped_in_flight},
         "plan": _plan_with_costs(planned),
         "estimated_prompt_tokens": planned.estimated_tokens,
         "estimated_cost_usd": planned.estimated_cost(),

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
-from click.core import ParameterSource
 
 from github_issue_analysis.errors import UsageError
-
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
@@ -25,9 +23,7 @@ def refuse_fixed_options(ctx: typer.Context, group_org: str | None) -> None:
     given = [
         name
         for name in ctx.params
-        if name not in RESUME_OPTIONS
-        and ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
-        and not (name == "org" and ctx.params[name] == group_org)
+        if name not in RESUME_OPTIONS and _typed(ctx, name) and not (name == "org" and ctx.params[name] == group_org)
     ]
     if given:
         flags = ", ".join(_flag(ctx, name) for name in given)
@@ -35,6 +31,12 @@ def refuse_fixed_options(ctx: typer.Context, group_org: str | None) -> None:
             f"--resume finishes the group as it was planned; {flags} cannot apply to it "
             "(drop them, or submit a new group without --resume)"
         )
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Given on the command line or through the environment (not a default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
 def _flag(ctx: typer.Context, name: str) -> str:

@@ -420,6 +420,28 @@ class BatchStore:
                 chunk = custom_ids[start : start + _CHUNK]
                 conn.execute(mark, {"custom_ids": chunk, "state": state, "error_kind": kind, "error_message": message})
 
+    def issues_in_flight(self, issue_ids: Sequence[int], processor: str) -> set[int]:
+        """Issues whose result for this processor may still come: waiting in a child that is not failed,
+        superseded or collected yet (queued ones included: `watch` or a resume sends them)."""
+        query = (
+            select(job_items.c.issue_id)
+            .join(batch_jobs, batch_jobs.c.id == job_items.c.job_id)
+            .join(batch_groups, batch_groups.c.id == batch_jobs.c.group_id)
+            .where(
+                job_items.c.issue_id.in_(bindparam("ids", expanding=True)),
+                job_items.c.state == ItemState.PENDING.value,
+                batch_groups.c.processor == processor,
+                batch_jobs.c.superseded.is_(False),
+                batch_jobs.c.collected_at.is_(None),
+                batch_jobs.c.status != JobStatus.FAILED.value,
+            )
+        )
+        found: set[int] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(issue_ids), _CHUNK):
+                found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
+        return found
+
     def issues_with_current_result(self, issue_ids: Sequence[int], processor: str) -> set[int]:
         found: set[int] = set()
         with self.engine.connect() as conn:

@@ -74,7 +74,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: OpenAIEmulator, see
     live.config.line_failure_rate = 0.3
     group = submit()
     live.config.seed = 7
-    final = watch(group["group_id"], "--retry-failed", "--max-attempts", "5")
+    final = watch(group["group_id"], "--retry-failed", "--max-attempts", "5", "--yes")
     assert final["completed_issues"] >= 55
     items = seeded.batches.group_items(group["group_id"])
     assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5

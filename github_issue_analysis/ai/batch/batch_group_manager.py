@@ -63,6 +63,7 @@ class PlannedSubmission:
     plan: SplitPlan
     skipped_with_results: int
     output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+    skipped_in_flight: int = 0  # waiting for a result in another group
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -107,14 +108,15 @@ class BatchGroupManager:
     # -- plan and record -------------------------------------------------------------------------------
     def plan(self, request: SubmitRequest) -> PlannedSubmission:
         selected = self.store.issues.select_issue_ids(request.selection)
-        skipped = 0
+        skipped, in_flight = 0, 0
         if not request.reprocess:
             done = self.store.batches.issues_with_current_result(selected, request.processor)
-            skipped = len(done)
             selected = [i for i in selected if i not in done]
+            coming = self.store.batches.issues_in_flight(selected, request.processor)
+            selected = [i for i in selected if i not in coming]
+            skipped, in_flight = len(done), len(coming)
         if not selected:
-            hint = " (all already have results; pass --reprocess to label them again)" if skipped else ""
-            raise NothingToDo(f"no issues to submit for this selection{hint}")
+            raise NothingToDo(f"no issues to submit for this selection{_left_out(skipped, in_flight)}")
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
         splitter = BatchSplitter(
@@ -128,7 +130,7 @@ class BatchGroupManager:
             raise RequestTooLarge(error.index, error.size, error.limit, what) from None
         observed = self.store.batches.observed_output_tokens_per_item(request.model, request.processor)
         planned = PlannedSubmission(
-            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, in_flight
         )
         room = self._hourly_room()
         if plan.total_batches > room:
@@ -291,6 +293,12 @@ class BatchGroupManager:
 
     def prepared(self, group: BatchGroup) -> PreparedProcessor:
         return _prepare(self.store, group.processor, _processor_options(group.model, group.options))
+
+
+def _left_out(with_results: int, in_flight: int) -> str:
+    reasons = [f"{with_results} already have results"] if with_results else []
+    reasons += [f"{in_flight} are in flight in another group"] if in_flight else []
+    return f" ({', '.join(reasons)}; pass --reprocess to send them again)" if reasons else ""
 
 
 def _options(request: SubmitRequest) -> dict[str, Any]:

@@ -191,23 +191,28 @@ class BatchService:
         manager = self._manager()
         return self._run(manager, lambda: manager.cancel(group_id))
 
-    def retry_group(self, group_id: str, failed_only: bool, concurrency: int) -> SubmitResult:
+    def retry_group(
+        self, group_id: str, failed_only: bool, concurrency: int, confirm: Callable[[int], None] = lambda _: None
+    ) -> SubmitResult:
+        """`confirm(batches)` is called before more than one batch is sent; it raises to refuse."""
         self._require_key()
         manager = self._manager(concurrency)
 
         async def collect_then_resend() -> list[str]:
             await manager.refresh(group_id)
             await manager.collect(group_id)  # partial results first: they are never sent again
-            self._add_retry_children(group_id, failed_only)
+            self._add_retry_children(group_id, failed_only, confirm)
             return _problems(await manager.submit_pending(group_id))
 
         problems = self._run(manager, collect_then_resend)
         return self._result(manager, group_id, problems)
 
-    def _add_retry_children(self, group_id: str, failed_only: bool) -> None:
-        requeued = any(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
+    def _add_retry_children(self, group_id: str, failed_only: bool, confirm: Callable[[int], None]) -> None:
+        requeued = sum(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
         try:
             jobs, superseded = plan_retry(self.store, group_id, failed_only)
+            if len(jobs) + requeued > 1:
+                confirm(len(jobs) + requeued)
             self.store.batches.add_jobs(group_id, jobs, superseded)
         except RetryRaced:
             raise OperationFailed(f"another process is retrying {group_id} right now; see `batch status`") from None

@@ -4,6 +4,7 @@ one the provider stated for this account and model. A queued child that can neve
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 from github_issue_analysis.ai.providers.base import BatchProvider
@@ -61,10 +62,8 @@ def _split_or_fail(store: Store, group: BatchGroup, child: BatchJob, limit: int)
             ),
         )
         return
-    try:
+    with contextlib.suppress(RetryRaced):
         store.batches.add_jobs(group.group_id, _pieces(store, group, child, limit), [child.job_id])
-    except RetryRaced:
-        pass
     store.batches.release_job(child.job_id, owner)
 
 
