@@ -29,6 +29,7 @@ CONCURRENCY = typer.Option(defaults.CONCURRENCY, "--concurrency", min=1, help="P
 def _service() -> BatchService:
     from github_issue_analysis.ai.batch.service import BatchService
 
+    context.show_slow_calls()
     return BatchService(context.open_store(), context.settings())
 
 

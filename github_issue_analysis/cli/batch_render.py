@@ -349,11 +349,13 @@ def group_collected(report: GroupCollectReport, json_output: bool) -> None:
                 "not_collected": report.skipped,
             }
         )
-        return
-    out = context.console()
-    out.print(f"Group {report.group_id}: {report.collected} results stored, {report.failed} failed")
-    for job_id, why in report.skipped.items():
-        out.print(f"[yellow]  {job_id} not collected: {why}[/yellow]")
+    else:
+        out = context.console()
+        out.print(f"Group {report.group_id}: {report.collected} results stored, {report.failed} failed")
+        for job_id, why in report.skipped.items():
+            out.print(f"[yellow]  {job_id} not collected: {why}[/yellow]")
+    if report.broken:
+        raise OperationFailed(f"{len(report.broken)} batch(es) could not be collected: {report.broken[0]}")
 
 
 def cancelled(jobs: list[BatchJob], json_output: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -22,7 +22,7 @@ from github_issue_analysis.domain.groups import (
     new_job_id,
     summarize,
 )
-from github_issue_analysis.domain.jobs import BatchJob, JobStatus
+from github_issue_analysis.domain.jobs import TERMINAL_STATUSES, BatchJob, JobStatus
 from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import LabelRecord
@@ -85,6 +85,7 @@ class GroupCollectReport:
     group_id: str
     jobs: list[CollectReport] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # job id -> why it was not collected
+    broken: list[ProviderError] = field(default_factory=list)  # answers that asking again will not mend
 
     @property
     def collected(self) -> int:
@@ -219,15 +220,35 @@ class BatchGroupManager:
         """Children left `submitting` by a crash: adopt the provider batches found by their metadata. The rest
         stay `submitting` for `batch submit --resume` or `batch watch`; nothing new is sent from here."""
         group = self._group(group_id)
-        stranded = [
-            c for c in self.store.batches.jobs(group_id) if c.status is JobStatus.SUBMITTING and not c.superseded
-        ]
+        stranded = [c for c in self._without_provider_id(group_id) if c.status is JobStatus.SUBMITTING]
         if not stranded:
             return
         found = await self.jobs.find_provider_batches(group_id, group.created_at)
         for child in stranded:
             if batch := found.get((child.job_id, child.attempt)):
                 self.jobs.adopt(child, batch)
+
+    def _without_provider_id(self, group_id: str) -> list[BatchJob]:
+        """Children past `queued` with no provider batch id. One shown as running (an older version stored
+        such rows after a malformed answer) is not in progress: it goes back to `submitting`, to be found by
+        its metadata or sent again."""
+        found = []
+        for child in self.store.batches.jobs(group_id):
+            if child.superseded or child.provider_batch_id or child.status in (JobStatus.QUEUED, *TERMINAL_STATUSES):
+                continue
+            if child.status is not JobStatus.SUBMITTING:
+                self.store.batches.update_jobs(
+                    [
+                        (
+                            child.job_id,
+                            {"status": JobStatus.SUBMITTING},
+                            {"status": child.status, "provider_batch_id": None},
+                        )
+                    ]
+                )
+                child = replace(child, status=JobStatus.SUBMITTING)
+            found.append(child)
+        return found
 
     async def refresh(self, group_id: str) -> BatchGroupStatus:
         """Refresh every unfinished child together (adopting batches created before a crash), then summarise."""
@@ -263,6 +284,8 @@ class BatchGroupManager:
                 return await self.collector.collect(child, processor, group.model)
             except ProviderError as error:
                 report.skipped[child.job_id] = str(error)
+                if not error.transient:
+                    report.broken.append(error)
                 return None
 
         report.jobs = [r for r in await self.each(ready, collect_one) if r is not None]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.domain.provider_batches import ProviderBatch
@@ -107,6 +108,8 @@ class BatchManager:
                 self.batches.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
             adopted = self._adopt(current, await self._create(current, file_id))
             return SubmitOutcome(adopted, True)
+        except MalformedAnswer:
+            raise  # the batch may exist all the same: the job stays `submitting`, to be found by its metadata
         except ProviderError as error:
             if error.transient:
                 return SubmitOutcome(self._reload(job), False, str(error))
@@ -211,18 +214,37 @@ class BatchManager:
                         self.provider.name, self.provider.account, group.model, change.learned_token_limit
                     )
 
+    async def _cancel_unsent(self, job: BatchJob) -> BatchJob:
+        """A queued job is cancelled here. A `submitting` one may have reached the provider: it is looked up
+        by its metadata and adopted (then cancelled there); only when none exists is it cancelled here."""
+        if job.status is JobStatus.QUEUED:
+            if self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
+                self.batches.update_job(job.job_id, **_cancelled_here())
+            return self._reload(job)
+        found = await self.find_provider_batch(job)
+        claimed = self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
+        if claimed is None:
+            raise ProviderError(f"job {job.job_id} is being submitted by another process; cancel it in a minute")
+        if found is not None:
+            return self._adopt(claimed, found)
+        self.batches.update_job(job.job_id, **_cancelled_here())
+        return self._reload(job)
+
     async def cancel(self, job: BatchJob) -> BatchJob:
         if job.status.is_terminal:
             return job
         if job.provider_batch_id is None:
-            if self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
-                self.batches.update_job(
-                    job.job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), claimed_by=None, claimed_until=None
-                )
-            return self._reload(job)
+            job = await self._cancel_unsent(job)
+            if job.provider_batch_id is None:
+                return job
+        assert job.provider_batch_id is not None
         batch = await self.provider.cancel(job.provider_batch_id)
         self.batches.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
+
+
+def _cancelled_here() -> dict[str, object]:
+    return {"status": JobStatus.CANCELLED, "finished_at": utcnow(), "claimed_by": None, "claimed_until": None}
 
 
 def _token_limit_change(job: BatchJob, batch: ProviderBatch) -> JobChange:

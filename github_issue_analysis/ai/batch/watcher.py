@@ -61,7 +61,9 @@ async def watch_group(
         await manager.submit_pending(group_id, options.max_enqueued_tokens)
         status = await manager.refresh(group_id)
         if any(job.status.is_terminal and job.collected_at is None for job in status.batches):
-            await manager.collect(group_id)
+            report = await manager.collect(group_id)
+            if report.broken:  # stop rather than download the same unusable files every cycle
+                raise report.broken[0]
             status = manager.status(group_id)
         if options.retry_failed and _finished(status) and _retry(manager, group_id, options):
             retries += 1

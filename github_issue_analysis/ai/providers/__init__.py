@@ -28,5 +28,7 @@ def provider_for(name: str, settings: Settings) -> BatchProvider:
             max_requests_per_batch=settings.openai_max_requests_per_batch,
             max_bytes_per_batch=settings.openai_max_bytes_per_batch,
             max_batches_per_hour=settings.openai_max_batches_per_hour,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
         )
     raise ProviderError(f"unknown provider '{name}'")
