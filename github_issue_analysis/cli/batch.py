@@ -36,7 +36,7 @@ def _service() -> BatchService:
 @app.command()
 def submit(
     ctx: typer.Context,
-    processor: str = typer.Argument(..., help="Processor name: product-labeling."),
+    processor: str = typer.Argument(..., help="Processor name (see `gh-analysis models`): product-labeling."),
     org: str | None = typer.Option(None, "--org", help="Organization whose stored issues to label (required)."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
     issue_number: int | None = typer.Option(
@@ -64,8 +64,9 @@ def submit(
     json_output: bool = JSON,
 ) -> None:
     """Submit stored issues for batch labeling, split automatically into batches of --batch-size."""
+    from github_issue_analysis.ai.batch.options import SubmitOptions
+
     from . import batch_render as render
-    from .batch_options import build_submit_request
 
     service = _service()
     if resume:
@@ -75,21 +76,23 @@ def submit(
         return
     if org is None:
         raise UsageError("--org is required (or --resume GROUP to finish an earlier submission)")
-    request = build_submit_request(
-        processor,
-        org,
-        repo,
-        issue_number,
-        limit,
-        model,
-        label_prefix,
-        labels_file,
-        batch_size,
-        temperature,
-        reasoning_effort,
-        reprocess,
+    options = SubmitOptions(
+        processor=processor,
+        org=org,
+        repo=repo,
+        issue_number=issue_number,
+        limit=limit,
+        model=model,
+        label_prefix=label_prefix,
+        labels_file=labels_file,
+        batch_size=batch_size,
+        temperature=temperature,
+        reasoning_effort=reasoning_effort,
+        reprocess=reprocess,
+        concurrency=concurrency,
+        max_enqueued_tokens=max_enqueued_tokens,
     )
-    planned = service.plan(request)
+    planned = service.plan(options)
     if not json_output:
         render.plan(planned)
     if dry_run:
@@ -97,8 +100,7 @@ def submit(
         return
     if planned.plan.split_required and not yes:
         render.confirm_or_refuse(planned.plan.total_batches)
-    result = service.submit(planned, concurrency, max_enqueued_tokens)
-    render.submitted(result, json_output, planned)
+    render.submitted(service.submit(planned), json_output, planned)
 
 
 @app.command()
@@ -151,7 +153,7 @@ def group_collect(group_id: str = id_argument("GROUP_ID"), json_output: bool = J
     from . import batch_render as render
 
     service = _service()
-    render.group_collected(service.collect_group(service.group_id(group_id, "group-collect")), json_output)
+    render.group_collected(service.collect_group(service.group_id(group_id, "collect")), json_output)
 
 
 @app.command()
@@ -169,7 +171,7 @@ def group_cancel(group_id: str = id_argument("GROUP_ID"), json_output: bool = JS
     from . import batch_render as render
 
     service = _service()
-    render.cancelled(service.cancel_group(service.group_id(group_id, "group-cancel")), json_output)
+    render.cancelled(service.cancel_group(service.group_id(group_id, "cancel")), json_output)
 
 
 @app.command("group-retry")
@@ -187,7 +189,7 @@ def group_retry(
 
     service = _service()
     confirm = (lambda _: None) if yes else render.confirm_or_refuse
-    result = service.retry_group(service.group_id(group_id, "group-retry"), failed_only, concurrency, confirm)
+    result = service.retry_group(service.group_id(group_id, "retry"), failed_only, concurrency, confirm)
     render.submitted(result, json_output)
 
 

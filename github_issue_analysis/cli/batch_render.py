@@ -206,7 +206,7 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
 
 def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
     """Actual usage and cost from the provider's figures (batches finished so far)."""
-    from github_issue_analysis.ai.batch.pricing import price_for
+    from github_issue_analysis.ai.providers.pricing import price_for
 
     price = price_for(status.model)
     cost = price.cost(status.input_tokens, status.output_tokens) if price else None

@@ -58,7 +58,7 @@ def run_resume(
 ) -> None:
     from . import batch_render as render
 
-    group_id = service.group_id(group_prefix, "submit --resume")
+    group_id = service.group_id(group_prefix, "resume")
     refuse_fixed_options(ctx, service.group(group_id).selection.get("org"))
     unsent = service.unsent(group_id)
     if dry_run:

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from github_issue_analysis import defaults
-from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission, SubmitRequest
+from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission
+from github_issue_analysis.ai.batch.options import SubmitOptions
 from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
-from github_issue_analysis.ai.providers import parse_model
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
-from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
@@ -68,10 +67,7 @@ def run_demo(data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0) 
         connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
         steps.collected(asyncio.run(collect_issues(store.issues, CollectRequest(org=DEMO_ORG), connection)))
         service = BatchService(store, settings)
-        provider, model = parse_model(defaults.MODEL)
-        planned = service.plan(
-            SubmitRequest("product-labeling", IssueSelection(DEMO_ORG), model=model, provider=provider)
-        )
+        planned = service.plan(SubmitOptions("product-labeling", DEMO_ORG, model=defaults.MODEL))
         steps.planned(planned)
         result = service.submit(planned, concurrency=16)
         steps.submitted(result)

@@ -85,8 +85,8 @@ def test_a_learned_limit_paces_a_later_group_from_the_start(live: OpenAIEmulator
 
 
 def _account(emulator: OpenAIEmulator) -> str:
-    from github_issue_analysis.ai.providers import provider_for
+    from github_issue_analysis.ai.registry import create_provider
     from github_issue_analysis.config import get_settings
 
     get_settings.cache_clear()
-    return provider_for("openai", get_settings()).account
+    return create_provider("openai", get_settings()).account

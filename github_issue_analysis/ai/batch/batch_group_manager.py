@@ -10,9 +10,10 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from github_issue_analysis import defaults
-from github_issue_analysis.ai.processors import get_processor
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
+from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.ai.registry import processor as registered_processor
 from github_issue_analysis.domain.groups import (
     BatchGroup,
     BatchGroupStatus,
@@ -32,7 +33,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
-from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
 from .token_budget import effective_limit, fit_children
 
@@ -40,7 +41,10 @@ T = TypeVar("T")
 
 
 class NothingToDo(Exception):
-    pass
+    def __init__(self, already_done: int, in_flight: int = 0) -> None:
+        super().__init__(f"no issues to submit ({already_done} already have results, {in_flight} in flight)")
+        self.already_done = already_done
+        self.in_flight = in_flight
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class PlannedSubmission:
     output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
     skipped_in_flight: int = 0  # waiting for a result in another group
     warnings: list[str] = field(default_factory=list)
+    options: SubmitOptions | None = None  # what was asked, when planned from options
 
     @property
     def estimated_tokens(self) -> int:
@@ -117,12 +122,10 @@ class BatchGroupManager:
             selected = [i for i in selected if i not in coming]
             skipped, in_flight = len(done), len(coming)
         if not selected:
-            raise NothingToDo(f"no issues to submit for this selection{_left_out(skipped, in_flight)}")
+            raise NothingToDo(skipped, in_flight)
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
-        splitter = BatchSplitter(
-            request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
-        )
+        splitter = BatchSplitter(request.batch_size, max_bytes=self.provider.max_bytes_per_batch)
         try:
             plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
         except RequestTooLarge as error:
@@ -137,7 +140,7 @@ class BatchGroupManager:
         if plan.total_batches > room:
             planned.warnings.append(
                 f"{plan.total_batches} batches exceed the {room} the provider still creates this hour (at most "
-                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, `batch watch` paces the rest"
+                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, watching paces the rest"
             )
         return planned
 
@@ -318,12 +321,6 @@ class BatchGroupManager:
         return _prepare(self.store, group.processor, _processor_options(group.model, group.options))
 
 
-def _left_out(with_results: int, in_flight: int) -> str:
-    reasons = [f"{with_results} already have results"] if with_results else []
-    reasons += [f"{in_flight} are in flight in another group"] if in_flight else []
-    return f" ({', '.join(reasons)}; pass --reprocess to send them again)" if reasons else ""
-
-
 def _options(request: SubmitRequest) -> dict[str, Any]:
     return {
         "label_prefix": request.label_prefix,
@@ -343,7 +340,4 @@ def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
 
 
 def _prepare(store: Store, name: str, options: ProcessorOptions) -> PreparedProcessor:
-    processor = get_processor(name)
-    if processor is None:
-        raise LookupError(f"processor {name}")
-    return processor.prepare(store.issues, options)
+    return registered_processor(name).prepare(store.issues, options)

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from github_issue_analysis import defaults
+from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
 
-class ProcessorInputError(ValueError):
+class ProcessorInputError(UsageError):
     """The processor cannot build requests from the given input (e.g. an empty label set)."""
 
 

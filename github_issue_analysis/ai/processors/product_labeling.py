@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from github_issue_analysis.errors import NoLabelSet
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
@@ -212,10 +213,7 @@ class PreparedProductLabeling:
         if key not in self._by_repo:
             found = label_set_from_repo(self._issues.repo_labels(org, repo), self._options.label_prefix)
             if not found.labels:
-                raise ProcessorInputError(
-                    f"no labels starting with '{self._options.label_prefix}' in {org}/{repo}: collect the "
-                    "repository's labels, choose another --label-prefix, or pass --labels-file"
-                )
+                raise NoLabelSet(org, repo, self._options.label_prefix)
             self._by_repo[key] = found
         return self._by_repo[key]
 

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
+from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from . import openai_answers as answers
 from .answers import MalformedAnswer, not_json
 from .base import BatchProvider, ProviderError
+from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -23,6 +25,7 @@ _REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
 
 class OpenAIProvider(BatchProvider):
     name = "openai"
+    api_key_env = "OPENAI_API_KEY"
 
     def __init__(
         self,
@@ -39,7 +42,7 @@ class OpenAIProvider(BatchProvider):
         self.max_requests_per_batch = max_requests_per_batch
         self.max_bytes_per_batch = max_bytes_per_batch
         self.max_batches_per_hour = max_batches_per_hour
-        self._api_key = api_key
+        super().__init__(api_key)
         self._base_url = base_url
         self._max_retries = max_retries
         self._timeouts = (connect_timeout, read_timeout)
@@ -49,8 +52,7 @@ class OpenAIProvider(BatchProvider):
     def _client(self) -> AsyncOpenAI:
         """Created on first use, so planning and dry runs need neither a key nor the SDK import."""
         if self._client_instance is None:
-            if not self._api_key:
-                raise ProviderError("OPENAI_API_KEY is not set: export it (or put it in .env) and run again")
+            api_key = self.require_key()
             import openai
             from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
@@ -59,7 +61,7 @@ class OpenAIProvider(BatchProvider):
             http = _sdk_http(openai)  # the SDK's own httpx (a copy named httpx2 in recent versions)
             connect, read = self._timeouts
             self._client_instance = AsyncOpenAI(
-                api_key=self._api_key,
+                api_key=api_key,
                 base_url=self._base_url,
                 max_retries=self._max_retries,
                 timeout=http.Timeout(read, connect=connect),
@@ -187,3 +189,38 @@ def _sdk_http(openai: Any) -> Any:
     import importlib
 
     return importlib.import_module(openai.DefaultAsyncHttpxClient.__mro__[1].__module__.split(".")[0])
+
+
+def _from_settings(settings: Settings) -> OpenAIProvider:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return OpenAIProvider(
+        api_key=key,
+        base_url=settings.openai_base_url,
+        max_requests_per_batch=settings.openai_max_requests_per_batch,
+        max_bytes_per_batch=settings.openai_max_bytes_per_batch,
+        max_batches_per_hour=settings.openai_max_batches_per_hour,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+    )
+
+
+PLUGIN = ProviderPlugin(
+    name="openai",
+    title="OpenAI Batch API",
+    api_key_env="OPENAI_API_KEY",
+    base_url_env="OPENAI_BASE_URL",
+    factory=_from_settings,
+    models=(
+        "gpt-4o-mini",
+        "gpt-4o",
+        "gpt-4.1",
+        "gpt-4.1-mini",
+        "gpt-4.1-nano",
+        "o4-mini",
+        "o3",
+        "gpt-5",
+        "gpt-5-mini",
+        "gpt-5-nano",
+    ),
+    notes="input uploaded as a JSONL file; batches carry metadata; structured output through json_schema",
+)
