@@ -72,16 +72,18 @@ def test_submit_limit_is_kept_with_the_group_for_a_later_watch(live: OpenAIEmula
 
 def test_a_learned_limit_paces_a_later_group_from_the_start(live: OpenAIEmulator, seeded: Store) -> None:
     seed(seeded, 90)
-    per_batch = per_batch_tokens()
-    live.config.enqueued_token_limit = int(per_batch * 1.5)
-    first = submit("--issue-number", "1", "--repo", "app")
-    seeded.limits.learn("openai", _account(live), "gpt-4o-mini", int(per_batch * 1.5))
+    live.config.enqueued_token_limit = int(per_batch_tokens() * 1.5)
+    first = submit()  # no limit known yet: every batch goes out and the provider refuses some
     assert watch(first["group_id"]).exit_code == 0
-    second = submit("--reprocess")
-    assert len(second["queued"]) >= 1  # only what fits went out
+    refused = refusals(live)
+    assert refused >= 1
+    assert seeded.limits.learned("openai", _account(live), "gpt-4o-mini") == live.config.enqueued_token_limit
+    second = submit("--reprocess")  # a new group: starts within the learned limit
+    assert len(second["queued"]) >= 1
     result = watch(second["group_id"])
     assert result.exit_code == 0, result.stderr
-    assert refusals(live) == 0
+    assert json.loads(result.stdout)["completed_issues"] == 90
+    assert refusals(live) == refused  # not one more refusal
 
 
 def _account(emulator: OpenAIEmulator) -> str:
