@@ -4,6 +4,7 @@ that later groups start within them."""
 from __future__ import annotations
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .schema import batch_limits
 from .timeutil import utcnow
@@ -25,14 +26,14 @@ class LimitStore:
         return int(value) if value is not None else None
 
     def learn(self, provider: str, account: str, model: str, max_enqueued_tokens: int) -> None:
-        """Record the newest stated limit (insert or replace, portable across SQLite and PostgreSQL)."""
+        """Record the newest stated limit (update, else insert; portable across SQLite and PostgreSQL)."""
         key = {"provider": provider, "account": account[:200], "model": model}
         values = {"max_enqueued_tokens": max_enqueued_tokens, "learned_at": utcnow()}
-        with self.engine.begin() as conn:
-            changed = conn.execute(
-                update(batch_limits)
-                .where(*(batch_limits.c[name] == value for name, value in key.items()))
-                .values(**values)
-            ).rowcount
-            if not changed:
-                conn.execute(batch_limits.insert().values(**key, **values))
+        where = [batch_limits.c[name] == value for name, value in key.items()]
+        try:
+            with self.engine.begin() as conn:
+                if not conn.execute(update(batch_limits).where(*where).values(**values)).rowcount:
+                    conn.execute(batch_limits.insert().values(**key, **values))
+        except IntegrityError:  # another process inserted the same key first: ours is newer
+            with self.engine.begin() as conn:
+                conn.execute(update(batch_limits).where(*where).values(**values))

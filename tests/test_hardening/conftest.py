@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
+from types import FrameType
 
 import pytest
 
@@ -28,3 +30,17 @@ def live(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
     monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
     yield emulator
+
+
+@pytest.fixture(autouse=True)
+def bounded() -> Iterator[None]:
+    """A test here fails instead of hanging when a loop it guards against comes back (watch without end)."""
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError("the test ran for more than 120 s: a loop without bound?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

@@ -92,3 +92,12 @@ def _account(emulator: OpenAIEmulator) -> str:
 
     get_settings.cache_clear()
     return create_provider("openai", get_settings()).account
+
+
+def test_learned_limits_are_kept_per_account_and_model(seeded: Store) -> None:
+    seeded.limits.learn("openai", "https://a#key-1", "gpt-4o-mini", 1000)
+    seeded.limits.learn("openai", "https://a#key-1", "gpt-4o-mini", 800)
+    seeded.limits.learn("openai", "https://a#key-2", "gpt-4o-mini", 5000)
+    assert seeded.limits.learned("openai", "https://a#key-1", "gpt-4o-mini") == 800
+    assert seeded.limits.learned("openai", "https://a#key-2", "gpt-4o-mini") == 5000
+    assert seeded.limits.learned("openai", "https://a#key-1", "gpt-4o") is None
