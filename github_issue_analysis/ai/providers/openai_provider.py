@@ -74,8 +74,12 @@ class OpenAIProvider(BatchProvider):
         """The endpoint and a short fingerprint of the key (never the key itself)."""
         import hashlib
 
+        from urllib.parse import urlsplit
+
         fingerprint = hashlib.sha256((self._api_key or "").encode()).hexdigest()[:12]
-        return f"{self._base_url or 'default'}#key-{fingerprint}"
+        parts = urlsplit(self._base_url or "")
+        endpoint = f"{parts.hostname or 'default'}{f':{parts.port}' if parts.port else ''}{parts.path}"
+        return f"{endpoint}#key-{fingerprint}"  # no user, password or query of the URL
 
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
         # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
