@@ -73,7 +73,6 @@ class OpenAIProvider(BatchProvider):
     def account(self) -> str:
         """The endpoint and a short fingerprint of the key (never the key itself)."""
         import hashlib
-
         from urllib.parse import urlsplit
 
         fingerprint = hashlib.sha256((self._api_key or "").encode()).hexdigest()[:12]
