@@ -101,3 +101,22 @@ def test_learned_limits_are_kept_per_account_and_model(seeded: Store) -> None:
     assert seeded.limits.learned("openai", "https://a#key-1", "gpt-4o-mini") == 800
     assert seeded.limits.learned("openai", "https://a#key-2", "gpt-4o-mini") == 5000
     assert seeded.limits.learned("openai", "https://a#key-1", "gpt-4o") is None
+
+
+def test_the_plan_says_when_batches_exceed_the_given_limit(live: OpenAIEmulator, seeded: Store) -> None:
+    seed(seeded, 60)
+    limit = per_batch_tokens() // 2
+    plan = json.loads(
+        invoke(
+            "batch",
+            "submit",
+            "product-labeling",
+            "--org",
+            "acme",
+            "--dry-run",
+            "--json",
+            "--max-enqueued-tokens",
+            str(limit),
+        ).stdout
+    )
+    assert any("split smaller" in warning for warning in plan["warnings"])

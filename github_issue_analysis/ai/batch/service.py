@@ -59,6 +59,12 @@ class BatchService:
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
         planned.options = options
+        limit = options.max_enqueued_tokens
+        if limit and (largest := max(b.estimated_tokens for b in planned.plan.batches)) > limit:
+            planned.warnings.append(
+                f"batches of up to {largest:,} estimated tokens exceed the enqueued-token limit of {limit:,}: "
+                "they are split smaller as they are sent"
+            )
         return planned
 
     def _check_issue_number(self, selection: IssueSelection) -> None:
