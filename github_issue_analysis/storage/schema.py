@@ -222,3 +222,13 @@ evaluations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_evaluations_group_id", "group_id"),
 )
+
+batch_limits = Table(
+    "batch_limits",
+    metadata,
+    Column("provider", String(50), primary_key=True),
+    Column("account", String(200), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("max_enqueued_tokens", Integer, nullable=False),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
+)

@@ -12,6 +12,7 @@ from .decision_store import DecisionStore
 from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
 from .label_audit_store import LabelAuditStore
+from .limit_store import LimitStore
 from .result_store import ResultStore
 
 
@@ -24,6 +25,10 @@ class Store:
     @cached_property
     def batches(self) -> BatchStore:
         return BatchStore(self.engine)
+
+    @cached_property
+    def limits(self) -> LimitStore:
+        return LimitStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:

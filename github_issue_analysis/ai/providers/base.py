@@ -50,6 +50,12 @@ class BatchProvider(ABC):
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
+    temperature_range: tuple[float, float] = (0.0, 2.0)  # the documented range of the provider's `temperature`
+
+    @property
+    def account(self) -> str:
+        """Which account (endpoint and key) requests go to, without any secret: limits are kept per account."""
+        return "default"
 
     def __init__(self, api_key: str | None) -> None:
         self._api_key = api_key
