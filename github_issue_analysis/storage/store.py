@@ -12,6 +12,7 @@ from .issue_store import IssueStore
 
 if TYPE_CHECKING:
     from .batch_store import BatchStore
+    from .report_store import ReportStore
     from .result_store import ResultStore
 
 
@@ -32,6 +33,12 @@ class Store:
         from .result_store import ResultStore
 
         return ResultStore(self.engine)
+
+    @cached_property
+    def reports(self) -> ReportStore:
+        from .report_store import ReportStore
+
+        return ReportStore(self.engine)
 
     @property
     def display_location(self) -> str:
