@@ -15,7 +15,7 @@ from pathlib import Path
 from harness import Row, command_seconds, print_rows
 from startup import console_script
 
-from github_issue_analysis.ai.batch.group_models import BatchGroup, new_group_id, new_job_id
+from github_issue_analysis.domain.groups import BatchGroup, new_group_id, new_job_id
 from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.records import IssueRecord
 from github_issue_analysis.storage.store import open_store

@@ -12,8 +12,8 @@ import openai  # noqa: F401  (the SDK import, about 0.5 s, is start-up cost: mea
 from harness import timed
 
 from github_issue_analysis.ai.batch.batch_group_manager import BatchGroupManager, SubmitRequest
-from github_issue_analysis.ai.batch.providers import provider_for
 from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.providers import provider_for
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import open_store

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from github_issue_analysis.ai.batch.batch_group_manager import SubmitRequest
-from github_issue_analysis.ai.batch.providers import parse_model, provider_for
 from github_issue_analysis.ai.processors.base import ProcessorInputError
 from github_issue_analysis.ai.processors.product_labeling import load_labels_file
+from github_issue_analysis.ai.providers import parse_model, provider_for
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.issue_store import IssueSelection
 

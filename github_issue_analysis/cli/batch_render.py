@@ -15,9 +15,9 @@ from . import context
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission
     from github_issue_analysis.ai.batch.collector import CollectReport
-    from github_issue_analysis.ai.batch.group_models import BatchGroup, BatchGroupStatus
-    from github_issue_analysis.ai.batch.models import BatchJob
     from github_issue_analysis.ai.batch.service import SubmitResult
+    from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus
+    from github_issue_analysis.domain.jobs import BatchJob
 
 
 def _cost(value: float | None) -> str:

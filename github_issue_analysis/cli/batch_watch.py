@@ -10,9 +10,9 @@ from rich.table import Table
 from . import context
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
     from github_issue_analysis.ai.batch.service import BatchService
     from github_issue_analysis.ai.batch.watcher import WatchProgress
+    from github_issue_analysis.domain.groups import BatchGroupStatus
 
 
 def progress_view(progress: WatchProgress) -> Table:

@@ -9,7 +9,7 @@ import typer
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
-    from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+    from github_issue_analysis.domain.groups import BatchGroupStatus
     from github_issue_analysis.storage.result_store import CurrentResult
 
 

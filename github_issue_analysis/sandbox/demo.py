@@ -14,11 +14,11 @@ from pathlib import Path
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission, SubmitRequest
-from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
-from github_issue_analysis.ai.batch.providers import parse_model
 from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
+from github_issue_analysis.ai.providers import parse_model
 from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.result_store import CurrentResult

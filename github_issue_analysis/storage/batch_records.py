@@ -7,8 +7,8 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from github_issue_analysis.ai.batch.group_models import BatchGroup
-from github_issue_analysis.ai.batch.models import BatchJob, ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.domain.groups import BatchGroup
+from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
 
 from .timeutil import as_utc, utcnow
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 
-from github_issue_analysis.ai.batch.group_models import BatchGroup
-from github_issue_analysis.ai.batch.models import BatchJob, ItemState, JobStatus
+from github_issue_analysis.domain.groups import BatchGroup
+from github_issue_analysis.domain.jobs import BatchJob, ItemState, JobStatus
 
 from .batch_records import (
     AlreadyCollected,

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from .batch_store import BatchStore
 from .database import create_store_engine, migrate
 from .issue_store import IssueStore
-
-if TYPE_CHECKING:
-    from .batch_store import BatchStore
-    from .report_store import ReportStore
-    from .result_store import ResultStore
+from .result_store import ResultStore
+from .report_store import ReportStore
 
 
 class Store:
@@ -24,20 +21,14 @@ class Store:
 
     @cached_property
     def batches(self) -> BatchStore:
-        from .batch_store import BatchStore
-
         return BatchStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:
-        from .result_store import ResultStore
-
         return ResultStore(self.engine)
 
     @cached_property
     def reports(self) -> ReportStore:
-        from .report_store import ReportStore
-
         return ReportStore(self.engine)
 
     @property

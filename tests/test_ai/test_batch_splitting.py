@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from github_issue_analysis.ai.batch.batch_splitter import BatchSplitter, RequestTooLarge
-from github_issue_analysis.ai.batch.group_models import GroupState, group_state
-from github_issue_analysis.ai.batch.models import BatchJob, JobStatus
+from github_issue_analysis.domain.groups import GroupState, group_state
+from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import Sandbox, seed, status_of, submit

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from github_issue_analysis.ai.batch.group_models import BatchGroup
-from github_issue_analysis.ai.batch.models import ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.domain.groups import BatchGroup
+from github_issue_analysis.domain.jobs import ItemErrorKind, ItemState, JobStatus
 from github_issue_analysis.storage.batch_store import (
     AlreadyCollected,
     AmbiguousId,

@@ -12,6 +12,17 @@ from typing import Any, TypeVar
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors import get_processor
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
+from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
+from github_issue_analysis.domain.groups import (
+    BatchGroup,
+    BatchGroupStatus,
+    PlannedBatch,
+    SplitPlan,
+    new_group_id,
+    new_job_id,
+    summarize,
+)
+from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import LabelRecord
@@ -21,10 +32,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
-from .group_models import BatchGroup, BatchGroupStatus, PlannedBatch, SplitPlan, new_group_id, new_job_id, summarize
-from .models import BatchJob, JobStatus
 from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
-from .providers.base import BatchProvider, ProviderError
 from .requests import RequestBuilder, custom_id_for
 
 T = TypeVar("T")

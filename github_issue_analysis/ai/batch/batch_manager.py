@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
+from github_issue_analysis.domain.jobs import BatchJob, JobStatus
+from github_issue_analysis.domain.provider_batches import ProviderBatch
 from github_issue_analysis.storage.batch_store import BatchStore, process_owner
 from github_issue_analysis.storage.timeutil import utcnow
 
-from .models import BatchJob, JobStatus, ProviderBatch
-from .providers.base import BatchProvider, ProviderError
 from .requests import RequestBuilder
 
 META_GROUP = "gh_analysis_group"

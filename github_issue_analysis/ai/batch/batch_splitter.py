@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from github_issue_analysis import defaults
-
-from .group_models import PlannedBatch, SplitPlan
+from github_issue_analysis.domain.groups import PlannedBatch, SplitPlan
 
 T = TypeVar("T")
 

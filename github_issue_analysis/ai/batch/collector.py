@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
+from github_issue_analysis.ai.providers.base import BatchProvider
+from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.domain.provider_batches import ItemOutcome
 from github_issue_analysis.storage.batch_store import (
     AlreadyCollected,
     BatchStore,
@@ -12,9 +15,6 @@ from github_issue_analysis.storage.batch_store import (
     FailedItem,
     JobItem,
 )
-
-from .models import BatchJob, ItemErrorKind, ItemOutcome, ItemState, JobStatus
-from .providers.base import BatchProvider
 
 
 class NotCollectable(Exception):

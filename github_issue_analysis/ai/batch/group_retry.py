@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from github_issue_analysis.domain.groups import new_job_id
+from github_issue_analysis.domain.jobs import UNSUCCESSFUL_STATUSES, BatchJob, ItemState
 from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.store import Store
 
 from .batch_splitter import BatchSplitter
-from .group_models import new_job_id
-from .models import UNSUCCESSFUL_STATUSES, BatchJob, ItemState
 
 
 class NothingToRetry(Exception):

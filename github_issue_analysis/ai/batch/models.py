@@ -1,119 +1,22 @@
-"""Batch job states, item outcomes and the provider-neutral view of a provider batch."""
+"""Moved to `github_issue_analysis.domain`; kept so existing imports keep working."""
 
-from __future__ import annotations
+from github_issue_analysis.domain.jobs import (
+    TERMINAL_STATUSES,
+    UNSUCCESSFUL_STATUSES,
+    BatchJob,
+    ItemErrorKind,
+    ItemState,
+    JobStatus,
+)
+from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
-
-
-class JobStatus(StrEnum):
-    """Our status of a child job. `queued`: recorded, nothing sent. `submitting`: we began sending it, so a
-    provider batch may exist (look it up by metadata before creating one). The rest mirror the provider."""
-
-    QUEUED = "queued"
-    SUBMITTING = "submitting"
-    VALIDATING = "validating"
-    IN_PROGRESS = "in_progress"
-    FINALIZING = "finalizing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    EXPIRED = "expired"
-    CANCELLING = "cancelling"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self in TERMINAL_STATUSES
-
-    @property
-    def is_in_flight(self) -> bool:
-        """At the provider and still holding enqueued tokens."""
-        return self in (JobStatus.VALIDATING, JobStatus.IN_PROGRESS, JobStatus.FINALIZING, JobStatus.CANCELLING)
-
-    @property
-    def has_output(self) -> bool:
-        return self in (JobStatus.COMPLETED, JobStatus.EXPIRED, JobStatus.CANCELLED)
-
-
-TERMINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.EXPIRED, JobStatus.CANCELLED})
-UNSUCCESSFUL_STATUSES = frozenset({JobStatus.FAILED, JobStatus.EXPIRED, JobStatus.CANCELLED})
-
-
-class ItemState(StrEnum):
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-
-
-class ItemErrorKind(StrEnum):
-    REQUEST_ERROR = "request_error"
-    NON_JSON = "non_json"
-    SCHEMA_VIOLATION = "schema_violation"
-    REFUSAL = "refusal"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    MISSING = "missing"
-    BATCH_FAILED = "batch_failed"
-
-
-@dataclass(frozen=True)
-class ProviderBatch:
-    """A provider's batch in provider-neutral terms; `raw_status` keeps the provider's own string."""
-
-    id: str
-    status: JobStatus
-    raw_status: str
-    metadata: dict[str, str]
-    created_at: datetime | None = None
-    total: int = 0
-    completed: int = 0
-    failed: int = 0
-    output_file_id: str | None = None
-    error_file_id: str | None = None
-    errors: list[str] = field(default_factory=list)
-    error_codes: list[str] = field(default_factory=list)
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    """One line of an output or error file, read by custom_id."""
-
-    custom_id: str
-    content: str | None = None
-    error_kind: ItemErrorKind | None = None
-    error_message: str | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-
-
-@dataclass(frozen=True)
-class BatchJob:
-    """One provider batch of a group (a *child job*)."""
-
-    job_id: str
-    group_id: str
-    batch_sequence: int
-    total_batches_in_group: int
-    attempt: int
-    status: JobStatus
-    raw_status: str | None
-    provider_batch_id: str | None
-    input_file_id: str | None
-    output_file_id: str | None
-    error_file_id: str | None
-    total_items: int
-    completed_items: int
-    failed_items: int
-    estimated_tokens: int
-    input_bytes: int
-    input_tokens: int | None
-    output_tokens: int | None
-    error: str | None
-    superseded: bool
-    created_at: datetime
-    submitted_at: datetime | None
-    finished_at: datetime | None
-    collected_at: datetime | None
+__all__ = [
+    "TERMINAL_STATUSES",
+    "UNSUCCESSFUL_STATUSES",
+    "BatchJob",
+    "ItemErrorKind",
+    "ItemOutcome",
+    "ItemState",
+    "JobStatus",
+    "ProviderBatch",
+]

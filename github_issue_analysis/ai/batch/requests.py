@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
+from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.storage.issue_store import IssueStore
 
-from .providers.base import BatchProvider
 from .token_estimate import estimate_prompt_tokens
 
 _CHUNK = 500

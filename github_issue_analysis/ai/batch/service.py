@@ -11,7 +11,11 @@ from typing import TypeVar
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors import get_processor, processor_names
 from github_issue_analysis.ai.processors.base import ProcessorInputError
+from github_issue_analysis.ai.providers import provider_for
+from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus, summarize
+from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.errors import OperationFailed, UsageError
 from github_issue_analysis.storage.batch_store import AmbiguousId, RetryRaced
 from github_issue_analysis.storage.issue_store import IssueSelection
@@ -21,11 +25,7 @@ from .batch_group_manager import BatchGroupManager, GroupCollectReport, NothingT
 from .batch_manager import SubmitOutcome
 from .batch_splitter import RequestTooLarge
 from .collector import CollectReport, NotCollectable
-from .group_models import BatchGroup, BatchGroupStatus, summarize
 from .group_retry import NothingToRetry, plan_retry
-from .models import BatchJob, JobStatus
-from .providers import provider_for
-from .providers.base import BatchProvider, ProviderError
 from .watcher import WatchOptions, WatchProgress, watch_group
 
 T = TypeVar("T")

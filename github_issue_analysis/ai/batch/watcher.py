@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.storage.batch_store import RetryRaced
 
 from .batch_group_manager import BatchGroupManager
-from .group_models import BatchGroupStatus
 from .group_retry import NothingToRetry, plan_retry
 
 MAX_POLL_SECONDS = 60.0

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ..models import ItemOutcome, ProviderBatch
+from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 
 class ProviderError(Exception):

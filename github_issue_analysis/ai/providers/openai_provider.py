@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
-from ..models import ItemErrorKind, ItemOutcome, JobStatus, ProviderBatch
+from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
+from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+
 from .base import BatchProvider, ProviderError
 
 if TYPE_CHECKING:
