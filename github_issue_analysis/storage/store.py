@@ -8,9 +8,11 @@ from sqlalchemy import Engine
 
 from .batch_store import BatchStore
 from .database import create_store_engine, migrate
+from .decision_store import DecisionStore
 from .issue_store import IssueStore
-from .result_store import ResultStore
+from .label_audit_store import LabelAuditStore
 from .report_store import ReportStore
+from .result_store import ResultStore
 
 
 class Store:
@@ -30,6 +32,14 @@ class Store:
     @cached_property
     def reports(self) -> ReportStore:
         return ReportStore(self.engine)
+
+    @cached_property
+    def decisions(self) -> DecisionStore:
+        return DecisionStore(self.engine)
+
+    @cached_property
+    def label_audit(self) -> LabelAuditStore:
+        return LabelAuditStore(self.engine)
 
     @property
     def display_location(self) -> str:
