@@ -37,13 +37,14 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, report, results, sandbox, status
+    from . import batch, collect, demo, importer, report, results, sandbox, serve, status
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
     app.command("status")(status.status)
     app.command("demo")(demo.demo)
     app.command("report")(report.report)
+    app.command("serve")(serve.serve)
     app.add_typer(batch.app, name="batch")
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")

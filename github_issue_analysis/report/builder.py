@@ -12,7 +12,6 @@ from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .charts import bar_chart, histogram
-from .decisions import decisions_for
 from .evaluation import calibration_chart, evaluation_for
 from .model import ReportData
 from .summary import summarize_groups
@@ -40,7 +39,7 @@ def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -
     group_ids = [group.group_id for group, _ in groups]
     org = scope.org or (str(groups[0][0].selection.get("org")) if groups else None)
     only = group_ids if scope.group else None
-    table = TableBuilder(decisions_for(store, org)).add_all(store.reports.analysed_issues(processor, org, only))
+    table = TableBuilder().add_all(store.reports.analysed_issues(processor, org, only))
     label = f"group {group_ids[0]}" if scope.group else f"organization {scope.org}"
     summary = summarize_groups(label, groups, store.reports.failures(group_ids), len(table.rows))
     evaluation = evaluation_for(store, group_ids)
@@ -51,6 +50,7 @@ def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -
         label_chart=bar_chart(table.recommended_counts),
         confidence_chart=histogram(table.confidences),
         table=table.document(),
+        org=org,
         evaluation=evaluation,
         calibration_chart=calibration_chart(evaluation) if evaluation else None,
     )

@@ -80,5 +80,6 @@ class ReportData:
     label_chart: BarChart
     confidence_chart: Histogram
     table: dict[str, Any]  # compact rows, rendered by the page's script
+    org: str | None = None
     evaluation: dict[str, Any] | None = None
     calibration_chart: Histogram | None = None

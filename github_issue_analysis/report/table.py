@@ -5,18 +5,15 @@ Row: [repo index, number, title, url or null (null: repository base + number), [
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from github_issue_analysis.storage.report_store import AnalysedIssue
 
-IssueKey = tuple[str, str, int]
-
 
 @dataclass
 class TableBuilder:
-    decisions: Mapping[IssueKey, str] = field(default_factory=dict)
     labels: dict[str, int] = field(default_factory=dict)
     repos: dict[tuple[str, str], int] = field(default_factory=dict)
     repo_rows: list[list[str]] = field(default_factory=list)
@@ -46,7 +43,7 @@ class TableBuilder:
                 recommended,
                 confidence,
                 str(issue.analysis.get("reasoning", "")),
-                self.decisions.get((issue.org, issue.repo, issue.number), "pending"),
+                issue.decision,
             ]
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 
-from .schema import batch_jobs, issues, job_items, results
+from .schema import batch_jobs, issues, job_items, results, review_decisions
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class AnalysedIssue:
     group_id: str | None
     analysis: dict[str, Any]
     confidence: float | None
+    decision: str  # pending | accepted | rejected | edited
+    decision_labels: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class ReportStore:
     def analysed_issues(
         self, processor: str, org: str | None = None, group_ids: Sequence[str] | None = None
     ) -> Iterator[AnalysedIssue]:
-        """Issues that have a current result of `processor`, in (org, repo, number) order."""
+        """Issues that have a current result of `processor`, with its review decision, in (org, repo, number)
+        order."""
         query = (
             select(
                 issues.c.org,
@@ -59,8 +62,11 @@ class ReportStore:
                 results.c.group_id,
                 results.c.analysis,
                 results.c.confidence,
+                review_decisions.c.decision,
+                review_decisions.c.labels.label("decision_labels"),
             )
             .join(issues, issues.c.id == results.c.issue_id)
+            .outerjoin(review_decisions, review_decisions.c.result_id == results.c.id)
             .where(results.c.is_current.is_(True), results.c.processor == processor)
             .order_by(issues.c.org, issues.c.repo, issues.c.number)
         )
@@ -83,6 +89,8 @@ class ReportStore:
                     row.group_id,
                     row.analysis,
                     row.confidence,
+                    row.decision or "pending",
+                    row.decision_labels,
                 )
 
     def failures(self, group_ids: Sequence[str]) -> list[ItemFailure]:
