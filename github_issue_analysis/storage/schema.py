@@ -205,3 +205,20 @@ label_changes = Table(
     Index("ix_label_changes_run_id", "run_id"),
     Index("ix_label_changes_issue", "org", "repo", "number"),
 )
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("group_id", String(64), ForeignKey("batch_groups.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("blind", Boolean, nullable=False),
+    Column("min_confidence", Float, nullable=False),
+    Column("target_precision", Float),
+    Column("threshold", Float),
+    Column("issues_scored", Integer, nullable=False),
+    Column("micro_f1", Float),
+    Column("figures", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_evaluations_group_id", "group_id"),
+)

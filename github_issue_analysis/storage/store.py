@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from .batch_store import BatchStore
 from .database import create_store_engine, migrate
 from .decision_store import DecisionStore
+from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
 from .label_audit_store import LabelAuditStore
 from .report_store import ReportStore
@@ -40,6 +41,10 @@ class Store:
     @cached_property
     def label_audit(self) -> LabelAuditStore:
         return LabelAuditStore(self.engine)
+
+    @cached_property
+    def evaluations(self) -> EvaluationStore:
+        return EvaluationStore(self.engine)
 
     @property
     def display_location(self) -> str:

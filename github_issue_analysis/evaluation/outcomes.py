@@ -1,0 +1,54 @@
+"""What is scored: per issue, the taxonomy labels people gave (the answer) and what the model recommended."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from github_issue_analysis import defaults
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The labels a run chose from: a taxonomy file's names, or the repository labels with a prefix."""
+
+    prefix: str = defaults.LABEL_PREFIX
+    names: frozenset[str] | None = None
+
+    def __contains__(self, label: object) -> bool:
+        if not isinstance(label, str):
+            return False
+        return label in self.names if self.names is not None else label.startswith(self.prefix)
+
+    @classmethod
+    def of_group_options(cls, options: dict[str, Any]) -> Taxonomy:
+        fixed = options.get("fixed_labels")
+        names = frozenset(str(label["name"]) for label in fixed) if fixed else None
+        return cls(str(options.get("label_prefix") or defaults.LABEL_PREFIX), names)
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    issue_id: int
+    ref: str  # org/repo#number
+    truth: frozenset[str]
+    recommended: tuple[tuple[str, float], ...]  # (label, confidence), every recommendation the model made
+
+    def predicted(self, threshold: float) -> frozenset[str]:
+        return frozenset(label for label, confidence in self.recommended if confidence >= threshold)
+
+
+def outcome(
+    issue_id: int, ref: str, labels: Iterable[str], analysis: dict[str, Any], taxonomy: Taxonomy
+) -> IssueOutcome:
+    truth = frozenset(label for label in labels if label in taxonomy)
+    recommended = tuple(
+        (str(item["label"]), float(item.get("confidence") or 0.0)) for item in analysis.get("recommended_labels") or []
+    )
+    return IssueOutcome(issue_id, ref, truth, recommended)
+
+
+def scorable(outcomes: Sequence[IssueOutcome]) -> list[IssueOutcome]:
+    """Only issues people labelled with at least one taxonomy label carry an answer to score against."""
+    return [o for o in outcomes if o.truth]
