@@ -37,12 +37,13 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, report, results, sandbox, serve, status
+    from . import batch, collect, demo, importer, label, report, results, sandbox, serve, status
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
     app.command("status")(status.status)
     app.command("demo")(demo.demo)
+    app.command("label")(label.label)
     app.command("report")(report.report)
     app.command("serve")(serve.serve)
     app.add_typer(batch.app, name="batch")

@@ -11,7 +11,12 @@ from .model import Histogram
 
 
 def evaluation_for(store: Store, group_ids: list[str]) -> dict[str, Any] | None:
-    """The newest evaluation among the groups, or None."""
+    """The newest evaluation of the first group (newest first) that has one, or None."""
+    from github_issue_analysis.evaluation import latest_evaluation
+
+    for group_id in group_ids:
+        if (found := latest_evaluation(store, group_id)) is not None:
+            return found
     return None
 
 

@@ -31,6 +31,10 @@ from .watcher import WatchOptions, WatchProgress, watch_group
 T = TypeVar("T")
 
 
+class NothingToSubmit(OperationFailed):
+    """The selection has no issue left to submit (all have results, or none matched)."""
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     group: BatchGroup
@@ -56,7 +60,7 @@ class BatchService:
         try:
             return self._manager().plan(request)
         except NothingToDo as error:
-            raise OperationFailed(str(error)) from None
+            raise NothingToSubmit(str(error)) from None
         except (ProcessorInputError, RequestTooLarge) as error:
             raise UsageError(str(error)) from None
 
