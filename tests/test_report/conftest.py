@@ -84,3 +84,12 @@ def labelled(emulators: Emulators, database_url: str) -> Iterator[Labelled]:
     store = open_store(database_url)
     yield Labelled(store, run, emulators)
     store.close()
+
+
+@pytest.fixture
+def served_app(labelled: Labelled) -> Iterator[str]:
+    """`serve`'s app over the labelled store on 127.0.0.1, an ephemeral port, in a background thread."""
+    from github_issue_analysis.report.app import create_app
+
+    with BackgroundServer(create_app(labelled.store)) as server:
+        yield server.url
