@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,9 @@ class Labelled:
 
 @pytest.fixture
 def labelled(emulators: Emulators, database_url: str) -> Iterator[Labelled]:
-    run = label()
+    # In a thread of its own: Playwright's sync API keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(1) as worker:
+        run = worker.submit(label).result()
     store = open_store(database_url)
     yield Labelled(store, run, emulators)
     store.close()
