@@ -17,6 +17,7 @@ import collect
 import groups
 import import_files
 import list_groups
+import report
 import startup
 from harness import ROOT, Row, markdown, print_rows
 
@@ -39,6 +40,7 @@ def main() -> None:
     rows += collect.measure()
     rows += list_groups.measure()
     rows += import_files.measure()
+    rows += report.measure(1_000 if quick else 10_000)
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]
     summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."

@@ -76,7 +76,7 @@ def test_report_renders_filters_and_sorts_every_row(browser: Any, labelled: Labe
 
     page.click("th[data-sort='confidence'] button")
     page.click("th[data-sort='confidence'] button")  # descending
-    shown = [float(text) for text in page.locator("#rows tr td:nth-child(5)").all_inner_texts()]
+    shown = [float(text) for text in page.locator("#rows tr td:nth-child(5)").all_text_contents()]
     assert shown == sorted(shown, reverse=True) and len(shown) == 95
     check_readable(page, tmp_path / "report-wide.png")
     page.close()
