@@ -37,7 +37,7 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, label, report, results, sandbox, serve, status
+    from . import batch, collect, demo, importer, label, labels, report, results, sandbox, serve, status
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
@@ -47,6 +47,7 @@ def _register() -> None:
     app.command("report")(report.report)
     app.command("serve")(serve.serve)
     app.add_typer(batch.app, name="batch")
+    app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")
 

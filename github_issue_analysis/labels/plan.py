@@ -45,6 +45,7 @@ class PlannedChange:
     labels_before: tuple[str, ...] = ()
     reasons: tuple[Recommendation, ...] = ()
     summary: str = ""
+    analysed_at: datetime | None = None
 
     @property
     def key(self) -> IssueKey:
@@ -144,6 +145,7 @@ def plan_row(
         labels_before=tuple(row.issue_labels),
         reasons=tuple(add),
         summary=str(row.analysis.get("summary") or ""),
+        analysed_at=row.result_created_at,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from .schema import label_changes, label_runs
+from .schema import issues, label_changes, label_runs, repo_labels
 from .timeutil import as_utc, utcnow
 
 PENDING, CONFIRMED, FAILED, SKIPPED = "pending", "confirmed", "failed", "skipped"
@@ -117,7 +117,10 @@ class LabelAuditStore:
         labels_before: list[str] | None = None,
         labels_after: list[str] | None = None,
         error: str | None = None,
+        issue: IssueKey | None = None,
     ) -> None:
+        """Mark changes; with `issue` and `labels_after`, the stored issue's labels become what GitHub confirmed
+        (in the same transaction)."""
         ids = list(change_ids)
         if not ids:
             return
@@ -130,6 +133,8 @@ class LabelAuditStore:
             values["labels_after"] = labels_after
         with self.engine.begin() as conn:
             conn.execute(update(label_changes).where(label_changes.c.id.in_(ids)).values(**values))
+            if issue is not None and labels_after is not None:
+                _store_issue_labels(conn, issue, labels_after)
 
     def run(self, run_id: str) -> RunRow | None:
         return next(iter(self.runs(run_ids=[run_id])), None)
@@ -177,6 +182,17 @@ class LabelAuditStore:
                 if change.issue in wanted:
                     found.setdefault(change.issue, []).append(change)
         return found
+
+
+def _store_issue_labels(conn: Any, issue: IssueKey, names: list[str]) -> None:
+    org, repo, number = issue
+    known = {
+        r.name.lower(): {"name": r.name, "color": r.color, "description": r.description}
+        for r in conn.execute(select(repo_labels).where(repo_labels.c.org == org, repo_labels.c.repo == repo))
+    }
+    labels = [known.get(n.lower(), {"name": n, "color": None, "description": None}) for n in names]
+    where = (issues.c.org == org, issues.c.repo == repo, issues.c.number == number)
+    conn.execute(update(issues).where(*where).values(labels=labels))
 
 
 def _change_values(run_id: str, change: NewChange, login: str | None, now: datetime) -> dict[str, Any]:
