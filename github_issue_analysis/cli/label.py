@@ -48,6 +48,9 @@ def label(
     result = run.finish(result)
     render.finished(result, json_output)
     if apply:
-        render.applied(run.apply(render.confirm_apply(yes, json_output)), json_output, result)
+        outcome = run.apply(render.confirm_apply(yes, json_output), render.apply_events(json_output))
+        render.applied(outcome, json_output, result)
+        if outcome.failed:
+            raise typer.Exit(1)
     elif json_output:
         context.print_json(result.as_json())

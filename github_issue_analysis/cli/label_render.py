@@ -13,7 +13,9 @@ from . import context
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission
     from github_issue_analysis.ai.batch.watcher import WatchProgress
+    from github_issue_analysis.labels.apply import ApplyReport
     from github_issue_analysis.labels.plan import LabelPlan
+    from github_issue_analysis.labels.session import EventHook
     from github_issue_analysis.pipeline.label_run import LabelRunResult, LabelRunSteps
 
 
@@ -101,36 +103,25 @@ def finished(result: LabelRunResult, json_output: bool) -> None:
 def confirm_apply(yes: bool, json_output: bool) -> Callable[[LabelPlan], None]:
     def confirm(plan: LabelPlan) -> None:
         if not json_output:
-            _show_plan(plan)
+            from .labels_render import render_plan
+
+            render_plan(context.console(), plan)
         if not yes and plan.changes:
             _ask(f"Apply {plan.label_changes} label change(s) to {len(plan.changes)} issue(s) on GitHub?")
 
     return confirm
 
 
-def _show_plan(plan: LabelPlan) -> None:
-    from rich.table import Table
+def apply_events(json_output: bool) -> EventHook | None:
+    from .labels_render import event_printer
 
-    table = Table(title=f"Label plan ({len(plan.changes)} issues, {len(plan.skipped)} skipped)")
-    for column in ("Issue", "Add", "Remove", "Confidence"):
-        table.add_column(column)
-    for change in plan.changes[:50]:
-        table.add_row(
-            f"{change.repo}#{change.number}",
-            ", ".join(change.add),
-            ", ".join(change.remove),
-            f"{change.confidence:.2f}",
-        )
-    out = context.console()
-    out.print(table)
-    if len(plan.changes) > 50:
-        out.print(f"... and {len(plan.changes) - 50} more (see `gh-analysis labels plan`).")
+    return None if json_output else event_printer(context.console(stderr=True))
 
 
-def applied(outcome: dict[str, Any], json_output: bool, result: LabelRunResult) -> None:
+def applied(report: ApplyReport, json_output: bool, result: LabelRunResult) -> None:
     if json_output:
-        context.print_json({**result.as_json(), "apply": outcome})
+        context.print_json({**result.as_json(), "apply": report.as_json()})
         return
-    context.console().print(
-        f"Applied labels to {len(outcome.get('applied', []))} issue(s); {len(outcome.get('failed', []))} failed."
-    )
+    from .labels_render import render_apply
+
+    render_apply(report, json_output)

@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission, SubmitRequest
@@ -16,13 +16,17 @@ from github_issue_analysis.ai.batch.service import BatchService, NothingToSubmit
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
-from github_issue_analysis.errors import OperationFailed, UsageError
+from github_issue_analysis.errors import UsageError
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
+
+if TYPE_CHECKING:
+    from github_issue_analysis.labels.apply import ApplyReport
+    from github_issue_analysis.labels.session import EventHook
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
-from .collection import collect_org
+from .collection import collect_org, github_connection, github_errors
 from .in_flight import RunKey, group_in_flight, matching_groups
 
 PROCESSOR = "product-labeling"
@@ -132,16 +136,19 @@ class LabelRun:
         result.report = str(path.resolve())
         return result
 
-    def apply(self, confirm: Callable[[LabelPlan], None]) -> dict[str, Any]:
-        """The label plan for the organization (shown and confirmed through `confirm`), then applied."""
-        from github_issue_analysis.labels.plan import build_plan
+    def apply(self, confirm: Callable[[LabelPlan], None], on_event: EventHook | None = None) -> ApplyReport:
+        """The label plan checked against GitHub (shown and confirmed through `confirm`), then applied by the
+        same service as `labels apply`."""
+        from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport, apply_labels, live_plan
 
         selection = LabelSelection(self.options.org, self.options.repo, self.options.min_confidence)
-        plan = build_plan(self.store, selection)
-        confirm(plan)
-        if not plan.changes:
-            return {"run_id": None, "applied": [], "failed": [], "skipped": [s.as_json() for s in plan.skipped]}
-        raise OperationFailed("applying labels is not in this build yet; see `gh-analysis labels plan`")
+        connection = github_connection(self.settings)
+        with github_errors():
+            plan = asyncio.run(live_plan(self.store, connection, selection))
+            confirm(plan)
+            if not plan.changes:
+                return ApplyReport(None, skipped=plan.skipped)
+            return asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), on_event))
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _plan(self) -> PlannedSubmission | None:

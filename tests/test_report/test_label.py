@@ -101,3 +101,21 @@ def test_without_a_github_token_nothing_is_sent(emulators: Emulators, monkeypatc
     result = invoke("label", "--org", ORG, "--yes", "--json")
     assert result.exit_code == 2 and "GITHUB_TOKEN" in result.stderr
     assert emulators.batches_created() == 0
+
+
+def test_label_with_apply_puts_the_planned_labels_on_github(emulators: Emulators, database_url: str) -> None:
+    run = label("--apply", "--min-confidence", "0.8")
+    store = open_store(database_url)
+    try:
+        from github_issue_analysis.labels.options import LabelSelection
+        from github_issue_analysis.labels.plan import build_plan
+
+        left = build_plan(store, LabelSelection(ORG, min_confidence=0.8))
+    finally:
+        store.close()
+    applied = run["apply"]["applied"]
+    assert run["results"] == SANDBOX_ISSUES and run["apply"]["failed"] == []
+    assert applied and all(change["add"] for change in applied)
+    assert left.changes == []  # everything planned is on GitHub now
+    again = label("--apply", "--min-confidence", "0.8")
+    assert again["submitted"] == 0 and again["apply"]["applied"] == []  # nothing sent twice
