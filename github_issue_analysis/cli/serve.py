@@ -21,8 +21,10 @@ def serve(
     from github_issue_analysis.report.app import LOCAL_HOSTS, create_app
 
     store = context.open_store()
-    app = create_app(store, allowed_hosts=sorted({*LOCAL_HOSTS, host}) if host not in ("0.0.0.0", "::") else ["*"])
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    every_address = host in ("0.0.0.0", "::")
+    hosts = ["*"] if every_address else sorted({*LOCAL_HOSTS, host})
+    app = create_app(store, context.settings(), allowed_hosts=hosts)
+    url = f"http://{'127.0.0.1' if every_address else host}:{port}/"
     context.console(stderr=True).print(f"Serving {store.display_location} on {url} (Ctrl+C to stop)")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

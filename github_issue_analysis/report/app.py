@@ -13,17 +13,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import GhAnalysisError
 from github_issue_analysis.storage.store import Store
 
-from . import pages, review_pages
+from . import apply_pages, pages, review_pages
+from .apply_jobs import ApplyJobs
 from .csrf import CsrfGuard
 from .render import render
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 
-def create_app(store: Store, allowed_hosts: list[str] | None = None) -> Starlette:
+def create_app(store: Store, settings: Settings, allowed_hosts: list[str] | None = None) -> Starlette:
     routes = [
         Route("/", pages.home),
         Route("/groups/{group_id}", pages.group_report),
@@ -32,6 +34,8 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None) -> Starlett
         Route("/orgs/{org}/review", review_pages.decide, methods=["POST"], name="decide"),
         Route("/orgs/{org}/review/accept-above", review_pages.accept_above, methods=["POST"]),
         Route("/orgs/{org}/plan", review_pages.plan),
+        Route("/orgs/{org}/apply", apply_pages.start_apply, methods=["POST"]),
+        Route("/orgs/{org}/apply/{job_id}", apply_pages.apply_progress),
     ]
     app = Starlette(
         routes=routes,
@@ -40,6 +44,7 @@ def create_app(store: Store, allowed_hosts: list[str] | None = None) -> Starlett
     )
     app.state.store = store
     app.state.csrf = CsrfGuard()
+    app.state.apply_jobs = ApplyJobs(store, settings)
     return app
 
 

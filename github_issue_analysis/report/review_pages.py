@@ -23,7 +23,7 @@ PAGE_SIZE = 100
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
 
 
-def _float(value: str | None, default: float) -> float:
+def number_between(value: str | None, default: float) -> float:
     try:
         number = float(value) if value not in (None, "") else default
     except ValueError:
@@ -35,7 +35,7 @@ def _float(value: str | None, default: float) -> float:
 
 def _selection(org: str, values: Any, default_min: float) -> LabelSelection:
     repo = values.get("repo") or None
-    return LabelSelection(org=org, repo=repo, min_confidence=_float(values.get("min"), default_min))
+    return LabelSelection(org=org, repo=repo, min_confidence=number_between(values.get("min"), default_min))
 
 
 async def review_queue(request: Request) -> Response:
@@ -79,7 +79,7 @@ def _review_item(row: Any) -> dict[str, Any]:
     }
 
 
-async def _checked_form(request: Request) -> FormData:
+async def checked_form(request: Request) -> FormData:
     form = await request.form()
     sent = form.get("csrf_token") or request.headers.get("x-csrf-token")
     if not request.app.state.csrf.accepts(
@@ -97,7 +97,7 @@ def _back(org: str, form: FormData, done: str) -> RedirectResponse:
 
 async def decide(request: Request) -> Response:
     org = request.path_params["org"]
-    form = await _checked_form(request)
+    form = await checked_form(request)
     action, ref = str(form.get("action") or ""), str(form.get("ref") or "")
     if action not in ACTIONS or not ref:
         raise HTTPException(400, "Choose accept, reject or edit for an issue.")
@@ -131,11 +131,11 @@ def _check_taxonomy(rows: list[Any], labels: list[str]) -> None:
 
 async def accept_above(request: Request) -> Response:
     org = request.path_params["org"]
-    form = await _checked_form(request)
+    form = await checked_form(request)
     selection = LabelSelection(
         org=org,
         repo=str(form.get("repo") or "") or None,
-        min_confidence=_float(str(form.get("min_confidence") or ""), 0.8),
+        min_confidence=number_between(str(form.get("min_confidence") or ""), 0.8),
     )
     count = await run_in_threadpool(review.accept_above, store_of(request), selection)
     return _back(org, form, f"Accepted {count} issue(s) at or above {selection.min_confidence:.2f}")
@@ -149,7 +149,7 @@ async def plan(request: Request) -> Response:
     selection = LabelSelection(
         org=org,
         repo=request.query_params.get("repo") or None,
-        min_confidence=_float(request.query_params.get("min"), 0.8),
+        min_confidence=number_between(request.query_params.get("min"), 0.8),
         accepted_only=request.query_params.get("accepted_only") == "1",
     )
     label_plan = await run_in_threadpool(build_plan, store_of(request), selection)

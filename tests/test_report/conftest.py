@@ -92,7 +92,9 @@ def labelled(emulators: Emulators, database_url: str) -> Iterator[Labelled]:
 @pytest.fixture
 def served_app(labelled: Labelled) -> Iterator[str]:
     """`serve`'s app over the labelled store on 127.0.0.1, an ephemeral port, in a background thread."""
+    from github_issue_analysis.config import get_settings
     from github_issue_analysis.report.app import create_app
 
-    with BackgroundServer(create_app(labelled.store)) as server:
+    get_settings.cache_clear()
+    with BackgroundServer(create_app(labelled.store, get_settings())) as server:
         yield server.url

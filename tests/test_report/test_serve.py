@@ -4,6 +4,7 @@ CSRF, 404 pages, nothing secret in a page."""
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 
@@ -103,3 +104,29 @@ def test_bad_ids_give_a_404_page(served_app: str) -> None:
 def test_a_foreign_host_header_is_refused(served_app: str) -> None:
     with httpx.Client(base_url=served_app) as client:
         assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+
+
+def test_apply_button_runs_labels_apply_and_shows_the_outcome(labelled: Labelled, served_app: str) -> None:
+    from github_issue_analysis.labels.options import LabelSelection
+    from github_issue_analysis.labels.plan import build_plan
+
+    planned = build_plan(labelled.store, LabelSelection(ORG, min_confidence=0.8)).changes
+    assert planned
+    with httpx.Client(base_url=served_app, follow_redirects=True) as client:
+        plan_page = client.get(f"/orgs/{ORG}/plan").text
+        assert f"{len(planned)} issue(s) to change" in plan_page
+        refused = client.post(f"/orgs/{ORG}/apply", data={"min": "0.8"}, follow_redirects=False)
+        assert refused.status_code == 403
+        started = client.post(f"/orgs/{ORG}/apply", data={"csrf_token": csrf_token(plan_page), "min": "0.8"})
+        assert started.status_code == 200 and "/apply/apply_" in str(started.url)
+        deadline = time.monotonic() + 60
+        page = started.text
+        while 'data-status="running"' in page and time.monotonic() < deadline:
+            time.sleep(0.2)
+            page = client.get(started.url).text
+        assert 'data-status="done"' in page, page
+        assert f"{len(planned)} issue(s) labelled, 0 failed" in page
+        assert client.get(f"/orgs/{ORG}/apply/apply_nope").status_code == 404
+    assert build_plan(labelled.store, LabelSelection(ORG, min_confidence=0.8)).changes == []
+    runs = labelled.store.label_audit.runs()
+    assert len(runs) == 1
