@@ -26,6 +26,9 @@ COMMANDS = [
     "batch group-retry",
     "batch remove",
     "batch watch",
+    "label",
+    "report",
+    "serve",
 ]
 
 
