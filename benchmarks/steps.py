@@ -11,11 +11,11 @@ from typing import Any
 import openai  # noqa: F401  (the SDK import, about 0.5 s, is start-up cost: measured by startup.py, not here)
 from harness import timed
 
-from github_issue_analysis.ai.batch.batch_group_manager import BatchGroupManager, SubmitRequest
+from github_issue_analysis.ai.batch.batch_group_manager import BatchGroupManager
+from github_issue_analysis.ai.batch.options import SubmitOptions
 from github_issue_analysis.ai.batch.service import BatchService
-from github_issue_analysis.ai.providers import provider_for
+from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
-from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import open_store
 
 
@@ -26,7 +26,7 @@ def _service() -> BatchService:
 
 def submit(org: str, concurrency: int) -> dict[str, Any]:
     service = _service()
-    planned = service.plan(SubmitRequest("product-labeling", IssueSelection(org), "gpt-4o-mini", reprocess=True))
+    planned = service.plan(SubmitOptions("product-labeling", org, model="openai:gpt-4o-mini", reprocess=True))
     result = timed(lambda: service.submit(planned, concurrency).group.group_id)
     return {**result, "batches": planned.plan.total_batches}
 
@@ -40,7 +40,7 @@ def sequential_retrieves(group_id: str) -> dict[str, Any]:
     """The comparison for status: one retrieve per batch, one after another."""
     service = _service()
     batch_ids = [j.provider_batch_id for j in service.store.batches.jobs(group_id) if j.provider_batch_id]
-    provider = provider_for("openai", get_settings())
+    provider = create_provider("openai", get_settings())
 
     async def one_by_one() -> int:
         for batch_id in batch_ids:
@@ -54,7 +54,7 @@ def sequential_retrieves(group_id: str) -> dict[str, Any]:
 def download_only(group_id: str) -> dict[str, Any]:
     """Read every output line of a group as collection does (same concurrency), storing nothing."""
     service = _service()
-    manager = BatchGroupManager(service.store, provider_for("openai", get_settings()))
+    manager = BatchGroupManager(service.store, create_provider("openai", get_settings()))
     jobs = [j for j in service.store.batches.jobs(group_id) if j.output_file_id]
 
     async def read(job_file: str) -> int:
@@ -75,7 +75,7 @@ def collect(group_id: str) -> dict[str, Any]:
 
 def plan(org: str) -> dict[str, Any]:
     service = _service()
-    request = SubmitRequest("product-labeling", IssueSelection(org), "gpt-4o-mini", reprocess=True)
+    request = SubmitOptions("product-labeling", org, model="openai:gpt-4o-mini", reprocess=True)
     return timed(lambda: service.plan(request).plan.total_batches)
 
 

@@ -19,3 +19,116 @@ class OperationFailed(GhAnalysisError):
     """The operation could not be done (provider error, nothing to do where something was asked)."""
 
     exit_code = 1
+
+
+# -- Domain errors: services raise these in the tool's own words; the CLI (cli/messages.py) may phrase them
+# -- with its flags and commands. Each keeps the facts as attributes.
+
+
+class MissingCredentials(UsageError):
+    def __init__(self, provider: str, env_var: str) -> None:
+        super().__init__(f"{env_var} is not set: export it (or put it in .env) and run again")
+        self.provider = provider
+        self.env_var = env_var
+
+
+class UnknownName(UsageError):
+    """A provider, processor or model name nothing is registered under."""
+
+    def __init__(self, kind: str, name: str, choices: list[str]) -> None:
+        super().__init__(f"unknown {kind} '{name}'; choose one of: {', '.join(choices) or 'none registered'}")
+        self.kind = kind
+        self.name = name
+        self.choices = choices
+
+
+class InvalidModelName(UsageError):
+    def __init__(self, spec: str, providers: list[str]) -> None:
+        examples = ", ".join(f"{p}:NAME" for p in providers)
+        super().__init__(f"model must be written PROVIDER:NAME ({examples}), got '{spec}'")
+        self.spec = spec
+        self.providers = providers
+
+
+class InvalidOption(UsageError):
+    """An option's value is out of range; `option` is the option's domain name (e.g. batch_size)."""
+
+    def __init__(self, option: str, value: object, requirement: str) -> None:
+        super().__init__(f"{option.replace('_', ' ')} {value} {requirement}")
+        self.option = option
+        self.value = value
+        self.requirement = requirement
+
+
+class BatchSizeTooLarge(InvalidOption):
+    def __init__(self, value: int, maximum: int, provider: str) -> None:
+        super().__init__("batch_size", value, f"is above {provider}'s maximum of {maximum:,} requests per batch")
+        self.maximum = maximum
+        self.provider = provider
+
+
+class AmbiguousIssueNumber(UsageError):
+    def __init__(self, number: int, org: str, repos: list[str]) -> None:
+        super().__init__(
+            f"issue #{number} exists in several repositories of {org} ({', '.join(repos)}); name the repository"
+        )
+        self.number = number
+        self.org = org
+        self.repos = repos
+
+
+class NothingToSubmit(OperationFailed):
+    def __init__(self, already_done: int) -> None:
+        hint = " (all already have results; reprocess them to label them again)" if already_done else ""
+        super().__init__(f"no issues to submit for this selection{hint}")
+        self.already_done = already_done
+
+
+class NoLabelSet(UsageError):
+    def __init__(self, org: str, repo: str, prefix: str) -> None:
+        super().__init__(
+            f"no labels starting with '{prefix}' in {org}/{repo}: collect the repository's labels, choose "
+            "another label prefix, or give a labels file"
+        )
+        self.org = org
+        self.repo = repo
+        self.prefix = prefix
+
+
+class UnknownId(UsageError):
+    def __init__(self, prefix: str) -> None:
+        super().__init__(f"no batch job or group matches '{prefix}'")
+        self.prefix = prefix
+
+
+class AmbiguousId(UsageError):
+    def __init__(self, prefix: str, matches: list[str]) -> None:
+        super().__init__(f"'{prefix}' matches several jobs or groups ({', '.join(matches[:5])}); give more characters")
+        self.prefix = prefix
+        self.matches = matches
+
+
+class WrongIdKind(UsageError):
+    """A job id where a group was meant (`group_id` set), or a group id where a job was meant. `action` is
+    what was asked: collect, cancel, retry, watch, resume."""
+
+    def __init__(self, found: str, action: str, group_id: str | None = None) -> None:
+        what = f"a job of group {group_id}" if group_id else "a batch group"
+        super().__init__(f"{found} is {what}; {action} the {'group' if group_id else 'job'} instead")
+        self.found = found
+        self.action = action
+        self.group_id = group_id
+
+
+class StillRunning(UsageError):
+    def __init__(self, found: str, running: int) -> None:
+        super().__init__(f"{found} still has {running} batch(es) running at the provider; cancel them first")
+        self.found = found
+        self.running = running
+
+
+class ConcurrentChange(OperationFailed):
+    def __init__(self, group_id: str, what: str) -> None:
+        super().__init__(f"another process is {what} {group_id} right now; look at its status")
+        self.group_id = group_id
+        self.what = what

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from github_issue_analysis.cli.context import run_app
 from github_issue_analysis.cli.main import app
 from github_issue_analysis.config import get_settings
+from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, create_anthropic_app
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store, open_store
@@ -30,7 +31,16 @@ class CliResult:
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own data dir and SQLite file; no key or token from the machine leaks in."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "GITHUB_TOKEN", "GITHUB_API_URL", "GH_ANALYSIS_DATABASE_URL"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "ANTHROPIC_BASE_URL",
+        "GITHUB_TOKEN",
+        "GITHUB_API_URL",
+        "GH_ANALYSIS_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GH_ANALYSIS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")
@@ -84,6 +94,15 @@ def served_openai() -> Iterator[tuple[OpenAIEmulator, str]]:
     """One OpenAI Batch API emulator on 127.0.0.1 for the session; fixtures reset and configure it per test."""
     emulator = OpenAIEmulator()
     with BackgroundServer(create_openai_app(emulator=emulator)) as server:
+        yield emulator, server.url
+
+
+@pytest.fixture(scope="session")
+def served_anthropic() -> Iterator[tuple[AnthropicEmulator, str]]:
+    """One Anthropic Message Batches emulator on 127.0.0.1 for the session (base URL without `/v1`, as the
+    `anthropic` SDK takes it); fixtures reset and configure it per test."""
+    emulator = AnthropicEmulator()
+    with BackgroundServer(create_anthropic_app(emulator=emulator)) as server:
         yield emulator, server.url
 
 

@@ -32,7 +32,7 @@ def _service() -> BatchService:
 
 @app.command()
 def submit(
-    processor: str = typer.Argument(..., help="Processor name: product-labeling."),
+    processor: str = typer.Argument(..., help="Processor name (see `gh-analysis models`): product-labeling."),
     org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
     issue_number: int | None = typer.Option(
@@ -48,6 +48,13 @@ def submit(
     reasoning_effort: str | None = typer.Option(
         None, "--reasoning-effort", help="low|medium|high; sent only to reasoning models."
     ),
+    blind: bool = typer.Option(
+        False, "--blind", help="Leave each issue's current taxonomy labels out of the prompt (for `eval`)."
+    ),
+    sample: int | None = typer.Option(
+        None, "--sample", min=1, help="A stratified sample of N issues people labelled (same seed, same issues)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of --sample (default 0)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
@@ -58,29 +65,35 @@ def submit(
     json_output: bool = JSON,
 ) -> None:
     """Submit stored issues for batch labeling, split automatically into batches of --batch-size."""
+    from github_issue_analysis.ai.batch.options import SubmitOptions
+
     from . import batch_render as render
-    from .batch_options import build_submit_request
 
     service = _service()
     if resume:
         result = service.resume(resume, concurrency, max_enqueued_tokens)
         render.submitted(result, json_output)
         return
-    request = build_submit_request(
-        processor,
-        org,
-        repo,
-        issue_number,
-        limit,
-        model,
-        label_prefix,
-        labels_file,
-        batch_size,
-        temperature,
-        reasoning_effort,
-        reprocess,
+    options = SubmitOptions(
+        processor=processor,
+        org=org,
+        repo=repo,
+        issue_number=issue_number,
+        limit=limit,
+        model=model,
+        label_prefix=label_prefix,
+        labels_file=labels_file,
+        batch_size=batch_size,
+        temperature=temperature,
+        reasoning_effort=reasoning_effort,
+        reprocess=reprocess,
+        concurrency=concurrency,
+        max_enqueued_tokens=max_enqueued_tokens,
+        blind=blind,
+        sample=sample,
+        seed=seed,
     )
-    planned = service.plan(request)
+    planned = service.plan(options)
     if not json_output:
         render.plan(planned)
     if dry_run:
@@ -88,8 +101,7 @@ def submit(
         return
     if planned.plan.split_required and not yes:
         render.confirm_or_refuse(planned.plan.total_batches)
-    result = service.submit(planned, concurrency, max_enqueued_tokens)
-    render.submitted(result, json_output, planned)
+    render.submitted(service.submit(planned), json_output, planned)
 
 
 @app.command()
@@ -142,7 +154,7 @@ def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_
     from . import batch_render as render
 
     service = _service()
-    render.group_collected(service.collect_group(service.group_id(group_id, "group-collect")), json_output)
+    render.group_collected(service.collect_group(service.group_id(group_id, "collect")), json_output)
 
 
 @app.command()
@@ -160,7 +172,7 @@ def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_o
     from . import batch_render as render
 
     service = _service()
-    render.cancelled(service.cancel_group(service.group_id(group_id, "group-cancel")), json_output)
+    render.cancelled(service.cancel_group(service.group_id(group_id, "cancel")), json_output)
 
 
 @app.command("group-retry")
@@ -176,7 +188,7 @@ def group_retry(
     from . import batch_render as render
 
     service = _service()
-    result = service.retry_group(service.group_id(group_id, "group-retry"), failed_only, concurrency)
+    result = service.retry_group(service.group_id(group_id, "retry"), failed_only, concurrency)
     render.submitted(result, json_output)
 
 

@@ -24,7 +24,9 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     try:
         exit_code = app(args=args, standalone_mode=False, prog_name="gh-analysis")
     except GhAnalysisError as error:
-        _report(str(error))
+        from .messages import phrase
+
+        _report(phrase(error))
         if DEBUG:
             raise
         return error.exit_code

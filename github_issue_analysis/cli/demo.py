@@ -28,7 +28,7 @@ def demo(
 
     from . import batch_render, context
     from .batch_watch import progress_view
-    from .demo_render import collected, finished, submitted
+    from .demo_render import collected, evaluated, finished, measuring, submitted
 
     target = data_dir or context.settings().data_dir / "demo"
     out = context.console()
@@ -48,6 +48,8 @@ def demo(
             submitted=lambda result: submitted(out, result),
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,
+            measuring=lambda sample: measuring(out, sample),
+            evaluated=lambda report: evaluated(out, report),
             label_plan=lambda plan: _label_plan(out, plan),
         )
         store = run_demo(target, steps, processing_seconds)

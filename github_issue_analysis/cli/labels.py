@@ -21,7 +21,13 @@ app = typer.Typer(
 
 ORG = typer.Option(..., "--org", help="GitHub organization of the issues.")
 REPO = typer.Option(None, "--repo", help="Only this repository.")
-MIN_CONFIDENCE = typer.Option(0.8, "--min-confidence", help="Minimum confidence of a recommended label (0-1).")
+MIN_CONFIDENCE = typer.Option(
+    None, "--min-confidence", help="Minimum confidence of a recommended label (0-1; default 0.8)."
+)
+MIN_PRECISION = typer.Option(
+    None, "--min-precision", help="Instead of --min-confidence: the threshold reaching this precision in --eval."
+)
+EVAL_GROUP = typer.Option(None, "--eval", metavar="GROUP", help="Blind evaluated group giving --min-precision.")
 ACCEPTED_ONLY = typer.Option(False, "--accepted-only", help="Only results accepted (or edited) in review.")
 REMOVE_WRONG = typer.Option(
     False, "--remove-wrong", help="Also remove taxonomy labels the model judged wrong (overall confidence >= min)."
@@ -37,29 +43,60 @@ YES = typer.Option(False, "--yes", "-y", help="Do it without asking.")
 def selection(
     org: str,
     repo: str | None,
-    min_confidence: float,
+    min_confidence: float | None,
     accepted_only: bool = False,
     remove_wrong: bool = False,
     include_closed: bool = False,
     include_locked: bool = False,
     labels: list[str] | None = None,
+    min_precision: float | None = None,
+    eval_group: str | None = None,
 ) -> LabelSelection:
     """The one selection object every labels command builds (threshold sources plug in here)."""
-    from github_issue_analysis.errors import UsageError
     from github_issue_analysis.labels.options import LabelSelection
 
-    if not 0 <= min_confidence <= 1:
-        raise UsageError(f"--min-confidence must be between 0 and 1, not {min_confidence}")
     return LabelSelection(
         org=org,
         repo=repo,
-        min_confidence=min_confidence,
+        min_confidence=_min_confidence(min_confidence, min_precision, eval_group),
         accepted_only=accepted_only,
         remove_wrong=remove_wrong,
         include_closed=include_closed,
         include_locked=include_locked,
         labels=tuple(labels or ()),
     )
+
+
+def _min_confidence(min_confidence: float | None, min_precision: float | None, eval_group: str | None) -> float:
+    """--min-confidence as given, or the threshold an evaluation found for --min-precision."""
+    from github_issue_analysis.errors import UsageError
+    from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE
+
+    if min_precision is None and eval_group is None:
+        value = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+        if not 0 <= value <= 1:
+            raise UsageError(f"--min-confidence must be between 0 and 1, not {value}")
+        return value
+    if min_precision is None or eval_group is None:
+        raise UsageError("--min-precision and --eval GROUP go together (the precision measured on that group)")
+    if min_confidence is not None:
+        raise UsageError("give --min-confidence or --min-precision with --eval, not both")
+    if not 0 <= min_precision <= 1:
+        raise UsageError(f"--min-precision must be between 0 and 1, not {min_precision}")
+    return _evaluated_threshold(eval_group, min_precision)
+
+
+def _evaluated_threshold(eval_group: str, min_precision: float) -> float:
+    from github_issue_analysis.errors import OperationFailed, UsageError
+    from github_issue_analysis.evaluation.errors import NotBlind, ThresholdUnreachable
+    from github_issue_analysis.evaluation.thresholds import threshold_for
+
+    try:
+        return threshold_for(context.open_store(), eval_group, min_precision)
+    except NotBlind as error:
+        raise UsageError(f"{error}; use a `batch submit --blind` run's group with --eval") from None
+    except ThresholdUnreachable as error:
+        raise OperationFailed(f"{error}; ask for a lower --min-precision, or give --min-confidence") from None
 
 
 def connection(token: str | None) -> GitHubConnection:
@@ -78,7 +115,7 @@ def connection(token: str | None) -> GitHubConnection:
 def review(
     org: str = ORG,
     repo: str | None = REPO,
-    min_confidence: float = MIN_CONFIDENCE,
+    min_confidence: float | None = MIN_CONFIDENCE,
     label: list[str] | None = LABEL,
     by: str | None = typer.Option(None, "--by", help="Reviewer name (default: your user name)."),
 ) -> None:
@@ -115,6 +152,8 @@ def accept(
     min_confidence: float | None = typer.Option(
         None, "--min-confidence", help="Bulk: accept every pending result with a label at or above this."
     ),
+    min_precision: float | None = MIN_PRECISION,
+    eval_group: str | None = EVAL_GROUP,
     note: str | None = typer.Option(None, "--note", help="A note kept with the decision."),
     by: str | None = typer.Option(None, "--by", help="Reviewer name (default: your user name)."),
     json_output: bool = JSON,
@@ -126,10 +165,13 @@ def accept(
     store = context.open_store()
     if refs:
         count = len(decide(store, refs, "accepted", org=org, by=by, note=note))
-    elif org is not None and min_confidence is not None:
-        count = accept_above(store, selection(org, repo, min_confidence), by=by, note=note)
+    elif org is not None and (min_confidence is not None or min_precision is not None or eval_group is not None):
+        chosen = selection(org, repo, min_confidence, min_precision=min_precision, eval_group=eval_group)
+        count = accept_above(store, chosen, by=by, note=note)
     else:
-        raise UsageError("give issue references, or --org with --min-confidence for a bulk accept")
+        raise UsageError(
+            "give issue references, or --org with --min-confidence (or --min-precision --eval GROUP) for a bulk accept"
+        )
     _decided("accepted", count, json_output)
 
 
@@ -175,7 +217,9 @@ def _decided(decision: str, count: int, json_output: bool) -> None:
 def plan(
     org: str = ORG,
     repo: str | None = REPO,
-    min_confidence: float = MIN_CONFIDENCE,
+    min_confidence: float | None = MIN_CONFIDENCE,
+    min_precision: float | None = MIN_PRECISION,
+    eval_group: str | None = EVAL_GROUP,
     accepted_only: bool = ACCEPTED_ONLY,
     remove_wrong: bool = REMOVE_WRONG,
     include_closed: bool = INCLUDE_CLOSED,
@@ -195,7 +239,18 @@ def plan(
     from .labels_actions import translated
     from .labels_render import render_plan
 
-    chosen = selection(org, repo, min_confidence, accepted_only, remove_wrong, include_closed, include_locked, label)
+    chosen = selection(
+        org,
+        repo,
+        min_confidence,
+        accepted_only,
+        remove_wrong,
+        include_closed,
+        include_locked,
+        label,
+        min_precision,
+        eval_group,
+    )
     store = context.open_store()
     try:
         result = build_plan(store, chosen) if offline else asyncio.run(live_plan(store, connection(token), chosen))
@@ -211,7 +266,9 @@ def plan(
 def apply(
     org: str = ORG,
     repo: str | None = REPO,
-    min_confidence: float = MIN_CONFIDENCE,
+    min_confidence: float | None = MIN_CONFIDENCE,
+    min_precision: float | None = MIN_PRECISION,
+    eval_group: str | None = EVAL_GROUP,
     accepted_only: bool = ACCEPTED_ONLY,
     remove_wrong: bool = REMOVE_WRONG,
     include_closed: bool = INCLUDE_CLOSED,
@@ -233,7 +290,18 @@ def apply(
 
     from .labels_actions import confirm_plan, run_apply
 
-    chosen = selection(org, repo, min_confidence, accepted_only, remove_wrong, include_closed, include_locked, label)
+    chosen = selection(
+        org,
+        repo,
+        min_confidence,
+        accepted_only,
+        remove_wrong,
+        include_closed,
+        include_locked,
+        label,
+        min_precision,
+        eval_group,
+    )
     limits = WriteLimits(per_minute=max(1, writes_per_minute), per_hour=max(writes_per_minute, 500))
     options = ApplyOptions(chosen, comment, comment_template, limits)
     github = connection(token)

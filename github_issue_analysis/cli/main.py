@@ -38,6 +38,7 @@ def main(
 
 def _register() -> None:
     from . import batch, collect, demo, importer, label, labels, report, results, sandbox, serve, status
+    from . import eval as eval_cli
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
@@ -46,6 +47,7 @@ def _register() -> None:
     app.command("label")(label.label)
     app.command("report")(report.report)
     app.command("serve")(serve.serve)
+    app.command("eval")(eval_cli.evaluate)
     app.add_typer(batch.app, name="batch")
     app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")

@@ -1,4 +1,5 @@
-"""`gh-analysis sandbox serve`: the OpenAI Batch API and GitHub emulators, standalone on loopback."""
+"""`gh-analysis sandbox serve`: the OpenAI Batch API, GitHub and Anthropic Message Batches emulators,
+standalone on loopback."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import typer
 from . import context
 
 app = typer.Typer(
-    help="Local emulators of the OpenAI Batch API and GitHub, for trying the tool offline.",
+    help="Local emulators of the OpenAI Batch API, GitHub and Anthropic Message Batches, for trying the tool offline.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -15,15 +16,18 @@ app = typer.Typer(
 
 @app.command()
 def serve(
-    port: int = typer.Option(8400, "--port", help="OpenAI Batch API emulator port (GitHub: the next port)."),
-    latency_ms: float = typer.Option(0.0, "--latency-ms", help="Latency added to every request of both."),
+    port: int = typer.Option(
+        8400, "--port", help="OpenAI Batch API emulator port (GitHub: the next port; Anthropic: the one after)."
+    ),
+    latency_ms: float = typer.Option(0.0, "--latency-ms", help="Latency added to every request of each."),
     processing_seconds: float = typer.Option(10.0, "--processing-seconds", help="How long a batch runs."),
-    api_key: str = typer.Option("sk-sandbox", "--api-key", help="The key the OpenAI emulator accepts."),
+    api_key: str = typer.Option("sk-sandbox", "--api-key", help="The key the OpenAI and Anthropic emulators accept."),
 ) -> None:
-    """Serve both emulators until Ctrl+C. Faults and limits change at runtime through
-    POST /_sandbox/config on either port; GET /_sandbox/stats counts requests."""
+    """Serve the emulators until Ctrl+C. Faults and limits change at runtime through
+    POST /_sandbox/config on each port; GET /_sandbox/stats counts requests."""
     import time
 
+    from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
     from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
     from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, create_openai_app
     from github_issue_analysis.sandbox.server import BackgroundServer
@@ -32,10 +36,18 @@ def serve(
         EmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
     )
     github = GitHubEmulator(default_world(), GitHubEmulatorConfig(latency_ms=latency_ms))
+    anthropic_app = create_anthropic_app(
+        AnthropicEmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
+    )
     out = context.console()
-    with BackgroundServer(openai_app, port) as openai_server, BackgroundServer(github.app, port + 1) as gh:
+    with (
+        BackgroundServer(openai_app, port) as openai_server,
+        BackgroundServer(github.app, port + 1) as gh,
+        BackgroundServer(anthropic_app, port + 2) as anthropic_server,
+    ):
         out.print("Sandbox emulators are running. In another shell:")
         out.print(f"  export OPENAI_BASE_URL={openai_server.url}/v1 OPENAI_API_KEY={api_key}")
+        out.print(f"  export ANTHROPIC_BASE_URL={anthropic_server.url} ANTHROPIC_API_KEY={api_key}")
         out.print(f"  export GITHUB_API_URL={gh.url} GITHUB_TOKEN=sandbox-token")
         out.print("  gh-analysis collect --org sandbox-org  # or --org acme")
         out.print("Press Ctrl+C to stop.")

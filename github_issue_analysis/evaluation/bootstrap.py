@@ -4,17 +4,37 @@ interval. Two groups scored on the same issues share the resamples (a paired boo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 RESAMPLES = 1000
 SEED = 0
+CHUNK_CELLS = 2_000_000  # indices drawn at once: 1,000 resamples of 20,000 issues stay within ~50 MB
 
 
-def resamples(issues: int, count: int = RESAMPLES, seed: int = SEED) -> Any:
-    """A (count x issues) array of issue indices drawn with replacement."""
-    import numpy as np
+@dataclass(frozen=True)
+class Resamples:
+    """`count` resamples of `issues` indices drawn with replacement, generated in chunks; every pass over
+    them draws the same indices (so figures computed in separate passes are paired)."""
 
-    return np.random.default_rng(seed).integers(0, issues, size=(count, issues))
+    issues: int
+    count: int = RESAMPLES
+    seed: int = SEED
+
+    def chunks(self) -> Iterator[Any]:
+        import numpy as np
+
+        rng = np.random.default_rng(self.seed)
+        rows = max(1, CHUNK_CELLS // max(1, self.issues))
+        for start in range(0, self.count, rows):
+            yield rng.integers(0, self.issues, size=(min(rows, self.count - start), self.issues))
+
+    def each(self, statistic: Callable[[Any], Any]) -> Any:
+        """The statistic of every resample: `statistic` maps a (rows x issues) index array to rows values."""
+        import numpy as np
+
+        return np.concatenate([np.asarray(statistic(index), dtype=float) for index in self.chunks()])
 
 
 def interval(values: Any) -> tuple[float, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from . import bootstrap
@@ -26,11 +27,9 @@ def compare(contenders: Sequence[Contender]) -> dict[str, Any]:
     if not shared:
         return {"shared_issues": 0, "baseline": contenders[0].group_id, "groups": [], "differences": []}
     on_shared = [sorted((o for o in c.outcomes if o.issue_id in shared), key=lambda o: o.issue_id) for c in contenders]
-    index = bootstrap.resamples(len(shared))
-    f1s = [
-        bootstrap.micro_f1(issue_counts(rows, c.threshold), index)
-        for c, rows in zip(contenders, on_shared, strict=True)
-    ]
+    resamples = bootstrap.Resamples(len(shared))  # the same draws for every group: a paired bootstrap
+    counts = [issue_counts(rows, c.threshold) for c, rows in zip(contenders, on_shared, strict=True)]
+    f1s = [resamples.each(partial(bootstrap.micro_f1, c)) for c in counts]
     groups = [_side(c, rows) for c, rows in zip(contenders, on_shared, strict=True)]
     differences = [
         {

@@ -18,7 +18,7 @@ class GroupCost:
 
 
 def group_cost(model: str, usage: tuple[int, int]) -> GroupCost:
-    from github_issue_analysis.ai.batch.pricing import price_for
+    from github_issue_analysis.ai.providers.pricing import price_for
 
     price = price_for(model)
     return GroupCost(usage[0], usage[1], price.cost(*usage) if price is not None else None)

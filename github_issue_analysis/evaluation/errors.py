@@ -22,3 +22,10 @@ class NotBlind(UsageError):
 
 class NothingToScore(OperationFailed):
     pass
+
+
+class ThresholdUnreachable(OperationFailed):
+    def __init__(self, group_id: str, target: float) -> None:
+        super().__init__(f"no confidence threshold reaches a precision of {target:g} in {group_id}'s evaluation")
+        self.group_id = group_id
+        self.target = target

@@ -6,26 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from github_issue_analysis import defaults
+from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """The labels a run chose from: a taxonomy file's names, or the repository labels with a prefix."""
-
-    prefix: str = defaults.LABEL_PREFIX
-    names: frozenset[str] | None = None
-
-    def __contains__(self, label: object) -> bool:
-        if not isinstance(label, str):
-            return False
-        return label in self.names if self.names is not None else label.startswith(self.prefix)
-
-    @classmethod
-    def of_group_options(cls, options: dict[str, Any]) -> Taxonomy:
-        fixed = options.get("fixed_labels")
-        names = frozenset(str(label["name"]) for label in fixed) if fixed else None
-        return cls(str(options.get("label_prefix") or defaults.LABEL_PREFIX), names)
+__all__ = ["IssueOutcome", "Taxonomy", "outcome", "scorable"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +25,7 @@ class IssueOutcome:
 def outcome(
     issue_id: int, ref: str, labels: Iterable[str], analysis: dict[str, Any], taxonomy: Taxonomy
 ) -> IssueOutcome:
-    truth = frozenset(label for label in labels if label in taxonomy)
+    truth = taxonomy.of(list(labels))
     recommended = tuple(
         (str(item["label"]), float(item.get("confidence") or 0.0)) for item in analysis.get("recommended_labels") or []
     )

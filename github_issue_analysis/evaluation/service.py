@@ -16,7 +16,7 @@ from .outcomes import IssueOutcome, Taxonomy, outcome, scorable
 from .thresholds import ThresholdSearch, search
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.group_models import BatchGroup
+    from github_issue_analysis.domain.groups import BatchGroup
     from github_issue_analysis.storage.store import Store
 
 PROCESSOR = "product-labeling"
@@ -33,21 +33,31 @@ class EvalOptions:
 
 def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> dict[str, Any]:
     """`{evaluations: [...], comparison}` as `eval --json` prints it; each evaluation is stored."""
+    _check_options(options)
     groups = [resolve_group(store, ref) for ref in dict.fromkeys(group_refs)]
     groups = list({g.group_id: g for g in groups}.values())
     for group in groups:
         _check(group, options)
-    scored = [(group, _outcomes(store, group)) for group in groups]
-    evaluations = [_evaluate(store, group, outcomes, options) for group, outcomes in scored]
+    scored = [(group, *_outcomes(store, group)) for group in groups]
+    evaluations = [_evaluate(store, group, outcomes, answered, options) for group, outcomes, answered in scored]
     comparison = None
     if len(scored) > 1:
         comparison = compare(
             [
                 Contender(g.group_id, g.model, outcomes, options.min_confidence, figures["cost_usd"])
-                for (g, outcomes), figures in zip(scored, evaluations, strict=True)
+                for (g, outcomes, _), figures in zip(scored, evaluations, strict=True)
             ]
         )
     return {"evaluations": evaluations, "comparison": comparison}
+
+
+def _check_options(options: EvalOptions) -> None:
+    from github_issue_analysis.errors import InvalidOption
+
+    if not 0 <= options.min_confidence <= 1:
+        raise InvalidOption("min_confidence", options.min_confidence, "must be between 0 and 1")
+    if options.target_precision is not None and not 0 <= options.target_precision <= 1:
+        raise InvalidOption("target_precision", options.target_precision, "must be between 0 and 1")
 
 
 def resolve_group(store: Store, ref: str) -> BatchGroup:
@@ -76,7 +86,8 @@ def _check(group: BatchGroup, options: EvalOptions) -> None:
         raise NotBlind(group.group_id)
 
 
-def _outcomes(store: Store, group: BatchGroup) -> list[IssueOutcome]:
+def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int]:
+    """The scorable outcomes, and how many issues the group answered in all."""
     taxonomy = Taxonomy.of_group_options(group.options)
     answers = store.evaluations.group_answers(group.group_id)
     outcomes = scorable(
@@ -87,14 +98,17 @@ def _outcomes(store: Store, group: BatchGroup) -> list[IssueOutcome]:
             f"nothing to score in {group.group_id}: of its {len(answers)} answered issue(s), none carries a label "
             "from its taxonomy given by people (collect the results first, or sample labelled issues)"
         )
-    return outcomes
+    return outcomes, len(answers)
 
 
-def _evaluate(store: Store, group: BatchGroup, outcomes: list[IssueOutcome], options: EvalOptions) -> dict[str, Any]:
+def _evaluate(
+    store: Store, group: BatchGroup, outcomes: list[IssueOutcome], answered: int, options: EvalOptions
+) -> dict[str, Any]:
     scores = score(outcomes, options.min_confidence)
-    index = bootstrap.resamples(len(outcomes))
+    resamples = bootstrap.Resamples(len(outcomes))
     counts = issue_counts(outcomes, options.min_confidence)
-    found = search(outcomes, options.target_precision, index) if options.target_precision is not None else None
+    target = options.target_precision
+    found = search(outcomes, target, resamples) if target is not None else None
     cost = group_cost(group.model, store.evaluations.group_usage(group.group_id))
     figures = {
         "group_id": group.group_id,
@@ -104,11 +118,12 @@ def _evaluate(store: Store, group: BatchGroup, outcomes: list[IssueOutcome], opt
         "sample": group.selection.get("sample"),
         "seed": group.selection.get("seed"),
         "issues_scored": len(outcomes),
-        "issues_answered": len(store.evaluations.group_answers(group.group_id)),
+        "issues_answered": answered,
+        "issues_sent": group.total_issues,
         **_scores(scores),
         "intervals": {
-            "micro_f1": list(bootstrap.interval(bootstrap.micro_f1(counts, index))),
-            "precision": list(bootstrap.interval(bootstrap.micro_precision(counts, index))),
+            "micro_f1": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(counts, i)))),
+            "precision": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_precision(counts, i)))),
         },
         **_calibration(outcomes),
         "cost_usd": cost.cost_usd,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import bootstrap
 from .calibration import recommendations
+from .errors import NotBlind, ThresholdUnreachable
 from .outcomes import IssueOutcome
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def lowest_threshold(
     return None
 
 
-def search(outcomes: Sequence[IssueOutcome], target: float, index: Any) -> ThresholdSearch:
-    """`index`: bootstrap resamples of the outcomes (bootstrap.resamples) for the intervals."""
+def search(outcomes: Sequence[IssueOutcome], target: float, resamples: bootstrap.Resamples) -> ThresholdSearch:
+    """`resamples` of the outcomes give the intervals."""
     import numpy as np
 
     found = lowest_threshold(*recommendations(outcomes), target)
@@ -80,29 +81,26 @@ def search(outcomes: Sequence[IssueOutcome], target: float, index: Any) -> Thres
         precision,
         float(covered.mean()),
         int(kept.sum()),
-        bootstrap.interval(bootstrap.ratio(right[index].sum(axis=1), kept[index].sum(axis=1))),
-        bootstrap.interval(covered[index].mean(axis=1)),
+        bootstrap.interval(resamples.each(lambda i: bootstrap.ratio(right[i].sum(axis=1), kept[i].sum(axis=1)))),
+        bootstrap.interval(resamples.each(lambda i: covered[i].mean(axis=1))),
     )
 
 
-class ThresholdUnreachable(Exception):
-    def __init__(self, group_id: str, target: float) -> None:
-        super().__init__(f"no confidence threshold reaches a precision of {target:g} on {group_id}'s evaluation")
-        self.group_id = group_id
-        self.target = target
+def threshold_for(store: Store, group_ref: str, target_precision: float) -> float:
+    """The minimum confidence that gives `target_precision` according to a blind group's evaluation: the
+    stored one for that target when there is one, else a new evaluation (stored too). Raises
+    ThresholdUnreachable, NotBlind (a leaked run's threshold would be too optimistic), UnknownGroup and
+    NothingToScore."""
+    from .service import EvalOptions, evaluate, resolve_group
 
-
-def threshold_for(store: Store, group_id: str, target_precision: float) -> float:
-    """The minimum confidence that gives `target_precision` according to the group's evaluation: the stored
-    one for that target when there is one, else a new evaluation (stored too). Raises ThresholdUnreachable,
-    and the evaluation service's errors (unknown group, group not blind, nothing to score)."""
-    stored = store.evaluations.latest(group_id, target_precision)
+    group = resolve_group(store, group_ref)
+    if not group.options.get("blind"):
+        raise NotBlind(group.group_id)
+    stored = store.evaluations.latest(group.group_id, target_precision)
     if stored is None:
-        from .service import EvalOptions, evaluate
-
-        report = evaluate(store, [group_id], EvalOptions(target_precision=target_precision))
+        report = evaluate(store, [group.group_id], EvalOptions(target_precision=target_precision))
         stored = report["evaluations"][0]
     threshold = stored.get("threshold")
     if threshold is None:
-        raise ThresholdUnreachable(stored.get("group_id", group_id), target_precision)
+        raise ThresholdUnreachable(group.group_id, target_precision)
     return float(threshold)

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from github_issue_analysis import defaults
-from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission, SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService, NothingToSubmit
+from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission
+from github_issue_analysis.ai.batch.options import SubmitOptions
+from github_issue_analysis.ai.batch.service import BatchService
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
+from github_issue_analysis.ai.registry import parse_model
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
-from github_issue_analysis.errors import UsageError
+from github_issue_analysis.errors import NothingToSubmit
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
 
@@ -86,10 +88,10 @@ class LabelRun:
     def __init__(self, store: Store, settings: Settings, options: LabelRunOptions, steps: LabelRunSteps) -> None:
         self.store, self.settings, self.options, self.steps = store, settings, options, steps
         self.batches = BatchService(store, settings)
-        self.request = self._submit_request()
-        self.key = RunKey(
-            self.request.selection, PROCESSOR, self.request.provider, self.request.model, self.options.blind
-        )
+        self.submit_options = self._submit_options()
+        provider, model = parse_model(options.model)
+        selection = IssueSelection(options.org, options.repo, None, options.limit)
+        self.key = RunKey(selection, PROCESSOR, provider, model, options.blind)
 
     def collect_and_submit(self) -> LabelRunResult:
         """Collect, then continue the run's group in flight or plan, confirm and submit a new one."""
@@ -153,22 +155,24 @@ class LabelRun:
     # -- helpers ---------------------------------------------------------------------------------------
     def _plan(self) -> PlannedSubmission | None:
         try:
-            return self.batches.plan(self.request)
+            return self.batches.plan(self.submit_options)
         except NothingToSubmit:
             return None
 
-    def _submit_request(self) -> SubmitRequest:
-        from github_issue_analysis.ai.providers import parse_model
-
-        try:
-            provider, model = parse_model(self.options.model)
-        except ValueError as error:
-            raise UsageError(str(error)) from None
-        if self.options.blind:
-            raise UsageError("--blind needs blind batch runs, which this build does not have yet")
-        selection = IssueSelection(self.options.org, self.options.repo, None, self.options.limit)
-        return SubmitRequest(PROCESSOR, selection, model=model, provider=provider)
+    def _submit_options(self) -> SubmitOptions:
+        options = self.options
+        return SubmitOptions(
+            PROCESSOR,
+            options.org,
+            options.repo,
+            limit=options.limit,
+            model=options.model,
+            blind=options.blind,
+            concurrency=options.concurrency,
+        )
 
     def _require_key(self) -> None:
-        if not self.settings.openai_api_key:
-            raise UsageError("OPENAI_API_KEY is not set: export it (or put it in .env) and run again")
+        """The provider's key is checked before anything is collected or sent."""
+        from github_issue_analysis.ai.registry import create_provider
+
+        create_provider(self.key.provider, self.settings).require_key()

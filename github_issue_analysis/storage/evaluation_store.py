@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
+from .people_labels import by_people, tool_added
 from .schema import batch_jobs, evaluations, issues, results
 from .timeutil import utcnow
 
 
 @dataclass(frozen=True)
 class GroupAnswer:
-    """A group's newest answer for one issue, with the issue's labels as people left them."""
+    """A group's newest answer for one issue, with the labels people gave the issue (not those this tool
+    applied)."""
 
     issue_id: int
     org: str
@@ -54,7 +56,10 @@ class EvaluationStore:
             for row in conn.execute(query):
                 names = [label["name"] for label in row.labels]
                 newest[row.id] = GroupAnswer(row.id, row.org, row.repo, row.number, names, row.analysis)
-        return list(newest.values())
+            tool = tool_added(conn, [(a.org, a.repo, a.number) for a in newest.values()])
+        return [
+            replace(a, labels=by_people(a.labels, tool.get((a.org, a.repo, a.number), set()))) for a in newest.values()
+        ]
 
     def group_usage(self, group_id: str) -> tuple[int, int]:
         """Input and output tokens the provider reported for every child of the group, retried ones included."""

@@ -112,8 +112,9 @@ def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
     live: OpenAIEmulator, seeded: Store, tmp_path: Path
 ) -> None:
     seed(seeded, 90)
-    live.config.processing_seconds = 4  # still running when we press Ctrl+C
+    live.config.processing_seconds = 12  # still running when we press Ctrl+C
     group = submit()
+    before = sum(live.stats.requests.values())
     watcher = subprocess.Popen(
         [sys.executable, "-m", "github_issue_analysis", "batch", "watch", group["group_id"], "--poll-seconds", "0.05"],
         cwd=tmp_path,
@@ -122,7 +123,9 @@ def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while sum(live.stats.requests.values()) == before and time.monotonic() < deadline:
+        time.sleep(0.05)  # press Ctrl+C once the watcher talks to the provider (start-up time varies)
     watcher.send_signal(signal.SIGINT)
     _, stderr = watcher.communicate(timeout=30)
     assert watcher.returncode == 130

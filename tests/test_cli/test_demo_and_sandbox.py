@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+from anthropic import Anthropic
 from openai import OpenAI
 
 from github_issue_analysis.sandbox.server import free_port
@@ -21,13 +22,17 @@ def test_demo_runs_the_whole_flow_offline(tmp_path: Path) -> None:
     assert "Batch Splitting Plan" in result.stdout
     assert "Recommended labels" in result.stdout
     assert "group completed, 95/95 issues labelled" in result.stdout
+    assert "7. Measured on 40 issues: micro-F1" in result.stdout
     store = open_store(f"sqlite:///{tmp_path / 'demo' / 'gh-analysis.db'}")
     try:
         rows = list(store.results.current(org="sandbox-org"))
         assert len(rows) == 95
         assert all(r["label"].startswith("product::") for row in rows for r in row.analysis["recommended_labels"])
-        plan = store.batches.groups()[0][0].split_plan or {}
+        full_run = next(group for group, _ in store.batches.groups() if group.total_issues == 95)
+        plan = full_run.split_plan or {}
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
+        blind = next(group for group, _ in store.batches.groups() if group.options.get("blind"))
+        assert store.evaluations.latest(blind.group_id) is not None
     finally:
         store.close()
 
@@ -45,7 +50,7 @@ def test_sandbox_serve_answers_both_apis(tmp_path: Path) -> None:
         deadline = time.monotonic() + 20
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port + 1}/_sandbox/stats", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port + 2}/_sandbox/stats", timeout=1)  # started last
                 break
             except httpx.HTTPError:
                 assert time.monotonic() < deadline, "sandbox did not start"
@@ -59,6 +64,9 @@ def test_sandbox_serve_answers_both_apis(tmp_path: Path) -> None:
         )
         names = {n["name"] for n in graphql.json()["data"]["organization"]["repositories"]["nodes"]}
         assert names == {"app-installer", "support-kit", "vendor-tools"}
+        with Anthropic(api_key="sk-x", base_url=f"http://127.0.0.1:{port + 2}", max_retries=0) as anthropic:
+            assert anthropic.messages.batches.list().data == []
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        out, _ = proc.communicate(timeout=10)
+    assert f"ANTHROPIC_BASE_URL=http://127.0.0.1:{port + 2} ANTHROPIC_API_KEY=sk-x" in out.decode()

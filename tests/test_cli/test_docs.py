@@ -29,6 +29,7 @@ COMMANDS = [
     "label",
     "report",
     "serve",
+    "eval",
 ]
 
 

@@ -118,7 +118,7 @@ def test_calibration_without_recommendations() -> None:
     [(1.0, 0.7, 1.0, 3 / 5, 3), (0.75, 0.6, 0.75, 3 / 5, 4), (0.6, 0.55, 0.6, 4 / 5, 5), (0.0, 0.3, 0.5, 4 / 5, 6)],
 )
 def test_threshold_search(target: float, threshold: float, precision: float, coverage: float, kept: int) -> None:
-    found = search(HAND, target, bootstrap.resamples(len(HAND)))
+    found = search(HAND, target, bootstrap.Resamples(len(HAND)))
     assert found.threshold == approx(threshold)
     assert found.precision == approx(precision)
     assert found.coverage == approx(coverage)
@@ -131,7 +131,7 @@ def test_threshold_search(target: float, threshold: float, precision: float, cov
 def test_threshold_search_that_cannot_reach_the_target() -> None:
     assert lowest_threshold([0.9, 0.4], [False, False], 0.5) is None
     assert lowest_threshold([0.9, 0.4], [False, True], 0.9) is None  # best precision is 1/2
-    found = search([made(1, {"A"}, ("B", 0.9))], 0.5, bootstrap.resamples(1))
+    found = search([made(1, {"A"}, ("B", 0.9))], 0.5, bootstrap.Resamples(1))
     assert not found.reached and found.threshold is None
 
 
@@ -145,12 +145,16 @@ def test_bootstrap_figures_agree_with_scikit_learn_on_the_original_sample() -> N
 
 def test_bootstrap_interval_is_seeded_and_brackets_the_estimate() -> None:
     counts = issue_counts(HAND * 20, 0.5)
-    index = bootstrap.resamples(len(counts))
-    low, high = bootstrap.interval(bootstrap.micro_f1(counts, index))
+
+    def f1_interval(resamples: bootstrap.Resamples, of: np.ndarray) -> tuple[float, float]:
+        return bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(of, i)))
+
+    low, high = f1_interval(bootstrap.Resamples(len(counts)), counts)
     assert low < 6 / 11 < high
-    assert (low, high) == bootstrap.interval(bootstrap.micro_f1(counts, bootstrap.resamples(len(counts))))
+    assert (low, high) == f1_interval(bootstrap.Resamples(len(counts)), counts)
+    assert (low, high) != f1_interval(bootstrap.Resamples(len(counts), seed=1), counts)
     same = issue_counts([made(i, {"A"}, ("A", 0.9)) for i in range(10)], 0.5)
-    assert bootstrap.interval(bootstrap.micro_f1(same, bootstrap.resamples(10))) == (1.0, 1.0)
+    assert f1_interval(bootstrap.Resamples(10), same) == (1.0, 1.0)
 
 
 def test_comparison_on_shared_issues_with_the_paired_difference() -> None:
@@ -197,3 +201,24 @@ def test_truth_is_the_taxonomy_labels_people_gave() -> None:
     from_file = Taxonomy.of_group_options({"fixed_labels": [{"name": "area/ui"}], "label_prefix": "product::"})
     assert outcome(8, "o/r#8", ["area/ui", "product::a"], {}, from_file).truth == {"area/ui"}
     assert scorable([outcome(9, "o/r#9", ["bug"], analysis, prefixed)]) == []
+
+
+def test_resamples_in_chunks_are_the_same_draws_every_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bootstrap, "CHUNK_CELLS", 35)  # 7 resamples of 5 issues per chunk
+    resamples = bootstrap.Resamples(5, count=20, seed=3)
+    chunks = list(resamples.chunks())
+    assert [len(c) for c in chunks] == [7, 7, 6]
+    whole = np.concatenate(chunks)
+    assert whole.shape == (20, 5) and whole.min() >= 0 and whole.max() <= 4
+    assert np.array_equal(np.concatenate(list(resamples.chunks())), whole)
+    counts = issue_counts(HAND, 0.5)
+    f1 = resamples.each(lambda i: bootstrap.micro_f1(counts, i))
+    assert np.array_equal(f1, bootstrap.micro_f1(counts, whole))
+
+
+def test_options_out_of_range_are_refused_in_domain_words() -> None:
+    from github_issue_analysis.errors import InvalidOption
+    from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+
+    with pytest.raises(InvalidOption, match=r"target precision 1\.5 must be between 0 and 1"):
+        evaluate(None, ["g"], EvalOptions(target_precision=1.5))  # type: ignore[arg-type]  # refused before any read

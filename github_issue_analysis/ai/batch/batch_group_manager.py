@@ -10,9 +10,11 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from github_issue_analysis import defaults
-from github_issue_analysis.ai.processors import get_processor
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
+from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
+from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.ai.registry import processor as registered_processor
 from github_issue_analysis.domain.groups import (
     BatchGroup,
     BatchGroupStatus,
@@ -32,14 +34,17 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
-from .pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
+from .sampling import DEFAULT_SEED, Candidate, stratified_sample
 
 T = TypeVar("T")
 
 
 class NothingToDo(Exception):
-    pass
+    def __init__(self, already_done: int) -> None:
+        super().__init__(f"no issues to submit ({already_done} already have results)")
+        self.already_done = already_done
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class SubmitRequest:
     batch_size: int = defaults.BATCH_SIZE
     reprocess: bool = False
     request_options: dict[str, Any] = field(default_factory=dict)
+    blind: bool = False  # the issues' current taxonomy labels stay out of the prompts
+    sample: int | None = None  # a stratified sample of this many labelled issues (see sampling.py)
+    seed: int = DEFAULT_SEED
 
 
 @dataclass
@@ -63,6 +71,7 @@ class PlannedSubmission:
     skipped_with_results: int
     output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
     warnings: list[str] = field(default_factory=list)
+    options: SubmitOptions | None = None  # what was asked, when planned from options
 
     @property
     def estimated_tokens(self) -> int:
@@ -105,20 +114,17 @@ class BatchGroupManager:
 
     # -- plan and record -------------------------------------------------------------------------------
     def plan(self, request: SubmitRequest) -> PlannedSubmission:
-        selected = self.store.issues.select_issue_ids(request.selection)
+        selected = self._select(request)
         skipped = 0
-        if not request.reprocess:
+        if not request.reprocess and request.sample is None:  # a sample is answered whole, for measuring
             done = self.store.batches.issues_with_current_result(selected, request.processor)
             skipped = len(done)
             selected = [i for i in selected if i not in done]
         if not selected:
-            hint = " (all already have results; pass --reprocess to label them again)" if skipped else ""
-            raise NothingToDo(f"no issues to submit for this selection{hint}")
+            raise NothingToDo(skipped)
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
-        splitter = BatchSplitter(
-            request.batch_size, self.provider.max_requests_per_batch, self.provider.max_bytes_per_batch
-        )
+        splitter = BatchSplitter(request.batch_size, max_bytes=self.provider.max_bytes_per_batch)
         try:
             plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
         except RequestTooLarge as error:
@@ -133,9 +139,19 @@ class BatchGroupManager:
         if plan.total_batches > room:
             planned.warnings.append(
                 f"{plan.total_batches} batches exceed the {room} the provider still creates this hour (at most "
-                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, `batch watch` paces the rest"
+                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, watching paces the rest"
             )
         return planned
+
+    def _select(self, request: SubmitRequest) -> list[int]:
+        if request.sample is None:
+            return self.store.issues.select_issue_ids(request.selection)
+        taxonomy = Taxonomy.of_group_options(_options(request))
+        candidates = [
+            Candidate(issue_id, key, taxonomy.of(labels))
+            for issue_id, key, labels in self.store.issues.select_issue_labels(request.selection)
+        ]
+        return stratified_sample(candidates, request.sample, request.seed)
 
     def record(self, planned: PlannedSubmission) -> BatchGroup:
         """Store the group, every child (queued) and every item before anything goes to the provider."""
@@ -153,7 +169,7 @@ class BatchGroupManager:
             split_plan=plan.summary(),
             created_at=utcnow(),
             options=_options(request),
-            selection=asdict(request.selection),
+            selection=_selection(request),
         )
         jobs, start = [], 0
         for job_id, batch in zip(job_ids, plan.batches, strict=True):
@@ -296,7 +312,13 @@ def _options(request: SubmitRequest) -> dict[str, Any]:
         "label_prefix": request.label_prefix,
         "fixed_labels": [lb.model_dump() for lb in request.fixed_labels] if request.fixed_labels else None,
         "request_options": request.request_options,
+        "blind": request.blind,
     }
+
+
+def _selection(request: SubmitRequest) -> dict[str, Any]:
+    sampled = {"sample": request.sample, "seed": request.seed} if request.sample is not None else {}
+    return {**asdict(request.selection), **sampled}
 
 
 def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
@@ -306,11 +328,9 @@ def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
         label_prefix=options.get("label_prefix", defaults.LABEL_PREFIX),
         fixed_labels=tuple(LabelRecord.model_validate(lb) for lb in fixed) if fixed else None,
         request_options=dict(options.get("request_options") or {}),
+        blind=bool(options.get("blind")),
     )
 
 
 def _prepare(store: Store, name: str, options: ProcessorOptions) -> PreparedProcessor:
-    processor = get_processor(name)
-    if processor is None:
-        raise LookupError(f"processor {name}")
-    return processor.prepare(store.issues, options)
+    return registered_processor(name).prepare(store.issues, options)

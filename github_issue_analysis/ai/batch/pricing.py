@@ -1,47 +1,11 @@
-"""Batch prices per model (USD per million tokens, half the live price), overridable by a JSON file
-named in GH_ANALYSIS_PRICES_FILE: {"model-name": {"input": 0.075, "output": 0.30}}."""
+"""Moved to `github_issue_analysis.ai.providers.pricing`; kept so existing imports keep working."""
 
-from __future__ import annotations
+from github_issue_analysis.ai.providers.pricing import (
+    BATCH_PRICES,
+    ESTIMATED_OUTPUT_TOKENS_PER_ISSUE,
+    LIVE_PRICES,
+    Price,
+    price_for,
+)
 
-import json
-import os
-from dataclasses import dataclass
-from pathlib import Path
-
-BATCH_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.075, 0.30),
-    "gpt-4o": (1.25, 5.00),
-    "gpt-4.1": (1.00, 4.00),
-    "gpt-4.1-mini": (0.20, 0.80),
-    "gpt-4.1-nano": (0.05, 0.20),
-    "o4-mini": (0.55, 2.20),
-    "o3": (1.00, 4.00),
-    "gpt-5": (0.625, 5.00),
-    "gpt-5-mini": (0.125, 1.00),
-    "gpt-5-nano": (0.025, 0.20),
-}
-
-# What an answer of the product-labeling schema usually takes; the dry-run estimate uses it until the store
-# has collected answers of the same model and processor, then their observed average.
-ESTIMATED_OUTPUT_TOKENS_PER_ISSUE = 250
-
-
-@dataclass(frozen=True)
-class Price:
-    input_per_million: float
-    output_per_million: float
-
-    def cost(self, input_tokens: int, output_tokens: int) -> float:
-        return (input_tokens * self.input_per_million + output_tokens * self.output_per_million) / 1_000_000
-
-
-def price_for(model: str) -> Price | None:
-    table = dict(BATCH_PRICES)
-    override = os.environ.get("GH_ANALYSIS_PRICES_FILE")
-    if override:
-        for name, entry in json.loads(Path(override).read_text()).items():
-            table[name] = (float(entry["input"]), float(entry["output"]))
-    if model in table:
-        return Price(*table[model])
-    base = max((name for name in table if model.startswith(name + "-")), key=len, default=None)
-    return Price(*table[base]) if base else None
+__all__ = ["BATCH_PRICES", "ESTIMATED_OUTPUT_TOKENS_PER_ISSUE", "LIVE_PRICES", "Price", "price_for"]

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from github_issue_analysis import defaults
+from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
 
-class ProcessorInputError(ValueError):
+class ProcessorInputError(UsageError):
     """The processor cannot build requests from the given input (e.g. an empty label set)."""
 
 
@@ -20,6 +21,7 @@ class ProcessorOptions:
     label_prefix: str = defaults.LABEL_PREFIX
     fixed_labels: tuple[LabelRecord, ...] | None = None  # a taxonomy file's labels instead of the repo's
     request_options: dict[str, Any] = field(default_factory=dict)
+    blind: bool = False  # leave the issue's current taxonomy labels (the answer) out of the prompt
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+from github_issue_analysis.errors import MissingCredentials
 
 
 class ProviderError(Exception):
@@ -19,9 +20,19 @@ class ProviderError(Exception):
 
 class BatchProvider(ABC):
     name: str
+    api_key_env: str  # the setting that holds the key, named for messages
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
+
+    def __init__(self, api_key: str | None) -> None:
+        self._api_key = api_key
+
+    def require_key(self) -> str:
+        """The API key; the one check that a key is there (before anything is recorded or sent)."""
+        if not self._api_key:
+            raise MissingCredentials(self.name, self.api_key_env)
+        return self._api_key
 
     @abstractmethod
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:

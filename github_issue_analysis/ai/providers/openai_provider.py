@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
+from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from .base import BatchProvider, ProviderError
+from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -25,6 +27,7 @@ _STATUSES = {status.value: status for status in JobStatus}
 
 class OpenAIProvider(BatchProvider):
     name = "openai"
+    api_key_env = "OPENAI_API_KEY"
 
     def __init__(
         self,
@@ -39,7 +42,7 @@ class OpenAIProvider(BatchProvider):
         self.max_requests_per_batch = max_requests_per_batch
         self.max_bytes_per_batch = max_bytes_per_batch
         self.max_batches_per_hour = max_batches_per_hour
-        self._api_key = api_key
+        super().__init__(api_key)
         self._base_url = base_url
         self._max_retries = max_retries
         self._client_instance: AsyncOpenAI | None = None
@@ -48,12 +51,11 @@ class OpenAIProvider(BatchProvider):
     def _client(self) -> AsyncOpenAI:
         """Created on first use, so planning and dry runs need neither a key nor the SDK import."""
         if self._client_instance is None:
-            if not self._api_key:
-                raise ProviderError("OPENAI_API_KEY is not set: export it (or put it in .env) and run again")
+            api_key = self.require_key()
             from openai import AsyncOpenAI
 
             self._client_instance = AsyncOpenAI(
-                api_key=self._api_key, base_url=self._base_url, max_retries=self._max_retries, timeout=120.0
+                api_key=api_key, base_url=self._base_url, max_retries=self._max_retries, timeout=120.0
             )
         return self._client_instance
 
@@ -199,3 +201,36 @@ def _error_message(exc: Any) -> str:
         if message:
             return str(message)[:300]
     return "request failed"
+
+
+def _from_settings(settings: Settings) -> OpenAIProvider:
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return OpenAIProvider(
+        api_key=key,
+        base_url=settings.openai_base_url,
+        max_requests_per_batch=settings.openai_max_requests_per_batch,
+        max_bytes_per_batch=settings.openai_max_bytes_per_batch,
+        max_batches_per_hour=settings.openai_max_batches_per_hour,
+    )
+
+
+PLUGIN = ProviderPlugin(
+    name="openai",
+    title="OpenAI Batch API",
+    api_key_env="OPENAI_API_KEY",
+    base_url_env="OPENAI_BASE_URL",
+    factory=_from_settings,
+    models=(
+        "gpt-4o-mini",
+        "gpt-4o",
+        "gpt-4.1",
+        "gpt-4.1-mini",
+        "gpt-4.1-nano",
+        "o4-mini",
+        "o3",
+        "gpt-5",
+        "gpt-5-mini",
+        "gpt-5-nano",
+    ),
+    notes="input uploaded as a JSONL file; batches carry metadata; structured output through json_schema",
+)

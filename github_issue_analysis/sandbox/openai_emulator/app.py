@@ -23,6 +23,7 @@ from starlette.routing import Route
 from .config import EmulatorConfig
 from .emulator import OpenAIEmulator
 from .errors import ApiError, invalid
+from .live import chat_completion
 from .params import batch_params, limit_param
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -117,6 +118,9 @@ class Routes:
         limit = limit_param(request.query_params.get("limit"), 20, MAX_BATCHES_PAGE)
         return JSONResponse(await self.emulator.list_batches(request.query_params.get("after"), limit))
 
+    async def chat_completion(self, request: Request) -> Response:
+        return JSONResponse(chat_completion(self.emulator, await _json_body(request)))
+
     # --- control API (no auth, no faults)
     async def read_config(self, request: Request) -> Response:
         return JSONResponse(self.emulator.config.public_dict())
@@ -151,6 +155,7 @@ class Routes:
             ("/v1/batches", "GET", self.list_batches),
             ("/v1/batches/{batch_id}", "GET", self.get_batch),
             ("/v1/batches/{batch_id}/cancel", "POST", self.cancel_batch),
+            ("/v1/chat/completions", "POST", self.chat_completion),
         ]
         control = [
             ("/_sandbox/config", "GET", self.read_config),

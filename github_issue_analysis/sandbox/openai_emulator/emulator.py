@@ -28,6 +28,7 @@ class Stats:
     batches_created: int = 0
     files_uploaded: int = 0
     peak_enqueued_tokens: dict[str, int] = field(default_factory=dict)
+    chat_completions: int = 0
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class Stats:
             "peak_enqueued_tokens": max(self.peak_enqueued_tokens.values(), default=0),
             "peak_enqueued_tokens_by_model": dict(self.peak_enqueued_tokens),
             "faults_injected": dict(self.faults),
+            "chat_completions": self.chat_completions,
         }
 
 

@@ -1,14 +1,14 @@
 """Evaluations: each evaluation's figures per batch group, with the threshold found for a target precision.
 
 Revision ID: 0004_evaluation
-Revises: 0002_batches
+Revises: 0003_labels
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_evaluation"
-down_revision = "0003_labels"  # re-chained after 0003_labels when merging both branches
+down_revision = "0003_labels"
 
 
 def upgrade() -> None:

@@ -1,0 +1,70 @@
+"""Domain errors phrased for the command line: the services say what was wrong in the tool's words, this
+module adds the flags and commands that fix it. Errors not listed here are shown as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from github_issue_analysis import errors
+
+_FLAGS = {
+    "batch_size": "--batch-size",
+    "concurrency": "--concurrency",
+    "limit": "--limit",
+    "reasoning_effort": "--reasoning-effort",
+    "sample": "--sample",
+    "seed": "--seed",
+    "min_confidence": "--min-confidence",
+    "target_precision": "--target-precision",
+}
+# action -> (command for one job, command for a group)
+_COMMANDS = {
+    "collect": ("collect", "group-collect"),
+    "cancel": ("cancel", "group-cancel"),
+    "retry": (None, "group-retry"),
+    "watch": (None, "watch"),
+    "resume": (None, "submit --resume"),
+}
+
+
+def _invalid_option(e: errors.InvalidOption) -> str:
+    return f"{_FLAGS.get(e.option, e.option)} {e.value} {e.requirement}"
+
+
+def _wrong_id_kind(e: errors.WrongIdKind) -> str:
+    for_job, for_group = _COMMANDS.get(e.action, (None, e.action))
+    if e.group_id is None:
+        return f"{e.found} is a batch group; use `gh-analysis batch {for_group} {e.found}`"
+    job_hint = f"`gh-analysis batch {for_job} {e.found}` for the job, or " if for_job else ""
+    group_hint = f"`gh-analysis batch {for_group} {e.group_id}` for the group"
+    return f"{e.found} is a job of group {e.group_id}; use {job_hint}{group_hint}"
+
+
+_PHRASES: dict[type[Any], Callable[[Any], str]] = {
+    errors.InvalidOption: _invalid_option,
+    errors.BatchSizeTooLarge: _invalid_option,
+    errors.AmbiguousIssueNumber: lambda e: (
+        f"issue #{e.number} exists in several repositories of {e.org} ({', '.join(e.repos)}); add --repo"
+    ),
+    errors.NothingToSubmit: lambda e: (
+        "no issues to submit for this selection"
+        + (" (all already have results; pass --reprocess to label them again)" if e.already_done else "")
+    ),
+    errors.NoLabelSet: lambda e: (
+        f"no labels starting with '{e.prefix}' in {e.org}/{e.repo}: collect the repository's labels, choose "
+        "another --label-prefix, or pass --labels-file"
+    ),
+    errors.UnknownId: lambda e: f"no batch job or group matches '{e.prefix}'; see `gh-analysis batch list --groups`",
+    errors.WrongIdKind: _wrong_id_kind,
+    errors.StillRunning: lambda e: (
+        f"{e.found} still has {e.running} batch(es) running at the provider; cancel first "
+        "(`batch cancel` / `batch group-cancel`) or pass --force"
+    ),
+    errors.ConcurrentChange: lambda e: f"another process is {e.what} {e.group_id} right now; see `batch status`",
+}
+
+
+def phrase(error: errors.GhAnalysisError) -> str:
+    phrasing = _PHRASES.get(type(error))
+    return phrasing(error) if phrasing else str(error)
