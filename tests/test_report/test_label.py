@@ -119,3 +119,16 @@ def test_label_with_apply_puts_the_planned_labels_on_github(emulators: Emulators
     assert left.changes == []  # everything planned is on GitHub now
     again = label("--apply", "--min-confidence", "0.8")
     assert again["submitted"] == 0 and again["apply"]["applied"] == []  # nothing sent twice
+
+
+def test_blind_run_is_recorded_blind_and_continued_as_its_own_run(emulators: Emulators, database_url: str) -> None:
+    run = label("--blind", "--limit", "10")
+    store = open_store(database_url)
+    try:
+        group = store.batches.group(run["group_id"])
+    finally:
+        store.close()
+    assert group is not None and group.options.get("blind") is True
+    assert run["submitted"] == 10
+    again = label("--blind", "--limit", "10")
+    assert again["group_id"] == run["group_id"] and again["submitted"] == 0
