@@ -54,6 +54,7 @@ class _LiveProgress:
         self._live.update(progress_view(progress), refresh=True)
         if progress.status.status.value not in ("pending", "processing"):
             self._live.stop()
+            self._live.console.line()
 
 
 def _confirm_submit(planned: PlannedSubmission, yes: bool) -> None:
