@@ -18,6 +18,7 @@ import collect
 import groups
 import import_files
 import list_groups
+import report
 import startup
 from harness import ROOT, Row, markdown, print_rows
 
@@ -40,6 +41,7 @@ def main() -> None:
     rows += collect.measure()
     rows += list_groups.measure()
     rows += import_files.measure()
+    rows += report.measure(1_000 if quick else 10_000)
     rows += apply_labels.measure()
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]

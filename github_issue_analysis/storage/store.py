@@ -13,6 +13,7 @@ from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
 from .label_audit_store import LabelAuditStore
 from .limit_store import LimitStore
+from .report_store import ReportStore
 from .result_store import ResultStore
 
 
@@ -35,8 +36,8 @@ class Store:
         return ResultStore(self.engine)
 
     @cached_property
-    def evaluations(self) -> EvaluationStore:
-        return EvaluationStore(self.engine)
+    def reports(self) -> ReportStore:
+        return ReportStore(self.engine)
 
     @cached_property
     def decisions(self) -> DecisionStore:
@@ -45,6 +46,10 @@ class Store:
     @cached_property
     def label_audit(self) -> LabelAuditStore:
         return LabelAuditStore(self.engine)
+
+    @cached_property
+    def evaluations(self) -> EvaluationStore:
+        return EvaluationStore(self.engine)
 
     @property
     def display_location(self) -> str:
