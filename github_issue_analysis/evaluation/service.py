@@ -39,7 +39,7 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
     for group in groups:
         _check(group, options)
     scored = [(group, *_outcomes(store, group)) for group in groups]
-    evaluations = [_evaluate(store, group, *scoring, options) for group, *scoring in scored]
+    evaluations = [_evaluate(store, g, outcomes, answered, seen, options) for g, outcomes, answered, seen in scored]
     comparison = None
     if len(scored) > 1:
         comparison = compare(
