@@ -87,8 +87,9 @@ async def apply_labels(
     template = load_template(options.comment_template) if options.comment else None
     org = options.selection.org
     run_id = new_run_id()
+    unfinished = [run.id for run in store.label_audit.runs(status=RUNNING) if run.org == org]
     async with (
-        OrgClaim(store.label_audit.claims, org, "apply", run_id=run_id) as claim,
+        OrgClaim(store.label_audit.claims, org, "apply", run_id=(unfinished or [run_id])[0]) as claim,
         LabelSession(connection, options.limits, on_event, fence=claim.check) as session,
     ):
         report = ApplyReport(None)
