@@ -206,6 +206,16 @@ label_changes = Table(
     Index("ix_label_changes_issue", "org", "repo", "number"),
 )
 
+label_claims = Table(
+    "label_claims",
+    metadata,
+    Column("org", String(200), primary_key=True),
+    Column("claimed_by", String(200)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("run_id", String(64)),
+    Column("kind", String(20)),
+)
+
 evaluations = Table(
     "evaluations",
     metadata,
