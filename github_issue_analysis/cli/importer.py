@@ -10,7 +10,12 @@ import typer
 def import_issues(
     paths: list[Path] = typer.Argument(..., help="Issue JSON files or folders of them (ORG_REPO_issue_N.json)."),
 ) -> None:
-    """Import issue JSON files written by the earlier gh-analysis tool (re-import updates in place)."""
+    """Import issue JSON files written by the earlier gh-analysis tool.
+
+    Re-import updates issues in place, except where the stored issue is newer (by updated_at): that one is
+    kept. Labels seen on the issues become the repository's label definitions where none exist yet, so
+    `batch submit` can run right after an import. A bad file is named and skipped; the rest is imported.
+    """
     from rich.progress import Progress
 
     from github_issue_analysis.errors import OperationFailed, UsageError
@@ -36,5 +41,9 @@ def import_issues(
         f"Imported {report.files - len(report.bad)} of {report.files} files: "
         f"{report.inserted} new, {report.updated} updated, {len(report.bad)} bad."
     )
+    if report.older:
+        out.print(
+            f"{report.older} file(s) were older than the stored issue (by updated_at): kept the newer stored version."
+        )
     if report.bad:
         raise OperationFailed(f"{len(report.bad)} file(s) could not be imported; fix or remove them and re-run")
