@@ -19,3 +19,7 @@ class OperationFailed(GhAnalysisError):
     """The operation could not be done (provider error, nothing to do where something was asked)."""
 
     exit_code = 1
+
+
+class StoreUnavailable(OperationFailed):
+    """The store cannot be opened or read: its folder, its file or its schema (exit code 1)."""

@@ -29,7 +29,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
             raise
         return error.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        _report("Aborted.")
+        _report("interrupted (Ctrl+C)")
         return 130
     except typer.Exit as done:
         return int(done.exit_code or 0)
@@ -38,11 +38,25 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
             if message := error.format_message():  # empty when help was shown instead
                 _report(f"{message} (see --help)")
             return int(error.exit_code)
-        if DEBUG or os.environ.get("GH_ANALYSIS_DEBUG"):
+        if _debugging():
             raise
+        from .failures import known_failure
+
+        if (known := known_failure(error)) is not None:
+            _report(str(known))
+            return known.exit_code
         _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")
         return 1
     return exit_code if isinstance(exit_code, int) else 0
+
+
+def _debugging() -> bool:
+    if DEBUG:
+        return True
+    try:
+        return settings().debug
+    except GhAnalysisError:
+        return bool(os.environ.get("GH_ANALYSIS_DEBUG"))
 
 
 def _report(message: str) -> None:
@@ -57,18 +71,9 @@ def settings() -> Settings:
 
 
 def open_store() -> Store:
-    from github_issue_analysis.storage.store import open_store as _open
+    from github_issue_analysis.storage.opening import open_checked_store
 
-    try:
-        return _open(settings().resolved_database_url())
-    except Exception as error:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(error, SQLAlchemyError):
-            raise GhAnalysisError(
-                f"cannot open the database ({type(error).__name__}); check GH_ANALYSIS_DATABASE_URL"
-            ) from error
-        raise
+    return open_checked_store(settings().resolved_database_url())
 
 
 def console(stderr: bool = False) -> Console:

@@ -79,7 +79,7 @@ def test_errors_are_one_line_without_traceback_in_a_real_process(tmp_path: Path)
     for args, environment, code in (
         (["import", str(tmp_path / "missing")], env, 2),
         (["status", "--bogus-option"], env, 2),
-        (["status"], bad_db, 1),
+        (["status"], bad_db, 2),
     ):
         proc = subprocess.run(
             [sys.executable, "-m", "github_issue_analysis", *args],

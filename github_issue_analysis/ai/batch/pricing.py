@@ -1,12 +1,10 @@
 """Batch prices per model (USD per million tokens, half the live price), overridable by a JSON file
-named in GH_ANALYSIS_PRICES_FILE: {"model-name": {"input": 0.075, "output": 0.30}}."""
+named in GH_ANALYSIS_PRICES_FILE (read by config.Settings):
+{"model-name": {"input": 0.075, "output": 0.30}}."""
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 BATCH_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.075, 0.30),
@@ -36,11 +34,9 @@ class Price:
 
 
 def price_for(model: str) -> Price | None:
-    table = dict(BATCH_PRICES)
-    override = os.environ.get("GH_ANALYSIS_PRICES_FILE")
-    if override:
-        for name, entry in json.loads(Path(override).read_text()).items():
-            table[name] = (float(entry["input"]), float(entry["output"]))
+    from github_issue_analysis.config import get_settings
+
+    table = dict(BATCH_PRICES) | get_settings().price_overrides()
     if model in table:
         return Price(*table[model])
     base = max((name for name in table if model.startswith(name + "-")), key=len, default=None)
