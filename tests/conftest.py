@@ -32,6 +32,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     """Every test gets its own data dir and SQLite file; no key or token from the machine leaks in."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "GITHUB_TOKEN", "GITHUB_API_URL", "GH_ANALYSIS_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GH_ANALYSIS_PRICES_FILE", "GH_ANALYSIS_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path / "gh-config"))  # an installed `gh` is logged out here
     monkeypatch.setenv("GH_ANALYSIS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)

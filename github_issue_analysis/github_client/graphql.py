@@ -6,6 +6,7 @@ comments are followed up in batches (one aliased `node(id:)` per issue, several 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import GitHubForbidden, GitHubNotFound, GitHubQueryError
@@ -52,7 +53,7 @@ def issues_query(scope: IssueScope, after: str | None, with_labels: bool, commen
     if scope.since:
         definitions.append("$since: DateTime")
         filters.append("since: $since")
-        variables["since"] = scope.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        variables["since"] = github_time(scope.since)
     if scope.server_label:
         definitions.append("$labels: [String!]")
         filters.append("labels: $labels")
@@ -164,3 +165,9 @@ def _graphql_error(error: dict[str, Any]) -> Exception:
     if kind in ("FORBIDDEN", "INSUFFICIENT_SCOPES"):
         return GitHubForbidden(f"{message}; check the token's scopes")
     return GitHubQueryError(f"GitHub rejected the query: {message}")
+
+
+def github_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with a 4-digit year (`strftime("%Y")` writes year 1 as "1", which GitHub rejects)."""
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
