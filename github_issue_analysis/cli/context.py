@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from github_issue_analysis.storage.store import Store
 
 DEBUG = False
+MAX_MESSAGE = 400
 
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
@@ -61,6 +62,8 @@ def _debugging() -> bool:
 
 def _report(message: str) -> None:
     first_line = message.strip().splitlines()[0] if message.strip() else "Error"
+    if len(first_line) > MAX_MESSAGE:  # an echoed value of 100,000 characters helps no one
+        first_line = first_line[: MAX_MESSAGE - 1] + "…"
     print(f"Error: {first_line}", file=sys.stderr)
 
 

@@ -42,6 +42,9 @@ __all__ = [
 ]
 
 
+MAX_ID_LENGTH = 200
+
+
 class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -181,6 +184,8 @@ class BatchStore:
 
     def resolve(self, prefix: str) -> tuple[str, str] | None:
         """('group' | 'job', full id) for a unique prefix; None when nothing matches."""
+        if len(prefix) > MAX_ID_LENGTH:  # no id is this long (and SQLite refuses LIKE patterns over 50,000)
+            return None
         like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
         with self.engine.connect() as conn:
             groups = set(
