@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
@@ -45,8 +45,8 @@ def submit(
     batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Issues per provider batch."),
     concurrency: int = CONCURRENCY,
     temperature: float | None = typer.Option(None, "--temperature", help="Sent only to models that accept it."),
-    reasoning_effort: str | None = typer.Option(
-        None, "--reasoning-effort", help="low|medium|high; sent only to reasoning models."
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = typer.Option(
+        None, "--reasoning-effort", help="minimal, low, medium or high; sent only to reasoning models."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),

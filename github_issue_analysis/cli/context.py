@@ -35,6 +35,9 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     except typer.Exit as done:
         return int(done.exit_code or 0)
     except Exception as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare `gh-analysis` or `gh-analysis batch`
+            print(error.ctx.get_help())  # type: ignore[attr-defined]
+            return 0
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):  # Click's usage errors
             if message := error.format_message():  # empty when help was shown instead
                 _report(f"{message} (see --help)")
