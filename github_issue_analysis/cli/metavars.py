@@ -9,7 +9,6 @@ from typing import Any
 import typer
 from typer.models import ArgumentInfo, OptionInfo
 
-
 NAMED = {"exclude_repo": "REPO", "label_prefix": "PREFIX", "resume": "GROUP_ID", "model": "PROVIDER:MODEL"}
 
 
