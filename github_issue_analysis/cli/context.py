@@ -23,6 +23,7 @@ MAX_MESSAGE = 400
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the Typer app: expected errors become one stderr line with their exit code."""
     try:
+        _check_text(sys.argv[1:] if args is None else args)
         exit_code = app(args=args, standalone_mode=False, prog_name="gh-analysis")
     except GhAnalysisError as error:
         _report(str(error))
@@ -52,6 +53,15 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")
         return 1
     return exit_code if isinstance(exit_code, int) else 0
+
+
+def _check_text(args: list[str]) -> None:
+    """Arguments that are not text (bytes that are not UTF-8 arrive as lone surrogates; NUL) are refused whole."""
+    from github_issue_analysis.errors import UsageError
+
+    for position, arg in enumerate(args, start=1):
+        if "\x00" in arg or any("\ud800" <= char <= "\udfff" for char in arg):
+            raise UsageError(f"argument {position} is not valid UTF-8 text; retype it")
 
 
 def _debugging() -> bool:

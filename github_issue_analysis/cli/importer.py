@@ -16,6 +16,7 @@ def import_issues(
     kept. Labels seen on the issues become the repository's label definitions where none exist yet, so
     `batch submit` can run right after an import. A bad file is named and skipped; the rest is imported.
     """
+    from rich.markup import escape
     from rich.progress import Progress
 
     from github_issue_analysis.errors import OperationFailed, UsageError
@@ -34,8 +35,9 @@ def import_issues(
     with Progress(console=err, transient=True, disable=len(files) < 200) as progress:
         task = progress.add_task("Importing issues", total=len(files))
         report = import_files(store.issues, files, lambda n: progress.advance(task, n))
-    for bad in report.bad:
-        err.print(f"[red]skipped[/red] {bad.path}: {bad.reason}", soft_wrap=True)
+    if len(report.bad) > 1:  # one bad file is named in the error line itself
+        for bad in report.bad:
+            err.print(f"[red]skipped[/red] {escape(str(bad.path))}: {escape(bad.reason)}", soft_wrap=True)
     out = context.console()
     out.print(
         f"Imported {report.files - len(report.bad)} of {report.files} files: "
@@ -45,5 +47,8 @@ def import_issues(
         out.print(
             f"{report.older} file(s) were older than the stored issue (by updated_at): kept the newer stored version."
         )
+    if len(report.bad) == 1:
+        bad = report.bad[0]
+        raise OperationFailed(f"1 file(s) could not be imported: {bad.path}: {bad.reason}; fix or remove it and re-run")
     if report.bad:
         raise OperationFailed(f"{len(report.bad)} file(s) could not be imported; fix or remove them and re-run")
