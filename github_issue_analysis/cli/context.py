@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 DEBUG = False
 MAX_MESSAGE = 400
+INTERRUPTED = 130
 
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
@@ -30,9 +31,12 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         if DEBUG:
             raise
         return error.exit_code
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         _report("interrupted (Ctrl+C)")
-        return 130
+        return INTERRUPTED
+    except typer.Abort:  # a prompt answered "no" or closed
+        _report("aborted")
+        return INTERRUPTED
     except typer.Exit as done:
         return int(done.exit_code or 0)
     except Exception as error:
@@ -52,6 +56,8 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
             return known.exit_code
         _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")
         return 1
+    if exit_code == INTERRUPTED:  # Typer turns Ctrl+C into exit code 130 without a word
+        _report("interrupted (Ctrl+C)")
     return exit_code if isinstance(exit_code, int) else 0
 
 
