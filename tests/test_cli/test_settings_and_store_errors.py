@@ -113,6 +113,7 @@ def test_default_data_dir_is_the_per_user_folder(tmp_path: Path, monkeypatch: py
     result = invoke("status")
     assert result.exit_code == 0, result.stderr
     assert f"Database: sqlite:///{tmp_path / 'xdg' / 'gh-analysis' / 'gh-analysis.db'}" in result.stdout
+    assert f"Data folder: {tmp_path / 'xdg' / 'gh-analysis'}" in result.stdout
     assert not (tmp_path / "elsewhere" / "data").exists()
 
 
