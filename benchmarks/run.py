@@ -13,6 +13,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import apply_labels
 import collect
 import groups
 import import_files
@@ -39,6 +40,7 @@ def main() -> None:
     rows += collect.measure()
     rows += list_groups.measure()
     rows += import_files.measure()
+    rows += apply_labels.measure()
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]
     summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.ai.batch.group_models import BatchGroupStatus
+    from github_issue_analysis.labels.plan import LabelPlan
     from github_issue_analysis.storage.result_store import CurrentResult
 
 
@@ -45,7 +48,15 @@ def demo(
             submitted=lambda result: submitted(out, result),
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,
+            label_plan=lambda plan: _label_plan(out, plan),
         )
         store = run_demo(target, steps, processing_seconds)
     out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
     store.close()
+
+
+def _label_plan(out: Console, plan: LabelPlan) -> None:
+    from .labels_render import render_plan
+
+    out.print("\nWhat `gh-analysis labels apply --org sandbox-org` would do (a dry run, nothing sent):")
+    render_plan(out, plan)

@@ -38,7 +38,7 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, results, sandbox, status
+    from . import batch, collect, demo, importer, labels, results, sandbox, status
     from .metavars import set_metavars
 
     app.command("collect")(collect.collect)
@@ -46,6 +46,7 @@ def _register() -> None:
     app.command("status")(status.status)
     app.command("demo")(demo.demo)
     app.add_typer(batch.app, name="batch")
+    app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")
     _complete_summaries(app)

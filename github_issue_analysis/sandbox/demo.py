@@ -1,7 +1,8 @@
 """The offline demo: the whole flow on the sandbox emulators, in a store of its own.
 
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
-the group completes -> group-collect -> recommended labels. Answers come from the emulator's offline
+the group completes -> group-collect -> recommended labels -> the label plan (what `labels apply` would do;
+nothing is sent). Answers come from the emulator's offline
 labeller (word matching against label descriptions), not from a model."""
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
+from github_issue_analysis.labels.apply import live_plan
+from github_issue_analysis.labels.options import LabelSelection
+from github_issue_analysis.labels.plan import LabelPlan
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
@@ -42,6 +46,7 @@ class DemoSteps:
     submitted: Callable[[SubmitResult], None]
     progress: Callable[[WatchProgress], None]
     finished: Callable[[BatchGroupStatus, GroupCollectReport, list[CurrentResult]], None]
+    label_plan: Callable[[LabelPlan], None] = lambda _plan: None
 
 
 def demo_settings(data_dir: Path, openai_url: str, github_url: str) -> Settings:
@@ -79,4 +84,5 @@ def run_demo(data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0) 
         final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
         report = service.collect_group(group_id)
         steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
+        steps.label_plan(asyncio.run(live_plan(store, connection, LabelSelection(DEMO_ORG))))  # reads only
     return store

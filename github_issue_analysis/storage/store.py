@@ -13,6 +13,8 @@ from .issue_store import IssueStore
 
 if TYPE_CHECKING:
     from .batch_store import BatchStore
+    from .decision_store import DecisionStore
+    from .label_audit_store import LabelAuditStore
     from .result_store import ResultStore
 
 
@@ -33,6 +35,18 @@ class Store:
         from .result_store import ResultStore
 
         return ResultStore(self.engine)
+
+    @cached_property
+    def decisions(self) -> DecisionStore:
+        from .decision_store import DecisionStore
+
+        return DecisionStore(self.engine)
+
+    @cached_property
+    def label_audit(self) -> LabelAuditStore:
+        from .label_audit_store import LabelAuditStore
+
+        return LabelAuditStore(self.engine)
 
     @property
     def display_location(self) -> str:
