@@ -202,6 +202,30 @@ class IssueStore:
                 by_issue[issue_id].append(StoredComment(author, body))
         return [_stored_issue(row, by_issue[row[0]]) for row in rows]
 
+    def comment_threads(self, org: str, repo: str, numbers: Sequence[int]) -> dict[int, list[CommentRecord]]:
+        """The stored comments of these issues of one repository, in thread order."""
+        threads: dict[int, list[CommentRecord]] = {}
+        query = (
+            select(issues.c.number, comments.c.author, comments.c.body, comments.c.created_at, comments.c.updated_at)
+            .join(issues, issues.c.id == comments.c.issue_id)
+            .where(
+                issues.c.org == org, issues.c.repo == repo, issues.c.number.in_(bindparam("numbers", expanding=True))
+            )
+            .order_by(issues.c.number, comments.c.position)
+        )
+        with self.engine.connect() as conn:
+            for start in range(0, len(numbers), _CHUNK):
+                for row in conn.execute(query, {"numbers": list(numbers[start : start + _CHUNK])}):
+                    threads.setdefault(row.number, []).append(
+                        CommentRecord(
+                            author=row.author,
+                            body=row.body,
+                            created_at=as_utc(row.created_at),
+                            updated_at=as_utc(row.updated_at),
+                        )
+                    )
+        return threads
+
     def summary(self) -> list[RepoSummary]:
         comment_counts = select(comments.c.issue_id, func.count().label("n")).group_by(comments.c.issue_id).subquery()
         label_counts = (
