@@ -17,6 +17,12 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: loading Rich's help renderer would double the start-up time
     add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "The store lives in the per-user data folder unless GH_ANALYSIS_DATA_DIR (or GH_ANALYSIS_DATABASE_URL) "
+        "says otherwise; `gh-analysis status` shows where. GitHub token: GH_TOKEN, GITHUB_TOKEN, then "
+        "`gh auth token`. Settings may sit in .env. Exit codes: 0 success, 1 operation failed, 2 usage or input "
+        "error, 130 interrupted."
+    ),
 )
 
 

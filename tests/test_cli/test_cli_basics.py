@@ -50,3 +50,9 @@ def test_choices_are_listed_in_help_and_refused_otherwise(args: tuple[str, ...],
     command = [a for a in args if not a.startswith("-")][:2]
     help_text = invoke(*command[: 1 if command[0] == "collect" else 2], "--help").stdout
     assert accepted in help_text
+
+
+def test_top_level_help_states_store_credentials_and_exit_codes() -> None:
+    text = " ".join(invoke("--help").stdout.split())
+    for fact in ("GH_ANALYSIS_DATA_DIR", "per-user data folder", "GH_TOKEN", "gh auth token", "130 interrupted"):
+        assert fact in text
