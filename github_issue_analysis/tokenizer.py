@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-from functools import cache
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ ENCODINGS = {
 }
 
 
+_LOADING = threading.Lock()
+_LOADED: dict[str, Encoding] = {}
+
+
 def encoding_name_for(model: str) -> str | None:
     """tiktoken's encoding for an OpenAI model name (with or without a `provider:` prefix), if we ship it."""
     from tiktoken.model import encoding_name_for_model
@@ -69,9 +73,16 @@ def encoding_for(model: str) -> Encoding | None:
     return load_encoding(name) if name else None
 
 
-@cache
 def load_encoding(name: str) -> Encoding:
-    """The encoding from the shipped file; ValueError when the file is missing or not the one OpenAI publishes."""
+    """The encoding from the shipped file, loaded once per process even when many threads ask at once (the
+    emulators count in a thread pool); ValueError when the file is missing or not the one OpenAI publishes."""
+    with _LOADING:
+        if name not in _LOADED:
+            _LOADED[name] = _read_encoding(name)
+        return _LOADED[name]
+
+
+def _read_encoding(name: str) -> Encoding:
     from importlib.resources import files
 
     import tiktoken

