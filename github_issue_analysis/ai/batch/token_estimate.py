@@ -6,8 +6,8 @@ requests. Models without a shipped encoding (Anthropic's, unknown names) fall ba
 characters per token. The structured-output schema is sent with each request and counted like text.
 
 Exact counting costs about 0.3 ms per issue prompt, too slow for dry-run plans of 100,000 issues (seconds
-matter there). So a process counts its first EXACT_SAMPLE prompts exactly and estimates the rest from their
-length at the characters-per-token ratio measured on those exact counts (within about 1% on issue text)."""
+matter there). So the first EXACT_SAMPLE prompts of a plan (requests sharing one response format) are
+counted exactly and the rest estimated from their length at the ratio measured on those (within about 1%)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,18 @@ class _Calibration:
         return tokens
 
 
-_CALIBRATIONS: dict[str, _Calibration] = {}
+# One calibration per encoding and response format: requests sharing a format object come from one plan (one
+# label set), so the ratio learned on a plan's first prompts is applied to that plan's other prompts only.
+_CALIBRATIONS: dict[tuple[str, int], tuple[object, _Calibration]] = {}
+
+
+def _calibration(encoding: Encoding, response_format: object) -> _Calibration:
+    key = (encoding.name, id(response_format))
+    known = _CALIBRATIONS.get(key)
+    if known is None or known[0] is not response_format:
+        known = (response_format, _Calibration())
+        _CALIBRATIONS[key] = known
+    return known[1]
 
 
 def estimate_prompt_tokens(body: dict[str, Any]) -> int:
@@ -59,7 +70,7 @@ def estimate_prompt_tokens(body: dict[str, Any]) -> int:
         return estimate_by_characters(body)
     messages = body.get("messages") or []
     texts = [str(m.get(key) or "") for m in messages for key in ("role", "content")]
-    tokens = _CALIBRATIONS.setdefault(encoding.name, _Calibration()).count(texts, encoding)
+    tokens = _calibration(encoding, body.get("response_format")).count(texts, encoding)
     response_format = body.get("response_format")
     if response_format:
         tokens += _format_size(response_format, encoding)
