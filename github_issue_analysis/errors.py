@@ -152,3 +152,7 @@ class ConcurrentChange(OperationFailed):
         super().__init__(f"another process is {what} {group_id} right now; look at its status")
         self.group_id = group_id
         self.what = what
+
+
+class StoreUnavailable(OperationFailed):
+    """The store cannot be opened or read: its folder, its file or its schema (exit code 1)."""
