@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 DEBUG = False
 MAX_MESSAGE = 400
 INTERRUPTED = 130
+_stop_explained = False
+
+
+def stopped(message: str) -> typer.Exit:
+    """Ctrl+C in a command that explains itself: `message` on stderr is the one line, exit code 130."""
+    global _stop_explained
+    _stop_explained = True
+    print(message, file=sys.stderr)
+    return typer.Exit(INTERRUPTED)
 
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
@@ -58,7 +67,7 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
             return known.exit_code
         _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")
         return 1
-    if exit_code == INTERRUPTED:  # Typer turns Ctrl+C into exit code 130 without a word
+    if exit_code == INTERRUPTED and not _stop_explained:  # Typer turns Ctrl+C into exit code 130 without a word
         _report("interrupted (Ctrl+C)")
     return exit_code if isinstance(exit_code, int) else 0
 
