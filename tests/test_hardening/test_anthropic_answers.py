@@ -17,9 +17,11 @@ from github_issue_analysis.ai.providers.anthropic_provider import AnthropicProvi
 from github_issue_analysis.sandbox.server import BackgroundServer
 
 ANSWERS: dict[str, Response] = {}
+HEADERS: list[dict[str, str]] = []
 
 
 async def answer(request: Request) -> Response:
+    HEADERS.append(dict(request.headers))
     return ANSWERS[request.url.path]
 
 
@@ -58,3 +60,12 @@ def test_a_create_answered_without_an_id_is_not_taken_for_a_batch(proxy: str) ->
     with pytest.raises(MalformedAnswer) as raised:
         ask(proxy, "create")
     assert "not a message batch" in str(raised.value) or "not what the API documents" in str(raised.value)
+
+
+def test_the_key_travels_in_the_documented_x_api_key_header(proxy: str) -> None:
+    ANSWERS["/v1/messages/batches/msgbatch_abc"] = HTMLResponse("<html></html>")
+    HEADERS.clear()
+    with pytest.raises(MalformedAnswer):
+        ask(proxy, "retrieve")
+    assert HEADERS and HEADERS[-1].get("x-api-key") == "sk-test"
+    assert HEADERS[-1].get("anthropic-version")

@@ -75,6 +75,8 @@ class AnthropicProvider(BatchProvider):
                 max_retries=self._max_retries,
                 timeout=http.Timeout(read, connect=connect),
                 http_client=anthropic.DefaultAsyncHttpxClient(transport=waiting_transport(read, http)),
+                # The API documents the key in `x-api-key`; this SDK version sends it as a bearer token.
+                default_headers={"x-api-key": api_key},
             )
         return self._client_instance
 
