@@ -6,24 +6,17 @@ when a batch is created, so a running batch keeps the schedule it started with.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
+from pydantic import Field
 
-from pydantic import BaseModel, ConfigDict, Field
+from ..emulator_common import EmulatorSettings
 
 Rate = float
 
 DAY_SECONDS = 24 * 3600.0
-_NOT_PATCHABLE = frozenset({"clock"})
 
 
-class AnthropicEmulatorConfig(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
-
-    # --- auth
-    api_key: str | None = Field(default=None, repr=False)
-    """When set, only this key is accepted (as `x-api-key` or `Authorization: Bearer`); otherwise any key is."""
+class AnthropicEmulatorConfig(EmulatorSettings):
+    """`api_key`, when set, is accepted as `x-api-key` or `Authorization: Bearer`."""
 
     # --- time scale (emulator clock seconds); a "24h" batch runs in seconds
     processing_seconds: float = Field(default=2.0, ge=0)
@@ -56,21 +49,3 @@ class AnthropicEmulatorConfig(BaseModel):
     refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
     """Answers with `stop_reason: "refusal"` and no content."""
     seed: int = 0
-
-    clock: Callable[[], float] = Field(default=time.time, exclude=True)
-
-    def public_dict(self) -> dict[str, Any]:
-        """The settings as JSON, without the key (only whether one is set) and the clock."""
-        data = self.model_dump(exclude={"api_key", "clock"})
-        data["api_key_set"] = self.api_key is not None
-        return data
-
-    def apply_patch(self, patch: dict[str, Any]) -> None:
-        """Validate a partial update as a whole, then apply it (all or nothing)."""
-        refused = sorted(set(patch) & _NOT_PATCHABLE)
-        if refused:
-            raise ValueError(f"not settable through the control API: {', '.join(refused)}")
-        merged = {**self.model_dump(exclude={"clock"}), **patch}
-        checked = AnthropicEmulatorConfig.model_validate(merged)
-        for name in patch:
-            setattr(self, name, getattr(checked, name))

@@ -6,23 +6,17 @@ timing fields are read when a batch is created, so a running batch keeps the sch
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
+from pydantic import Field, ValidationError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ..emulator_common import EmulatorSettings
 
 Rate = float
 
-_NOT_PATCHABLE = frozenset({"clock"})
 
+class EmulatorConfig(EmulatorSettings):
+    """`api_key`, when set, is the only `Authorization: Bearer` key accepted."""
 
-class EmulatorConfig(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
-
-    # --- identity and auth
-    api_key: str | None = Field(default=None, repr=False)
-    """When set, only `Authorization: Bearer <api_key>` is accepted; otherwise any bearer key is."""
+    # --- identity
     organization: str = "org-sandbox"
 
     # --- time scale (emulator clock seconds); a "24h" batch runs in seconds
@@ -62,26 +56,8 @@ class EmulatorConfig(BaseModel):
     """The next this many API requests are accepted and not answered for `hang_seconds`."""
     hang_seconds: float = Field(default=3600.0, ge=0)
 
-    clock: Callable[[], float] = Field(default=time.time, exclude=True)
-
     def token_limit_for(self, model: str) -> int | None:
         return self.enqueued_token_limits.get(model, self.enqueued_token_limit)
-
-    def public_dict(self) -> dict[str, Any]:
-        """The settings as JSON, without the key (only whether one is set) and the clock."""
-        data = self.model_dump(exclude={"api_key", "clock"})
-        data["api_key_set"] = self.api_key is not None
-        return data
-
-    def apply_patch(self, patch: dict[str, Any]) -> None:
-        """Validate a partial update as a whole, then apply it (all or nothing)."""
-        refused = sorted(set(patch) & _NOT_PATCHABLE)
-        if refused:
-            raise ValueError(f"not settable through the control API: {', '.join(refused)}")
-        merged = {**self.model_dump(exclude={"clock"}), **patch}
-        checked = EmulatorConfig.model_validate(merged)
-        for name in patch:
-            setattr(self, name, getattr(checked, name))
 
 
 __all__ = ["EmulatorConfig", "ValidationError"]
