@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 
+from .current_results import current_results
 from .schema import batch_jobs, issues, job_items, results, review_decisions
 
 
@@ -50,7 +51,7 @@ class ReportStore:
         """Issues that have a current result of `processor`, with its review decision, in (org, repo, number)
         order."""
         query = (
-            select(
+            current_results(
                 issues.c.org,
                 issues.c.repo,
                 issues.c.number,
@@ -64,14 +65,11 @@ class ReportStore:
                 results.c.confidence,
                 review_decisions.c.decision,
                 review_decisions.c.labels.label("decision_labels"),
+                org=org,
             )
-            .join(issues, issues.c.id == results.c.issue_id)
             .outerjoin(review_decisions, review_decisions.c.result_id == results.c.id)
-            .where(results.c.is_current.is_(True), results.c.processor == processor)
-            .order_by(issues.c.org, issues.c.repo, issues.c.number)
+            .where(results.c.processor == processor)
         )
-        if org is not None:
-            query = query.where(issues.c.org == org)
         if group_ids is not None:
             query = query.where(results.c.group_id.in_(bindparam("groups", expanding=True)))
         with self.engine.connect() as conn:
