@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 Handler = Callable[[Request], Awaitable[Response]]
+Rate = float
 
 
 class EmulatorSettings(BaseModel):
@@ -28,6 +29,22 @@ class EmulatorSettings(BaseModel):
 
     api_key: str | None = Field(default=None, repr=False)
     """When set, only this key is accepted; otherwise any key is."""
+
+    # --- faults, the same switches on every provider emulator
+    latency_ms: float = Field(default=0.0, ge=0)
+    http_429_rate: Rate = Field(default=0.0, ge=0, le=1)
+    http_5xx_rate: Rate = Field(default=0.0, ge=0, le=1)
+    """Half 500, half the provider's overloaded status (Anthropic 529 `overloaded_error`, OpenAI 503)."""
+    retry_after_seconds: float = Field(default=0.1, ge=0)
+    line_failure_rate: Rate = Field(default=0.0, ge=0, le=1)
+    """Requests answered as failed in a batch (Anthropic: `errored` `api_error`), or 500 on the live endpoint."""
+    non_json_rate: Rate = Field(default=0.0, ge=0, le=1)
+    """Answers that are prose text instead of the requested JSON (or forced tool call)."""
+    schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
+    refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
+    """Answers that refuse (Anthropic: `stop_reason: "refusal"` and no content)."""
+    seed: int = 0
+
     clock: Callable[[], float] = Field(default=time.time, exclude=True)
 
     def public_dict(self) -> dict[str, Any]:

@@ -10,8 +10,6 @@ from pydantic import Field
 
 from ..emulator_common import EmulatorSettings
 
-Rate = float
-
 DAY_SECONDS = 24 * 3600.0
 
 
@@ -33,19 +31,6 @@ class AnthropicEmulatorConfig(EmulatorSettings):
     queue_limit: int | None = Field(default=None, ge=0)
     """Requests waiting in unfinished batches of the account; a create past it answers 429. None = unlimited."""
 
-    # --- faults
-    latency_ms: float = Field(default=0.0, ge=0)
-    http_429_rate: Rate = Field(default=0.0, ge=0, le=1)
-    http_5xx_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Half 500 `api_error`, half 529 `overloaded_error`."""
-    retry_after_seconds: float = Field(default=0.1, ge=0)
-    line_failure_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Requests answered `errored` (`api_error`) in a batch, or 500 on the live endpoint."""
-    non_json_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Answers that are prose text instead of the forced tool call."""
-    schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
+    # --- faults (and those of EmulatorSettings)
     shuffle_results: bool = True
     """Write results out of request order, as the documentation warns they may be (match by custom_id)."""
-    refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Answers with `stop_reason: "refusal"` and no content."""
-    seed: int = 0

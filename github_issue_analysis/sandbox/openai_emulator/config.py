@@ -10,8 +10,6 @@ from pydantic import Field, ValidationError
 
 from ..emulator_common import EmulatorSettings
 
-Rate = float
-
 
 class EmulatorConfig(EmulatorSettings):
     """`api_key`, when set, is the only `Authorization: Bearer` key accepted."""
@@ -37,16 +35,7 @@ class EmulatorConfig(EmulatorSettings):
     max_batches_per_hour: int = Field(default=2000, ge=0)
     max_validation_errors: int = Field(default=100, ge=1)
 
-    # --- faults
-    latency_ms: float = Field(default=0.0, ge=0)
-    http_429_rate: Rate = Field(default=0.0, ge=0, le=1)
-    http_5xx_rate: Rate = Field(default=0.0, ge=0, le=1)
-    retry_after_seconds: float = Field(default=0.1, ge=0)
-    line_failure_rate: Rate = Field(default=0.0, ge=0, le=1)
-    non_json_rate: Rate = Field(default=0.0, ge=0, le=1)
-    schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
-    refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
-    seed: int = 0
+    # --- faults besides those of EmulatorSettings
     # broken endpoints, by route name ("POST /v1/batches", "GET /v1/batches/{batch_id}", ...)
     html_routes: list[str] = Field(default_factory=list)
     """Routes that answer 200 with an HTML page (as a proxy or captive portal in the way does)."""
