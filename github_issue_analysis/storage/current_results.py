@@ -8,7 +8,18 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from .schema import issues, results
+from .schema import issues, results, review_decisions
+
+ISSUE_COLUMNS = (
+    issues.c.org,
+    issues.c.repo,
+    issues.c.number,
+    issues.c.title,
+    issues.c.url,
+    issues.c.state,
+    issues.c.labels,
+)
+"""What a page or a report shows of the issue a result is about."""
 
 
 def current_results(*columns: ColumnElement[Any], org: str | None = None, repo: str | None = None) -> Select[Any]:
@@ -24,3 +35,8 @@ def current_results(*columns: ColumnElement[Any], org: str | None = None, repo: 
     if repo is not None:
         query = query.where(issues.c.repo == repo)
     return query
+
+
+def with_decisions(query: Select[Any]) -> Select[Any]:
+    """`query` joined to each result's review decision, if it has one."""
+    return query.outerjoin(review_decisions, review_decisions.c.result_id == results.c.id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 
-from .current_results import current_results
+from .current_results import ISSUE_COLUMNS, current_results, with_decisions
 from .schema import batch_jobs, issues, job_items, results, review_decisions
 
 
@@ -50,26 +50,16 @@ class ReportStore:
     ) -> Iterator[AnalysedIssue]:
         """Issues that have a current result of `processor`, with its review decision, in (org, repo, number)
         order."""
-        query = (
-            current_results(
-                issues.c.org,
-                issues.c.repo,
-                issues.c.number,
-                issues.c.title,
-                issues.c.url,
-                issues.c.state,
-                issues.c.labels,
-                results.c.model,
-                results.c.group_id,
-                results.c.analysis,
-                results.c.confidence,
-                review_decisions.c.decision,
-                review_decisions.c.labels.label("decision_labels"),
-                org=org,
-            )
-            .outerjoin(review_decisions, review_decisions.c.result_id == results.c.id)
-            .where(results.c.processor == processor)
+        columns = (
+            *ISSUE_COLUMNS,
+            results.c.model,
+            results.c.group_id,
+            results.c.analysis,
+            results.c.confidence,
+            review_decisions.c.decision,
+            review_decisions.c.labels.label("decision_labels"),
         )
+        query = with_decisions(current_results(*columns, org=org)).where(results.c.processor == processor)
         if group_ids is not None:
             query = query.where(results.c.group_id.in_(bindparam("groups", expanding=True)))
         with self.engine.connect() as conn:
