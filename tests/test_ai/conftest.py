@@ -197,6 +197,13 @@ def seeded(database_url: str) -> Iterator[Store]:
     store.close()
 
 
+def dry_run_plan(*extra: str) -> dict:
+    """The JSON plan of `batch submit product-labeling --org acme --dry-run --json ...`."""
+    return dict(
+        json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json", *extra).stdout)
+    )
+
+
 def submit(*extra: str) -> dict:
     """`batch submit product-labeling --org acme --yes --json ...`, which must succeed."""
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json", *extra)

@@ -18,7 +18,7 @@ from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, 
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import API_KEY, live_config, seed, submit, use_anthropic, use_openai
+from tests.test_ai.conftest import API_KEY, dry_run_plan, live_config, seed, submit, use_anthropic, use_openai
 
 
 @pytest.fixture(params=["openai", "anthropic"])
@@ -70,7 +70,7 @@ def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: St
 def test_enqueued_token_limit_paces_a_group_in_waves(live_openai: OpenAIEmulator, seeded: Store) -> None:
     live = live_openai
     seed(seeded, 400)
-    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    plan = dry_run_plan()
     per_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
     limit = per_batch * 3
     live.config.enqueued_token_limit = int(limit * 0.95)  # the provider counts a little differently
@@ -95,7 +95,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
 
 def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
-    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    plan = dry_run_plan()
     one_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
     group = submit("--max-enqueued-tokens", str(one_batch))  # one child at a time: the rest wait as queued
     env = {**os.environ}
