@@ -12,6 +12,7 @@ from github_issue_analysis.errors import OperationFailed, UsageError
 
 from . import context
 from .ids import id_argument, parse_id
+from .issue_options import ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
@@ -36,20 +37,18 @@ def _service() -> BatchService:
 @app.command()
 def submit(
     ctx: typer.Context,
-    processor: str = typer.Argument(..., help="Processor name (see `gh-analysis models`): product-labeling."),
+    processor: str = PROCESSOR,
     org: str | None = typer.Option(None, "--org", help="Organization whose stored issues to label (required)."),
-    repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
-    issue_number: int | None = typer.Option(
-        None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
-    ),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
+    repo: str | None = REPO,
+    issue_number: int | None = ISSUE_NUMBER,
+    limit: int | None = LIMIT,
     model: str | None = typer.Option(
         None,
         "--model",
         help=f"PROVIDER:NAME, e.g. anthropic:claude-haiku-4-5 (default GH_ANALYSIS_MODEL or {defaults.MODEL}).",
     ),
-    label_prefix: str = typer.Option(defaults.LABEL_PREFIX, "--label-prefix", help="Repository labels to choose from."),
-    labels_file: Path | None = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}]."),
+    label_prefix: str = LABEL_PREFIX,
+    labels_file: Path | None = LABELS_FILE,
     batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Issues per provider batch."),
     concurrency: int = CONCURRENCY,
     temperature: float | None = typer.Option(None, "--temperature", help="Sent only to models that accept it."),
@@ -65,7 +64,7 @@ def submit(
     seed: int | None = typer.Option(None, "--seed", help="Seed of --sample (default 0)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
-    reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
+    reprocess: bool = REPROCESS,
     resume: str | None = typer.Option(
         None, "--resume", callback=parse_id, help="Finish submitting this group after a crash."
     ),

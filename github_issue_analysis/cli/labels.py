@@ -8,6 +8,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import context
+from .labels_selection import (
+    EVAL_GROUP,
+    LABEL,
+    MIN_CONFIDENCE,
+    MIN_PRECISION,
+    ORG,
+    REPO,
+    selection,
+    selection_options,
+)
 
 if TYPE_CHECKING:
     from github_issue_analysis.github_client import GitHubConnection
@@ -19,84 +29,11 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ORG = typer.Option(..., "--org", help="GitHub organization of the issues.")
-REPO = typer.Option(None, "--repo", help="Only this repository.")
-MIN_CONFIDENCE = typer.Option(
-    None, "--min-confidence", help="Minimum confidence of a recommended label (0-1; default 0.8)."
-)
-MIN_PRECISION = typer.Option(
-    None, "--min-precision", help="Instead of --min-confidence: the threshold reaching this precision in --eval."
-)
-EVAL_GROUP = typer.Option(None, "--eval", metavar="GROUP", help="Blind evaluated group giving --min-precision.")
-ACCEPTED_ONLY = typer.Option(False, "--accepted-only", help="Only results accepted (or edited) in review.")
-REMOVE_WRONG = typer.Option(
-    False, "--remove-wrong", help="Also remove taxonomy labels the model judged wrong (overall confidence >= min)."
-)
-INCLUDE_CLOSED = typer.Option(False, "--include-closed", help="Also label closed issues.")
-INCLUDE_LOCKED = typer.Option(False, "--include-locked", help="Also label locked issues.")
-LABEL = typer.Option(None, "--label", help="Only this recommended label (repeat).")
 TOKEN = typer.Option(None, "--token", help="GitHub token (default: GITHUB_TOKEN); writes need issues: write.")
 JSON = typer.Option(False, "--json", help="Print one JSON document.")
 YES = typer.Option(False, "--yes", "-y", help="Do it without asking.")
-
-
-def selection(
-    org: str,
-    repo: str | None,
-    min_confidence: float | None,
-    accepted_only: bool = False,
-    remove_wrong: bool = False,
-    include_closed: bool = False,
-    include_locked: bool = False,
-    labels: list[str] | None = None,
-    min_precision: float | None = None,
-    eval_group: str | None = None,
-) -> LabelSelection:
-    """The one selection object every labels command builds (threshold sources plug in here)."""
-    from github_issue_analysis.labels.options import LabelSelection
-
-    return LabelSelection(
-        org=org,
-        repo=repo,
-        min_confidence=_min_confidence(min_confidence, min_precision, eval_group),
-        accepted_only=accepted_only,
-        remove_wrong=remove_wrong,
-        include_closed=include_closed,
-        include_locked=include_locked,
-        labels=tuple(labels or ()),
-    )
-
-
-def _min_confidence(min_confidence: float | None, min_precision: float | None, eval_group: str | None) -> float:
-    """--min-confidence as given, or the threshold an evaluation found for --min-precision."""
-    from github_issue_analysis.errors import UsageError
-    from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE
-
-    if min_precision is None and eval_group is None:
-        value = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
-        if not 0 <= value <= 1:
-            raise UsageError(f"--min-confidence must be between 0 and 1, not {value}")
-        return value
-    if min_precision is None or eval_group is None:
-        raise UsageError("--min-precision and --eval GROUP go together (the precision measured on that group)")
-    if min_confidence is not None:
-        raise UsageError("give --min-confidence or --min-precision with --eval, not both")
-    if not 0 <= min_precision <= 1:
-        raise UsageError(f"--min-precision must be between 0 and 1, not {min_precision}")
-    return _evaluated_threshold(eval_group, min_precision)
-
-
-def _evaluated_threshold(eval_group: str, min_precision: float) -> float:
-    from github_issue_analysis.errors import OperationFailed, UsageError
-    from github_issue_analysis.evaluation.errors import NotBlind, ThresholdUnreachable
-    from github_issue_analysis.evaluation.thresholds import threshold_for
-
-    try:
-        return threshold_for(context.open_store(), eval_group, min_precision)
-    except NotBlind as error:
-        raise UsageError(f"{error}; use a `batch submit --blind` run's group with --eval") from None
-    except ThresholdUnreachable as error:
-        raise OperationFailed(f"{error}; ask for a lower --min-precision, or give --min-confidence") from None
+NOTE = typer.Option(None, "--note", help="A note kept with the decision.")
+BY = typer.Option(None, "--by", help="Reviewer name (default: your user name).")
 
 
 def connection(token: str | None) -> GitHubConnection:
@@ -117,7 +54,7 @@ def review(
     repo: str | None = REPO,
     min_confidence: float | None = MIN_CONFIDENCE,
     label: list[str] | None = LABEL,
-    by: str | None = typer.Option(None, "--by", help="Reviewer name (default: your user name)."),
+    by: str | None = BY,
 ) -> None:
     """Review pending recommendations one issue at a time: [a]ccept, [r]eject, [e]dit, [s]kip, [q]uit.
     Decisions are kept; the next review starts with what is still pending."""
@@ -154,8 +91,8 @@ def accept(
     ),
     min_precision: float | None = MIN_PRECISION,
     eval_group: str | None = EVAL_GROUP,
-    note: str | None = typer.Option(None, "--note", help="A note kept with the decision."),
-    by: str | None = typer.Option(None, "--by", help="Reviewer name (default: your user name)."),
+    note: str | None = NOTE,
+    by: str | None = BY,
     json_output: bool = JSON,
 ) -> None:
     """Accept the recommendations of the given issues, or in bulk with --org and --min-confidence."""
@@ -179,8 +116,8 @@ def accept(
 def reject(
     refs: list[str] = typer.Argument(..., help="org/repo#N, or repo#N with --org."),
     org: str | None = typer.Option(None, "--org", help="Organization for repo#N references."),
-    note: str | None = typer.Option(None, "--note", help="A note kept with the decision."),
-    by: str | None = typer.Option(None, "--by", help="Reviewer name (default: your user name)."),
+    note: str | None = NOTE,
+    by: str | None = BY,
     json_output: bool = JSON,
 ) -> None:
     """Reject the recommendations of the given issues (they are never applied)."""
@@ -195,8 +132,8 @@ def edit(
     ref: str = typer.Argument(..., help="org/repo#N, or repo#N with --org."),
     label: list[str] = typer.Option(..., "--label", help="A label of the final set (repeat)."),
     org: str | None = typer.Option(None, "--org", help="Organization for a repo#N reference."),
-    note: str | None = typer.Option(None, "--note", help="A note kept with the decision."),
-    by: str | None = typer.Option(None, "--by", help="Reviewer name (default: your user name)."),
+    note: str | None = NOTE,
+    by: str | None = BY,
     json_output: bool = JSON,
 ) -> None:
     """Set the final taxonomy labels of one issue (applied instead of the recommendation)."""
@@ -214,17 +151,9 @@ def _decided(decision: str, count: int, json_output: bool) -> None:
 
 
 @app.command()
+@selection_options
 def plan(
-    org: str = ORG,
-    repo: str | None = REPO,
-    min_confidence: float | None = MIN_CONFIDENCE,
-    min_precision: float | None = MIN_PRECISION,
-    eval_group: str | None = EVAL_GROUP,
-    accepted_only: bool = ACCEPTED_ONLY,
-    remove_wrong: bool = REMOVE_WRONG,
-    include_closed: bool = INCLUDE_CLOSED,
-    include_locked: bool = INCLUDE_LOCKED,
-    label: list[str] | None = LABEL,
+    chosen: LabelSelection,
     offline: bool = typer.Option(False, "--offline", help="From the store only (no GitHub read)."),
     token: str | None = TOKEN,
     json_output: bool = JSON,
@@ -239,18 +168,6 @@ def plan(
     from .labels_actions import translated
     from .labels_render import render_plan
 
-    chosen = selection(
-        org,
-        repo,
-        min_confidence,
-        accepted_only,
-        remove_wrong,
-        include_closed,
-        include_locked,
-        label,
-        min_precision,
-        eval_group,
-    )
     store = context.open_store()
     try:
         result = build_plan(store, chosen) if offline else asyncio.run(live_plan(store, connection(token), chosen))
@@ -263,17 +180,9 @@ def plan(
 
 
 @app.command()
+@selection_options
 def apply(
-    org: str = ORG,
-    repo: str | None = REPO,
-    min_confidence: float | None = MIN_CONFIDENCE,
-    min_precision: float | None = MIN_PRECISION,
-    eval_group: str | None = EVAL_GROUP,
-    accepted_only: bool = ACCEPTED_ONLY,
-    remove_wrong: bool = REMOVE_WRONG,
-    include_closed: bool = INCLUDE_CLOSED,
-    include_locked: bool = INCLUDE_LOCKED,
-    label: list[str] | None = LABEL,
+    chosen: LabelSelection,
     comment: bool = typer.Option(False, "--comment", help="Post one comment per changed issue explaining it."),
     comment_template: Path | None = typer.Option(
         None, "--comment-template", help="str.format template file for the comment (fields: see README)."
@@ -290,18 +199,6 @@ def apply(
 
     from .labels_actions import confirm_plan, run_apply
 
-    chosen = selection(
-        org,
-        repo,
-        min_confidence,
-        accepted_only,
-        remove_wrong,
-        include_closed,
-        include_locked,
-        label,
-        min_precision,
-        eval_group,
-    )
     limits = WriteLimits(per_minute=max(1, writes_per_minute), per_hour=max(writes_per_minute, 500))
     options = ApplyOptions(chosen, comment, comment_template, limits)
     github = connection(token)

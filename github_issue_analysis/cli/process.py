@@ -10,25 +10,24 @@ import typer
 from github_issue_analysis import defaults
 
 from . import context
+from .issue_options import ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.live.service import ProcessReport
 
 
 def process(
-    processor: str = typer.Argument(..., help="Processor name (see `gh-analysis models`): product-labeling."),
+    processor: str = PROCESSOR,
     org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
-    repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
-    issue_number: int | None = typer.Option(
-        None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
-    ),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
+    repo: str | None = REPO,
+    issue_number: int | None = ISSUE_NUMBER,
+    limit: int | None = LIMIT,
     model: str | None = typer.Option(
         None, "--model", help=f"PROVIDER:NAME (default GH_ANALYSIS_MODEL or {defaults.MODEL})."
     ),
-    label_prefix: str = typer.Option(defaults.LABEL_PREFIX, "--label-prefix", help="Repository labels to choose from."),
-    labels_file: Path | None = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}]."),
-    reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
+    label_prefix: str = LABEL_PREFIX,
+    labels_file: Path | None = LABELS_FILE,
+    reprocess: bool = REPROCESS,
     concurrency: int = typer.Option(
         defaults.LIVE_CONCURRENCY, "--concurrency", min=1, help="Live requests in flight at once."
     ),

@@ -7,10 +7,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from github_issue_analysis.labels.options import LabelSelection
-
 from .apply_jobs import ApplyJobs
-from .review_pages import checked_form, number_between
+from .review_pages import checked_form, page_selection
 
 
 def _jobs(request: Request) -> ApplyJobs:
@@ -21,12 +19,7 @@ def _jobs(request: Request) -> ApplyJobs:
 async def start_apply(request: Request) -> Response:
     org = request.path_params["org"]
     form = await checked_form(request)
-    selection = LabelSelection(
-        org=org,
-        repo=str(form.get("repo") or "") or None,
-        min_confidence=number_between(str(form.get("min") or ""), 0.8),
-        accepted_only=form.get("accepted_only") == "1",
-    )
+    selection = page_selection(org, form, has_accepted_only=True)
     job = await run_in_threadpool(_jobs(request).start, selection)
     return RedirectResponse(f"/orgs/{org}/apply/{job.id}", status_code=303)
 

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.labels import decisions as review
-from github_issue_analysis.labels.options import LabelSelection
+from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import REASONS, build_plan
 
 from .pages import known_org, store_of
@@ -33,9 +33,22 @@ def number_between(value: str | None, default: float) -> float:
     return number
 
 
-def _selection(org: str, values: Any, default_min: float) -> LabelSelection:
-    repo = values.get("repo") or None
-    return LabelSelection(org=org, repo=repo, min_confidence=number_between(values.get("min"), default_min))
+def page_selection(
+    org: str,
+    values: Any,
+    *,
+    min_field: str = "min",
+    default_min: float = DEFAULT_MIN_CONFIDENCE,
+    has_accepted_only: bool = False,
+) -> LabelSelection:
+    """The selection a page's query or form asks for: `repo`, the minimum confidence in `min_field`, and
+    `accepted_only` on the pages that offer it."""
+    return LabelSelection(
+        org=org,
+        repo=str(values.get("repo") or "") or None,
+        min_confidence=number_between(str(values.get(min_field) or ""), default_min),
+        accepted_only=has_accepted_only and values.get("accepted_only") == "1",
+    )
 
 
 async def review_queue(request: Request) -> Response:
@@ -43,7 +56,7 @@ async def review_queue(request: Request) -> Response:
 
     org = request.path_params["org"]
     await run_in_threadpool(known_org, request, org)
-    selection = _selection(org, request.query_params, 0.0)
+    selection = page_selection(org, request.query_params, default_min=0.0)
     show_all = request.query_params.get("all") == "1"
     rows = await run_in_threadpool(review.review_queue, store_of(request), selection, not show_all)
     start = _start(request.query_params.get("start"))
@@ -132,11 +145,7 @@ def _check_taxonomy(rows: list[Any], labels: list[str]) -> None:
 async def accept_above(request: Request) -> Response:
     org = request.path_params["org"]
     form = await checked_form(request)
-    selection = LabelSelection(
-        org=org,
-        repo=str(form.get("repo") or "") or None,
-        min_confidence=number_between(str(form.get("min_confidence") or ""), 0.8),
-    )
+    selection = page_selection(org, form, min_field="min_confidence")
     count = await run_in_threadpool(review.accept_above, store_of(request), selection)
     return _back(org, form, f"Accepted {count} issue(s) at or above {selection.min_confidence:.2f}")
 
@@ -146,12 +155,7 @@ async def plan(request: Request) -> Response:
 
     org = request.path_params["org"]
     await run_in_threadpool(known_org, request, org)
-    selection = LabelSelection(
-        org=org,
-        repo=request.query_params.get("repo") or None,
-        min_confidence=number_between(request.query_params.get("min"), 0.8),
-        accepted_only=request.query_params.get("accepted_only") == "1",
-    )
+    selection = page_selection(org, request.query_params, has_accepted_only=True)
     label_plan = await run_in_threadpool(build_plan, store_of(request), selection)
     reasons: dict[str, int] = {}
     for skipped in label_plan.skipped:

@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 
-
 class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert
 
+from .current_results import ISSUE_COLUMNS, current_results, with_decisions
 from .schema import batch_groups, issues, results, review_decisions
 from .timeutil import as_utc, utcnow
 
@@ -65,13 +66,7 @@ class RowFilter:
 
 _COLUMNS = (
     results.c.id.label("result_id"),
-    issues.c.org,
-    issues.c.repo,
-    issues.c.number,
-    issues.c.title,
-    issues.c.url,
-    issues.c.state,
-    issues.c.labels,
+    *ISSUE_COLUMNS,
     issues.c.updated_at,
     results.c.created_at,
     results.c.processor,
@@ -94,20 +89,11 @@ class DecisionStore:
 
     def rows(self, row_filter: RowFilter) -> list[ReviewRow]:
         """Current results (one per issue and processor) in a stable order, with their decisions."""
-        query = (
-            select(*_COLUMNS)
-            .select_from(
-                results.join(issues, issues.c.id == results.c.issue_id)
-                .outerjoin(batch_groups, batch_groups.c.id == results.c.group_id)
-                .outerjoin(review_decisions, review_decisions.c.result_id == results.c.id)
+        query = with_decisions(
+            current_results(*_COLUMNS, org=row_filter.org, repo=row_filter.repo).outerjoin(
+                batch_groups, batch_groups.c.id == results.c.group_id
             )
-            .where(results.c.is_current.is_(True))
-            .order_by(issues.c.org, issues.c.repo, issues.c.number, results.c.processor)
         )
-        if row_filter.org is not None:
-            query = query.where(issues.c.org == row_filter.org)
-        if row_filter.repo is not None:
-            query = query.where(issues.c.repo == row_filter.repo)
         with self.engine.connect() as conn:
             found = [_row(r) for r in conn.execute(query)]
         if row_filter.refs:

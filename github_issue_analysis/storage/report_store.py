@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
 
+from .current_results import ISSUE_COLUMNS, current_results, with_decisions
 from .schema import batch_jobs, issues, job_items, results, review_decisions
 
 
@@ -49,29 +50,16 @@ class ReportStore:
     ) -> Iterator[AnalysedIssue]:
         """Issues that have a current result of `processor`, with its review decision, in (org, repo, number)
         order."""
-        query = (
-            select(
-                issues.c.org,
-                issues.c.repo,
-                issues.c.number,
-                issues.c.title,
-                issues.c.url,
-                issues.c.state,
-                issues.c.labels,
-                results.c.model,
-                results.c.group_id,
-                results.c.analysis,
-                results.c.confidence,
-                review_decisions.c.decision,
-                review_decisions.c.labels.label("decision_labels"),
-            )
-            .join(issues, issues.c.id == results.c.issue_id)
-            .outerjoin(review_decisions, review_decisions.c.result_id == results.c.id)
-            .where(results.c.is_current.is_(True), results.c.processor == processor)
-            .order_by(issues.c.org, issues.c.repo, issues.c.number)
+        columns = (
+            *ISSUE_COLUMNS,
+            results.c.model,
+            results.c.group_id,
+            results.c.analysis,
+            results.c.confidence,
+            review_decisions.c.decision,
+            review_decisions.c.labels.label("decision_labels"),
         )
-        if org is not None:
-            query = query.where(issues.c.org == org)
+        query = with_decisions(current_results(*columns, org=org)).where(results.c.processor == processor)
         if group_ids is not None:
             query = query.where(results.c.group_id.in_(bindparam("groups", expanding=True)))
         with self.engine.connect() as conn:

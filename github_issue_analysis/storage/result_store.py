@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
+from .current_results import current_results
 from .schema import issues, results
 from .timeutil import utcnow
 
@@ -36,25 +37,18 @@ class ResultStore:
     def current(
         self, org: str | None = None, repo: str | None = None, group_id: str | None = None
     ) -> Iterator[CurrentResult]:
-        query = (
-            select(
-                issues.c.org,
-                issues.c.repo,
-                issues.c.number,
-                results.c.processor,
-                results.c.model,
-                results.c.group_id,
-                results.c.job_id,
-                results.c.analysis,
-            )
-            .join(issues, issues.c.id == results.c.issue_id)
-            .where(results.c.is_current.is_(True))
-            .order_by(issues.c.org, issues.c.repo, issues.c.number, results.c.processor)
+        query = current_results(
+            issues.c.org,
+            issues.c.repo,
+            issues.c.number,
+            results.c.processor,
+            results.c.model,
+            results.c.group_id,
+            results.c.job_id,
+            results.c.analysis,
+            org=org,
+            repo=repo,
         )
-        if org is not None:
-            query = query.where(issues.c.org == org)
-        if repo is not None:
-            query = query.where(issues.c.repo == repo)
         if group_id is not None:
             query = query.where(results.c.group_id == group_id)
         with self.engine.connect() as conn:

@@ -35,6 +35,44 @@ TOPICS = [
 ANTHROPIC_MODEL = "anthropic:claude-haiku-4-5"
 
 
+def use_openai(
+    served: tuple[OpenAIEmulator, str], config: EmulatorConfig, monkeypatch: pytest.MonkeyPatch
+) -> OpenAIEmulator:
+    """The served OpenAI emulator, reset with `config`, and the SDK pointed at it with the test key."""
+    emulator, url = served
+    emulator.config = config
+    emulator.reset()
+    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    return emulator
+
+
+def live_config(processing_seconds: float) -> EmulatorConfig:
+    """An OpenAI emulator schedule on the real clock, short enough for a test to wait for."""
+    return EmulatorConfig(
+        api_key=API_KEY,
+        validating_seconds=0.05,
+        processing_seconds=processing_seconds,
+        finalizing_seconds=0.05,
+        retry_after_seconds=0.01,
+    )
+
+
+def use_anthropic(
+    served: tuple[AnthropicEmulator, str], config: AnthropicEmulatorConfig, monkeypatch: pytest.MonkeyPatch
+) -> AnthropicEmulator:
+    """The served Anthropic emulator, reset with `config`, the SDK pointed at it and the default model naming it."""
+    emulator, url = served
+    emulator.config = config
+    emulator.reset()
+    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
+    monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    return emulator
+
+
 @dataclass
 class Sandbox:
     """A provider's emulator on a fake clock; the same questions answered for OpenAI and Anthropic."""
@@ -95,9 +133,8 @@ class Sandbox:
 
 @pytest.fixture
 def sandbox(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Sandbox:
-    emulator, url = served_openai
     clock = FakeClock()
-    emulator.config = EmulatorConfig(
+    config = EmulatorConfig(
         api_key=API_KEY,
         clock=clock,
         validating_seconds=1,
@@ -106,11 +143,7 @@ def sandbox(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.Monke
         cancelling_seconds=1,
         retry_after_seconds=0.01,
     )
-    emulator.reset()
-    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
-    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
-    return Sandbox(emulator, clock, url)
+    return Sandbox(use_openai(served_openai, config, monkeypatch), clock, served_openai[1])
 
 
 @pytest.fixture(params=["openai", "anthropic"])
@@ -123,17 +156,12 @@ def provider_sandbox(
     """The group tests on each provider: its emulator, its SDK, its key, and the default model naming it."""
     if request.param == "openai":
         return request.getfixturevalue("sandbox")  # type: ignore[no-any-return]
-    emulator, url = served_anthropic
     clock = FakeClock()
-    emulator.config = AnthropicEmulatorConfig(
+    config = AnthropicEmulatorConfig(
         api_key=API_KEY, clock=clock, processing_seconds=10, canceling_seconds=1, retry_after_seconds=0.01
     )
-    emulator.reset()
-    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
-    monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
-    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
-    return Sandbox(emulator, clock, url, provider="anthropic")
+    emulator = use_anthropic(served_anthropic, config, monkeypatch)
+    return Sandbox(emulator, clock, served_anthropic[1], provider="anthropic")
 
 
 def issue(number: int, repo: str = "app", org: str = "acme", comments: int = 2) -> IssueRecord:
@@ -167,6 +195,13 @@ def seeded(database_url: str) -> Iterator[Store]:
     store = open_store(database_url)
     yield store
     store.close()
+
+
+def dry_run_plan(*extra: str) -> dict:
+    """The JSON plan of `batch submit product-labeling --org acme --dry-run --json ...`."""
+    return dict(
+        json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json", *extra).stdout)
+    )
 
 
 def submit(*extra: str) -> dict:

@@ -13,7 +13,7 @@ from github_issue_analysis.domain.groups import GroupState, group_state
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import Sandbox, seed, status_of, submit
+from tests.test_ai.conftest import Sandbox, dry_run_plan, seed, status_of, submit
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_dry_run_shows_the_plan_and_submits_nothing(sandbox: Sandbox, seeded: St
     assert shown.exit_code == 0, shown.stderr
     assert "Batch Splitting Plan" in shown.stdout and "Dry run complete" in shown.stdout
     assert "prompt tokens" in shown.stdout and "$" in shown.stdout
-    document = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    document = dry_run_plan()
     assert document["dry_run"] is True and document["group_id"] is None
     assert [b["issue_count"] for b in document["plan"]["batches"]] == [30, 30, 30, 5]
     assert document["estimated_prompt_tokens"] > 0
@@ -114,21 +114,7 @@ def test_dry_run_shows_the_plan_and_submits_nothing(sandbox: Sandbox, seeded: St
 
 def test_limit_and_batch_size_options(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 100)
-    document = json.loads(
-        invoke(
-            "batch",
-            "submit",
-            "product-labeling",
-            "--org",
-            "acme",
-            "--dry-run",
-            "--json",
-            "--limit",
-            "50",
-            "--batch-size",
-            "20",
-        ).stdout
-    )
+    document = dry_run_plan("--limit", "50", "--batch-size", "20")
     assert [b["issue_count"] for b in document["plan"]["batches"]] == [20, 20, 10]
 
 
@@ -156,7 +142,7 @@ def test_cancelled_child_partial_collection_and_partial_failure(provider_sandbox
 
 def test_token_limit_failure_then_group_retry(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 60)
-    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    plan = dry_run_plan()
     sandbox.config.enqueued_token_limit = int(plan["estimated_prompt_tokens"] * 0.7)
     group = submit()
     sandbox.clock.advance(1.5)

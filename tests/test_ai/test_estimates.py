@@ -6,7 +6,7 @@ import json
 
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import Sandbox, seed
+from tests.test_ai.conftest import Sandbox, dry_run_plan, seed
 
 
 def test_dry_run_estimate_matches_reported_usage(sandbox: Sandbox, seeded: Store) -> None:
@@ -15,7 +15,7 @@ def test_dry_run_estimate_matches_reported_usage(sandbox: Sandbox, seeded: Store
     sandbox.finish_all()
     invoke("batch", "collect", first["group_id"])
     seed(seeded, 90)
-    estimate = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    estimate = dry_run_plan()
     group = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json").stdout)
     assert group["total_issues"] == 90
     sandbox.finish_all()

@@ -10,7 +10,7 @@ import pytest
 
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import Sandbox, seed
+from tests.test_ai.conftest import Sandbox, dry_run_plan, seed
 
 LIMIT_BYTES = 40_000
 
@@ -27,7 +27,7 @@ def test_byte_limit_is_checked_on_the_real_request_lines(
     else:
         sandbox.config.max_file_bytes = LIMIT_BYTES
         monkeypatch.setenv("GH_ANALYSIS_OPENAI_MAX_BYTES_PER_BATCH", str(LIMIT_BYTES))
-    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    plan = dry_run_plan()
     assert plan["total_batches"] > 2  # 30 per batch would make 2; the bytes cut them smaller
     submitted = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json")
     assert submitted.exit_code == 0, submitted.stderr

@@ -12,7 +12,7 @@ import pytest
 
 from github_issue_analysis.ai import registry
 from github_issue_analysis.storage.store import Store
-from tests.conftest import invoke
+from tests.conftest import CliResult, invoke
 from tests.test_ai.conftest import API_KEY, Sandbox, seed
 
 PLUGIN_MODULE = '''
@@ -95,6 +95,13 @@ def test_entry_point_provider_is_found_by_name() -> None:
     assert registry.provider_plugin("gateway").title == "Test gateway"
 
 
+def submit_to_gateway(*extra: str) -> CliResult:
+    """`batch submit` of acme's issues to the test plugin provider, without asking."""
+    return invoke(
+        "batch", "submit", "product-labeling", "--org", "acme", "--model", "gateway:gpt-4o-mini", "--yes", *extra
+    )
+
+
 @pytest.mark.usefixtures("gateway_plugin")
 def test_group_of_a_plugin_provider_is_followed_through_that_provider(
     sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch
@@ -104,33 +111,10 @@ def test_group_of_a_plugin_provider_is_followed_through_that_provider(
     monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
     monkeypatch.setenv("GATEWAY_BASE_URL", f"{sandbox.url}/v1")
     seed(seeded, 30)
-    too_big = invoke(
-        "batch",
-        "submit",
-        "product-labeling",
-        "--org",
-        "acme",
-        "--model",
-        "gateway:gpt-4o-mini",
-        "--batch-size",
-        "41",
-        "--yes",
-    )
+    too_big = submit_to_gateway("--batch-size", "41")
     assert too_big.exit_code == 2
     assert too_big.stderr.strip() == "Error: --batch-size 41 is above gateway's maximum of 40 requests per batch"
-    submitted = invoke(
-        "batch",
-        "submit",
-        "product-labeling",
-        "--org",
-        "acme",
-        "--model",
-        "gateway:gpt-4o-mini",
-        "--batch-size",
-        "20",
-        "--yes",
-        "--json",
-    )
+    submitted = submit_to_gateway("--batch-size", "20", "--json")
     assert submitted.exit_code == 0, submitted.stderr
     group_id = json.loads(submitted.stdout)["group_id"]
     assert seeded.batches.group(group_id).provider == "gateway"  # type: ignore[union-attr]

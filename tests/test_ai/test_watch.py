@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
+from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import ANTHROPIC_MODEL, API_KEY, seed, submit
+from tests.test_ai.conftest import API_KEY, dry_run_plan, live_config, seed, submit, use_anthropic, use_openai
 
 
 @pytest.fixture(params=["openai", "anthropic"])
@@ -30,16 +30,10 @@ def live(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any
 @pytest.fixture
 def live_anthropic(served_anthropic: tuple[AnthropicEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Any:
     """The Anthropic emulator on the real clock with a short processing time."""
-    emulator, url = served_anthropic
-    emulator.config = AnthropicEmulatorConfig(
+    config = AnthropicEmulatorConfig(
         api_key=API_KEY, processing_seconds=0.3, canceling_seconds=0.05, retry_after_seconds=0.01
     )
-    emulator.reset()
-    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
-    monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
-    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
-    return emulator
+    return use_anthropic(served_anthropic, config, monkeypatch)
 
 
 def running(emulator: Any) -> list[bool]:
@@ -52,19 +46,7 @@ def running(emulator: Any) -> list[bool]:
 @pytest.fixture
 def live_openai(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIEmulator]:
     """The OpenAI emulator on the real clock with a short processing time."""
-    emulator, url = served_openai
-    emulator.config = EmulatorConfig(
-        api_key=API_KEY,
-        validating_seconds=0.05,
-        processing_seconds=0.3,
-        finalizing_seconds=0.05,
-        retry_after_seconds=0.01,
-    )
-    emulator.reset()
-    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
-    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
-    yield emulator
+    yield use_openai(served_openai, live_config(processing_seconds=0.3), monkeypatch)
 
 
 def watch(group_id: str, *extra: str) -> dict:
@@ -88,7 +70,7 @@ def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: St
 def test_enqueued_token_limit_paces_a_group_in_waves(live_openai: OpenAIEmulator, seeded: Store) -> None:
     live = live_openai
     seed(seeded, 400)
-    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    plan = dry_run_plan()
     per_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
     limit = per_batch * 3
     live.config.enqueued_token_limit = int(limit * 0.95)  # the provider counts a little differently
@@ -113,7 +95,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
 
 def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
-    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    plan = dry_run_plan()
     one_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
     group = submit("--max-enqueued-tokens", str(one_batch))  # one child at a time: the rest wait as queued
     env = {**os.environ}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_errors import one_error_line
 from tests.conftest import invoke
 from tests.factories import write_issue_files
 
@@ -27,13 +28,6 @@ def filled_store(tmp_path: Path) -> Path:
 def content(database: Path) -> list[str]:
     with sqlite3.connect(database) as conn:
         return list(conn.iterdump())
-
-
-def one_error_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: ") and "Unexpected" not in lines[0]
-    return lines[0]
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])

@@ -13,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from github_issue_analysis.config import get_settings
+from tests.cli_errors import one_error_line
 from tests.conftest import invoke
 from tests.factories import write_issue_files
-
-
-def one_error_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: ") and "Unexpected" not in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.cli_errors import one_error_line
 from tests.conftest import invoke
 from tests.test_github.conftest import TOKEN, Sandbox, stored_issues
-
-
-def one_error_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: ") and "Unexpected" not in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.mark.parametrize(

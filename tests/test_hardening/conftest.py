@@ -8,8 +8,8 @@ from types import FrameType
 
 import pytest
 
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
-from tests.test_ai.conftest import API_KEY, sandbox, seeded
+from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
+from tests.test_ai.conftest import live_config, sandbox, seeded, use_openai
 
 __all__ = ["live", "sandbox", "seeded"]
 
@@ -17,19 +17,7 @@ __all__ = ["live", "sandbox", "seeded"]
 @pytest.fixture
 def live(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIEmulator]:
     """The emulator on the real clock with a short processing time."""
-    emulator, url = served_openai
-    emulator.config = EmulatorConfig(
-        api_key=API_KEY,
-        validating_seconds=0.05,
-        processing_seconds=0.2,
-        finalizing_seconds=0.05,
-        retry_after_seconds=0.01,
-    )
-    emulator.reset()
-    monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
-    monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
-    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
-    yield emulator
+    yield use_openai(served_openai, live_config(processing_seconds=0.2), monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import json
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import CliResult, invoke
-from tests.test_ai.conftest import seed, submit
+from tests.test_ai.conftest import dry_run_plan, seed, submit
 
 
 def watch(group_id: str, *extra: str) -> CliResult:
@@ -22,9 +22,7 @@ def refusals(emulator: OpenAIEmulator) -> int:
 
 
 def per_batch_tokens(*extra: str) -> int:
-    plan = json.loads(
-        invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json", *extra).stdout
-    )
+    plan = dry_run_plan(*extra)
     return max(b["estimated_tokens"] for b in plan["plan"]["batches"])
 
 
@@ -106,17 +104,5 @@ def test_learned_limits_are_kept_per_account_and_model(seeded: Store) -> None:
 def test_the_plan_says_when_batches_exceed_the_given_limit(live: OpenAIEmulator, seeded: Store) -> None:
     seed(seeded, 60)
     limit = per_batch_tokens() // 2
-    plan = json.loads(
-        invoke(
-            "batch",
-            "submit",
-            "product-labeling",
-            "--org",
-            "acme",
-            "--dry-run",
-            "--json",
-            "--max-enqueued-tokens",
-            str(limit),
-        ).stdout
-    )
+    plan = dry_run_plan("--max-enqueued-tokens", str(limit))
     assert any("split smaller" in warning for warning in plan["warnings"])

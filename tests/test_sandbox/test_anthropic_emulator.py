@@ -12,10 +12,11 @@ import httpx
 import pytest
 from anthropic import AsyncAnthropic
 from anthropic.types.messages import MessageBatch
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from tests.clock import FakeClock
+from tests.test_sandbox.labeling_answer import Labeling
 
 API_KEY = "sk-ant-sandbox-test"
 START = 1_800_000_000.0
@@ -26,30 +27,6 @@ LABELS = {
     "product::vendor": "Vendor portal for managing customers, licenses and releases",
     "product::sdk": "Replicated SDK running in the customer cluster",
 }
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class Recommended(Strict):
-    label: str
-    confidence: float
-    reasoning: str
-
-
-class Assessed(Strict):
-    label: str
-    correct: bool
-    reasoning: str
-
-
-class Labeling(Strict):
-    recommended_labels: list[Recommended]
-    current_labels_assessment: list[Assessed]
-    summary: str
-    reasoning: str
-    confidence: float
 
 
 def labeling_tool() -> dict[str, Any]:

@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 from openai import AsyncOpenAI, OpenAI
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from github_issue_analysis.sandbox.openai_emulator.tokens import (
     approximate_count,
@@ -21,6 +21,7 @@ from github_issue_analysis.sandbox.openai_emulator.tokens import (
 )
 
 from .conftest import API_KEY, Sandbox
+from .labeling_answer import Labeling
 
 MODEL = "gpt-4o-mini"
 LABELS = {
@@ -57,30 +58,6 @@ def labeling_schema() -> dict[str, Any]:
             "confidence": {"type": "number"},
         }
     )
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class Recommended(Strict):
-    label: str
-    confidence: float
-    reasoning: str
-
-
-class Assessed(Strict):
-    label: str
-    correct: bool
-    reasoning: str
-
-
-class Labeling(Strict):
-    recommended_labels: list[Recommended]
-    current_labels_assessment: list[Assessed]
-    summary: str
-    reasoning: str
-    confidence: float
 
 
 def prompt(title: str, body: str, current: str = "none", comments: str = "") -> str:

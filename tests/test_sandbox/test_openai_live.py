@@ -12,7 +12,8 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel, ValidationError
 
 from .conftest import API_KEY, Sandbox
-from .test_openai_emulator import MODEL, Labeling, labeling_schema, prompt
+from .labeling_answer import Labeling
+from .test_openai_emulator import MODEL, labeling_schema, prompt
 
 
 def body(title: str, text: str, schema: dict[str, Any] | None = None, strict: bool = True) -> dict[str, Any]:

@@ -7,24 +7,20 @@ Errors use Anthropic's shape `{"type": "error", "error": {"type", "message"}, "r
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..emulator_common import ControlRoutes, Handler, api_routes, gate
 from .config import AnthropicEmulatorConfig
 from .emulator import MAX_LIST_LIMIT, AnthropicEmulator
 from .errors import ApiError, invalid, request_id
 from .state import BatchRecord
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 async def _json_body(request: Request, max_bytes: int | None = None) -> Any:
@@ -59,27 +55,18 @@ class Routes:
         self.emulator = emulator
 
     def gate(self, name: str, handler: Handler) -> Handler:
-        emulator = self.emulator
+        def check(request: Request) -> None:
+            headers = request.headers
+            self.emulator.check_headers(
+                headers.get("x-api-key"), headers.get("authorization"), headers.get("anthropic-version")
+            )
 
-        async def endpoint(request: Request) -> Response:
-            emulator.stats.requests[name] += 1
-            try:
-                if emulator.config.latency_ms > 0:
-                    await asyncio.sleep(emulator.config.latency_ms / 1000)
-                headers = request.headers
-                emulator.check_headers(
-                    headers.get("x-api-key"), headers.get("authorization"), headers.get("anthropic-version")
-                )
-                fault = emulator.roll_http_fault()
-                if fault is not None:
-                    raise fault
-                response = await handler(request)
-                response.headers["request-id"] = request_id()
-                return response
-            except ApiError as error:
-                return error.response()
+        async def run(request: Request) -> Response:
+            response = await handler(request)
+            response.headers["request-id"] = request_id()
+            return response
 
-        return endpoint
+        return gate(self.emulator, name, check, run)
 
     def _batch(self, request: Request, batch: BatchRecord) -> JSONResponse:
         return JSONResponse(batch.to_api(self.emulator.now(), _base_url(request)))
@@ -121,31 +108,6 @@ class Routes:
         body = await _json_body(request, self.emulator.config.max_message_bytes)
         return JSONResponse(self.emulator.create_message(body))
 
-    # --- control API (no auth, no faults)
-    async def read_config(self, request: Request) -> Response:
-        return JSONResponse(self.emulator.config.public_dict())
-
-    async def patch_config(self, request: Request) -> Response:
-        try:
-            patch = await _json_body(request)
-            if not isinstance(patch, dict):
-                raise invalid("Expected a JSON object of settings to change.")
-            self.emulator.config.apply_patch(patch)
-        except (ValidationError, ValueError) as error:
-            return invalid(str(error)).response()
-        except ApiError as error:
-            return error.response()
-        return JSONResponse(self.emulator.config.public_dict())
-
-    async def read_stats(self, request: Request) -> Response:
-        stats = self.emulator.stats.to_api()
-        stats["queued_requests"] = self.emulator.queued_requests(self.emulator.now())
-        return JSONResponse(stats)
-
-    async def reset(self, request: Request) -> Response:
-        self.emulator.reset()
-        return JSONResponse({"reset": True})
-
     def routes(self) -> list[Route]:
         api = [
             ("/v1/messages", "POST", self.create_message),
@@ -156,15 +118,11 @@ class Routes:
             ("/v1/messages/batches/{batch_id}/cancel", "POST", self.cancel_batch),
             ("/v1/messages/batches/{batch_id}/results", "GET", self.results),
         ]
-        control = [
-            ("/_sandbox/config", "GET", self.read_config),
-            ("/_sandbox/config", "POST", self.patch_config),
-            ("/_sandbox/stats", "GET", self.read_stats),
-            ("/_sandbox/reset", "POST", self.reset),
-        ]
-        return [
-            Route(path, self.gate(f"{method} {path}", handler), methods=[method]) for path, method, handler in api
-        ] + [Route(path, handler, methods=[method]) for path, method, handler in control]
+        control = ControlRoutes(self.emulator, invalid, _json_body, self._queued)
+        return api_routes(api, self.gate) + control.routes()
+
+    def _queued(self) -> dict[str, Any]:
+        return {"queued_requests": self.emulator.queued_requests(self.emulator.now())}
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

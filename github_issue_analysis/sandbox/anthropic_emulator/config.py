@@ -6,24 +6,15 @@ when a batch is created, so a running batch keeps the schedule it started with.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
+from pydantic import Field
 
-from pydantic import BaseModel, ConfigDict, Field
-
-Rate = float
+from ..emulator_common import EmulatorSettings
 
 DAY_SECONDS = 24 * 3600.0
-_NOT_PATCHABLE = frozenset({"clock"})
 
 
-class AnthropicEmulatorConfig(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
-
-    # --- auth
-    api_key: str | None = Field(default=None, repr=False)
-    """When set, only this key is accepted (as `x-api-key` or `Authorization: Bearer`); otherwise any key is."""
+class AnthropicEmulatorConfig(EmulatorSettings):
+    """`api_key`, when set, is accepted as `x-api-key` or `Authorization: Bearer`."""
 
     # --- time scale (emulator clock seconds); a "24h" batch runs in seconds
     processing_seconds: float = Field(default=2.0, ge=0)
@@ -40,37 +31,6 @@ class AnthropicEmulatorConfig(BaseModel):
     queue_limit: int | None = Field(default=None, ge=0)
     """Requests waiting in unfinished batches of the account; a create past it answers 429. None = unlimited."""
 
-    # --- faults
-    latency_ms: float = Field(default=0.0, ge=0)
-    http_429_rate: Rate = Field(default=0.0, ge=0, le=1)
-    http_5xx_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Half 500 `api_error`, half 529 `overloaded_error`."""
-    retry_after_seconds: float = Field(default=0.1, ge=0)
-    line_failure_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Requests answered `errored` (`api_error`) in a batch, or 500 on the live endpoint."""
-    non_json_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Answers that are prose text instead of the forced tool call."""
-    schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
+    # --- faults (and those of EmulatorSettings)
     shuffle_results: bool = True
     """Write results out of request order, as the documentation warns they may be (match by custom_id)."""
-    refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
-    """Answers with `stop_reason: "refusal"` and no content."""
-    seed: int = 0
-
-    clock: Callable[[], float] = Field(default=time.time, exclude=True)
-
-    def public_dict(self) -> dict[str, Any]:
-        """The settings as JSON, without the key (only whether one is set) and the clock."""
-        data = self.model_dump(exclude={"api_key", "clock"})
-        data["api_key_set"] = self.api_key is not None
-        return data
-
-    def apply_patch(self, patch: dict[str, Any]) -> None:
-        """Validate a partial update as a whole, then apply it (all or nothing)."""
-        refused = sorted(set(patch) & _NOT_PATCHABLE)
-        if refused:
-            raise ValueError(f"not settable through the control API: {', '.join(refused)}")
-        merged = {**self.model_dump(exclude={"clock"}), **patch}
-        checked = AnthropicEmulatorConfig.model_validate(merged)
-        for name in patch:
-            setattr(self, name, getattr(checked, name))

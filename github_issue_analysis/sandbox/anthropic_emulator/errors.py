@@ -11,6 +11,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from ..emulator_common import EmulatorApiError
+
 STATUS_TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
@@ -28,7 +30,7 @@ def request_id() -> str:
     return "req_" + secrets.token_hex(12)
 
 
-class ApiError(Exception):
+class ApiError(EmulatorApiError):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -20,13 +18,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ..emulator_common import ControlRoutes, Handler, api_routes, gate
 from .config import EmulatorConfig
 from .emulator import OpenAIEmulator
 from .errors import ApiError, invalid
 from .live import chat_completion
 from .params import batch_params, limit_param
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 FILE_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
 MAX_FILES_PAGE = 10_000
@@ -45,22 +42,13 @@ class Routes:
         self.emulator = emulator
 
     def gate(self, name: str, handler: Handler) -> Handler:
-        emulator = self.emulator
+        def check(request: Request) -> None:
+            self.emulator.check_auth(request.headers.get("authorization"))
 
-        async def endpoint(request: Request) -> Response:
-            emulator.stats.requests[name] += 1
-            try:
-                if emulator.config.latency_ms > 0:
-                    await asyncio.sleep(emulator.config.latency_ms / 1000)
-                emulator.check_auth(request.headers.get("authorization"))
-                fault = emulator.roll_http_fault()
-                if fault is not None:
-                    raise fault
-                return await _broken(emulator.config, name, handler, request)
-            except ApiError as error:
-                return error.response()
+        async def run(request: Request) -> Response:
+            return await _broken(self.emulator.config, name, handler, request)
 
-        return endpoint
+        return gate(self.emulator, name, check, run)
 
     # --- files
     async def upload_file(self, request: Request) -> Response:
@@ -121,29 +109,6 @@ class Routes:
     async def chat_completion(self, request: Request) -> Response:
         return JSONResponse(chat_completion(self.emulator, await _json_body(request)))
 
-    # --- control API (no auth, no faults)
-    async def read_config(self, request: Request) -> Response:
-        return JSONResponse(self.emulator.config.public_dict())
-
-    async def patch_config(self, request: Request) -> Response:
-        try:
-            patch = await _json_body(request)
-            if not isinstance(patch, dict):
-                raise invalid("Expected a JSON object of settings to change.")
-            self.emulator.config.apply_patch(patch)
-        except (ValidationError, ValueError) as error:
-            return invalid(str(error)).response()
-        except ApiError as error:
-            return error.response()
-        return JSONResponse(self.emulator.config.public_dict())
-
-    async def read_stats(self, request: Request) -> Response:
-        return JSONResponse(self.emulator.stats.to_api())
-
-    async def reset(self, request: Request) -> Response:
-        self.emulator.reset()
-        return JSONResponse({"reset": True})
-
     def routes(self) -> list[Route]:
         api = [
             ("/v1/files", "POST", self.upload_file),
@@ -157,15 +122,7 @@ class Routes:
             ("/v1/batches/{batch_id}/cancel", "POST", self.cancel_batch),
             ("/v1/chat/completions", "POST", self.chat_completion),
         ]
-        control = [
-            ("/_sandbox/config", "GET", self.read_config),
-            ("/_sandbox/config", "POST", self.patch_config),
-            ("/_sandbox/stats", "GET", self.read_stats),
-            ("/_sandbox/reset", "POST", self.reset),
-        ]
-        return [
-            Route(path, self.gate(f"{method} {path}", handler), methods=[method]) for path, method, handler in api
-        ] + [Route(path, handler, methods=[method]) for path, method, handler in control]
+        return api_routes(api, self.gate) + ControlRoutes(self.emulator, invalid, _json_body).routes()
 
 
 HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Network login required</body></html>"

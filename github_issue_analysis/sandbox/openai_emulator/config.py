@@ -6,23 +6,15 @@ timing fields are read when a batch is created, so a running batch keeps the sch
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
+from pydantic import Field, ValidationError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-Rate = float
-
-_NOT_PATCHABLE = frozenset({"clock"})
+from ..emulator_common import EmulatorSettings
 
 
-class EmulatorConfig(BaseModel):
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+class EmulatorConfig(EmulatorSettings):
+    """`api_key`, when set, is the only `Authorization: Bearer` key accepted."""
 
-    # --- identity and auth
-    api_key: str | None = Field(default=None, repr=False)
-    """When set, only `Authorization: Bearer <api_key>` is accepted; otherwise any bearer key is."""
+    # --- identity
     organization: str = "org-sandbox"
 
     # --- time scale (emulator clock seconds); a "24h" batch runs in seconds
@@ -43,16 +35,7 @@ class EmulatorConfig(BaseModel):
     max_batches_per_hour: int = Field(default=2000, ge=0)
     max_validation_errors: int = Field(default=100, ge=1)
 
-    # --- faults
-    latency_ms: float = Field(default=0.0, ge=0)
-    http_429_rate: Rate = Field(default=0.0, ge=0, le=1)
-    http_5xx_rate: Rate = Field(default=0.0, ge=0, le=1)
-    retry_after_seconds: float = Field(default=0.1, ge=0)
-    line_failure_rate: Rate = Field(default=0.0, ge=0, le=1)
-    non_json_rate: Rate = Field(default=0.0, ge=0, le=1)
-    schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
-    refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
-    seed: int = 0
+    # --- faults besides those of EmulatorSettings
     # broken endpoints, by route name ("POST /v1/batches", "GET /v1/batches/{batch_id}", ...)
     html_routes: list[str] = Field(default_factory=list)
     """Routes that answer 200 with an HTML page (as a proxy or captive portal in the way does)."""
@@ -62,26 +45,8 @@ class EmulatorConfig(BaseModel):
     """The next this many API requests are accepted and not answered for `hang_seconds`."""
     hang_seconds: float = Field(default=3600.0, ge=0)
 
-    clock: Callable[[], float] = Field(default=time.time, exclude=True)
-
     def token_limit_for(self, model: str) -> int | None:
         return self.enqueued_token_limits.get(model, self.enqueued_token_limit)
-
-    def public_dict(self) -> dict[str, Any]:
-        """The settings as JSON, without the key (only whether one is set) and the clock."""
-        data = self.model_dump(exclude={"api_key", "clock"})
-        data["api_key_set"] = self.api_key is not None
-        return data
-
-    def apply_patch(self, patch: dict[str, Any]) -> None:
-        """Validate a partial update as a whole, then apply it (all or nothing)."""
-        refused = sorted(set(patch) & _NOT_PATCHABLE)
-        if refused:
-            raise ValueError(f"not settable through the control API: {', '.join(refused)}")
-        merged = {**self.model_dump(exclude={"clock"}), **patch}
-        checked = EmulatorConfig.model_validate(merged)
-        for name in patch:
-            setattr(self, name, getattr(checked, name))
 
 
 __all__ = ["EmulatorConfig", "ValidationError"]

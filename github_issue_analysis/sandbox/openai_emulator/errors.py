@@ -6,8 +6,10 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from ..emulator_common import EmulatorApiError
 
-class ApiError(Exception):
+
+class ApiError(EmulatorApiError):
     def __init__(
         self,
         status: int,
