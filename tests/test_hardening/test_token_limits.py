@@ -55,6 +55,20 @@ def test_a_request_bigger_than_the_limit_fails_with_why_and_the_watch_exits_1(
     assert "no issue" in result.stderr.lower()
 
 
+def test_a_given_limit_above_the_providers_gives_way_to_what_the_provider_stated(
+    live: OpenAIEmulator, seeded: Store
+) -> None:
+    seed(seeded, 180)
+    limit = per_batch_tokens() * 3
+    live.config.enqueued_token_limit = int(limit * 0.6)  # two batches fit, not the three we were told
+    group = submit("--max-enqueued-tokens", str(limit))
+    result = watch(group["group_id"], "--max-enqueued-tokens", str(limit))
+    assert result.exit_code == 0, result.stderr
+    final = json.loads(result.stdout)
+    assert (final["status"], final["completed_issues"]) == ("completed", 180)  # no child refused to death
+    assert refusals(live) <= 3
+
+
 def test_submit_limit_is_kept_with_the_group_for_a_later_watch(live: OpenAIEmulator, seeded: Store) -> None:
     seed(seeded, 150)
     limit = per_batch_tokens() * 2

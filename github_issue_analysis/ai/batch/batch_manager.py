@@ -221,7 +221,7 @@ class BatchManager:
         self.batches.update_jobs([(c.job.job_id, c.values, c.expected) for c in changes])
         for change in changes:
             if change.learned_token_limit:
-                self.batches.update_group_options(change.job.group_id, max_enqueued_tokens=change.learned_token_limit)
+                self.batches.update_group_options(change.job.group_id, stated_token_limit=change.learned_token_limit)
                 group = self.batches.group(change.job.group_id)
                 if self.limits is not None and group is not None:
                     self.limits.learn(

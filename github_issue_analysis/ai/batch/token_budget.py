@@ -1,5 +1,5 @@
 """The enqueued-token limit a group goes out under: the one given, else the one kept with the group, else the
-one the provider stated for this account and model. A queued child that can never fit is split smaller, or
+one the provider stated for this account and model, and never more than the provider stated for the group. A queued child that can never fit is split smaller, or
 (one request alone too big) failed with why, so nothing is resubmitted without bound."""
 
 from __future__ import annotations
@@ -16,15 +16,19 @@ from github_issue_analysis.storage.timeutil import utcnow
 
 
 def effective_limit(store: Store, provider: BatchProvider, group: BatchGroup, given: int | None) -> int | None:
-    """The limit to plan with; a limit given on the command line is kept with the group for later runs."""
+    """The limit to plan with: the one given (kept with the group for later runs), else the one kept, else the
+    one learned for this account and model; never above a limit the provider stated for this group."""
     if given:
         if group.options.get("max_enqueued_tokens") != given:
             store.batches.update_group_options(group.group_id, max_enqueued_tokens=given)
-        return given
-    kept = group.options.get("max_enqueued_tokens")
-    if kept:
-        return int(kept)
-    return store.limits.learned(provider.name, provider.account, group.model)
+        chosen: int | None = given
+    else:
+        kept = group.options.get("max_enqueued_tokens")
+        chosen = int(kept) if kept else store.limits.learned(provider.name, provider.account, group.model)
+    stated = group.options.get("stated_token_limit")
+    if stated and (chosen is None or int(stated) < chosen):
+        return int(stated)  # the provider's own word beats a guess that proved too high
+    return chosen
 
 
 def fit_children(store: Store, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
