@@ -1,6 +1,7 @@
 """The enqueued-token limit a group goes out under: the one given, else the one kept with the group, else the
-one the provider stated for this account and model, and never more than the provider stated for the group. A queued child that can never fit is split smaller, or
-(one request alone too big) failed with why, so nothing is resubmitted without bound."""
+one the provider stated for this account and model, and never more than the provider stated for the group. A
+queued child that can never fit is split smaller, or (one request alone too big) failed with why, so nothing is
+resubmitted without bound."""
 
 from __future__ import annotations
 
