@@ -501,3 +501,15 @@ async def test_a_batch_of_two_thousand_requests(sandbox: Sandbox) -> None:
     assert len(results) == 2000
     labels = {result["message"]["content"][0]["input"]["recommended_labels"][0]["label"] for result in results.values()}
     assert labels == {"product::vendor"}
+
+
+async def test_structured_outputs_answer_json_text_following_the_schema(sandbox: Sandbox) -> None:
+    schema = labeling_tool()["input_schema"]
+    plain = {key: value for key, value in params().items() if key not in ("tools", "tool_choice")}
+    message = await sandbox.client.messages.create(
+        **plain, output_config={"format": {"type": "json_schema", "schema": schema}}
+    )
+    assert message.stop_reason == "end_turn" and message.content[0].type == "text"
+    assert Labeling.model_validate_json(message.content[0].text).recommended_labels[0].label == "product::kots"
+    with pytest.raises(anthropic.BadRequestError, match=r"output_config.format.type"):
+        await sandbox.client.messages.create(**plain, extra_body={"output_config": {"format": {"type": "xml"}}})

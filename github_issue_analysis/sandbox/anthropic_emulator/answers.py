@@ -2,9 +2,10 @@
 
 A request that forces a tool (`tool_choice` `{type: "tool", name}`, or `{type: "any"}`) is answered with
 one `tool_use` block whose `input` follows the tool's `input_schema` (the labelling answer when the schema
-is the product-labelling one); other requests get a short text block. Injected faults: prose instead of
-the tool call (`non_json`), an input missing a required field (`schema_violation`), `stop_reason:
-"refusal"` with no content (`refusal`). Nothing here claims to be a model.
+is the product-labelling one); a request with structured outputs (`output_config.format` of type
+`json_schema`) gets one text block of JSON following the schema; other requests get a short text block.
+Injected faults: prose instead of the tool call or JSON (`non_json`), an answer missing a required field
+(`schema_violation`), `stop_reason: "refusal"` with no content (`refusal`). Nothing here claims to be a model.
 """
 
 from __future__ import annotations
@@ -58,14 +59,27 @@ def count_input_tokens(params: dict[str, Any]) -> int:
     if tools:
         total += count_text(json.dumps(tools, separators=(",", ":")))
         total += TOOL_PROMPT_TOKENS.get((params.get("tool_choice") or {}).get("type", "auto"), 346)
+    schema = output_schema(params)
+    if schema is not None:
+        total += count_text(json.dumps(schema, separators=(",", ":")))
     return total
 
 
-def _tool_input(params: dict[str, Any], tool: dict[str, Any], fault: LineFault) -> dict[str, Any]:
-    schema = tool["input_schema"]
+def output_schema(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema of structured outputs (`output_config.format`, or the older `output_format`), if any."""
+    config = params.get("output_config")
+    fmt = config.get("format") if isinstance(config, dict) else params.get("output_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema" and isinstance(fmt.get("schema"), dict):
+        schema: dict[str, Any] = fmt["schema"]
+        return schema
+    return None
+
+
+def _structured(params: dict[str, Any], schema: dict[str, Any], name: str, fault: LineFault) -> dict[str, Any]:
+    """An answer that follows `schema` (the labelling answer for the product-labelling schema)."""
     properties = schema.get("properties")
     labelling = isinstance(properties, dict) and "recommended_labels" in properties
-    produced = json.loads(answer(user_text(params), PRODUCT_SCHEMA_NAME if labelling else tool["name"], schema))
+    produced = json.loads(answer(user_text(params), PRODUCT_SCHEMA_NAME if labelling else name, schema))
     result = produced if isinstance(produced, dict) else {"value": produced}
     if fault is LineFault.SCHEMA_VIOLATION:
         if result:
@@ -80,16 +94,24 @@ def _plain_text(params: dict[str, Any]) -> str:
     return f"{SOURCE}: received {words} words; force a tool (tool_choice) to get a labelling answer."
 
 
+def _text(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text, "citations": None}
+
+
 def _content(params: dict[str, Any], fault: LineFault, ids: Ids) -> tuple[list[dict[str, Any]], str]:
     """The content blocks and the stop reason."""
     if fault is LineFault.REFUSAL:
         return [], "refusal"
+    if fault is LineFault.NON_JSON:
+        return [_text(NON_JSON_TEXT)], "end_turn"
     tool = forced_tool(params)
-    if fault is LineFault.NON_JSON or tool is None:
-        text = NON_JSON_TEXT if fault is LineFault.NON_JSON else _plain_text(params)
-        return [{"type": "text", "text": text, "citations": None}], "end_turn"
-    block = {"type": "tool_use", "id": ids.tool_use, "name": tool["name"], "input": _tool_input(params, tool, fault)}
-    return [block], "tool_use"
+    if tool is not None:
+        tool_input = _structured(params, tool["input_schema"], tool["name"], fault)
+        return [{"type": "tool_use", "id": ids.tool_use, "name": tool["name"], "input": tool_input}], "tool_use"
+    schema = output_schema(params)
+    if schema is not None:
+        return [_text(json.dumps(_structured(params, schema, "output", fault)))], "end_turn"
+    return [_text(_plain_text(params))], "end_turn"
 
 
 def _output_tokens(content: list[dict[str, Any]]) -> int:

@@ -39,6 +39,7 @@ KNOWN_PARAMS = frozenset(
 )
 ROLES = ("user", "assistant")
 TOOL_CHOICES = ("auto", "any", "tool", "none")
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 
 
@@ -146,6 +147,27 @@ def _tool_choice_error(choice: Any, tools: Any) -> str | None:
     return None
 
 
+def _output_format_error(path: str, fmt: Any) -> str | None:
+    if fmt is None:
+        return None
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return f"{path}.type: Input should be 'json_schema'"
+    if not isinstance(fmt.get("schema"), dict):
+        return f"{path}.schema: Field required"
+    return None
+
+
+def _output_config_error(params: dict[str, Any]) -> str | None:
+    config = params.get("output_config")
+    if config is not None:
+        if not isinstance(config, dict):
+            return "output_config: Input should be a valid dictionary"
+        if config.get("effort") not in (None, *EFFORTS):
+            return f"output_config.effort: Input should be {', '.join(repr(e) for e in EFFORTS)}"
+        return _output_format_error("output_config.format", config.get("format"))
+    return _output_format_error("output_format", params.get("output_format"))
+
+
 def _scalar_errors(params: dict[str, Any]) -> str | None:
     model = params.get("model")
     if model is None:
@@ -185,4 +207,5 @@ def params_error(params: Any) -> str | None:
         or _system_error(params.get("system"))
         or _tools_error(params.get("tools"))
         or _tool_choice_error(params.get("tool_choice"), params.get("tools"))
+        or _output_config_error(params)
     )
