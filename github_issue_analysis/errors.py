@@ -132,3 +132,16 @@ class ConcurrentChange(OperationFailed):
         super().__init__(f"another process is {what} {group_id} right now; look at its status")
         self.group_id = group_id
         self.what = what
+
+
+class BatchesMissingAtProvider(OperationFailed):
+    """The provider has no batch for some running children (HTTP 404): watching cannot bring them to an end."""
+
+    def __init__(self, group_id: str, job_ids: list[str]) -> None:
+        shown = ", ".join(job_ids[:5]) + (f" and {len(job_ids) - 5} more" if len(job_ids) > 5 else "")
+        super().__init__(
+            f"the provider has no batch for {len(job_ids)} job(s) of {group_id} ({shown}); finished ones are "
+            "collected, these keep their state: check the API key's account"
+        )
+        self.group_id = group_id
+        self.job_ids = job_ids

@@ -175,6 +175,7 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
             for b in status.batches
         ],
         "usage": usage_document(status),
+        "missing_at_provider": status.missing_at_provider,
     }
 
 
@@ -198,12 +199,22 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
         f"{status.completed_issues}/{status.total_issues} issues done"
     )
     out.print(_jobs_table(status.batches, title="Batches", in_group=True))
+    if status.missing_at_provider:
+        context.console(stderr=True).print(_missing_line(status.missing_at_provider))
     used = usage_document(status)
     if used["input_tokens"]:
         out.print(
             f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
             f"{_cost(used['cost_usd'])} at batch prices"
         )
+
+
+def _missing_line(job_ids: list[str]) -> str:
+    shown = ", ".join(job_ids[:5]) + (f" and {len(job_ids) - 5} more" if len(job_ids) > 5 else "")
+    return (
+        f"warning: the provider has no batch for {len(job_ids)} job(s) ({shown}); their state is unchanged "
+        "(check the API key's account, or remove them with `gh-analysis batch remove`)"
+    )
 
 
 def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Table:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from github_issue_analysis.domain.groups import BatchGroupStatus
+from github_issue_analysis.errors import BatchesMissingAtProvider
 from github_issue_analysis.storage.batch_store import RetryRaced
 
 from .batch_group_manager import BatchGroupManager
@@ -61,7 +62,9 @@ async def watch_group(
         status = await manager.refresh(group_id)
         if any(job.status.is_terminal and job.collected_at is None for job in status.batches):
             await manager.collect(group_id)
-            status = manager.status(group_id)
+            status = manager.status(group_id).model_copy(update={"missing_at_provider": status.missing_at_provider})
+        if status.missing_at_provider:
+            raise BatchesMissingAtProvider(group_id, status.missing_at_provider)
         if options.retry_failed and _finished(status) and _retry(manager, group_id, options.max_attempts):
             retries += 1
             delay = options.poll_seconds

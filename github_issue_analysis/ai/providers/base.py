@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
@@ -18,12 +18,17 @@ class ProviderError(Exception):
         self.transient = transient
 
 
+class NotFoundAtProvider(ProviderError):
+    """The provider has no such object (HTTP 404): a batch deleted there, or one another account created."""
+
+
 class BatchProvider(ABC):
     name: str
     api_key_env: str  # the setting that holds the key, named for messages
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
+    list_page_size: int = 100  # batches per list page: the most the provider's list endpoint returns at once
 
     def __init__(self, api_key: str | None) -> None:
         self._api_key = api_key
@@ -55,6 +60,18 @@ class BatchProvider(ABC):
     @abstractmethod
     def list_batches(self) -> AsyncIterator[ProviderBatch]:
         """Newest first, across every page."""
+
+    async def list_pages(self) -> AsyncGenerator[list[ProviderBatch], None]:
+        """Newest first, one page (`list_page_size` batches) at a time; a page is fetched only when asked for.
+        Providers whose SDK exposes pages override this; this default cuts `list_batches` into pages."""
+        page: list[ProviderBatch] = []
+        async for batch in self.list_batches():
+            page.append(batch)
+            if len(page) == self.list_page_size:
+                yield page
+                page = []
+        if page:
+            yield page
 
     @abstractmethod
     async def cancel(self, batch_id: str) -> ProviderBatch: ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -13,7 +13,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
-from .base import BatchProvider, ProviderError
+from .base import BatchProvider, NotFoundAtProvider, ProviderError
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -89,8 +89,17 @@ class OpenAIProvider(BatchProvider):
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
         async with _translated_errors("list batches"):
-            async for batch in self._client.batches.list(limit=100):
+            async for batch in self._client.batches.list(limit=self.list_page_size):
                 yield _to_provider_batch(batch)
+
+    async def list_pages(self) -> AsyncGenerator[list[ProviderBatch], None]:
+        async with _translated_errors("list batches"):
+            page = await self._client.batches.list(limit=self.list_page_size)
+            while True:
+                yield [_to_provider_batch(batch) for batch in page.data]
+                if not page.has_next_page():
+                    return
+                page = await page.get_next_page()
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"cancel batch {batch_id}"):
@@ -181,6 +190,8 @@ class _translated_errors:
             raise ProviderError("OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY") from None
         if isinstance(exc, openai.PermissionDeniedError):
             raise ProviderError(f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions") from None
+        if isinstance(exc, openai.NotFoundError):
+            raise NotFoundAtProvider(f"OpenAI could not {self.action} (HTTP 404): {_error_message(exc)}") from None
         if isinstance(exc, openai.APIStatusError):
             transient = exc.status_code == 429 or exc.status_code >= 500
             detail = _error_message(exc)
