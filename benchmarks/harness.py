@@ -83,3 +83,28 @@ def command_seconds(args: list[str], env: dict[str, str], runs: int) -> list[flo
         subprocess.run(args, env={**os.environ, **env}, cwd=ROOT, capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     return times
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+    started: float  # time.time() just before the command started
+
+
+def run_command(args: list[str], env: dict[str, str]) -> CommandRun:
+    """One whole command in its own process: wall time and that process's own peak RSS (from wait4)."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started_wall, started = time.time(), time.perf_counter()
+        proc = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(args[1:])} failed: {err.read()[-2000:]}")
+        return CommandRun(seconds, usage.ru_maxrss / 1024, out.read(), started_wall)

@@ -198,7 +198,13 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
         f"{status.completed_batches}/{status.total_batches} batches completed, {status.failed_batches} failed; "
         f"{status.completed_issues}/{status.total_issues} issues done"
     )
-    out.print(_jobs_table(status.batches, title="Batches", in_group=True))
+    shown = _batches_worth_showing(status.batches)
+    if len(shown) < len(status.batches):
+        out.print(f"By state: {_by_state(status.batches)}")
+        title = f"Batches: {len(shown)} of {len(status.batches):,}, unfinished and failed first (--json lists all)"
+        out.print(_jobs_table(shown, title=title, in_group=True))
+    else:
+        out.print(_jobs_table(status.batches, title="Batches", in_group=True))
     if status.missing_at_provider:
         context.console(stderr=True).print(_missing_line(status.missing_at_provider))
     used = usage_document(status)
@@ -207,6 +213,27 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
             f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
             f"{_cost(used['cost_usd'])} at batch prices"
         )
+
+
+GROUP_TABLE_ROWS = 50  # a table of 2,000 rows helps no one and takes seconds to draw
+
+
+def _batches_worth_showing(batches: list[BatchJob]) -> list[BatchJob]:
+    """Every batch of a small group; of a large one the first rows, those needing attention first."""
+    from github_issue_analysis.domain.jobs import JobStatus
+
+    if len(batches) <= GROUP_TABLE_ROWS:
+        return batches
+    order = {JobStatus.COMPLETED: 2}
+    ranked = sorted(batches, key=lambda b: (order.get(b.status, 0 if b.status.is_terminal else 1), b.batch_sequence))
+    return ranked[:GROUP_TABLE_ROWS]
+
+
+def _by_state(batches: list[BatchJob]) -> str:
+    counts: dict[str, int] = {}
+    for batch in batches:
+        counts[batch.status.value] = counts.get(batch.status.value, 0) + 1
+    return ", ".join(f"{state} {count:,}" for state, count in sorted(counts.items()))
 
 
 def _missing_line(job_ids: list[str]) -> str:
