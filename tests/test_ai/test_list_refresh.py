@@ -65,7 +65,9 @@ def test_paging_stops_once_every_unfinished_batch_is_seen(sandbox: Sandbox, seed
     counts = requests_during(sandbox, lambda: status_of(new["group_id"]))
     assert counts == {LIST: 1}  # all 30 on the first page: the next page is never asked for
     counts = requests_during(sandbox, lambda: status_of(old["group_id"]))
-    assert counts == {LIST: 2}  # 30 + 20 newer ones, then ours: 50 on page 1, 70 on page 2
+    # Two stretches read at once: the newest page (50 newer batches, then 50 of ours) and the page after
+    # our 100th (the oldest 20); the first goes on for the 50 it did not reach.
+    assert counts == {LIST: 3}
 
 
 def test_a_group_older_than_the_pages_read_falls_back_to_retrieves(sandbox: Sandbox, seeded: Store) -> None:
@@ -154,9 +156,11 @@ def _job(sequence: int, minutes: int) -> BatchJob:
         ([], 10, 0),  # nothing to ask
         ([0], 10, 0),  # one batch: a retrieve is the least
         ([0, 1], 2, 2),  # one page should hold both, one page of slack
-        ([0, 150], 250, 0),  # the oldest sits on page 3: three pages cost more than two retrieves
+        ([0, 150], 250, 0),  # two stretches for two batches: two retrieves are no dearer
+        ([0, 1, 150], 250, 3),  # two stretches, one page of slack
         (list(range(0, 2000)), 2000, 21),  # 20 pages and one of slack
-        (list(range(1990, 2000)), 2000, 2),  # the newest ten: page 1
+        (list(range(1990, 2000)), 2000, 2),  # the newest ten: the first stretch
+        ([5, 6, 7, 1500], 2000, 3),  # the oldest stretch and one in the middle, wherever they sit
     ],
 )
 def test_page_budget(wanted: list[int], group: int, budget: int) -> None:

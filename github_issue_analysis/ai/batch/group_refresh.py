@@ -4,18 +4,15 @@ know (HTTP 404) keeps its state and is reported: nothing is decided for it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from github_issue_analysis.ai.providers.base import BatchProvider, NotFoundAtProvider
 from github_issue_analysis.domain.jobs import BatchJob
 from github_issue_analysis.domain.provider_batches import ProviderBatch
 
 from .batch_manager import BatchManager, JobChange, needs_refresh
-from .list_refresh import read_listed
-
-Each = Callable[[Sequence[Any], Callable[[Any], Awaitable[Any]]], Awaitable[list[Any]]]
+from .list_refresh import Each, read_listed
 
 
 @dataclass
@@ -33,7 +30,7 @@ def missing_message(batch_id: str) -> str:
 async def fetch_group_changes(manager: BatchManager, children: Sequence[BatchJob], each: Each) -> GroupRefresh:
     """What changed for every child that may still change, in as few provider requests as the pages allow."""
     running = [c for c in children if not c.superseded and c.provider_batch_id and needs_refresh(c)]
-    listed = await read_listed(manager.provider, running, children)
+    listed = await read_listed(manager.provider, running, children, each)
     retrieved = await each(listed.unseen, lambda batch_id: _retrieve(manager.provider, batch_id))
     batches = {**listed.seen, **{batch_id: b for batch_id, b in zip(listed.unseen, retrieved, strict=True) if b}}
     report = GroupRefresh(pages=listed.pages, retrieves=len(listed.unseen))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
@@ -20,6 +21,12 @@ class ProviderError(Exception):
 
 class NotFoundAtProvider(ProviderError):
     """The provider has no such object (HTTP 404): a batch deleted there, or one another account created."""
+
+
+@dataclass(frozen=True)
+class BatchPage:
+    batches: list[ProviderBatch]
+    has_more: bool
 
 
 class BatchProvider(ABC):
@@ -61,17 +68,10 @@ class BatchProvider(ABC):
     def list_batches(self) -> AsyncIterator[ProviderBatch]:
         """Newest first, across every page."""
 
-    async def list_pages(self) -> AsyncGenerator[list[ProviderBatch], None]:
-        """Newest first, one page (`list_page_size` batches) at a time; a page is fetched only when asked for.
-        Providers whose SDK exposes pages override this; this default cuts `list_batches` into pages."""
-        page: list[ProviderBatch] = []
-        async for batch in self.list_batches():
-            page.append(batch)
-            if len(page) == self.list_page_size:
-                yield page
-                page = []
-        if page:
-            yield page
+    async def list_page(self, after: str | None) -> BatchPage:
+        """One page of the batch list, newest first: the `list_page_size` batches created just before the batch
+        `after` (the newest when None). Providers without it are refreshed by single retrieves."""
+        raise NotImplementedError(f"{self.name} lists no pages")
 
     @abstractmethod
     async def cancel(self, batch_id: str) -> ProviderBatch: ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -13,7 +13,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
-from .base import BatchProvider, NotFoundAtProvider, ProviderError
+from .base import BatchPage, BatchProvider, NotFoundAtProvider, ProviderError
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -92,14 +92,12 @@ class OpenAIProvider(BatchProvider):
             async for batch in self._client.batches.list(limit=self.list_page_size):
                 yield _to_provider_batch(batch)
 
-    async def list_pages(self) -> AsyncGenerator[list[ProviderBatch], None]:
+    async def list_page(self, after: str | None) -> BatchPage:
+        from openai import omit
+
         async with _translated_errors("list batches"):
-            page = await self._client.batches.list(limit=self.list_page_size)
-            while True:
-                yield [_to_provider_batch(batch) for batch in page.data]
-                if not page.has_next_page():
-                    return
-                page = await page.get_next_page()
+            page = await self._client.batches.list(limit=self.list_page_size, after=after or omit)
+        return BatchPage([_to_provider_batch(batch) for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"cancel batch {batch_id}"):
