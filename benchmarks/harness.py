@@ -91,6 +91,7 @@ class CommandRun:
     peak_rss_mb: float
     stdout: str
     started: float  # time.time() just before the command started
+    cpu_seconds: float  # user + system: what the command cost on a shared machine, waits for a core aside
 
 
 def run_command(args: list[str], env: dict[str, str]) -> CommandRun:
@@ -107,4 +108,5 @@ def run_command(args: list[str], env: dict[str, str]) -> CommandRun:
         err.seek(0)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(args[1:])} failed: {err.read()[-2000:]}")
-        return CommandRun(seconds, usage.ru_maxrss / 1024, out.read(), started_wall)
+        cpu = usage.ru_utime + usage.ru_stime
+        return CommandRun(seconds, usage.ru_maxrss / 1024, out.read(), started_wall, cpu)

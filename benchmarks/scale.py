@@ -102,7 +102,7 @@ def _status_row(
     used, minimum = sum(counts.values()), ceil(batches / PAGE)
     return Row(
         f"status of a {batches:,}-batch group ({running:,} running), whole command, {LATENCY_MS:.0f} ms latency",
-        f"{run.seconds:.2f} s, {used} requests ({describe(counts)})",
+        f"{run.seconds:.2f} s (CPU {run.cpu_seconds:.2f} s), {used} requests ({describe(counts)})",
         f"minimum {minimum} (list pages of {PAGE}); one retrieve per batch: {batches:,}",
         f"{used / minimum:.2f}x the minimum",
         f"<= {goal_s} s, <= {goal_requests} requests",
@@ -157,7 +157,7 @@ def _submit_row(
         f"submit of {issues:,} issues ({batches:,} batches), whole command, {LATENCY_MS:.0f} ms latency, "
         "2,000 batches/hour limit",
         f"first batch out after {first_out:.2f} s; {made:,} created in {span:.1f} s ({refused} refused); "
-        f"{run.seconds:.1f} s in all; peak RSS {run.peak_rss_mb:.0f} MB",
+        f"{run.seconds:.1f} s in all (CPU {run.cpu_seconds:.1f} s); peak RSS {run.peak_rss_mb:.0f} MB",
         f"peak RSS {small.peak_rss_mb:.0f} MB for {issues // 10:,} issues ({small.seconds:.1f} s)",
         f"{run.peak_rss_mb / small.peak_rss_mb:.2f}x the memory for 10x the issues",
         f"<= 2 s to the first; all {min(batches, 2000):,} of the hour; memory flat (<= 1.5x)",
