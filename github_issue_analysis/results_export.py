@@ -17,6 +17,7 @@ CSV_COLUMNS = [
     "model",
     "group_id",
     "job_id",
+    "mode",
     "recommended_labels",
     "confidence",
     "summary",
@@ -61,5 +62,6 @@ def _document(row: CurrentResult) -> dict[str, object]:
         "model": row.model,
         "group_id": row.group_id,
         "job_id": row.job_id,
+        "mode": row.mode,
         "analysis": row.analysis,
     }

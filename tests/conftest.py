@@ -40,6 +40,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         "GITHUB_TOKEN",
         "GITHUB_API_URL",
         "GH_ANALYSIS_DATABASE_URL",
+        "GH_ANALYSIS_MODEL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GH_ANALYSIS_DATA_DIR", str(tmp_path / "data"))

@@ -23,9 +23,10 @@ PROCESSOR_GROUP = "gh_analysis.processors"
 
 
 def _builtin_providers() -> list[ProviderPlugin]:
+    from .providers.anthropic_provider import PLUGIN as ANTHROPIC
     from .providers.openai_provider import PLUGIN as OPENAI
 
-    return [OPENAI]
+    return [OPENAI, ANTHROPIC]
 
 
 def _builtin_processors() -> list[Processor]:

@@ -39,7 +39,11 @@ def submit(
         None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
-    model: str = typer.Option(defaults.MODEL, "--model", help="provider:model, e.g. openai:gpt-4o-mini."),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help=f"PROVIDER:NAME, e.g. anthropic:claude-haiku-4-5 (default GH_ANALYSIS_MODEL or {defaults.MODEL}).",
+    ),
     label_prefix: str = typer.Option(defaults.LABEL_PREFIX, "--label-prefix", help="Repository labels to choose from."),
     labels_file: Path | None = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}]."),
     batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Issues per provider batch."),

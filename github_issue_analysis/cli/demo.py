@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from github_issue_analysis import defaults
+
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.domain.groups import BatchGroupStatus
@@ -16,6 +18,9 @@ if TYPE_CHECKING:
 def demo(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Where the demo store goes (default DATA_DIR/demo)."),
     processing_seconds: float = typer.Option(4.0, "--processing-seconds", help="How long each sandbox batch runs."),
+    model: str = typer.Option(
+        defaults.MODEL, "--model", help="PROVIDER:NAME; openai:... or anthropic:... (each answered by its emulator)."
+    ),
 ) -> None:
     """Run the whole flow offline: collect from the GitHub emulator, split, submit to the Batch API emulator,
     watch, collect and show the recommended labels. Needs no keys and no network."""
@@ -46,6 +51,6 @@ def demo(
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,
         )
-        store = run_demo(target, steps, processing_seconds)
+        store = run_demo(target, steps, processing_seconds, model)
     out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
     store.close()

@@ -37,11 +37,13 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, results, sandbox, status
+    from . import batch, collect, demo, importer, models, process, results, sandbox, status
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
     app.command("status")(status.status)
+    app.command("models")(models.models)
+    app.command("process")(process.process)
     app.command("demo")(demo.demo)
     app.add_typer(batch.app, name="batch")
     app.add_typer(results.app, name="results")

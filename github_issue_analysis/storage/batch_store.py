@@ -291,13 +291,27 @@ class BatchStore:
             tokens, items = conn.execute(query).one()
         return float(tokens) / float(items) if tokens and items else None
 
-    def submitted_since(self, since: datetime) -> int:
+    def owned_provider_batch_ids(self, batch_ids: Sequence[str]) -> set[str]:
+        """Which of these provider batches a job in the store already tracks."""
+        owned: set[str] = set()
         with self.engine.connect() as conn:
-            return int(
-                conn.execute(
-                    select(func.count()).select_from(batch_jobs).where(batch_jobs.c.submitted_at >= since)
-                ).scalar_one()
+            for start in range(0, len(batch_ids), 500):
+                chunk = list(batch_ids[start : start + 500])
+                rows = conn.execute(
+                    select(batch_jobs.c.provider_batch_id).where(batch_jobs.c.provider_batch_id.in_(chunk))
+                )
+                owned.update(row.provider_batch_id for row in rows)
+        return owned
+
+    def submitted_since(self, since: datetime, provider: str | None = None) -> int:
+        """Batches sent since a moment (to one provider, when named)."""
+        query = select(func.count()).select_from(batch_jobs).where(batch_jobs.c.submitted_at >= since)
+        if provider is not None:
+            query = query.join(batch_groups, batch_groups.c.id == batch_jobs.c.group_id).where(
+                batch_groups.c.provider == provider
             )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def delete_job(self, job_id: str) -> None:
         """Remove a job (and its group when the group has no other child)."""

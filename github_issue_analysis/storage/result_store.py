@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select, update
 
 from .schema import issues, results
+from .timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class CurrentResult:
     group_id: str | None
     job_id: str | None
     analysis: dict[str, Any]
+
+    @property
+    def mode(self) -> str:
+        """`batch` for results collected from a batch job, `live` for those of `gh-analysis process`."""
+        return "batch" if self.job_id else "live"
 
 
 class ResultStore:
@@ -56,6 +62,28 @@ class ResultStore:
                 yield CurrentResult(
                     row.org, row.repo, row.number, row.processor, row.model, row.group_id, row.job_id, row.analysis
                 )
+
+    def record_live(
+        self, issue_id: int, processor: str, model: str, analysis: dict[str, Any], confidence: float | None
+    ) -> None:
+        """One live answer becomes the issue's current result (no group or job), in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(results)
+                .where(results.c.issue_id == issue_id, results.c.processor == processor, results.c.is_current.is_(True))
+                .values(is_current=False)
+            )
+            conn.execute(
+                insert(results).values(
+                    issue_id=issue_id,
+                    processor=processor,
+                    model=model,
+                    analysis=analysis,
+                    confidence=confidence,
+                    is_current=True,
+                    created_at=utcnow(),
+                )
+            )
 
     def history_count(self, issue_id: int, processor: str) -> int:
         with self.engine.connect() as conn:

@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import Store, open_store
@@ -30,14 +32,20 @@ TOPICS = [
 ]
 
 
+ANTHROPIC_MODEL = "anthropic:claude-haiku-4-5"
+
+
 @dataclass
 class Sandbox:
-    emulator: OpenAIEmulator
+    """A provider's emulator on a fake clock; the same questions answered for OpenAI and Anthropic."""
+
+    emulator: Any  # OpenAIEmulator | AnthropicEmulator
     clock: FakeClock
     url: str
+    provider: str = "openai"
 
     @property
-    def config(self) -> EmulatorConfig:
+    def config(self) -> Any:
         return self.emulator.config
 
     def finish_all(self) -> None:
@@ -46,6 +54,43 @@ class Sandbox:
 
     def batches(self) -> int:
         return int(self.emulator.stats.batches_created)
+
+    def word(self, status: str) -> str:
+        """The provider's own status string for one of ours (job status JSON shows the provider's)."""
+        if self.provider != "anthropic":
+            return status
+        ended = {"completed", "expired", "cancelled", "failed"}
+        return (
+            "ended" if status in ended else {"cancelling": "canceling", "validating": "in_progress"}.get(status, status)
+        )
+
+    def batch_status(self, index: int = 0) -> str:
+        """The status the emulator gives its index-th batch now (in our words)."""
+        batch = list(self.emulator.batches.values())[index]
+        if self.provider == "anthropic":
+            document = batch.to_api(self.clock(), self.url)
+            return {"canceling": "cancelling"}.get(document["processing_status"], document["processing_status"])
+        return str(batch.to_api(self.clock())["status"])
+
+    def sent_batches(self) -> list[dict[str, str]]:
+        """Each batch's requests as {custom_id: request as sent}, in the order the batches were sent."""
+        if self.provider == "anthropic":
+            return [
+                {r.custom_id: json.dumps(r.params, sort_keys=True) for r in batch.requests}
+                for batch in self.emulator.batches.values()
+            ]
+        return [
+            {json.loads(line)["custom_id"]: line.decode() for line in f.content.splitlines()}
+            for f in self.emulator.files.values()
+            if f.purpose == "batch"
+        ]
+
+    def reported_input_tokens(self) -> int:
+        """Input tokens the provider reported for every batch."""
+        if self.provider == "anthropic":
+            return int(self.emulator.stats.input_tokens)
+        usages = [b.to_api(self.clock())["usage"] for b in self.emulator.batches.values()]
+        return sum(u["input_tokens"] for u in usages if u)
 
 
 @pytest.fixture
@@ -66,6 +111,29 @@ def sandbox(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.Monke
     monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
     monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
     return Sandbox(emulator, clock, url)
+
+
+@pytest.fixture(params=["openai", "anthropic"])
+def provider_sandbox(
+    request: pytest.FixtureRequest,
+    served_openai: tuple[OpenAIEmulator, str],
+    served_anthropic: tuple[AnthropicEmulator, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Sandbox:
+    """The group tests on each provider: its emulator, its SDK, its key, and the default model naming it."""
+    if request.param == "openai":
+        return request.getfixturevalue("sandbox")  # type: ignore[no-any-return]
+    emulator, url = served_anthropic
+    clock = FakeClock()
+    emulator.config = AnthropicEmulatorConfig(
+        api_key=API_KEY, clock=clock, processing_seconds=10, canceling_seconds=1, retry_after_seconds=0.01
+    )
+    emulator.reset()
+    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
+    monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    return Sandbox(emulator, clock, url, provider="anthropic")
 
 
 def issue(number: int, repo: str = "app", org: str = "acme", comments: int = 2) -> IssueRecord:

@@ -56,12 +56,12 @@ def test_zero_issues_is_a_clear_error(sandbox: Sandbox, seeded: Store) -> None:
 
 
 @pytest.mark.parametrize(("count", "batches"), [(1, 1), (29, 1), (30, 1), (31, 2), (60, 2), (61, 3), (400, 14)])
-def test_submission_splits_into_a_group(count: int, batches: int, sandbox: Sandbox, seeded: Store) -> None:
+def test_submission_splits_into_a_group(count: int, batches: int, provider_sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, count)
     submitted = submit()
     assert submitted["total_batches"] == batches
     assert submitted["is_split_job"] is (batches > 1)
-    assert len(submitted["job_ids"]) == batches == sandbox.batches()
+    assert len(submitted["job_ids"]) == batches == provider_sandbox.batches()
     assert [b["issue_count"] for b in submitted["plan"]["batches"]] == (
         [30] * (count // 30) + ([count % 30] if count % 30 else [])
     )
@@ -70,7 +70,7 @@ def test_submission_splits_into_a_group(count: int, batches: int, sandbox: Sandb
         assert json.loads(invoke("batch", "status", submitted["group_id"], "--json").stdout)["total_items"] == count
         return
     assert submitted["group_id"].startswith("group_") and len(submitted["group_id"]) == 18
-    sandbox.finish_all()
+    provider_sandbox.finish_all()
     status = status_of(submitted["group_id"])
     assert (status["status"], status["completed_batches"], status["completed_issues"]) == ("completed", batches, count)
     assert [b["batch_sequence"] for b in status["batches"]] == list(range(1, batches + 1))
@@ -79,16 +79,17 @@ def test_submission_splits_into_a_group(count: int, batches: int, sandbox: Sandb
     assert len(invoke("results", "export").stdout.splitlines()) == count
 
 
-def test_children_keep_working_with_job_commands(sandbox: Sandbox, seeded: Store) -> None:
+def test_children_keep_working_with_job_commands(provider_sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 45)
     group = submit()
     child = group["job_ids"][1]
-    sandbox.finish_all()
+    provider_sandbox.finish_all()
     job = json.loads(invoke("batch", "status", child, "--json").stdout)
+    finished = {"openai": "completed", "anthropic": "ended"}[provider_sandbox.provider]  # the provider's word
     assert (job["group_id"], job["batch_sequence"], job["status"], job["total_items"]) == (
         group["group_id"],
         2,
-        "completed",
+        finished,
         15,
     )
     listed = json.loads(invoke("batch", "list", "--json").stdout)
@@ -139,12 +140,12 @@ def test_split_submission_needs_confirmation(sandbox: Sandbox, seeded: Store) ->
     assert sandbox.batches() == 0 and seeded.batches.jobs() == []
 
 
-def test_cancelled_child_partial_collection_and_partial_failure(sandbox: Sandbox, seeded: Store) -> None:
+def test_cancelled_child_partial_collection_and_partial_failure(provider_sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 61)
     group = submit()
-    sandbox.clock.advance(6)
+    provider_sandbox.clock.advance(6)
     assert invoke("batch", "cancel", group["job_ids"][2]).exit_code == 0
-    sandbox.finish_all()
+    provider_sandbox.finish_all()
     status = status_of(group["group_id"])
     assert status["status"] == "partial_failure"
     assert (status["completed_batches"], status["failed_batches"]) == (2, 1)
@@ -174,43 +175,39 @@ def test_token_limit_failure_then_group_retry(sandbox: Sandbox, seeded: Store) -
     assert len(invoke("results", "export").stdout.splitlines()) == 60
 
 
-def test_failed_items_then_retry_failed_only(sandbox: Sandbox, seeded: Store) -> None:
+def test_failed_items_then_retry_failed_only(provider_sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 61)
-    sandbox.config.line_failure_rate = 0.3
+    provider_sandbox.config.line_failure_rate = 0.3
     group = submit()
-    sandbox.finish_all()
+    provider_sandbox.finish_all()
     collected = json.loads(invoke("batch", "group-collect", group["group_id"], "--json").stdout)
     assert collected["failed"] > 0
     assert status_of(group["group_id"])["status"] == "partial_failure"
     failed_ids = {i.custom_id for _, i in seeded.batches.group_items(group["group_id"]) if i.state.value == "failed"}
-    files_before = len(sandbox.emulator.files)
-    sandbox.config.line_failure_rate = 0.0
+    sent_before = len(provider_sandbox.sent_batches())
+    provider_sandbox.config.line_failure_rate = 0.0
     retried = json.loads(invoke("batch", "group-retry", group["group_id"], "--failed-only", "--json").stdout)
     new_jobs = set(retried["job_ids"]) - set(group["job_ids"])
     assert len(new_jobs) == -(-len(failed_ids) // 30)
-    resent = [f for f in list(sandbox.emulator.files.values())[files_before:] if f.purpose == "batch"]
-    resent_ids = {json.loads(line)["custom_id"] for f in resent for line in f.content.splitlines()}
+    resent_ids = {custom_id for batch in provider_sandbox.sent_batches()[sent_before:] for custom_id in batch}
     assert resent_ids == failed_ids
-    sandbox.finish_all()
+    provider_sandbox.finish_all()
     invoke("batch", "group-collect", group["group_id"])
     status = status_of(group["group_id"])
     assert (status["status"], status["completed_issues"]) == ("completed", 61)
     assert len(invoke("results", "export").stdout.splitlines()) == 61
-    reported = [b.to_api(sandbox.clock())["usage"] for b in sandbox.emulator.batches.values()]
-    assert status["usage"]["input_tokens"] == sum(u["input_tokens"] for u in reported if u)  # retried ones too
+    assert status["usage"]["input_tokens"] == provider_sandbox.reported_input_tokens()  # retried ones too
 
 
-def test_request_bodies_are_the_same_split_or_alone(sandbox: Sandbox, seeded: Store) -> None:
+def test_request_bodies_are_the_same_split_or_alone(provider_sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 31)
     submit()
-    grouped = {
-        json.loads(line)["custom_id"]: line for f in sandbox.emulator.files.values() for line in f.content.splitlines()
-    }
+    grouped = {custom_id: sent for batch in provider_sandbox.sent_batches() for custom_id, sent in batch.items()}
     invoke(
         "batch", "submit", "product-labeling", "--org", "acme", "--repo", "app", "--issue-number", "31", "--reprocess"
     )
-    alone = list(sandbox.emulator.files.values())[-1].content.strip()
-    assert grouped[json.loads(alone)["custom_id"]] == alone
+    [(custom_id, alone)] = provider_sandbox.sent_batches()[-1].items()
+    assert grouped[custom_id] == alone
 
 
 def test_ids_and_wrong_commands_get_helpful_errors(sandbox: Sandbox, seeded: Store) -> None:
@@ -229,12 +226,12 @@ def test_ids_and_wrong_commands_get_helpful_errors(sandbox: Sandbox, seeded: Sto
     assert prefix["group_id"] == group["group_id"]
 
 
-def test_group_cancel_stops_every_unfinished_child(sandbox: Sandbox, seeded: Store) -> None:
+def test_group_cancel_stops_every_unfinished_child(provider_sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 61)
     group = submit()
-    sandbox.clock.advance(3)
+    provider_sandbox.clock.advance(3)
     assert invoke("batch", "group-cancel", group["group_id"]).exit_code == 0
-    sandbox.finish_all()
+    provider_sandbox.finish_all()
     status = status_of(group["group_id"])
     assert status["status"] in ("failed", "partial_failure")
     assert status["failed_batches"] == 3

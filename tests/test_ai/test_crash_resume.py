@@ -15,12 +15,17 @@ from typing import Any
 
 import pytest
 
+from github_issue_analysis.sandbox.anthropic_emulator import (
+    AnthropicEmulator,
+    AnthropicEmulatorConfig,
+    create_anthropic_app,
+)
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.conftest import invoke
-from tests.test_ai.conftest import API_KEY, seed
+from tests.test_ai.conftest import ANTHROPIC_MODEL, API_KEY, seed
 
 
 @dataclass
@@ -63,15 +68,27 @@ class KillSwitch:
         os.kill(self.pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def crashable(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[OpenAIEmulator, KillSwitch, str, FakeClock]]:
+@pytest.fixture(params=["openai"])
+def crashable(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Any, KillSwitch, str, FakeClock]]:
+    """A provider's emulator behind a kill switch (parametrize indirectly with the provider's name)."""
     clock = FakeClock()
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    if request.param == "anthropic":
+        emulator: Any = AnthropicEmulator(AnthropicEmulatorConfig(api_key=API_KEY, clock=clock, processing_seconds=10))
+        switch = KillSwitch(create_anthropic_app(emulator=emulator))
+        with BackgroundServer(switch) as server:
+            monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+            monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+            monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
+            yield emulator, switch, server.url, clock
+        return
     emulator = OpenAIEmulator(EmulatorConfig(api_key=API_KEY, clock=clock, processing_seconds=10))
     switch = KillSwitch(create_openai_app(emulator=emulator))
     with BackgroundServer(switch) as server:
         monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
         monkeypatch.setenv("OPENAI_BASE_URL", f"{server.url}/v1")
-        monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
         yield emulator, switch, server.url, clock
 
 
@@ -101,14 +118,23 @@ def run_killed(switch: KillSwitch, tmp_path: Path) -> None:
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read() if proc.stderr else ""
 
 
+ANTHROPIC_CREATE = "/v1/messages/batches"
+
+
 @pytest.mark.parametrize(
-    ("method", "path", "nth", "when"),
+    ("crashable", "method", "path", "nth", "when"),
     [
-        ("POST", "/v1/files", 1, "response"),  # after the upload, before its id was stored
-        ("POST", "/v1/batches", 1, "response"),  # after create, before the batch id was stored
-        ("POST", "/v1/files", 2, "request"),  # between children: the first is done, the second not begun
-        ("POST", "/v1/batches", 3, "response"),  # a later child's create
+        ("openai", "POST", "/v1/files", 1, "response"),  # after the upload, before its id was stored
+        ("openai", "POST", "/v1/batches", 1, "response"),  # after create, before the batch id was stored
+        ("openai", "POST", "/v1/files", 2, "request"),  # between children: the first is done, the second not begun
+        ("openai", "POST", "/v1/batches", 3, "response"),  # a later child's create
+        # Anthropic: no metadata; the batch is found by its request count and creation time.
+        ("anthropic", "POST", ANTHROPIC_CREATE, 1, "response"),  # after create, before the batch id was stored
+        ("anthropic", "POST", ANTHROPIC_CREATE, 1, "request"),  # the create never reached the provider
+        ("anthropic", "POST", ANTHROPIC_CREATE, 4, "response"),  # the last child (10 requests, not 30)
+        ("anthropic", "POST", ANTHROPIC_CREATE, 2, "response"),  # a child of the same size as the first
     ],
+    indirect=["crashable"],
 )
 def test_kill_at_each_step_then_resume(
     method: str, path: str, nth: int, when: str, crashable: Any, seeded: Store, tmp_path: Path
@@ -126,21 +152,48 @@ def test_kill_at_each_step_then_resume(
     children = seeded.batches.jobs(group_id)
     assert len(children) == 4
     assert emulator.stats.batches_created == 4
-    created = {b.metadata["gh_analysis_job"] for b in emulator.batches.values()}
-    assert created == {c.job_id for c in children}
-    assert all(c.provider_batch_id for c in children)
+    assert {c.provider_batch_id for c in children} == set(emulator.batches)  # one batch per child, all tracked
     clock.advance(3600)
     invoke("batch", "group-collect", group_id)
     assert len(invoke("results", "export").stdout.splitlines()) == 100
 
 
-def test_status_adopts_a_batch_created_before_the_crash(crashable: Any, seeded: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("crashable", "path"), [("openai", "/v1/batches"), ("anthropic", ANTHROPIC_CREATE)], indirect=["crashable"]
+)
+def test_status_adopts_a_batch_created_before_the_crash(
+    crashable: Any, path: str, seeded: Store, tmp_path: Path
+) -> None:
     emulator, switch, _, _ = crashable
     seed(seeded, 20)
-    switch.method, switch.path, switch.nth = "POST", "/v1/batches", 1
+    switch.method, switch.path, switch.nth = "POST", path, 1
     run_killed(switch, tmp_path)
     job = seeded.batches.jobs()[0]
     assert job.provider_batch_id is None and job.status.value == "submitting"
     status = json.loads(invoke("batch", "status", job.job_id, "--json").stdout)
     assert status["provider_batch_id"] == next(iter(emulator.batches))
     assert emulator.stats.batches_created == 1
+
+
+@pytest.mark.parametrize("crashable", ["anthropic"], indirect=True)
+def test_two_candidate_batches_are_reported_and_never_resent(crashable: Any, seeded: Store, tmp_path: Path) -> None:
+    """Without metadata, a second unowned batch of the same size created in the window makes the match
+    ambiguous: both ids are reported, and the job is not sent again."""
+    import anthropic
+
+    emulator, switch, url, _ = crashable
+    seed(seeded, 20)
+    switch.method, switch.path, switch.nth = "POST", ANTHROPIC_CREATE, 1
+    run_killed(switch, tmp_path)
+    client = anthropic.Anthropic(api_key=API_KEY, base_url=url)
+    params = {"model": "claude-haiku-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+    other = client.messages.batches.create(requests=[{"custom_id": f"x{i}", "params": params} for i in range(20)])
+    job = seeded.batches.jobs()[0]
+    resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.group_id)
+    assert resumed.exit_code == 1
+    [crashed] = set(emulator.batches) - {other.id}
+    assert other.id in resumed.stdout and crashed in resumed.stdout  # both candidates named
+    assert emulator.stats.batches_created == 2  # nothing sent again
+    stored = seeded.batches.job(job.job_id)
+    assert stored is not None and stored.status.value == "submitting" and stored.provider_batch_id is None
+    assert other.id in (stored.error or "")

@@ -16,17 +16,23 @@ LIMIT_BYTES = 40_000
 
 
 def test_byte_limit_is_checked_on_the_real_request_lines(
-    sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch
+    provider_sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The splitter plans with each provider's own limit: OpenAI's file bytes, Anthropic's request bytes."""
+    sandbox = provider_sandbox
     seed(seeded, 60)
-    sandbox.config.max_file_bytes = LIMIT_BYTES
-    monkeypatch.setenv("GH_ANALYSIS_OPENAI_MAX_BYTES_PER_BATCH", str(LIMIT_BYTES))
+    if sandbox.provider == "anthropic":
+        sandbox.config.max_batch_bytes = LIMIT_BYTES
+        monkeypatch.setenv("GH_ANALYSIS_ANTHROPIC_MAX_BYTES_PER_BATCH", str(LIMIT_BYTES))
+    else:
+        sandbox.config.max_file_bytes = LIMIT_BYTES
+        monkeypatch.setenv("GH_ANALYSIS_OPENAI_MAX_BYTES_PER_BATCH", str(LIMIT_BYTES))
     plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
     assert plan["total_batches"] > 2  # 30 per batch would make 2; the bytes cut them smaller
-    group = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json").stdout)
-    uploaded = [f.content for f in sandbox.emulator.files.values() if f.purpose == "batch"]
-    assert len(uploaded) == plan["total_batches"]
-    assert all(len(content) <= LIMIT_BYTES for content in uploaded)
+    submitted = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json")
+    assert submitted.exit_code == 0, submitted.stderr
+    group = json.loads(submitted.stdout)
+    assert len(sandbox.sent_batches()) == plan["total_batches"] == sandbox.batches()
     assert all(job.input_bytes <= LIMIT_BYTES for job in seeded.batches.jobs(group["group_id"]))
     sandbox.finish_all()
     status = json.loads(invoke("batch", "status", group["group_id"], "--json").stdout)

@@ -20,7 +20,14 @@ PLUGIN_MODULE = '''
 import os
 
 from github_issue_analysis.ai.providers.openai_provider import OpenAIProvider
+from github_issue_analysis.ai.processors.product_labeling import ProductLabelingProcessor
 from github_issue_analysis.ai.providers.plugin import ProviderPlugin
+
+
+class ShortLabeling(ProductLabelingProcessor):
+    """A team's processor (here: product labeling under another name)."""
+
+    name = "short-labeling"
 
 
 class GatewayProvider(OpenAIProvider):
@@ -53,7 +60,10 @@ def gateway_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     dist = site / "gateway_plugin-0.1.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: gateway-plugin\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[gh_analysis.providers]\ngateway = gateway_plugin:plugin\n")
+    (dist / "entry_points.txt").write_text(
+        "[gh_analysis.providers]\ngateway = gateway_plugin:plugin\n"
+        "[gh_analysis.processors]\nshort = gateway_plugin:ShortLabeling\n"
+    )
     monkeypatch.syspath_prepend(str(site))
     registry.refresh()
     yield
@@ -65,6 +75,17 @@ def test_builtin_providers_and_processors_are_registered() -> None:
     assert {"openai"} <= set(registry.providers())
     assert "product-labeling" in registry.processors()
     assert registry.parse_model("openai:gpt-4o-mini") == ("openai", "gpt-4o-mini")
+
+
+@pytest.mark.usefixtures("gateway_plugin")
+def test_entry_point_processor_is_found_by_name(sandbox: Sandbox, seeded: Store) -> None:
+    assert registry.processor("short-labeling").name == "short-labeling"
+    seed(seeded, 3)
+    planned = invoke("batch", "submit", "short-labeling", "--org", "acme", "--dry-run", "--json")
+    assert planned.exit_code == 0, planned.stderr
+    assert json.loads(planned.stdout)["total_issues"] == 3
+    listed = json.loads(invoke("models", "--json").stdout)
+    assert "short-labeling" in listed["processors"] and "gateway" in {p["name"] for p in listed["providers"]}
 
 
 @pytest.mark.usefixtures("gateway_plugin")

@@ -10,18 +10,48 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
-from tests.test_ai.conftest import API_KEY, seed, submit
+from tests.test_ai.conftest import ANTHROPIC_MODEL, API_KEY, seed, submit
+
+
+@pytest.fixture(params=["openai", "anthropic"])
+def live(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Each provider's emulator on the real clock with a short processing time."""
+    return request.getfixturevalue(f"live_{request.param}")
 
 
 @pytest.fixture
-def live(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIEmulator]:
-    """The emulator on the real clock with a short processing time."""
+def live_anthropic(served_anthropic: tuple[AnthropicEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The Anthropic emulator on the real clock with a short processing time."""
+    emulator, url = served_anthropic
+    emulator.config = AnthropicEmulatorConfig(
+        api_key=API_KEY, processing_seconds=0.3, canceling_seconds=0.05, retry_after_seconds=0.01
+    )
+    emulator.reset()
+    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
+    monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    return emulator
+
+
+def running(emulator: Any) -> list[bool]:
+    """Whether each of the emulator's batches is still being processed."""
+    if isinstance(emulator, AnthropicEmulator):
+        return [b.to_api(emulator.now(), "")["processing_status"] == "in_progress" for b in emulator.batches.values()]
+    return [b.to_api(emulator.now())["status"] == "in_progress" for b in emulator.batches.values()]
+
+
+@pytest.fixture
+def live_openai(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIEmulator]:
+    """The OpenAI emulator on the real clock with a short processing time."""
     emulator, url = served_openai
     emulator.config = EmulatorConfig(
         api_key=API_KEY,
@@ -43,7 +73,7 @@ def watch(group_id: str, *extra: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_faults_on_every_endpoint_still_collect_everything(live: OpenAIEmulator, seeded: Store) -> None:
+def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: Store) -> None:
     seed(seeded, 400)
     live.config.http_429_rate = 0.1
     live.config.http_5xx_rate = 0.1
@@ -55,7 +85,8 @@ def test_faults_on_every_endpoint_still_collect_everything(live: OpenAIEmulator,
     assert len(invoke("results", "export").stdout.splitlines()) == 400
 
 
-def test_enqueued_token_limit_paces_a_group_in_waves(live: OpenAIEmulator, seeded: Store) -> None:
+def test_enqueued_token_limit_paces_a_group_in_waves(live_openai: OpenAIEmulator, seeded: Store) -> None:
+    live = live_openai
     seed(seeded, 400)
     plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
     per_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
@@ -69,7 +100,7 @@ def test_enqueued_token_limit_paces_a_group_in_waves(live: OpenAIEmulator, seede
     assert live.stats.batches_created >= 14
 
 
-def test_retry_failed_resends_items_until_they_succeed(live: OpenAIEmulator, seeded: Store) -> None:
+def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store) -> None:
     seed(seeded, 60)
     live.config.line_failure_rate = 0.3
     group = submit()
@@ -80,7 +111,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: OpenAIEmulator, see
     assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5
 
 
-def test_two_watchers_never_submit_the_same_child(live: OpenAIEmulator, seeded: Store, tmp_path: Path) -> None:
+def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
     group = submit("--max-enqueued-tokens", "1")  # one child at a time: the rest wait as queued
     env = {**os.environ}
@@ -102,15 +133,13 @@ def test_two_watchers_never_submit_the_same_child(live: OpenAIEmulator, seeded: 
     outputs = [w.communicate(timeout=120) for w in watchers]
     assert [w.returncode for w in watchers] == [0, 0], outputs
     assert live.stats.batches_created == 10
-    created = [b.metadata["gh_analysis_job"] for b in live.batches.values()]
-    assert len(created) == len(set(created)) == 10
+    children = seeded.batches.jobs(group["group_id"])
+    assert {c.provider_batch_id for c in children} == set(live.batches) and len(children) == 10
     assert [json.loads(out)["status"] for out, _ in outputs] == ["completed", "completed"]
     assert len(invoke("results", "export").stdout.splitlines()) == 300  # each child collected once, fully
 
 
-def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
-    live: OpenAIEmulator, seeded: Store, tmp_path: Path
-) -> None:
+def test_ctrl_c_stops_watching_and_leaves_everything_resumable(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 90)
     live.config.processing_seconds = 12  # still running when we press Ctrl+C
     group = submit()
@@ -130,7 +159,24 @@ def test_ctrl_c_stops_watching_and_leaves_everything_resumable(
     _, stderr = watcher.communicate(timeout=30)
     assert watcher.returncode == 130
     assert "nothing was cancelled" in stderr and "Traceback" not in stderr
-    assert all(b.to_api(live.now())["status"] == "in_progress" for b in live.batches.values())
+    assert all(running(live))
     final = watch(group["group_id"])
     assert (final["status"], final["completed_issues"]) == ("completed", 90)
     assert live.stats.batches_created == 3
+
+
+def test_anthropic_queue_limit_children_wait_as_queued_and_watch_sends_them(
+    live_anthropic: AnthropicEmulator, seeded: Store
+) -> None:
+    """Anthropic answers 429 when the account's processing queue is full: the child waits as `queued`."""
+    live = live_anthropic
+    seed(seeded, 150)  # 5 children of 30
+    live.config.queue_limit = 60
+    live.config.processing_seconds = 0.5
+    result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json")
+    assert result.exit_code == 1  # not everything could be sent now
+    group = json.loads(result.stdout)
+    assert len(group["queued"]) == 3 and live.stats.batches_created == 2
+    final = watch(group["group_id"])
+    assert (final["status"], final["completed_issues"]) == ("completed", 150)
+    assert live.stats.batches_created == 5 and live.stats.peak_queued_requests <= 60

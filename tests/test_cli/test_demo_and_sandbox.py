@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from anthropic import Anthropic
 from openai import OpenAI
 
@@ -16,8 +17,9 @@ from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
 
 
-def test_demo_runs_the_whole_flow_offline(tmp_path: Path) -> None:
-    result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3")
+@pytest.mark.parametrize("model", ["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"])
+def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
+    result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3", "--model", model)
     assert result.exit_code == 0, result.stderr
     assert "Batch Splitting Plan" in result.stdout
     assert "Recommended labels" in result.stdout
@@ -27,7 +29,9 @@ def test_demo_runs_the_whole_flow_offline(tmp_path: Path) -> None:
         rows = list(store.results.current(org="sandbox-org"))
         assert len(rows) == 95
         assert all(r["label"].startswith("product::") for row in rows for r in row.analysis["recommended_labels"])
-        plan = store.batches.groups()[0][0].split_plan or {}
+        group = store.batches.groups()[0][0]
+        assert f"{group.provider}:{group.model}" == model
+        plan = group.split_plan or {}
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
     finally:
         store.close()

@@ -13,6 +13,8 @@ COMMANDS = [
     "collect",
     "import",
     "status",
+    "models",
+    "process",
     "demo",
     "results export",
     "sandbox serve",

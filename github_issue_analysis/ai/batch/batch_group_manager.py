@@ -33,6 +33,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
+from .finder import find_created
 from .group_refresh import fetch_group_changes
 from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
@@ -120,7 +121,8 @@ class BatchGroupManager:
             raise NothingToDo(skipped)
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
-        splitter = BatchSplitter(request.batch_size, max_bytes=self.provider.max_bytes_per_batch)
+        max_bytes = self.provider.max_bytes_per_batch - self.provider.envelope_bytes
+        splitter = BatchSplitter(request.batch_size, max_bytes=max_bytes)
         try:
             plan = splitter.create_split_plan(sizes.line_bytes, sizes.tokens)
         except RequestTooLarge as error:
@@ -186,9 +188,8 @@ class BatchGroupManager:
         ]
         if not children:
             return []
-        listing = None
-        if any(c.status is JobStatus.SUBMITTING for c in children):
-            listing = await self.jobs.find_provider_batches(group_id, group.created_at)
+        stranded = [c for c in children if c.status is JobStatus.SUBMITTING]
+        listing = await find_created(self.provider, self.store.batches, stranded) if stranded else None
         limit = max_enqueued_tokens or group.options.get("max_enqueued_tokens")
         chosen = self._fit_budget(group, children, limit)
         requests = self._builder(self.prepared(group))
@@ -210,22 +211,23 @@ class BatchGroupManager:
 
     def _hourly_room(self) -> int:
         """New batches the provider still creates in this rolling hour (counting what we sent)."""
-        sent = self.store.batches.submitted_since(utcnow() - timedelta(hours=1))
+        sent = self.store.batches.submitted_since(utcnow() - timedelta(hours=1), self.provider.name)
         return max(0, self.provider.max_batches_per_hour - sent)
 
     async def adopt(self, group_id: str) -> None:
-        """Children left `submitting` by a crash: adopt the provider batches found by their metadata. The rest
-        stay `submitting` for `batch submit --resume` or `batch watch`; nothing new is sent from here."""
-        group = self._group(group_id)
+        """Children left `submitting` by a crash: adopt the provider batches found for them (finder.py). The
+        rest stay `submitting` for `batch submit --resume` or `batch watch`; nothing new is sent from here."""
         stranded = [
             c for c in self.store.batches.jobs(group_id) if c.status is JobStatus.SUBMITTING and not c.superseded
         ]
         if not stranded:
             return
-        found = await self.jobs.find_provider_batches(group_id, group.created_at)
+        found = await find_created(self.provider, self.store.batches, stranded)
         for child in stranded:
-            if batch := found.get((child.job_id, child.attempt)):
+            if batch := found.batches.get(child.job_id):
                 self.jobs.adopt(child, batch)
+            elif reason := found.ambiguity(child.job_id):
+                self.store.batches.update_job(child.job_id, error=reason)
 
     async def refresh(self, group_id: str) -> BatchGroupStatus:
         """Refresh every unfinished child together from the provider's list pages (adopting batches created

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
@@ -13,14 +14,13 @@ from github_issue_analysis.domain.provider_batches import ProviderBatch
 from github_issue_analysis.storage.batch_store import BatchStore, process_owner
 from github_issue_analysis.storage.timeutil import utcnow
 
+from .finder import Found, batch_metadata, find_created
 from .requests import RequestBuilder
 
-META_GROUP = "gh_analysis_group"
-META_JOB = "gh_analysis_job"
-META_ATTEMPT = "gh_analysis_attempt"
 TOKEN_LIMIT_CODE = "token_limit_exceeded"
 _LIMIT_IN_MESSAGE = re.compile(r"Limit:\s*([\d,]+)")
 CREATE_ATTEMPTS = 6
+PAUSE_AFTER_REFUSAL = 4  # retry intervals in which no queued child is tried after a refusal
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class SubmitOutcome:
     reason: str = ""
 
 
-def batch_metadata(job: BatchJob) -> dict[str, str]:
-    return {META_GROUP: job.group_id, META_JOB: job.job_id, META_ATTEMPT: str(job.attempt)}
+class Requeued(Exception):
+    """The provider refused the create (HTTP 429) before any attempt could have made a batch."""
 
 
 def input_filename(job: BatchJob) -> str:
@@ -66,17 +66,23 @@ class BatchManager:
         self.provider = provider
         self.owner = owner or process_owner()
         self.retry_seconds = retry_seconds
+        self._paused_until = 0.0
+        self._create_turn: asyncio.Lock | contextlib.nullcontext[None] = (
+            contextlib.nullcontext() if provider.has_metadata else asyncio.Lock()
+        )
 
     # -- submission ----------------------------------------------------------------------------------
-    async def submit(
-        self,
-        job: BatchJob,
-        requests: RequestBuilder,
-        listing: dict[tuple[str, int], ProviderBatch] | None = None,
-    ) -> SubmitOutcome:
+    async def submit(self, job: BatchJob, requests: RequestBuilder, listing: Found | None = None) -> SubmitOutcome:
         """Send one queued child. The store says `submitting` before anything goes out, so a crash at any
-        step is resumed by looking the batch up by its metadata before creating. `listing` is the group's
-        batches by (job id, attempt), read after `job` was; it answers for jobs already `submitting` then."""
+        step is resumed by finding the batch (finder.py) before creating. `listing` is what the finder saw
+        for the group, read after `job` was; it answers for jobs already `submitting` then. Providers without
+        metadata get one create at a time."""
+        async with self._create_turn:
+            if job.status is JobStatus.QUEUED and time.monotonic() < self._paused_until:
+                return SubmitOutcome(job, False, "waiting in the queue: the provider refused a create just now")
+            return await self._submit(job, requests, listing)
+
+    async def _submit(self, job: BatchJob, requests: RequestBuilder, listing: Found | None) -> SubmitOutcome:
         current = self.batches.claim_job(
             job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING], mark=JobStatus.SUBMITTING
         )
@@ -85,20 +91,22 @@ class BatchManager:
         adopted: BatchJob | None = None
         try:
             if current.status is JobStatus.SUBMITTING:  # an earlier attempt may have reached the provider
-                if listing is not None and job.status is JobStatus.SUBMITTING:
-                    known = listing.get((current.job_id, current.attempt))
-                else:
-                    known = await self.find_provider_batch(current)
-                if known is not None:
+                use_listing = listing is not None and job.status is JobStatus.SUBMITTING
+                found = (
+                    listing if use_listing and listing else await find_created(self.provider, self.batches, [current])
+                )
+                if known := found.batches.get(current.job_id):
                     adopted = self._adopt(current, known)
                     return SubmitOutcome(adopted, True, "adopted")
-            file_id = current.input_file_id
-            if file_id is None:
-                content = requests.input_file([(i.issue_id, i.custom_id) for i in self.batches.items(job.job_id)])
-                file_id = await self.provider.upload(content, input_filename(current))
-                self.batches.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
-            adopted = self._adopt(current, await self._create(current, file_id))
+                if reason := found.ambiguity(current.job_id):
+                    self.batches.update_job(job.job_id, error=reason)
+                    return SubmitOutcome(self._reload(job), False, reason)
+            file_id, content = await self._input(current, requests)
+            adopted = self._adopt(current, await self._create(current, file_id, content))
             return SubmitOutcome(adopted, True)
+        except Requeued as refused:
+            self.batches.update_job(job.job_id, status=JobStatus.QUEUED, submitted_at=None, error=f"waiting: {refused}")
+            return SubmitOutcome(self._reload(job), False, f"waiting in the queue: {refused}")
         except ProviderError as error:
             if error.transient:
                 return SubmitOutcome(self._reload(job), False, str(error))
@@ -110,43 +118,49 @@ class BatchManager:
             if adopted is None:
                 self.batches.release_job(job.job_id, self.owner)
 
+    async def _input(self, job: BatchJob, requests: RequestBuilder) -> tuple[str | None, bytes]:
+        """The uploaded file's id (uploaded now unless it already was) and, for inline providers, the lines."""
+        if self.provider.uploads_input and job.input_file_id is not None:
+            return job.input_file_id, b""
+        content = requests.input_file([(i.issue_id, i.custom_id) for i in self.batches.items(job.job_id)])
+        if not self.provider.uploads_input:
+            return None, content
+        file_id = await self.provider.upload(content, input_filename(job))
+        self.batches.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
+        return file_id, b""
+
     def adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
-        """Take over a provider batch found by its metadata, unless another process is submitting the job."""
+        """Take over a provider batch found for a job, unless another process is submitting the job."""
         claimed = self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
         return self._adopt(claimed, batch) if claimed else job
 
-    async def _create(self, job: BatchJob, file_id: str) -> ProviderBatch:
-        """Create the batch; after a transient failure, look it up before trying again (never pay twice)."""
-        delay = self.retry_seconds
+    async def _create(self, job: BatchJob, file_id: str | None, content: bytes) -> ProviderBatch:
+        """Create the batch; after a failure that may have created one, look it up before trying again (never
+        pay twice). Refusals (429) before any such failure send the job back to the queue."""
+        delay, uncertain = self.retry_seconds, False
+        if not self.provider.has_metadata and job.submitted_at is None:
+            self.batches.update_job(job.job_id, submitted_at=utcnow())  # the window a finder searches
+            job = self._reload(job)
         for attempt in range(CREATE_ATTEMPTS):
             try:
-                return await self.provider.create(file_id, batch_metadata(job))
+                return await self.provider.create(file_id, content, batch_metadata(job))
             except ProviderError as error:
-                if not error.transient or attempt == CREATE_ATTEMPTS - 1:
+                last = attempt == CREATE_ATTEMPTS - 1
+                if error.refused and not uncertain and last:  # refused every time: wait in the queue
+                    self._paused_until = time.monotonic() + PAUSE_AFTER_REFUSAL * self.retry_seconds
+                    raise Requeued(str(error)) from None
+                if not error.transient or last:
                     raise
+                uncertain = uncertain or not error.refused
             await asyncio.sleep(delay)
             delay = min(delay * 2, 16 * self.retry_seconds)
-            found = await self.find_provider_batch(job)
-            if found is not None:
-                return found
+            if uncertain:
+                found = await find_created(self.provider, self.batches, [job])
+                if found.batches.get(job.job_id):
+                    return found.batches[job.job_id]
+                if reason := found.ambiguity(job.job_id):
+                    raise ProviderError(reason, transient=True)
         raise AssertionError("unreachable")
-
-    async def find_provider_batch(self, job: BatchJob) -> ProviderBatch | None:
-        found = await self.find_provider_batches(job.group_id, job.created_at)
-        return found.get((job.job_id, job.attempt))
-
-    async def find_provider_batches(self, group_id: str, since: datetime) -> dict[tuple[str, int], ProviderBatch]:
-        """The provider's batches of a group by (job id, attempt), newest first until older than `since`."""
-        found: dict[tuple[str, int], ProviderBatch] = {}
-        cutoff = since - timedelta(minutes=5)  # clocks differ a little between us and the provider
-        async for batch in self.provider.list_batches():
-            if batch.created_at and batch.created_at < cutoff:
-                break
-            meta = batch.metadata
-            if meta.get(META_GROUP) == group_id and META_JOB in meta:
-                key = (meta[META_JOB], int(meta.get(META_ATTEMPT, "1")))
-                found.setdefault(key, batch)
-        return found
 
     def _adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
         """Record the provider batch and release the claim, in one statement."""
@@ -217,7 +231,12 @@ class BatchManager:
                     job.job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), claimed_by=None, claimed_until=None
                 )
             return self._reload(job)
-        batch = await self.provider.cancel(job.provider_batch_id)
+        try:
+            batch = await self.provider.cancel(job.provider_batch_id)
+        except ProviderError as error:
+            batch = await self.provider.retrieve(job.provider_batch_id)
+            if not batch.status.is_terminal:  # refused for another reason than having ended already
+                raise error from None
         self.batches.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
 

@@ -15,7 +15,7 @@ class SubmitOptions:
     repo: str | None = None
     issue_number: int | None = None
     limit: int | None = None
-    model: str = defaults.MODEL  # PROVIDER:NAME
+    model: str | None = None  # PROVIDER:NAME; None: the configured default (GH_ANALYSIS_MODEL)
     label_prefix: str = defaults.LABEL_PREFIX
     labels_file: Path | None = None
     batch_size: int = defaults.BATCH_SIZE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from github_issue_analysis import defaults, errors
@@ -17,7 +17,6 @@ from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus, su
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.errors import OperationFailed, UsageError
 from github_issue_analysis.storage.batch_store import AmbiguousId, RetryRaced
-from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
 from .batch_group_manager import BatchGroupManager, GroupCollectReport, NothingToDo, PlannedSubmission
@@ -48,10 +47,11 @@ class BatchService:
 
     # -- submit ----------------------------------------------------------------------------------------
     def plan(self, options: SubmitOptions) -> PlannedSubmission:
-        from .submit_request import build_request  # loads the processor's response model: only when planning
+        from .submit_request import build_request, check_issue_number  # loads the response model: only here
 
+        options = replace(options, model=options.model or self.settings.model)
         request, provider = build_request(options, self._provider_factory)
-        self._check_issue_number(request.selection)
+        check_issue_number(self.store.issues, request.selection)
         try:
             planned = BatchGroupManager(self.store, provider).plan(request)
         except NothingToDo as error:
@@ -60,14 +60,6 @@ class BatchService:
             raise UsageError(str(error)) from None
         planned.options = options
         return planned
-
-    def _check_issue_number(self, selection: IssueSelection) -> None:
-        """An issue number without a repository is fine while it names one issue of the organization."""
-        if selection.issue_number is None or selection.repo is not None:
-            return
-        repos = sorted({issue.repo for issue in self.store.issues.select_issues(selection)})
-        if len(repos) > 1:
-            raise errors.AmbiguousIssueNumber(selection.issue_number, selection.org, repos)
 
     def submit(
         self, planned: PlannedSubmission, concurrency: int | None = None, max_enqueued_tokens: int | None = None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors.product_labeling import load_labels_file
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.ai.registry import parse_model, processor
-from github_issue_analysis.errors import BatchSizeTooLarge, InvalidOption
-from github_issue_analysis.storage.issue_store import IssueSelection
+from github_issue_analysis.errors import AmbiguousIssueNumber, BatchSizeTooLarge, InvalidOption
+from github_issue_analysis.storage.issue_store import IssueSelection, IssueStore
 
 from .batch_group_manager import SubmitRequest
 from .options import SubmitOptions
@@ -19,7 +20,7 @@ REASONING_EFFORTS = ("minimal", "low", "medium", "high")
 def build_request(options: SubmitOptions, provider_for: Any) -> tuple[SubmitRequest, BatchProvider]:
     """The request and the provider it goes to; `provider_for(name)` builds a provider."""
     processor(options.processor)
-    provider_name, model = parse_model(options.model)
+    provider_name, model = parse_model(options.model or defaults.MODEL)
     provider: BatchProvider = provider_for(provider_name)
     check_batch_size(options.batch_size, provider)
     fixed = load_labels_file(options.labels_file).labels if options.labels_file is not None else None
@@ -35,6 +36,15 @@ def build_request(options: SubmitOptions, provider_for: Any) -> tuple[SubmitRequ
         request_options=_request_options(options, provider, model),
     )
     return request, provider
+
+
+def check_issue_number(issues: IssueStore, selection: IssueSelection) -> None:
+    """An issue number without a repository is fine while it names one issue of the organization."""
+    if selection.issue_number is None or selection.repo is not None:
+        return
+    repos = sorted({issue.repo for issue in issues.select_issues(selection)})
+    if len(repos) > 1:
+        raise AmbiguousIssueNumber(selection.issue_number, selection.org, repos)
 
 
 def check_batch_size(batch_size: int, provider: BatchProvider) -> None:

@@ -12,11 +12,33 @@ from github_issue_analysis.errors import MissingCredentials
 
 
 class ProviderError(Exception):
-    """A provider call failed; `transient` says whether trying again later may succeed."""
+    """A provider call failed; `transient` says whether trying again later may succeed; `refused` that the
+    provider turned the request away before doing anything (HTTP 429: rate or queue limit)."""
 
-    def __init__(self, message: str, transient: bool = False) -> None:
+    def __init__(
+        self, message: str, transient: bool = False, refused: bool = False, status_code: int | None = None
+    ) -> None:
         super().__init__(message)
-        self.transient = transient
+        self.transient = transient or refused
+        self.refused = refused
+        self.status_code = status_code
+
+    @property
+    def credentials_rejected(self) -> bool:
+        return self.status_code in (401, 403)
+
+
+@dataclass(frozen=True)
+class LiveAnswer:
+    """One answer of a provider's live API: the structured output as JSON text, or why there is none."""
+
+    content: str | None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    refusal: str | None = None
+
+
+NO_HOURLY_CAP = 1_000_000  # providers that document no limit on batches created per hour
 
 
 class NotFoundAtProvider(ProviderError):
@@ -32,6 +54,9 @@ class BatchPage:
 class BatchProvider(ABC):
     name: str
     api_key_env: str  # the setting that holds the key, named for messages
+    uploads_input: bool = True  # False: requests go inline with create (nothing to upload)
+    has_metadata: bool = True  # False: a batch created before a crash is found by count and time window
+    envelope_bytes: int = 0  # bytes a batch adds around its request lines (counted against max_bytes_per_batch)
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
@@ -39,6 +64,10 @@ class BatchProvider(ABC):
 
     def __init__(self, api_key: str | None) -> None:
         self._api_key = api_key
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self._api_key)
 
     def require_key(self) -> str:
         """The API key; the one check that a key is there (before anything is recorded or sent)."""
@@ -54,12 +83,13 @@ class BatchProvider(ABC):
     def model_accepts(self, model: str, option: str) -> bool:
         """Whether a model accepts a request option such as temperature or reasoning_effort."""
 
-    @abstractmethod
     async def upload(self, content: bytes, filename: str) -> str:
-        """Upload an input file; returns its file id."""
+        """Upload an input file; returns its file id (providers with `uploads_input`)."""
+        raise NotImplementedError(f"{self.name} takes requests inline")
 
     @abstractmethod
-    async def create(self, input_file_id: str, metadata: dict[str, str]) -> ProviderBatch: ...
+    async def create(self, input_file_id: str | None, content: bytes, metadata: dict[str, str]) -> ProviderBatch:
+        """Create a batch from an uploaded file or (providers without uploads) from the request lines."""
 
     @abstractmethod
     async def retrieve(self, batch_id: str) -> ProviderBatch: ...
@@ -79,6 +109,10 @@ class BatchProvider(ABC):
     @abstractmethod
     def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
         """Stream an output or error file line by line as outcomes."""
+
+    @abstractmethod
+    async def complete(self, body: dict[str, Any]) -> LiveAnswer:
+        """One request through the provider's live API (the same body a batch line carries)."""
 
     @abstractmethod
     async def close(self) -> None: ...

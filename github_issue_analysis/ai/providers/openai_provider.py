@@ -13,7 +13,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
-from .base import BatchPage, BatchProvider, NotFoundAtProvider, ProviderError
+from .base import BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -74,14 +74,26 @@ class OpenAIProvider(BatchProvider):
             uploaded = await self._client.files.create(file=(filename, content), purpose="batch")
         return uploaded.id
 
-    async def create(self, input_file_id: str, metadata: dict[str, str]) -> ProviderBatch:
+    async def create(self, input_file_id: str | None, content: bytes, metadata: dict[str, str]) -> ProviderBatch:
         # No SDK retries here: a retried create could double-pay. The caller looks the batch up by its
         # metadata before trying again.
+        assert input_file_id is not None, "OpenAI batches are created from an uploaded file"
         async with _translated_errors("create the batch"):
             batch = await self._client.with_options(max_retries=0).batches.create(
                 input_file_id=input_file_id, endpoint=ENDPOINT, completion_window="24h", metadata=metadata
             )
         return _to_provider_batch(batch)
+
+    async def complete(self, body: dict[str, Any]) -> LiveAnswer:
+        """Chat completions with the same strict json_schema response format (the SDK retries 429/5xx)."""
+        async with _translated_errors("answer the request"):
+            response = await self._client.chat.completions.create(**body)
+        usage = response.usage
+        tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
+        message = response.choices[0].message if response.choices else None
+        if message is not None and message.refusal:
+            return LiveAnswer(None, tokens_in, tokens_out, refusal=message.refusal)
+        return LiveAnswer(message.content if message else None, tokens_in, tokens_out)
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"read batch {batch_id}"):
@@ -185,16 +197,24 @@ class _translated_errors:
         import openai
 
         if isinstance(exc, openai.AuthenticationError):
-            raise ProviderError("OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY") from None
+            raise ProviderError(
+                "OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY", status_code=401
+            ) from None
         if isinstance(exc, openai.PermissionDeniedError):
-            raise ProviderError(f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions") from None
+            raise ProviderError(
+                f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
+            ) from None
         if isinstance(exc, openai.NotFoundError):
-            raise NotFoundAtProvider(f"OpenAI could not {self.action} (HTTP 404): {_error_message(exc)}") from None
+            raise NotFoundAtProvider(
+                f"OpenAI could not {self.action} (HTTP 404): {_error_message(exc)}", status_code=404
+            ) from None
         if isinstance(exc, openai.APIStatusError):
-            transient = exc.status_code == 429 or exc.status_code >= 500
             detail = _error_message(exc)
             raise ProviderError(
-                f"OpenAI could not {self.action} (HTTP {exc.status_code}): {detail}", transient=transient
+                f"OpenAI could not {self.action} (HTTP {exc.status_code}): {detail}",
+                transient=exc.status_code >= 500,
+                refused=exc.status_code == 429,
+                status_code=exc.status_code,
             ) from None
         if isinstance(exc, openai.APIConnectionError):
             raise ProviderError(

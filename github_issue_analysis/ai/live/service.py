@@ -1,0 +1,168 @@
+"""Label a few issues now through the provider's live API: the same request bodies, schema and validation as
+the batch path, bounded concurrency, transient errors retried, each result stored as it arrives (`mode: live`)
+and the cost counted at live prices."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from github_issue_analysis import defaults, errors
+from github_issue_analysis.ai.batch.options import SubmitOptions
+from github_issue_analysis.ai.batch.submit_request import build_request, check_issue_number
+from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
+from github_issue_analysis.ai.providers.base import BatchProvider, LiveAnswer, ProviderError
+from github_issue_analysis.ai.providers.pricing import price_for
+from github_issue_analysis.ai.registry import create_provider, processor
+from github_issue_analysis.config import Settings
+from github_issue_analysis.storage.issue_store import StoredIssue
+from github_issue_analysis.storage.store import Store
+
+ATTEMPTS = 3  # on top of the SDK's own retries of 429 and 5xx
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    processor: str
+    org: str
+    repo: str | None = None
+    issue_number: int | None = None
+    limit: int | None = None
+    model: str | None = None  # PROVIDER:NAME; None: the configured default
+    label_prefix: str = defaults.LABEL_PREFIX
+    labels_file: Any = None  # Path | None
+    reprocess: bool = False
+    concurrency: int = defaults.LIVE_CONCURRENCY
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    org: str
+    repo: str
+    issue_number: int
+    model: str
+    analysis: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LiveFailure:
+    org: str
+    repo: str
+    issue_number: int
+    error: str
+
+
+@dataclass
+class ProcessReport:
+    provider: str
+    model: str
+    results: list[LiveResult] = field(default_factory=list)
+    failed: list[LiveFailure] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    @property
+    def cost_usd(self) -> float | None:
+        price = price_for(self.model, live=True)
+        return price.cost(self.input_tokens, self.output_tokens) if price else None
+
+
+class LiveService:
+    def __init__(
+        self, store: Store, settings: Settings, provider_factory: Callable[[str], BatchProvider] | None = None
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self._provider_factory = provider_factory or (lambda name: create_provider(name, settings))
+
+    def process(self, options: ProcessOptions) -> ProcessReport:
+        if options.concurrency < 1:
+            raise errors.InvalidOption("concurrency", options.concurrency, "must be at least 1")
+        submit = SubmitOptions(
+            processor=options.processor,
+            org=options.org,
+            repo=options.repo,
+            issue_number=options.issue_number,
+            limit=options.limit,
+            model=options.model or self.settings.model,
+            label_prefix=options.label_prefix,
+            labels_file=options.labels_file,
+            reprocess=options.reprocess,
+        )
+        request, provider = build_request(submit, self._provider_factory)
+        check_issue_number(self.store.issues, request.selection)
+        issues = self._selected(request.selection, request.processor, request.reprocess)
+        prepared = processor(request.processor).prepare(
+            self.store.issues,
+            ProcessorOptions(request.model, request.label_prefix, request.fixed_labels, request.request_options),
+        )
+        bodies = [(issue, prepared.request_body(issue)) for issue in issues]  # bad input stops before sending
+        provider.require_key()
+        report = ProcessReport(request.provider, request.model)
+        asyncio.run(self._run(provider, prepared, bodies, report, options.concurrency))
+        return report
+
+    def _selected(self, selection: Any, processor_name: str, reprocess: bool) -> list[StoredIssue]:
+        ids = self.store.issues.select_issue_ids(selection)
+        done = set() if reprocess else self.store.batches.issues_with_current_result(ids, processor_name)
+        if not [i for i in ids if i not in done]:
+            raise errors.NothingToSubmit(len(done))
+        return self.store.issues.issues_by_id([i for i in ids if i not in done])
+
+    async def _run(
+        self,
+        provider: BatchProvider,
+        prepared: PreparedProcessor,
+        bodies: list[tuple[StoredIssue, dict[str, Any]]],
+        report: ProcessReport,
+        concurrency: int,
+    ) -> None:
+        limit = asyncio.Semaphore(concurrency)
+
+        async def one(issue: StoredIssue, body: dict[str, Any]) -> None:
+            async with limit:
+                answer = await self._complete(provider, body, issue, report)
+            if answer is not None:
+                self._judge(prepared, issue, answer, report)
+
+        try:
+            await asyncio.gather(*(one(issue, body) for issue, body in bodies))
+        finally:
+            await provider.close()
+
+    async def _complete(
+        self, provider: BatchProvider, body: dict[str, Any], issue: StoredIssue, report: ProcessReport
+    ) -> LiveAnswer | None:
+        delay = self.settings.retry_seconds
+        for attempt in range(ATTEMPTS):
+            try:
+                return await provider.complete(body)
+            except ProviderError as error:
+                if error.credentials_rejected:  # every other issue would fail the same way
+                    raise errors.OperationFailed(str(error)) from None
+                if not error.transient or attempt == ATTEMPTS - 1:
+                    report.failed.append(LiveFailure(issue.org, issue.repo, issue.number, str(error)))
+                    return None
+            await asyncio.sleep(delay)
+            delay *= 2
+        return None
+
+    def _judge(
+        self, prepared: PreparedProcessor, issue: StoredIssue, answer: LiveAnswer, report: ProcessReport
+    ) -> None:
+        """Validate with the processor's model; a valid answer is stored at once (paid results are kept)."""
+        report.input_tokens += answer.input_tokens
+        report.output_tokens += answer.output_tokens
+        failure = LiveFailure(issue.org, issue.repo, issue.number, "")
+        if answer.refusal is not None:
+            report.failed.append(replace(failure, error=f"refused: {answer.refusal}"))
+            return
+        try:
+            valid = prepared.validate(issue.org, issue.repo, answer.content or "")
+        except ValueError as error:
+            report.failed.append(replace(failure, error=str(error)))
+            return
+        self.store.results.record_live(issue.id, prepared.name, report.model, valid.analysis, valid.confidence)
+        report.results.append(LiveResult(issue.org, issue.repo, issue.number, report.model, valid.analysis))

@@ -1,0 +1,293 @@
+"""Anthropic's Message Batches API (and live Messages API) through the official `anthropic` SDK.
+
+Requests go inline with create (no upload); structured output through forced tool use: one tool whose
+`input_schema` is the processor's JSON schema and a `tool_choice` naming it. Processors build chat-completions
+bodies; `to_params` turns one into Messages parameters. Batches carry no metadata: a batch created just before
+a crash is found by its request count and creation time (see `ai/batch/finder.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Final
+
+import orjson
+
+from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
+from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+
+from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError
+from .plugin import ProviderPlugin
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
+    from anthropic.types.messages import MessageBatch
+
+MAX_TOKENS: Final = 4096
+_PASSED_THROUGH = ("temperature", "top_p", "top_k", "stop_sequences")
+
+
+class AnthropicProvider(BatchProvider):
+    name = "anthropic"
+    api_key_env = "ANTHROPIC_API_KEY"
+    uploads_input = False
+    has_metadata = False
+    envelope_bytes = len(b'{"requests":[]}')  # the create body: the lines joined by commas inside this
+    list_page_size = 1000  # the documented maximum `limit` of the list endpoint
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None = None,
+        max_retries: int = 6,
+        max_requests_per_batch: int = 100_000,
+        max_bytes_per_batch: int = 256 * 1024 * 1024,
+        max_batches_per_hour: int = NO_HOURLY_CAP,
+    ) -> None:
+        # Documented limits: 100,000 requests or 256 MB per batch, whichever comes first. No hourly cap on
+        # creating batches is documented (rate limits and the processing queue answer 429 instead).
+        super().__init__(api_key)
+        self.max_requests_per_batch = max_requests_per_batch
+        self.max_bytes_per_batch = max_bytes_per_batch
+        self.max_batches_per_hour = max_batches_per_hour
+        self._base_url = base_url
+        self._max_retries = max_retries
+        self._client_instance: AsyncAnthropic | None = None
+
+    @property
+    def _client(self) -> AsyncAnthropic:
+        if self._client_instance is None:
+            api_key = self.require_key()
+            from anthropic import AsyncAnthropic
+
+            self._client_instance = AsyncAnthropic(
+                api_key=api_key, base_url=self._base_url, max_retries=self._max_retries, timeout=300.0
+            )
+        return self._client_instance
+
+    def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        return orjson.dumps({"custom_id": custom_id, "params": to_params(body)}) + b"\n"
+
+    def model_accepts(self, model: str, option: str) -> bool:
+        return option == "temperature"
+
+    async def create(self, input_file_id: str | None, content: bytes, metadata: dict[str, str]) -> ProviderBatch:
+        # No SDK retries: a retried create could double-pay; the caller looks for the batch before trying again.
+        requests = [orjson.loads(line) for line in content.splitlines() if line.strip()]
+        async with _translated_errors("create the message batch"):
+            batch = await self._client.with_options(max_retries=0).messages.batches.create(requests=requests)
+        return to_provider_batch(batch)
+
+    async def retrieve(self, batch_id: str) -> ProviderBatch:
+        async with _translated_errors(f"read message batch {batch_id}"):
+            return to_provider_batch(await self._client.messages.batches.retrieve(batch_id))
+
+    async def list_batches(self) -> AsyncIterator[ProviderBatch]:
+        async with _translated_errors("list message batches"):
+            async for batch in self._client.messages.batches.list(limit=self.list_page_size):
+                yield to_provider_batch(batch)
+
+    async def list_page(self, after: str | None) -> BatchPage:
+        from anthropic import omit
+
+        async with _translated_errors("list message batches"):
+            page = await self._client.messages.batches.list(limit=self.list_page_size, after_id=after or omit)
+        return BatchPage([to_provider_batch(batch) for batch in page.data], bool(page.has_more))
+
+    async def cancel(self, batch_id: str) -> ProviderBatch:
+        async with _translated_errors(f"cancel message batch {batch_id}"):
+            return to_provider_batch(await self._client.messages.batches.cancel(batch_id))
+
+    async def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
+        """The results stream of an ended batch (`file_id` is the batch id), one outcome per line."""
+        async with _translated_errors(f"read the results of message batch {file_id}"):
+            decoder = await self._client.messages.batches.results(file_id)
+            async for entry in decoder:
+                yield parse_result(entry.to_dict())
+
+    async def complete(self, body: dict[str, Any]) -> LiveAnswer:
+        """The Messages API with the same forced tool (the SDK retries 429, 5xx and 529)."""
+        params = to_params(body)
+        async with _translated_errors("answer the request"):
+            message = await self._client.messages.create(**params)
+        outcome = parse_message("", message.to_dict())
+        if outcome.error_kind is ItemErrorKind.REFUSAL:
+            return LiveAnswer(None, outcome.input_tokens, outcome.output_tokens, refusal=outcome.error_message)
+        return LiveAnswer(outcome.content, outcome.input_tokens, outcome.output_tokens)
+
+    async def close(self) -> None:
+        if self._client_instance is not None:
+            await self._client_instance.close()
+
+
+def to_params(body: dict[str, Any]) -> dict[str, Any]:
+    """Messages parameters for a chat-completions body: system prompt apart, the json_schema response format
+    as the one tool Claude must call."""
+    messages = body.get("messages") or []
+    params: dict[str, Any] = {
+        "model": body["model"],
+        "max_tokens": body.get("max_tokens") or MAX_TOKENS,
+        "messages": [{"role": m["role"], "content": m["content"]} for m in messages if m["role"] != "system"],
+    }
+    system = "\n\n".join(str(m["content"]) for m in messages if m["role"] == "system")
+    if system:
+        params["system"] = system
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        spec = response_format["json_schema"]
+        params["tools"] = [
+            {
+                "name": spec["name"],
+                "description": "Record the answer. Call this tool exactly once with the complete answer.",
+                "input_schema": spec["schema"],
+            }
+        ]
+        params["tool_choice"] = {"type": "tool", "name": spec["name"]}
+    params.update({key: body[key] for key in _PASSED_THROUGH if key in body})
+    return params
+
+
+_STATUSES = {"in_progress": JobStatus.IN_PROGRESS, "canceling": JobStatus.CANCELLING}
+
+
+def to_provider_batch(batch: MessageBatch) -> ProviderBatch:
+    counts = batch.request_counts
+    unfinished = counts.canceled + counts.errored + counts.expired
+    total = counts.processing + counts.succeeded + unfinished
+    return ProviderBatch(
+        id=batch.id,
+        status=_status(batch),
+        raw_status=batch.processing_status,
+        metadata={},
+        created_at=batch.created_at,
+        total=total,
+        completed=counts.succeeded,
+        failed=unfinished,
+        # Results are read by batch id once the batch has ended (they live at `results_url`).
+        output_file_id=batch.id if batch.results_url else None,
+    )
+
+
+def _status(batch: MessageBatch) -> JobStatus:
+    """`ended` is completed, cancelled (a cancel was asked) or expired (requests ran out of time)."""
+    if batch.processing_status != "ended":
+        return _STATUSES.get(batch.processing_status, JobStatus.IN_PROGRESS)
+    if batch.cancel_initiated_at is not None:
+        return JobStatus.CANCELLED
+    if batch.request_counts.expired:
+        return JobStatus.EXPIRED
+    return JobStatus.COMPLETED
+
+
+_UNFINISHED = {
+    "canceled": (ItemErrorKind.CANCELLED, "the batch was cancelled before this request ran"),
+    "expired": (ItemErrorKind.EXPIRED, "the batch expired before this request ran"),
+}
+
+
+def parse_result(record: dict[str, Any]) -> ItemOutcome:
+    """One line of a results stream: `{custom_id, result: {type, message | error}}`."""
+    custom_id = str(record.get("custom_id") or "")
+    result = record.get("result") or {}
+    kind = result.get("type")
+    if kind == "succeeded":
+        return parse_message(custom_id, result.get("message") or {})
+    if kind in _UNFINISHED:
+        error_kind, message = _UNFINISHED[kind]
+        return ItemOutcome(custom_id, error_kind=error_kind, error_message=message)
+    error = (result.get("error") or {}).get("error") or result.get("error") or {}
+    detail = f"{error.get('type') or 'error'}: {error.get('message') or 'request failed'}"
+    return ItemOutcome(custom_id, error_kind=ItemErrorKind.REQUEST_ERROR, error_message=detail)
+
+
+def parse_message(custom_id: str, message: dict[str, Any]) -> ItemOutcome:
+    """The forced tool call's input as JSON text; a refusal or prose answer otherwise."""
+    usage = message.get("usage") or {}
+    tokens_in, tokens_out = int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0)
+    blocks = message.get("content") or []
+    if message.get("stop_reason") == "refusal":
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, "the model refused", tokens_in, tokens_out)
+    tool = next((b for b in blocks if b.get("type") == "tool_use"), None)
+    if tool is not None:
+        return ItemOutcome(custom_id, orjson.dumps(tool.get("input")).decode(), None, None, tokens_in, tokens_out)
+    text = "".join(str(b.get("text") or "") for b in blocks if b.get("type") == "text")
+    return ItemOutcome(custom_id, text, None, None, tokens_in, tokens_out)
+
+
+class _translated_errors:
+    """SDK exceptions as ProviderError, with messages that never carry the API key."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if exc is None:
+            return
+        import anthropic
+
+        if isinstance(exc, anthropic.AuthenticationError):
+            raise ProviderError(
+                "Anthropic rejected the API key (HTTP 401): check ANTHROPIC_API_KEY", status_code=401
+            ) from None
+        if isinstance(exc, anthropic.PermissionDeniedError):
+            raise ProviderError(
+                f"Anthropic refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
+            ) from None
+        if isinstance(exc, anthropic.NotFoundError):
+            raise NotFoundAtProvider(
+                f"Anthropic could not {self.action} (HTTP 404): {_error_message(exc)}", status_code=404
+            ) from None
+        if isinstance(exc, anthropic.APIStatusError):
+            raise ProviderError(
+                f"Anthropic could not {self.action} (HTTP {exc.status_code}): {_error_message(exc)}",
+                transient=exc.status_code >= 500,
+                refused=exc.status_code == 429,
+                status_code=exc.status_code,
+            ) from None
+        if isinstance(exc, anthropic.APIConnectionError):
+            raise ProviderError(
+                f"could not reach Anthropic to {self.action} ({type(exc).__name__}); check ANTHROPIC_BASE_URL",
+                transient=True,
+            ) from None
+        if isinstance(exc, anthropic.AnthropicError):
+            raise ProviderError(f"Anthropic could not {self.action}: {exc}") from None
+
+
+def _error_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        message = (body.get("error") or {}).get("message") or body.get("message")
+        if message:
+            return str(message)[:300]
+    return "request failed"
+
+
+def _from_settings(settings: Settings) -> AnthropicProvider:
+    key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else None
+    return AnthropicProvider(
+        api_key=key,
+        base_url=settings.anthropic_base_url,
+        max_requests_per_batch=settings.anthropic_max_requests_per_batch,
+        max_bytes_per_batch=settings.anthropic_max_bytes_per_batch,
+    )
+
+
+PLUGIN = ProviderPlugin(
+    name="anthropic",
+    title="Anthropic Message Batches",
+    api_key_env="ANTHROPIC_API_KEY",
+    base_url_env="ANTHROPIC_BASE_URL",
+    factory=_from_settings,
+    models=(
+        "claude-haiku-4-5",
+        "claude-sonnet-4-5",
+        "claude-opus-4-5",
+        "claude-opus-4-1",
+        "claude-sonnet-4",
+        "claude-3-5-haiku",
+    ),
+    notes="requests inline (no upload); no batch metadata; structured output through one forced tool",
+)

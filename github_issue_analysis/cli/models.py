@@ -1,0 +1,84 @@
+"""`gh-analysis models`: providers, their known models, batch and live prices, batch limits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.catalog import Catalog
+    from github_issue_analysis.ai.providers.pricing import Price
+
+
+def models(json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else.")) -> None:
+    """List providers, their known models with batch and live prices (USD per million tokens), and batch limits."""
+    from github_issue_analysis.ai.catalog import catalog
+
+    found = catalog(context.settings())
+    if json_output:
+        context.print_json(document(found))
+        return
+    _table(found)
+
+
+def document(found: Catalog) -> dict[str, Any]:
+    return {
+        "default_model": found.default_model,
+        "processors": found.processors,
+        "providers": [
+            {
+                **{k: v for k, v in asdict(p).items() if k != "models" and not k.startswith("max_")},
+                "limits": {
+                    "max_requests_per_batch": p.max_requests_per_batch,
+                    "max_bytes_per_batch": p.max_bytes_per_batch,
+                    "max_batches_per_hour": p.max_batches_per_hour,
+                },
+                "models": [
+                    {
+                        "name": m.name,
+                        "model": m.spec,
+                        "batch_price": _price(m.batch_price),
+                        "live_price": _price(m.live_price),
+                    }
+                    for m in p.models
+                ],
+            }
+            for p in found.providers
+        ],
+    }
+
+
+def _price(price: Price | None) -> dict[str, float] | None:
+    if price is None:
+        return None
+    return {"input_per_million": price.input_per_million, "output_per_million": price.output_per_million}
+
+
+def _table(found: Catalog) -> None:
+    from rich.table import Table
+
+    out = context.console()
+    for p in found.providers:
+        key = "set" if p.key_set else "not set"
+        out.print(f"[bold]{p.name}[/bold] - {p.title} ({p.api_key_env} {key})")
+        hourly = f"{p.max_batches_per_hour:,} batches per hour" if p.max_batches_per_hour else "no hourly cap"
+        out.print(
+            f"  limits: {p.max_requests_per_batch:,} requests and {p.max_bytes_per_batch / 1024 / 1024:,.0f} MB "
+            f"per batch, {hourly}; {p.notes}"
+        )
+        table = Table("Model", "Batch in", "Batch out", "Live in", "Live out", title=None)
+        for m in p.models:
+            table.add_row(m.spec, *_cells(m.batch_price), *_cells(m.live_price))
+        out.print(table)
+    out.print(f"Prices in USD per million tokens. Default model: {found.default_model}")
+    out.print(f"Processors: {', '.join(found.processors)}")
+
+
+def _cells(price: Price | None) -> list[str]:
+    if price is None:
+        return ["-", "-"]
+    return [f"${price.input_per_million:,.3f}", f"${price.output_per_million:,.3f}"]

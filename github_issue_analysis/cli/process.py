@@ -1,0 +1,93 @@
+"""`gh-analysis process PROCESSOR`: label a few issues now through the provider's live API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from github_issue_analysis import defaults
+
+from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.ai.live.service import ProcessReport
+
+
+def process(
+    processor: str = typer.Argument(..., help="Processor name (see `gh-analysis models`): product-labeling."),
+    org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
+    repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
+    issue_number: int | None = typer.Option(
+        None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many issues."),
+    model: str | None = typer.Option(
+        None, "--model", help=f"PROVIDER:NAME (default GH_ANALYSIS_MODEL or {defaults.MODEL})."
+    ),
+    label_prefix: str = typer.Option(defaults.LABEL_PREFIX, "--label-prefix", help="Repository labels to choose from."),
+    labels_file: Path | None = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}]."),
+    reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
+    concurrency: int = typer.Option(
+        defaults.LIVE_CONCURRENCY, "--concurrency", min=1, help="Live requests in flight at once."
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
+) -> None:
+    """Label a few issues now through the provider's live API (live prices, about twice the batch price)."""
+    from github_issue_analysis.ai.live.service import LiveService, ProcessOptions
+
+    options = ProcessOptions(
+        processor=processor,
+        org=org,
+        repo=repo,
+        issue_number=issue_number,
+        limit=limit,
+        model=model,
+        label_prefix=label_prefix,
+        labels_file=labels_file,
+        reprocess=reprocess,
+        concurrency=concurrency,
+    )
+    report = LiveService(context.open_store(), context.settings()).process(options)
+    if json_output:
+        context.print_json(document(report))
+    else:
+        _show(report)
+    if report.failed:
+        from github_issue_analysis.errors import OperationFailed
+
+        raise OperationFailed(f"{len(report.failed)} of {len(report.failed) + len(report.results)} issue(s) failed")
+
+
+def document(report: ProcessReport) -> dict[str, Any]:
+    return {
+        "results": [
+            {"org": r.org, "repo": r.repo, "issue_number": r.issue_number, "model": r.model, "analysis": r.analysis}
+            for r in report.results
+        ],
+        "failed": [
+            {"org": f.org, "repo": f.repo, "issue_number": f.issue_number, "error": f.error} for f in report.failed
+        ],
+        "cost_usd": report.cost_usd,
+        "provider": report.provider,
+        "usage": {"input_tokens": report.input_tokens, "output_tokens": report.output_tokens},
+    }
+
+
+def _show(report: ProcessReport) -> None:
+    from rich.table import Table
+
+    out = context.console()
+    table = Table("Issue", "Recommended labels", "Confidence", title=f"Labelled now with {report.model}")
+    for r in sorted(report.results, key=lambda r: (r.org, r.repo, r.issue_number)):
+        labels = ", ".join(f"{x['label']} ({x['confidence']:.2f})" for x in r.analysis.get("recommended_labels", []))
+        table.add_row(f"{r.org}/{r.repo}#{r.issue_number}", labels or "-", f"{r.analysis.get('confidence', 0):.2f}")
+    out.print(table)
+    for f in report.failed:
+        out.print(f"[yellow]{f.org}/{f.repo}#{f.issue_number}: {f.error}[/yellow]")
+    cost = f"${report.cost_usd:,.4f}" if report.cost_usd is not None else "unknown (no price for this model)"
+    out.print(
+        f"{len(report.results)} labelled, {len(report.failed)} failed; {report.input_tokens:,} input + "
+        f"{report.output_tokens:,} output tokens, {cost} at live prices"
+    )

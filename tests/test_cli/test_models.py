@@ -1,0 +1,41 @@
+"""`gh-analysis models`: providers, known models, batch and live prices, batch limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import invoke
+
+
+def test_models_json_lists_both_providers_with_prices_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-secret")
+    monkeypatch.setenv("GH_ANALYSIS_OPENAI_MAX_REQUESTS_PER_BATCH", "1000")
+    result = invoke("models", "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    providers = {p["name"]: p for p in document["providers"]}
+    assert set(providers) >= {"openai", "anthropic"}
+    anthropic, openai = providers["anthropic"], providers["openai"]
+    assert anthropic["limits"] == {
+        "max_requests_per_batch": 100_000,
+        "max_bytes_per_batch": 256 * 1024 * 1024,
+        "max_batches_per_hour": None,
+    }
+    assert openai["limits"]["max_requests_per_batch"] == 1000  # the configured limit, not the documented one
+    assert (anthropic["key_set"], openai["key_set"]) == (True, False)
+    haiku = next(m for m in anthropic["models"] if m["model"] == "anthropic:claude-haiku-4-5")
+    assert haiku["live_price"] == {"input_per_million": 1.0, "output_per_million": 5.0}
+    assert haiku["batch_price"] == {"input_per_million": 0.5, "output_per_million": 2.5}  # half of live
+    mini = next(m for m in openai["models"] if m["name"] == "gpt-4o-mini")
+    assert mini["batch_price"]["input_per_million"] * 2 == mini["live_price"]["input_per_million"]
+    assert document["processors"] == ["product-labeling"]
+    assert document["default_model"] == "openai:gpt-4o-mini"
+    assert "sk-ant-test-secret" not in result.stdout
+
+
+def test_models_table_names_every_provider() -> None:
+    result = invoke("models")
+    assert result.exit_code == 0, result.stderr
+    assert "anthropic:claude-haiku-4-5" in result.stdout and "openai:gpt-4o-mini" in result.stdout
