@@ -166,3 +166,33 @@ def _job(sequence: int, minutes: int) -> BatchJob:
 def test_page_budget(wanted: list[int], group: int, budget: int) -> None:
     jobs = [_job(n, n) for n in range(group)]
     assert page_budget([jobs[n] for n in wanted], jobs, 100) == budget
+
+
+ANTHROPIC_LIST = "GET /v1/messages/batches"
+ANTHROPIC_RETRIEVE = "GET /v1/messages/batches/{batch_id}"
+
+
+def test_anthropic_group_status_from_one_list_page_and_a_deleted_batch(
+    provider_sandbox: Sandbox, seeded: Store
+) -> None:
+    if provider_sandbox.provider != "anthropic":
+        pytest.skip("the OpenAI side is covered above")
+    from anthropic import Anthropic
+
+    seed(seeded, 12)
+    group = submit("--batch-size", "3")
+    assert group["total_batches"] == 4
+    counts = requests_during(provider_sandbox, lambda: status_of(group["group_id"]))
+    assert counts == {ANTHROPIC_LIST: 1}  # up to 1,000 batches a page
+
+    provider_sandbox.finish_all()
+    gone = seeded.batches.job(group["job_ids"][0])
+    assert gone is not None and gone.provider_batch_id
+    client = Anthropic(api_key=API_KEY, base_url=provider_sandbox.url, max_retries=0)
+    client.messages.batches.delete(gone.provider_batch_id)  # documented: an ended batch can be deleted
+    client.close()
+    final: dict[str, object] = {}
+    counts = requests_during(provider_sandbox, lambda: final.update(status_of(group["group_id"])))
+    assert counts == {ANTHROPIC_LIST: 1, ANTHROPIC_RETRIEVE: 1}  # the page lacked it; one retrieve said 404
+    assert final["missing_at_provider"] == [gone.job_id]
+    assert final["completed_batches"] == 3
