@@ -65,8 +65,7 @@ class BatchService:
         self, planned: PlannedSubmission, concurrency: int | None = None, max_enqueued_tokens: int | None = None
     ) -> SubmitResult:
         options = planned.options
-        self._provider(planned.request.provider).require_key()
-        group = self._manager(planned.request.provider).record(planned)
+        group = self._manager(planned.request.provider, require_key=True).record(planned)  # no key: nothing stored
         concurrency = concurrency or (options.concurrency if options else defaults.CONCURRENCY)
         limit = max_enqueued_tokens or (options.max_enqueued_tokens if options else None)
         return self._send(group.group_id, concurrency, limit)

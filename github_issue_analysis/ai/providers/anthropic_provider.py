@@ -7,6 +7,7 @@ a crash is found by its request count and creation time (see `ai/batch/finder.py
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from anthropic.types.messages import MessageBatch
 
 MAX_TOKENS: Final = 4096
+CUSTOM_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")  # documented for Message Batches
 _PASSED_THROUGH = ("temperature", "top_p", "top_k", "stop_sequences")
 
 
@@ -66,6 +68,8 @@ class AnthropicProvider(BatchProvider):
         return self._client_instance
 
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+        if not CUSTOM_ID.fullmatch(custom_id):
+            raise ValueError(f"custom_id {custom_id!r} is not 1-64 characters of [A-Za-z0-9_-]")
         return orjson.dumps({"custom_id": custom_id, "params": to_params(body)}) + b"\n"
 
     def model_accepts(self, model: str, option: str) -> bool:
@@ -139,12 +143,37 @@ def to_params(body: dict[str, Any]) -> dict[str, Any]:
             {
                 "name": spec["name"],
                 "description": "Record the answer. Call this tool exactly once with the complete answer.",
-                "input_schema": spec["schema"],
+                "input_schema": input_schema(spec["schema"]),
             }
         ]
         params["tool_choice"] = {"type": "tool", "name": spec["name"]}
     params.update({key: body[key] for key in _PASSED_THROUGH if key in body})
     return params
+
+
+_INLINED: dict[int, tuple[object, dict[str, Any]]] = {}
+
+
+def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its `$defs` references written out in place (tool schemas are safest self-contained).
+    Processors share one schema object per label set, so each is converted once."""
+    known = _INLINED.get(id(schema))
+    if known is None or known[0] is not schema:
+        defs = schema.get("$defs", {})
+
+        def inline(node: Any) -> Any:
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                    return inline(defs[ref.removeprefix("#/$defs/")])
+                return {key: inline(value) for key, value in node.items() if key != "$defs"}
+            if isinstance(node, list):
+                return [inline(item) for item in node]
+            return node
+
+        known = (schema, inline(schema))
+        _INLINED[id(schema)] = known
+    return known[1]
 
 
 _STATUSES = {"in_progress": JobStatus.IN_PROGRESS, "canceling": JobStatus.CANCELLING}
