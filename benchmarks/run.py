@@ -13,6 +13,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import apply_labels
 import collect
 import groups
 import import_files
@@ -41,6 +42,7 @@ def main() -> None:
     rows += groups.measure(quick)
     rows += collect.measure()
     rows += import_files.measure()
+    rows += apply_labels.measure()
     rows += imports.measure()
     rows += scale.measure(quick)
     print_rows("gh-analysis benchmarks", rows)

@@ -52,6 +52,13 @@ def submit(
     reasoning_effort: str | None = typer.Option(
         None, "--reasoning-effort", help="low|medium|high; sent only to reasoning models."
     ),
+    blind: bool = typer.Option(
+        False, "--blind", help="Leave each issue's current taxonomy labels out of the prompt (for `eval`)."
+    ),
+    sample: int | None = typer.Option(
+        None, "--sample", min=1, help="A stratified sample of N issues people labelled (same seed, same issues)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of --sample (default 0)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
@@ -86,6 +93,9 @@ def submit(
         reprocess=reprocess,
         concurrency=concurrency,
         max_enqueued_tokens=max_enqueued_tokens,
+        blind=blind,
+        sample=sample,
+        seed=seed,
     )
     planned = service.plan(options)
     if not json_output:

@@ -27,6 +27,7 @@ def _cost(value: float | None) -> str:
 def plan(planned: PlannedSubmission) -> None:
     out = context.console()
     split = planned.plan
+    _measuring(planned)
     if planned.skipped_with_results:
         out.print(f"[dim]Skipping {planned.skipped_with_results} issue(s) that already have results.[/dim]")
     if split.split_required:
@@ -54,6 +55,17 @@ def plan(planned: PlannedSubmission) -> None:
         out.print(f"[yellow]{warning}[/yellow]")
 
 
+def _measuring(planned: PlannedSubmission) -> None:
+    request = planned.request
+    if request.sample is not None:
+        context.console().print(
+            f"Stratified sample of {len(planned.issue_ids)} labelled issue(s) (asked {request.sample}, "
+            f"seed {request.seed}){', blind' if request.blind else ''}"
+        )
+    elif request.blind:
+        context.console().print("Blind: current taxonomy labels are left out of the prompts")
+
+
 def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
     if planned is None:
         return {}
@@ -64,6 +76,9 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
         "estimated_prompt_tokens": planned.estimated_tokens,
         "estimated_cost_usd": planned.estimated_cost(),
         "warnings": planned.warnings,
+        "blind": planned.request.blind,
+        "sample": planned.request.sample,
+        "seed": planned.request.seed if planned.request.sample is not None else None,
     }
 
 

@@ -10,8 +10,11 @@ import typer
 from github_issue_analysis import defaults
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.domain.groups import BatchGroupStatus
+    from github_issue_analysis.labels.plan import LabelPlan
     from github_issue_analysis.storage.result_store import CurrentResult
 
 
@@ -30,7 +33,7 @@ def demo(
 
     from . import batch_render, context
     from .batch_watch import progress_view
-    from .demo_render import collected, finished, submitted
+    from .demo_render import collected, evaluated, finished, measuring, submitted
 
     target = data_dir or context.settings().data_dir / "demo"
     out = context.console()
@@ -50,7 +53,17 @@ def demo(
             submitted=lambda result: submitted(out, result),
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,
+            measuring=lambda sample: measuring(out, sample),
+            evaluated=lambda report: evaluated(out, report),
+            label_plan=lambda plan: _label_plan(out, plan),
         )
         store = run_demo(target, steps, processing_seconds, model)
     out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
     store.close()
+
+
+def _label_plan(out: Console, plan: LabelPlan) -> None:
+    from .labels_render import render_plan
+
+    out.print("\nWhat `gh-analysis labels apply --org sandbox-org` would do (a dry run, nothing sent):")
+    render_plan(out, plan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -47,3 +47,27 @@ def finished(out: Console, status: BatchGroupStatus, report: GroupCollectReport,
             f"{result.analysis.get('confidence', 0):.2f}",
         )
     out.print(table)
+
+
+def measuring(out: Console, sample: int) -> None:
+    out.print(
+        f"[bold]6. Measuring[/bold] the labeller: a blind run (current product labels left out of the prompt) on a "
+        f"stratified sample of {sample} issues people labelled ..."
+    )
+
+
+def evaluated(out: Console, report: dict[str, Any]) -> None:
+    f = report["evaluations"][0]
+    low, high = f["intervals"]["micro_f1"]
+    out.print(
+        f"[bold]7. Measured[/bold] on {f['issues_scored']} issues: micro-F1 {f['micro']['f1']:.2f} (95% {low:.2f} to "
+        f"{high:.2f}), precision {f['micro']['precision']:.2f}, recall {f['micro']['recall']:.2f}, "
+        f"exact label-set match {f['exact_match'] * 100:.0f}%, calibration error {f['ece']:.2f}"
+    )
+    found = f["threshold_search"]
+    if found and found["reached"]:
+        out.print(
+            f"   For precision {found['target_precision']:g}: keep recommendations with confidence >= "
+            f"{found['threshold']:g} (covers {found['coverage'] * 100:.0f}% of issues). "
+            f"Full figures: `gh-analysis eval {f['group_id']}`"
+        )

@@ -37,7 +37,8 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, models, process, results, sandbox, status
+    from . import batch, collect, demo, importer, labels, models, process, results, sandbox, status
+    from . import eval as eval_cli
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
@@ -45,7 +46,9 @@ def _register() -> None:
     app.command("models")(models.models)
     app.command("process")(process.process)
     app.command("demo")(demo.demo)
+    app.command("eval")(eval_cli.evaluate)
     app.add_typer(batch.app, name="batch")
+    app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")
 

@@ -13,6 +13,10 @@ _FLAGS = {
     "concurrency": "--concurrency",
     "limit": "--limit",
     "reasoning_effort": "--reasoning-effort",
+    "sample": "--sample",
+    "seed": "--seed",
+    "min_confidence": "--min-confidence",
+    "target_precision": "--target-precision",
 }
 # action -> (command for one job, command for a group)
 _COMMANDS = {

@@ -113,7 +113,7 @@ class GitHubTransport:
     async def _handled_limit(self, response: httpx.Response, attempts: _Attempts) -> bool:
         if is_secondary_limit(response):
             attempts.secondary += 1
-            if attempts.secondary > self.policy.max_attempts:
+            if attempts.secondary > (self.policy.max_secondary_waits or self.policy.max_attempts):
                 raise GitHubUnavailable("GitHub's secondary rate limit persisted; wait a few minutes and re-run")
             await self._wait("GitHub secondary rate limit; backing off", self._secondary_wait(response, attempts))
             return True

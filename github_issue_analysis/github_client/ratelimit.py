@@ -20,6 +20,8 @@ class RetryPolicy:
     secondary_backoff: float = 60.0
     secondary_cap: float = 900.0
     max_rate_limit_waits: int = 5
+    max_secondary_waits: int | None = None
+    """Secondary-limit waits per request (None: max_attempts); such requests were not carried out."""
     reset_margin: float = 1.0
     timeout: float = 60.0
 

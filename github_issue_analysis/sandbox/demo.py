@@ -1,9 +1,10 @@
 """The offline demo: the whole flow on the sandbox emulators, in a store of its own.
 
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
-the group completes -> group-collect -> recommended labels. The OpenAI and Anthropic emulators both run, so
-either provider's model can be chosen. Answers come from the emulators' offline labeller (word matching
-against label descriptions), not from a model."""
+the group completes -> group-collect -> recommended labels -> a blind run on a sample of labelled issues
+and its evaluation -> the label plan (what `labels apply` would do; nothing is sent). The OpenAI and
+Anthropic emulators both run, so either provider's model can be chosen. Answers come from the emulators'
+offline labeller (word matching against label descriptions), not from a model."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission
@@ -21,6 +23,9 @@ from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
+from github_issue_analysis.labels.apply import live_plan
+from github_issue_analysis.labels.options import LabelSelection
+from github_issue_analysis.labels.plan import LabelPlan
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
@@ -32,6 +37,8 @@ from .server import BackgroundServer
 DEMO_ORG = "sandbox-org"
 SANDBOX_API_KEY = "sk-sandbox-demo"
 SANDBOX_GITHUB_TOKEN = "sandbox-token"
+DEMO_SAMPLE = 40
+DEMO_TARGET_PRECISION = 0.9
 
 
 @dataclass
@@ -43,6 +50,9 @@ class DemoSteps:
     submitted: Callable[[SubmitResult], None]
     progress: Callable[[WatchProgress], None]
     finished: Callable[[BatchGroupStatus, GroupCollectReport, list[CurrentResult]], None]
+    measuring: Callable[[int], None] | None = None  # a blind sample run starts (its size)
+    evaluated: Callable[[dict[str, Any]], None] | None = None  # its evaluation, as `eval --json` prints it
+    label_plan: Callable[[LabelPlan], None] = lambda _plan: None
 
 
 def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None) -> Settings:
@@ -89,4 +99,21 @@ def run_demo(
         final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
         report = service.collect_group(group_id)
         steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
+        if steps.evaluated is not None:
+            steps.evaluated(_blind_evaluation(service, store, steps, model_spec))
+        steps.label_plan(asyncio.run(live_plan(store, connection, LabelSelection(DEMO_ORG))))  # reads only
     return store
+
+
+def _blind_evaluation(service: BatchService, store: Store, steps: DemoSteps, model_spec: str) -> dict[str, Any]:
+    """Measure the labeller as a team would measure a model: a blind run on a stratified sample of issues
+    people labelled, scored against their labels."""
+    from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+
+    if steps.measuring is not None:
+        steps.measuring(DEMO_SAMPLE)
+    options = SubmitOptions("product-labeling", DEMO_ORG, model=model_spec, blind=True, sample=DEMO_SAMPLE)
+    group_id = service.submit(service.plan(options), concurrency=16).group.group_id
+    service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, lambda _progress: None)
+    service.collect_group(group_id)
+    return evaluate(store, [group_id], EvalOptions(target_precision=DEMO_TARGET_PRECISION))

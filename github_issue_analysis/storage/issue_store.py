@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, and_, bindparam, delete, func, insert, select, tuple_, update
 
+from .people_labels import by_people, tool_added
 from .records import CommentRecord, IssueRecord, LabelRecord
 from .schema import collection_runs, comments, issues, repo_labels
 from .timeutil import as_utc, utcnow
@@ -168,6 +169,22 @@ class IssueStore:
         """Ids in the stable selection order (org, repo, number)."""
         with self.engine.connect() as conn:
             return list(conn.execute(_selection_query(selection, issues.c.id)).scalars())
+
+    def select_issue_labels(self, selection: IssueSelection) -> list[tuple[int, str, list[str]]]:
+        """(id, "org/repo#number", names of the labels people gave) in the stable selection order: what
+        sampling chooses from."""
+        query = _selection_query(selection, issues.c.id, issues.c.org, issues.c.repo, issues.c.number, issues.c.labels)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            tool = tool_added(conn, [(row.org, row.repo, row.number) for row in rows])
+        return [
+            (
+                row.id,
+                f"{row.org}/{row.repo}#{row.number}",
+                by_people([label["name"] for label in row.labels], tool.get((row.org, row.repo, row.number), set())),
+            )
+            for row in rows
+        ]
 
     def _with_comments(self, conn: Any, rows: Sequence[Any]) -> list[StoredIssue]:
         by_issue: dict[int, list[StoredComment]] = {row[0]: [] for row in rows}

@@ -154,3 +154,71 @@ results = Table(
     Index("ix_results_issue_processor", "issue_id", "processor"),
     Index("ix_results_job_id", "job_id"),
 )
+
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("result_id", Integer, ForeignKey("results.id", ondelete="CASCADE"), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("labels", JSON),
+    Column("decided_by", String(200), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+    UniqueConstraint("result_id", name="uq_review_decisions_result_id"),
+)
+
+label_runs = Table(
+    "label_runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("org", String(200), nullable=False),
+    Column("login", String(200)),
+    Column("options", JSON, nullable=False),
+    Column("reverts_run_id", String(64)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+label_changes = Table(
+    "label_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("label_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("org", String(200), nullable=False),
+    Column("repo", String(200), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("label", String(200)),
+    Column("state", String(20), nullable=False),
+    Column("labels_before", JSON),
+    Column("labels_after", JSON),
+    Column("result_id", Integer),
+    Column("model", String(200)),
+    Column("login", String(200)),
+    Column("body", Text),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Index("ix_label_changes_run_id", "run_id"),
+    Index("ix_label_changes_issue", "org", "repo", "number"),
+)
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("group_id", String(64), ForeignKey("batch_groups.id", ondelete="CASCADE"), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("blind", Boolean, nullable=False),
+    Column("min_confidence", Float, nullable=False),
+    Column("target_precision", Float),
+    Column("threshold", Float),
+    Column("issues_scored", Integer, nullable=False),
+    Column("micro_f1", Float),
+    Column("figures", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_evaluations_group_id", "group_id"),
+)

@@ -8,7 +8,10 @@ from sqlalchemy import Engine
 
 from .batch_store import BatchStore
 from .database import create_store_engine, migrate
+from .decision_store import DecisionStore
+from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
+from .label_audit_store import LabelAuditStore
 from .result_store import ResultStore
 
 
@@ -25,6 +28,18 @@ class Store:
     @cached_property
     def results(self) -> ResultStore:
         return ResultStore(self.engine)
+
+    @cached_property
+    def evaluations(self) -> EvaluationStore:
+        return EvaluationStore(self.engine)
+
+    @cached_property
+    def decisions(self) -> DecisionStore:
+        return DecisionStore(self.engine)
+
+    @cached_property
+    def label_audit(self) -> LabelAuditStore:
+        return LabelAuditStore(self.engine)
 
     @property
     def display_location(self) -> str:

@@ -24,15 +24,18 @@ def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
     assert "Batch Splitting Plan" in result.stdout
     assert "Recommended labels" in result.stdout
     assert "group completed, 95/95 issues labelled" in result.stdout
+    assert "7. Measured on 40 issues: micro-F1" in result.stdout
     store = open_store(f"sqlite:///{tmp_path / 'demo' / 'gh-analysis.db'}")
     try:
         rows = list(store.results.current(org="sandbox-org"))
         assert len(rows) == 95
         assert all(r["label"].startswith("product::") for row in rows for r in row.analysis["recommended_labels"])
-        group = store.batches.groups()[0][0]
-        assert f"{group.provider}:{group.model}" == model
-        plan = group.split_plan or {}
+        full_run = next(group for group, _ in store.batches.groups() if group.total_issues == 95)
+        assert f"{full_run.provider}:{full_run.model}" == model
+        plan = full_run.split_plan or {}
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
+        blind = next(group for group, _ in store.batches.groups() if group.options.get("blind"))
+        assert store.evaluations.latest(blind.group_id) is not None
     finally:
         store.close()
 

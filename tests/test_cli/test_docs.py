@@ -28,6 +28,7 @@ COMMANDS = [
     "batch group-retry",
     "batch remove",
     "batch watch",
+    "eval",
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
+from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from github_issue_analysis.ai.registry import processor as registered_processor
@@ -37,6 +38,7 @@ from .finder import find_created
 from .group_refresh import fetch_group_changes
 from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
+from .sampling import DEFAULT_SEED, Candidate, stratified_sample
 
 T = TypeVar("T")
 
@@ -58,6 +60,9 @@ class SubmitRequest:
     batch_size: int = defaults.BATCH_SIZE
     reprocess: bool = False
     request_options: dict[str, Any] = field(default_factory=dict)
+    blind: bool = False  # the issues' current taxonomy labels stay out of the prompts
+    sample: int | None = None  # a stratified sample of this many labelled issues (see sampling.py)
+    seed: int = DEFAULT_SEED
 
 
 @dataclass
@@ -111,9 +116,9 @@ class BatchGroupManager:
 
     # -- plan and record -------------------------------------------------------------------------------
     def plan(self, request: SubmitRequest) -> PlannedSubmission:
-        selected = self.store.issues.select_issue_ids(request.selection)
+        selected = self._select(request)
         skipped = 0
-        if not request.reprocess:
+        if not request.reprocess and request.sample is None:  # a sample is answered whole, for measuring
             done = self.store.batches.issues_with_current_result(selected, request.processor)
             skipped = len(done)
             selected = [i for i in selected if i not in done]
@@ -141,6 +146,16 @@ class BatchGroupManager:
             )
         return planned
 
+    def _select(self, request: SubmitRequest) -> list[int]:
+        if request.sample is None:
+            return self.store.issues.select_issue_ids(request.selection)
+        taxonomy = Taxonomy.of_group_options(_options(request))
+        candidates = [
+            Candidate(issue_id, key, taxonomy.of(labels))
+            for issue_id, key, labels in self.store.issues.select_issue_labels(request.selection)
+        ]
+        return stratified_sample(candidates, request.sample, request.seed)
+
     def record(self, planned: PlannedSubmission) -> BatchGroup:
         """Store the group, every child (queued) and every item before anything goes to the provider."""
         request, plan = planned.request, planned.plan
@@ -157,7 +172,7 @@ class BatchGroupManager:
             split_plan=plan.summary(),
             created_at=utcnow(),
             options=_options(request),
-            selection=asdict(request.selection),
+            selection=_selection(request),
         )
         jobs, start = [], 0
         for job_id, batch in zip(job_ids, plan.batches, strict=True):
@@ -299,7 +314,13 @@ def _options(request: SubmitRequest) -> dict[str, Any]:
         "label_prefix": request.label_prefix,
         "fixed_labels": [lb.model_dump() for lb in request.fixed_labels] if request.fixed_labels else None,
         "request_options": request.request_options,
+        "blind": request.blind,
     }
+
+
+def _selection(request: SubmitRequest) -> dict[str, Any]:
+    sampled = {"sample": request.sample, "seed": request.seed} if request.sample is not None else {}
+    return {**asdict(request.selection), **sampled}
 
 
 def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
@@ -309,6 +330,7 @@ def _processor_options(model: str, options: dict[str, Any]) -> ProcessorOptions:
         label_prefix=options.get("label_prefix", defaults.LABEL_PREFIX),
         fixed_labels=tuple(LabelRecord.model_validate(lb) for lb in fixed) if fixed else None,
         request_options=dict(options.get("request_options") or {}),
+        blind=bool(options.get("blind")),
     )
 
 

@@ -24,3 +24,6 @@ class SubmitOptions:
     reprocess: bool = False
     concurrency: int = defaults.CONCURRENCY
     max_enqueued_tokens: int | None = None
+    blind: bool = False  # leave each issue's current taxonomy labels out of the prompt
+    sample: int | None = None  # a stratified sample of this many issues people labelled
+    seed: int | None = None  # of the sample (default 0)

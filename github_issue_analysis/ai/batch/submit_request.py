@@ -13,6 +13,7 @@ from github_issue_analysis.storage.issue_store import IssueSelection, IssueStore
 
 from .batch_group_manager import SubmitRequest
 from .options import SubmitOptions
+from .sampling import DEFAULT_SEED
 
 REASONING_EFFORTS = ("minimal", "low", "medium", "high")
 
@@ -34,8 +35,23 @@ def build_request(options: SubmitOptions, provider_for: Any) -> tuple[SubmitRequ
         batch_size=options.batch_size,
         reprocess=options.reprocess,
         request_options=_request_options(options, provider, model),
+        blind=options.blind,
+        sample=options.sample,
+        seed=_sample_seed(options),
     )
     return request, provider
+
+
+def _sample_seed(options: SubmitOptions) -> int:
+    if options.sample is None:
+        if options.seed is not None:
+            raise InvalidOption("seed", options.seed, "only chooses a sample: give a sample size as well")
+        return DEFAULT_SEED
+    if options.sample < 1:
+        raise InvalidOption("sample", options.sample, "must be at least 1")
+    if options.limit is not None:
+        raise InvalidOption("sample", options.sample, "draws from the whole selection: give no limit with it")
+    return DEFAULT_SEED if options.seed is None else options.seed
 
 
 def check_issue_number(issues: IssueStore, selection: IssueSelection) -> None:

@@ -21,6 +21,7 @@ class ProcessorOptions:
     label_prefix: str = defaults.LABEL_PREFIX
     fixed_labels: tuple[LabelRecord, ...] | None = None  # a taxonomy file's labels instead of the repo's
     request_options: dict[str, Any] = field(default_factory=dict)
+    blind: bool = False  # leave the current taxonomy labels (the answer) out of the prompt
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
 from .base import ProcessorInputError, ProcessorOptions, ValidAnswer
+from .taxonomy import Taxonomy
 
 NAME = "product-labeling"
 SCHEMA_NAME = "product_labeling"
@@ -129,13 +131,15 @@ def trim(text: str, budget: int) -> str:
     return text[:head] + marker + text[len(text) - (budget - head) :]
 
 
-def user_prompt(issue: StoredIssue, label_set: LabelSet) -> str:
+def user_prompt(issue: StoredIssue, label_set: LabelSet, hidden: Container[str] = ()) -> str:
+    """The prompt for one issue; current labels in `hidden` (a blind run's taxonomy) are left out."""
+    shown = [label for label in issue.labels if label not in hidden]
     label_lines = "\n".join(f"- {lb.name}: {lb.description or 'no description'}" for lb in label_set.labels)
     return "\n".join(
         [
             f"Repository: {issue.org}/{issue.repo}",
             f"Title: {issue.title}",
-            f"Current labels: {', '.join(issue.labels) if issue.labels else 'none'}",
+            f"Current labels: {', '.join(shown) if shown else 'none'}",
             "Available labels:",
             label_lines,
             "Body:",
@@ -153,13 +157,15 @@ def _comment_thread(issue: StoredIssue) -> str:
     return trim("\n".join(entries), THREAD_BUDGET)
 
 
-def request_body(issue: StoredIssue, label_set: LabelSet, model: str, options: dict[str, Any]) -> dict[str, Any]:
+def request_body(
+    issue: StoredIssue, label_set: LabelSet, model: str, options: dict[str, Any], hidden: Container[str] = ()
+) -> dict[str, Any]:
     """The chat-completions body for one issue; depends only on the issue, its label set and the options."""
     body: dict[str, Any] = {
         "model": model,
         "messages": [
             {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": user_prompt(issue, label_set)},
+            {"role": "user", "content": user_prompt(issue, label_set, hidden)},
         ],
         "response_format": response_format(label_set),
     }
@@ -202,6 +208,8 @@ class PreparedProductLabeling:
         self._options = options
         self._fixed = fixed
         self._by_repo: dict[tuple[str, str], LabelSet] = {}
+        names = frozenset(name.lower() for name in fixed.names) if fixed is not None else None
+        self._taxonomy = Taxonomy(options.label_prefix, names)
 
     def label_set(self, org: str, repo: str) -> LabelSet:
         if self._fixed is not None:
@@ -215,10 +223,21 @@ class PreparedProductLabeling:
         return self._by_repo[key]
 
     def request_body(self, issue: StoredIssue) -> dict[str, Any]:
-        return request_body(
-            issue, self.label_set(issue.org, issue.repo), self._options.model, self._options.request_options
-        )
+        label_set = self.label_set(issue.org, issue.repo)
+        hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
+        return request_body(issue, label_set, self._options.model, self._options.request_options, hidden)
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
         answer = validate_answer(content, set(self.label_set(org, repo).names))
         return ValidAnswer(answer.model_dump(), answer.confidence)
+
+
+@dataclass(frozen=True)
+class _Hidden:
+    """What a blind prompt leaves out: every taxonomy label, and every label of the repository's label set."""
+
+    taxonomy: Taxonomy
+    label_set: frozenset[str]
+
+    def __contains__(self, label: object) -> bool:
+        return label in self.label_set or label in self.taxonomy

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,11 +16,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .config import GitHubEmulatorConfig
-from .faults import RATE_LIMIT_DOCS, Faults, RateBudget, RequestStats
+from .faults import RATE_LIMIT_DOCS, ContentLimiter, Faults, RateBudget, RequestStats, secondary_limit_response
 from .generator import acme_org, benchmark_org, demo_org
-from .gql_exec import Executor, QueryError
+from .gql_exec import Node, Prepared, QueryError, cost, execute, prepare
+from .gql_mutations import MutationRoot
 from .gql_objects import QueryRoot
-from .gql_parser import GraphQLSyntaxError, parse
 from .gql_schema import RateLimitNode
 from .rest import RestRoutes
 from .world import World
@@ -63,6 +64,7 @@ class GitHubEmulator:
         self.stats = RequestStats()
         self.budget = RateBudget(self.config)
         self.faults = Faults(self.config, self.stats)
+        self.content_limiter = ContentLimiter(self.config)
         self.rest = RestRoutes(self.world, _rest_base)
         self.app = self._build_app()
 
@@ -79,6 +81,7 @@ class GitHubEmulator:
             Route("/_sandbox/stats/reset", self._reset_stats, methods=["POST"]),
             Route("/_sandbox/config", self._config, methods=["GET", "POST"]),
             Route("/_sandbox/issues/{owner}/{repo}/{number:int}", self._touch, methods=["POST"]),
+            Route("/_sandbox/repos/{owner}/{repo}", self._repo_change, methods=["POST"]),
         ]
         graphql = self._guarded("POST /graphql", self._graphql, rest=False)
         routes += [Route(p, graphql, methods=["POST"]) for p in ("/graphql", "/api/graphql")]
@@ -150,22 +153,38 @@ class GitHubEmulator:
             )
         try:
             payload = json.loads(await request.body())
-            document = parse(str(payload.get("query", "")))
-            executor = Executor(document, dict(payload.get("variables") or {}))
-            cost, nodes = executor.cost(payload.get("operationName"))
-        except (ValueError, GraphQLSyntaxError) as error:
-            return JSONResponse({"errors": [{"message": str(error)}]})
+            if not isinstance(payload, dict):
+                raise ValueError("the request body must be a JSON object")
+            prepared = prepare(str(payload.get("query", "")), payload.get("variables"), payload.get("operationName"))
+            points, nodes = cost(prepared)
+        except ValueError as error:
+            return JSONResponse({"errors": [{"message": f"Problems parsing JSON: {error}"}]}, status_code=400)
         except QueryError as error:
-            return JSONResponse({"errors": [error.as_error()]})
-        if not self.budget.try_spend(cost):
+            return JSONResponse({"errors": error.errors})
+        if not self.budget.try_spend(points):
             return self._graphql_rate_limited()
-        root = QueryRoot(self.world, self._rate_limit_node(cost, nodes), "sandbox-user")
-        try:
-            with self.world.lock:
-                answer = executor.run(root, payload.get("operationName"))
-        except QueryError as error:
-            answer = {"errors": [error.as_error()]}
+        if prepared.is_mutation and (wait := self.content_limiter.try_take()) is not None:
+            self.stats.record_fault("secondary_limit")
+            return secondary_limit_response(self.config, wait)
+        root = self._root(request, prepared, RateLimitNode(*self._rate_limit_args(points, nodes)))
+        self.stats.record_graphql(
+            [s.name.value for s in prepared.operation.selection_set.selections if hasattr(s, "name")]
+            if prepared.is_mutation
+            else []
+        )
+        with self.world.lock:
+            answer = execute(prepared, root)
+        if prepared.is_mutation and self.config.mutation_answer_delay_ms:
+            await asyncio.sleep(self.config.mutation_answer_delay_ms / 1000)
         return JSONResponse(answer, headers=self.budget.headers("graphql"))
+
+    def _root(self, request: Request, prepared: Prepared, rate: RateLimitNode) -> Node:
+        login = self.config.viewer_login
+        query = QueryRoot(self.world, rate, login)
+        if not prepared.is_mutation:
+            return query
+        can_write = _token(request) not in self.config.read_only_tokens
+        return MutationRoot(self.world, query, login, can_write)
 
     def _graphql_rate_limited(self) -> Response:
         self.stats.record_fault("rate_limited")
@@ -182,11 +201,9 @@ class GitHubEmulator:
             body, status_code=self.config.graphql_rate_limit_status, headers=self.budget.headers("graphql")
         )
 
-    def _rate_limit_node(self, cost: int, nodes: int) -> RateLimitNode:
-        from datetime import UTC, datetime
-
+    def _rate_limit_args(self, points: int, nodes: int) -> tuple[int, int, int, datetime, int]:
         reset = datetime.fromtimestamp(self.budget.reset_epoch(), UTC)
-        return RateLimitNode(cost, self.config.rate_limit, self.config.rate_limit_remaining, reset, nodes)
+        return points, self.config.rate_limit, self.config.rate_limit_remaining, reset, nodes
 
     async def _rate_limit(self, _: Request) -> Response:
         core = {
@@ -202,7 +219,7 @@ class GitHubEmulator:
     async def _user(self, request: Request) -> Response:
         if not request.state.authenticated:
             return JSONResponse({"message": "Requires authentication"}, status_code=401)
-        return JSONResponse({"login": "sandbox-user", "type": "User"})
+        return JSONResponse({"login": self.config.viewer_login, "type": "User"})
 
     async def _stats(self, _: Request) -> Response:
         return JSONResponse(self.stats.snapshot())
@@ -220,14 +237,37 @@ class GitHubEmulator:
         return JSONResponse(self.config.model_dump(exclude={"valid_tokens"}))
 
     async def _touch(self, request: Request) -> Response:
+        """A person's change: edit, comment, close (`state`), `labels` (the new set), `locked`."""
         changes = json.loads(await request.body() or b"{}")
         allowed = {k: v for k, v in changes.items() if k in ("title", "body", "state", "comment")}
         p = request.path_params
         try:
-            issue = self.world.touch_issue(p["owner"], p["repo"], p["number"], **allowed)
+            with self.world.lock:
+                issue = self.world.touch_issue(p["owner"], p["repo"], p["number"], **allowed)
+                if "labels" in changes:
+                    self.world.set_labels(issue, [str(n) for n in changes["labels"]])
+                if "locked" in changes:
+                    issue.locked = bool(changes["locked"])
         except KeyError:
             return JSONResponse({"message": "Not Found"}, status_code=404)
-        return JSONResponse({"number": issue.number, "updated_at": issue.updated_at.isoformat()})
+        return JSONResponse(
+            {"number": issue.number, "labels": issue.labels, "updated_at": issue.updated_at.isoformat()}
+        )
+
+    async def _repo_change(self, request: Request) -> Response:
+        """`{"archived": bool}` and/or `{"delete_label": name}` on a repository."""
+        changes = json.loads(await request.body() or b"{}")
+        p = request.path_params
+        repo = self.world.repo(p["owner"], p["repo"])
+        if repo is None:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        if "archived" in changes:
+            repo.is_archived = bool(changes["archived"])
+        if changes.get("delete_label"):
+            self.world.delete_label(p["owner"], p["repo"], str(changes["delete_label"]))
+        return JSONResponse(
+            {"name": repo.name, "archived": repo.is_archived, "labels": [lb.name for lb in repo.labels]}
+        )
 
 
 def create_github_app(config: GitHubEmulatorConfig | None = None, world: World | None = None) -> Starlette:

@@ -36,5 +36,16 @@ class GitHubEmulatorConfig(BaseModel):
     hang_next_n: int = Field(default=0, ge=0)
     """The next n API requests stall for `hang_seconds` before answering (client timeouts)."""
     hang_seconds: float = Field(default=5.0, ge=0)
+    mutation_answer_delay_ms: float = Field(default=0.0, ge=0)
+    """Requests with mutations are carried out, then answered this much later (a lost answer, a crash)."""
+
+    read_only_tokens: list[str] = Field(default_factory=list, repr=False)
+    """Tokens that may read but not write: mutations answer FORBIDDEN (like a token without `issues: write`)."""
+    viewer_login: str = "sandbox-user"
+
+    content_creation_limit: int | None = Field(default=None, ge=1)
+    """GitHub's secondary limit on content-creating requests (documented: 80 a minute, 500 an hour): at most
+    this many GraphQL requests with mutations per `content_creation_window_seconds`; None: unlimited."""
+    content_creation_window_seconds: float = Field(default=60.0, gt=0)
 
     seed: int = 0

@@ -21,12 +21,21 @@ RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-res
 
 
 class RequestStats:
-    """API requests counted per route (`"POST /graphql"`, `"GET /repos/{owner}/{repo}/issues"`, ...)."""
+    """API requests counted per route (`"POST /graphql"`, `"GET /repos/{owner}/{repo}/issues"`, ...), and
+    GraphQL requests by kind: `queries`, `mutation_requests` (requests holding mutations, executed) and
+    `mutations` (mutation fields executed, by name)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.routes: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
+        self.graphql_kinds: Counter[str] = Counter()
+        self.mutations: Counter[str] = Counter()
+
+    def record_graphql(self, mutation_names: list[str]) -> None:
+        with self._lock:
+            self.graphql_kinds["mutation_requests" if mutation_names else "queries"] += 1
+            self.mutations.update(mutation_names)
 
     def record(self, route: str) -> None:
         with self._lock:
@@ -49,12 +58,24 @@ class RequestStats:
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {"total": self.total, "routes": dict(self.routes), "faults": dict(self.faults)}
+            return {
+                "total": self.total,
+                "routes": dict(self.routes),
+                "faults": dict(self.faults),
+                "graphql": {
+                    "queries": self.graphql_kinds["queries"],
+                    "mutation_requests": self.graphql_kinds["mutation_requests"],
+                    "mutations": sum(self.mutations.values()),
+                    "by_mutation": dict(self.mutations),
+                },
+            }
 
     def reset(self) -> None:
         with self._lock:
             self.routes.clear()
             self.faults.clear()
+            self.graphql_kinds.clear()
+            self.mutations.clear()
 
 
 class RateBudget:
@@ -99,6 +120,36 @@ class RateBudget:
         }
 
 
+class ContentLimiter:
+    """GitHub's secondary limit on content-creating requests: a sliding window of accepted requests."""
+
+    def __init__(self, config: GitHubEmulatorConfig, clock: Any = time.monotonic) -> None:
+        self.config = config
+        self.clock = clock
+        self.accepted: list[float] = []
+        self._lock = threading.Lock()
+
+    def try_take(self) -> float | None:
+        """None when the request may go ahead (and counts); else the seconds until it may."""
+        limit = self.config.content_creation_limit
+        if limit is None:
+            return None
+        window = self.config.content_creation_window_seconds
+        with self._lock:
+            now = self.clock()
+            self.accepted = [t for t in self.accepted if t > now - window]
+            if len(self.accepted) >= limit:
+                return float(self.accepted[0] + window - now)
+            self.accepted.append(now)
+            return None
+
+
+def secondary_limit_response(config: GitHubEmulatorConfig, retry_after: float | None) -> JSONResponse:
+    headers = {} if retry_after is None else {"retry-after": str(math.ceil(retry_after))}
+    body = {"message": SECONDARY_MESSAGE, "documentation_url": RATE_LIMIT_DOCS + "#about-secondary-rate-limits"}
+    return JSONResponse(body, status_code=config.secondary_limit_status, headers=headers)
+
+
 class Faults:
     """Decides, per request, whether a configured fault answers instead of the route."""
 
@@ -126,11 +177,4 @@ class Faults:
         if not self.take("secondary_limit_next_n"):
             return None
         self.stats.record_fault("secondary_limit")
-        headers = {}
-        if self.config.secondary_retry_after is not None:
-            headers["retry-after"] = str(math.ceil(self.config.secondary_retry_after))
-        body = {
-            "message": SECONDARY_MESSAGE,
-            "documentation_url": RATE_LIMIT_DOCS + "#about-secondary-rate-limits",
-        }
-        return JSONResponse(body, status_code=self.config.secondary_limit_status, headers=headers)
+        return secondary_limit_response(self.config, self.config.secondary_retry_after)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .gql_exec import FieldError, Node
 from .gql_schema import CommentNode, Connection, LabelNode, RateLimitNode, UserNode
-from .world import Issue, Org, Repo, World, decode_node_id, node_id
+from .world import Issue, Label, Org, Repo, World, decode_node_id, node_id
 
 _ISSUE_ORDER = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at", "COMMENTS": "comments"}
 
@@ -19,7 +19,6 @@ class IssueNode(Node):
     repo: Repo
     issue: Issue
     typename = "Issue"
-    interfaces = ("Node", "Comment", "UniformResourceLocatable")
 
     @property
     def url(self) -> str:
@@ -55,6 +54,15 @@ class IssueNode(Node):
     def f_closed(self, _: dict[str, Any]) -> bool:
         return self.issue.state == "CLOSED"
 
+    def f_locked(self, _: dict[str, Any]) -> bool:
+        return self.issue.locked
+
+    def f_activeLockReason(self, _: dict[str, Any]) -> str | None:
+        return "RESOLVED" if self.issue.locked else None
+
+    def f_lastEditedAt(self, _: dict[str, Any]) -> datetime | None:
+        return self.issue.last_edited_at
+
     def f_author(self, _: dict[str, Any]) -> Node:
         return UserNode(self.issue.author)
 
@@ -63,7 +71,7 @@ class IssueNode(Node):
 
     def f_labels(self, args: dict[str, Any]) -> Node:
         labels = [lb for name in self.issue.labels if (lb := self.repo.label(name)) is not None]
-        return Connection("LabelConnection", labels, args, lambda lb: (lb.name.lower(),), LabelNode, "labels")
+        return label_connection(self.org, self.repo, labels, args)
 
     def f_comments(self, args: dict[str, Any]) -> Node:
         indexed = list(enumerate(self.issue.comments))
@@ -82,7 +90,6 @@ class RepoNode(Node):
     org: str
     repo: Repo
     typename = "Repository"
-    interfaces = ("Node", "UniformResourceLocatable")
 
     def f_id(self, _: dict[str, Any]) -> str:
         return node_id("R", self.org, self.repo.name)
@@ -109,11 +116,14 @@ class RepoNode(Node):
         return self.repo.has_issues_enabled
 
     def f_labels(self, args: dict[str, Any]) -> Node:
-        return Connection("LabelConnection", self.repo.labels, args, lambda lb: (lb.name.lower(),), LabelNode, "labels")
+        labels = self.repo.labels
+        if args.get("query"):
+            labels = [lb for lb in labels if str(args["query"]).lower() in lb.name.lower()]
+        return label_connection(self.org, self.repo, labels, args)
 
     def f_label(self, args: dict[str, Any]) -> Node | None:
         found = self.repo.label(str(args.get("name", "")))
-        return None if found is None else LabelNode(found)
+        return None if found is None else LabelNode(self.org, self.repo.name, found)
 
     def f_issue(self, args: dict[str, Any]) -> Node:
         issue = self.repo.issues.get(int(args.get("number", 0)))
@@ -145,6 +155,17 @@ class RepoNode(Node):
         )
 
 
+def label_connection(org: str, repo: Repo, labels: list[Label], args: dict[str, Any]) -> Node:
+    return Connection(
+        "LabelConnection",
+        labels,
+        args,
+        lambda lb: (lb.name.lower(),),
+        lambda lb: LabelNode(org, repo.name, lb),
+        "labels",
+    )
+
+
 def _matches(issue: Issue, args: dict[str, Any], filter_by: dict[str, Any]) -> bool:
     states = args.get("states") or filter_by.get("states")
     if states and issue.state not in states:
@@ -163,7 +184,6 @@ def _matches(issue: Issue, args: dict[str, Any], filter_by: dict[str, Any]) -> b
 class OrgNode(Node):
     org: Org
     typename = "Organization"
-    interfaces = ("Node", "Actor")
 
     def f_login(self, _: dict[str, Any]) -> str:
         return self.org.login
@@ -173,6 +193,12 @@ class OrgNode(Node):
 
     def f_id(self, _: dict[str, Any]) -> str:
         return node_id("O", self.org.login)
+
+    def f_url(self, _: dict[str, Any]) -> str:
+        return f"https://github.com/{self.org.login}"
+
+    def f_avatarUrl(self, _: dict[str, Any]) -> str:
+        return f"https://avatars.githubusercontent.com/{self.org.login}"
 
     def f_repositories(self, args: dict[str, Any]) -> Node:
         repos = list(self.org.repos.values())
@@ -225,15 +251,15 @@ class QueryRoot(Node):
         return RepoNode(org.login, repo)
 
     def f_node(self, args: dict[str, Any]) -> Node:
-        found = self._node(str(args.get("id")))
+        found = self.node(str(args.get("id")))
         if found is None:
             raise FieldError(f"Could not resolve to a node with the global id of '{args.get('id')}'", "NOT_FOUND")
         return found
 
     def f_nodes(self, args: dict[str, Any]) -> list[Node | None]:
-        return [self._node(str(i)) for i in args.get("ids") or []]
+        return [self.node(str(i)) for i in args.get("ids") or []]
 
-    def _node(self, value: str) -> Node | None:
+    def node(self, value: str) -> Node | None:
         decoded = decode_node_id(value)
         if decoded is None:
             return None
@@ -243,6 +269,11 @@ class QueryRoot(Node):
             issue = None if repo is None else repo.issues.get(int(parts[2]))
             if org is not None and repo is not None and issue is not None and not issue.is_pull_request:
                 return IssueNode(org.login, repo, issue)
+        if kind == "LA" and len(parts) >= 3:
+            org, repo = self.world.org(parts[0]), self.world.repo(parts[0], parts[1])
+            label = None if repo is None else repo.label("/".join(parts[2:]))
+            if org is not None and repo is not None and label is not None:
+                return LabelNode(org.login, repo.name, label)
         if kind == "R" and len(parts) == 2:
             org, repo = self.world.org(parts[0]), self.world.repo(parts[0], parts[1])
             if org is not None and repo is not None:

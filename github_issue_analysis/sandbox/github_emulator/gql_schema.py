@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from .gql_exec import Node, QueryError
-from .world import Comment, Label, node_id
+from .world import Comment, Label, label_id, node_id
 
 Key = tuple[Any, ...]
 
@@ -32,6 +32,8 @@ def decode_cursor(value: str) -> Key:
 
 
 class Connection(Node):
+    """A page of a connection: `first`/`after` from the start, `last`/`before` from the end, as on GitHub."""
+
     def __init__(
         self,
         typename: str,
@@ -43,21 +45,27 @@ class Connection(Node):
         descending: bool = False,
     ) -> None:
         self.typename = typename
-        first = args.get("first")
-        if first is None:
+        first, last = args.get("first"), args.get("last")
+        if first is None and last is None:
             raise QueryError(
                 f"You must provide a `first` or `last` value to properly paginate the `{field_name}` connection.",
                 error_type="MISSING_PAGINATION_BOUNDARIES",
             )
         ordered = sorted(items, key=key, reverse=descending)
         self.total = len(ordered)
-        after = args.get("after")
+        after, before = args.get("after"), args.get("before")
         if after:
             mark = decode_cursor(after)
             ordered = [i for i in ordered if (key(i) < mark if descending else key(i) > mark)]
-        self.page = ordered[:first]
-        self.has_next = len(ordered) > first
-        self.has_previous = bool(after)
+        if before:
+            mark = decode_cursor(before)
+            ordered = [i for i in ordered if (key(i) > mark if descending else key(i) < mark)]
+        if first is not None:
+            self.page = ordered[:first]
+            self.has_next, self.has_previous = len(ordered) > first, bool(after)
+        if last is not None:
+            self.page = ordered[-last:] if last else []
+            self.has_next, self.has_previous = bool(before), len(ordered) > last
         self.key = key
         self.wrap = wrap
 
@@ -142,7 +150,6 @@ class RateLimitNode(Node):
 class UserNode(Node):
     login: str
     typename = "User"
-    interfaces = ("Actor", "Node")
 
     def f_login(self, _: dict[str, Any]) -> str:
         return self.login
@@ -153,12 +160,19 @@ class UserNode(Node):
     def f_url(self, _: dict[str, Any]) -> str:
         return f"https://github.com/{self.login}"
 
+    def f_avatarUrl(self, _: dict[str, Any]) -> str:
+        return f"https://avatars.githubusercontent.com/{self.login}"
+
+    def f_name(self, _: dict[str, Any]) -> str:
+        return self.login
+
 
 @dataclass
 class LabelNode(Node):
+    org: str
+    repo: str
     label: Label
     typename = "Label"
-    interfaces = ("Node",)
 
     def f_name(self, _: dict[str, Any]) -> str:
         return self.label.name
@@ -170,7 +184,13 @@ class LabelNode(Node):
         return self.label.description
 
     def f_id(self, _: dict[str, Any]) -> str:
-        return node_id("LA", self.label.name)
+        return label_id(self.org, self.repo, self.label.name)
+
+    def f_isDefault(self, _: dict[str, Any]) -> bool:
+        return False
+
+    def f_url(self, _: dict[str, Any]) -> str:
+        return f"https://github.com/{self.org}/{self.repo}/labels/{self.label.name}"
 
 
 @dataclass
@@ -178,7 +198,6 @@ class CommentNode(Node):
     comment: Comment
     url: str
     typename = "IssueComment"
-    interfaces = ("Node", "Comment")
 
     def f_id(self, _: dict[str, Any]) -> str:
         return node_id("IC", self.comment.id)
@@ -194,6 +213,9 @@ class CommentNode(Node):
 
     def f_updatedAt(self, _: dict[str, Any]) -> datetime:
         return self.comment.updated_at
+
+    def f_lastEditedAt(self, _: dict[str, Any]) -> datetime | None:
+        return None if self.comment.updated_at == self.comment.created_at else self.comment.updated_at
 
     def f_url(self, _: dict[str, Any]) -> str:
         return f"{self.url}#issuecomment-{self.comment.id}"

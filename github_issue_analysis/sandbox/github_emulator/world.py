@@ -46,6 +46,8 @@ class Issue:
     comments: list[Comment] = field(default_factory=list)
     is_pull_request: bool = False
     closed_at: datetime | None = None
+    locked: bool = False
+    last_edited_at: datetime | None = None
 
 
 @dataclass
@@ -73,6 +75,10 @@ class Org:
 def node_id(kind: str, *parts: object) -> str:
     raw = "/".join(str(p) for p in parts).encode()
     return f"{kind}_" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def label_id(org: str, repo: str, name: str) -> str:
+    return node_id("LA", org.lower(), repo.lower(), name)
 
 
 def decode_node_id(value: str) -> tuple[str, list[str]] | None:
@@ -127,13 +133,40 @@ class World:
             if issue is None:
                 raise KeyError(f"{owner}/{name}#{number}")
             now = utcnow()
+            if title is not None or body is not None:
+                issue.last_edited_at = now
             issue.title = title if title is not None else issue.title
             issue.body = body if body is not None else issue.body
             if state is not None:
                 issue.state = state.upper()
                 issue.closed_at = now if issue.state == "CLOSED" else None
             if comment is not None:
-                next_id = max((c.id for c in issue.comments), default=number * 1000) + 1
-                issue.comments.append(Comment(next_id, author, comment, now, now))
+                self.add_comment(issue, comment, author)
             issue.updated_at = now
             return issue
+
+    def add_comment(self, issue: Issue, body: str, author: str) -> Comment:
+        with self.lock:
+            now = utcnow()
+            next_id = max((c.id for c in issue.comments), default=issue.number * 1000) + 1
+            comment = Comment(next_id, author, body, now, now)
+            issue.comments.append(comment)
+            issue.updated_at = now
+            return comment
+
+    def set_labels(self, issue: Issue, names: list[str]) -> None:
+        """The issue's labels become `names` (as a person editing them, or a mutation); `updated_at` moves."""
+        with self.lock:
+            if [n.lower() for n in names] != [n.lower() for n in issue.labels]:
+                issue.labels = list(names)
+                issue.updated_at = utcnow()
+
+    def delete_label(self, owner: str, name: str, label: str) -> None:
+        """Delete a label from a repository and from every issue carrying it (as GitHub does)."""
+        with self.lock:
+            repo = self.repo(owner, name)
+            if repo is None:
+                raise KeyError(f"{owner}/{name}")
+            repo.labels = [lb for lb in repo.labels if lb.name.lower() != label.lower()]
+            for issue in repo.issues.values():
+                issue.labels = [lb for lb in issue.labels if lb.lower() != label.lower()]

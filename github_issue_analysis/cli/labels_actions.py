@@ -1,0 +1,98 @@
+"""The GitHub-facing steps of `labels apply` and `labels revert`: confirmation, running, error wording."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+
+from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.github_client import GitHubConnection
+    from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport
+    from github_issue_analysis.labels.options import LabelSelection
+
+
+def translated(error: Exception) -> Exception:
+    from github_issue_analysis.errors import OperationFailed, UsageError
+    from github_issue_analysis.github_client import GitHubAuthError, GitHubError, GitHubForbidden, GitHubNotFound
+
+    if isinstance(error, GitHubAuthError | GitHubForbidden | GitHubNotFound):
+        return UsageError(str(error))
+    if isinstance(error, GitHubError):
+        return OperationFailed(str(error))
+    return error
+
+
+def _ask(question: str, json_output: bool) -> None:
+    from github_issue_analysis.errors import UsageError
+
+    if json_output or not sys.stdin.isatty():
+        raise UsageError("add --yes to write to GitHub without a prompt")
+    if not typer.confirm(question, default=False):
+        raise typer.Abort()
+
+
+def confirm_plan(selection: LabelSelection, github: GitHubConnection, json_output: bool) -> None:
+    import asyncio
+
+    from github_issue_analysis.labels.apply import live_plan
+
+    from .labels_render import render_plan
+
+    if json_output or not sys.stdin.isatty():
+        _ask("", json_output)
+    try:
+        plan = asyncio.run(live_plan(context.open_store(), github, selection))
+    except Exception as error:
+        raise translated(error) from error
+    render_plan(context.console(), plan)
+    if not plan.changes:
+        return
+    _ask(f"Apply {plan.label_changes} label change(s) to {len(plan.changes)} issue(s) on GitHub?", json_output)
+
+
+def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool) -> ApplyReport:
+    import asyncio
+
+    from github_issue_analysis.labels.apply import apply_labels
+
+    from .labels_render import event_printer, render_apply
+
+    store = context.open_store()
+    try:
+        report = asyncio.run(apply_labels(store, github, options, event_printer(context.console(stderr=True))))
+    except Exception as error:
+        raise translated(error) from error
+    finally:
+        store.close()
+    render_apply(report, json_output)
+    return report
+
+
+def run_revert(run_id: str, github: GitHubConnection, yes: bool, json_output: bool) -> bool:
+    """True when any change failed."""
+    import asyncio
+
+    from github_issue_analysis.labels.revert import revert_run
+
+    from .labels_render import event_printer, render_revert
+
+    store = context.open_store()
+    hook = event_printer(context.console(stderr=True))
+    try:
+        if not yes:
+            preview, _ = asyncio.run(revert_run(store, github, run_id, hook, dry_run=True))
+            render_revert(preview, None, False)
+            if not preview.changes:
+                return False
+            _ask(f"Revert {len(preview.changes)} label change(s) of {preview.run.id}?", json_output)
+        plan, report = asyncio.run(revert_run(store, github, run_id, hook))
+    except Exception as error:
+        raise translated(error) from error
+    finally:
+        store.close()
+    render_revert(plan, report, json_output)
+    return bool(report.failed)

@@ -1,0 +1,138 @@
+"""Rendering for `gh-analysis labels ...`: review cards, the plan, apply and revert reports, runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import context
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from github_issue_analysis.labels.apply import ApplyReport
+    from github_issue_analysis.labels.plan import LabelPlan
+    from github_issue_analysis.labels.revert import RevertPlan
+    from github_issue_analysis.labels.session import ApplyEvent
+    from github_issue_analysis.storage.decision_store import ReviewRow
+    from github_issue_analysis.storage.label_audit_store import RunRow
+
+
+def review_card(out: Console, row: ReviewRow, index: int, total: int) -> None:
+    from rich.markup import escape
+
+    from github_issue_analysis.labels.decisions import recommendations
+
+    out.rule(f"{index}/{total}  {row.ref}")
+    out.print(f"[bold]{escape(row.title)}[/bold]")
+    if row.url:
+        out.print(row.url)
+    out.print(f"Current labels: {escape(', '.join(row.issue_labels) or 'none')}")
+    out.print("Recommended:")
+    for rec in recommendations(row):
+        out.print(f"  {escape(rec.label)}  {rec.confidence:.2f}  {escape(rec.reasoning)}")
+    out.print(f"Summary: {escape(str(row.analysis.get('summary', '')))}")
+
+
+def render_plan(out: Console, plan: LabelPlan) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Label plan: {len(plan.changes)} issue(s), {plan.label_changes} label change(s)")
+    table.add_column("Issue", no_wrap=True)
+    for column in ("Add", "Remove", "Confidence"):
+        table.add_column(column)
+    for c in plan.changes:
+        table.add_row(f"{c.org}/{c.repo}#{c.number}", ", ".join(c.add), ", ".join(c.remove), f"{c.confidence:.2f}")
+    out.print(table)
+    if plan.skipped:
+        counts: dict[str, int] = {}
+        for s in plan.skipped:
+            counts[s.reason] = counts.get(s.reason, 0) + 1
+        out.print("Skipped: " + ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in sorted(counts.items())))
+    out.print("Nothing was sent to GitHub.")
+
+
+def render_apply(report: ApplyReport, json_output: bool) -> None:
+    if json_output:
+        context.print_json(report.as_json())
+        return
+    out = context.console()
+    if report.resumed_runs:
+        out.print(f"Finished interrupted run(s): {', '.join(report.resumed_runs)}")
+    changes = sum(len(c.add) + len(c.remove) for c in report.applied)
+    out.print(
+        f"Run {report.run_id or '-'}: {changes} label change(s) on {len(report.applied)} issue(s), "
+        f"{len(report.failed)} failed, {len(report.skipped)} skipped; "
+        f"{report.mutation_requests} write request(s), {report.requests} request(s) in all."
+    )
+    for f in report.failed:
+        out.print(f"  failed {f.org}/{f.repo}#{f.number}: {f.error}")
+
+
+def event_printer(stderr: Console) -> Any:
+    def show(event: ApplyEvent) -> None:
+        if event.kind == "wait":
+            stderr.print(f"Waiting {event.seconds:.0f}s: {event.message} ({event.done}/{event.total} done)")
+        elif event.total:
+            eta = "" if event.eta_seconds is None else f", ETA {event.eta_seconds:.0f}s"
+            stderr.print(f"Progress: {event.done}/{event.total} change(s){eta}")
+
+    return show
+
+
+def render_runs(runs: list[RunRow], json_output: bool) -> None:
+    documents = [_run_json(r) for r in runs]
+    if json_output:
+        context.print_json({"runs": documents})
+        return
+    from rich.table import Table
+
+    table = Table(title="Label runs")
+    for column in ("Run", "Kind", "Status", "Org", "Login", "Started", "Confirmed", "Failed", "Pending"):
+        table.add_column(column)
+    for r in runs:
+        table.add_row(
+            r.id,
+            r.kind + (f" of {r.reverts_run_id}" if r.reverts_run_id else ""),
+            r.status,
+            r.org,
+            r.login or "",
+            f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+            str(r.counts.get("confirmed", 0)),
+            str(r.counts.get("failed", 0)),
+            str(r.counts.get("pending", 0)),
+        )
+    context.console().print(table)
+
+
+def _run_json(r: RunRow) -> dict[str, Any]:
+    return {
+        "run_id": r.id,
+        "kind": r.kind,
+        "status": r.status,
+        "org": r.org,
+        "login": r.login,
+        "reverts_run_id": r.reverts_run_id,
+        "started_at": r.started_at.isoformat(),
+        "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+        "changes": r.counts,
+    }
+
+
+def render_revert(plan: RevertPlan, report: ApplyReport | None, json_output: bool) -> None:
+    failed = [c.as_json() for c in report.failed] if report else []
+    document = {
+        "run_id": report.run_id if report else None,
+        "reverted_run_id": plan.run.id,
+        "reverted": [c.as_json() for c in report.applied] if report else [],
+        "failed": failed,
+        "skipped": [s.as_json() for s in plan.skipped],
+    }
+    if json_output:
+        context.print_json(document)
+        return
+    out = context.console()
+    out.print(f"Revert of {plan.run.id}: {len(plan.changes)} label change(s), {len(plan.skipped)} skipped.")
+    for s in plan.skipped:
+        out.print(f"  skipped {s.org}/{s.repo}#{s.number} {s.label}: {s.reason}")
+    for f in failed:
+        out.print(f"  failed {f['org']}/{f['repo']}#{f['number']}: {f['error']}")

@@ -1,0 +1,24 @@
+"""What a group cost, from the provider's reported usage at the model's batch price."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GroupCost:
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None  # None when the model has no known price
+
+    def per_correct_label(self, correct_labels: int) -> float | None:
+        if self.cost_usd is None or correct_labels == 0:
+            return None
+        return self.cost_usd / correct_labels
+
+
+def group_cost(model: str, usage: tuple[int, int]) -> GroupCost:
+    from github_issue_analysis.ai.providers.pricing import price_for
+
+    price = price_for(model)
+    return GroupCost(usage[0], usage[1], price.cost(*usage) if price is not None else None)

@@ -1,0 +1,185 @@
+"""`eval`: score one or more groups' answers against the taxonomy labels people gave, store the figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import bootstrap
+from .calibration import calibrate
+from .comparison import Contender, compare
+from .cost import group_cost
+from .errors import NotBlind, NothingToScore, UnknownGroup
+from .metrics import Scores, issue_counts, score
+from .outcomes import IssueOutcome, Taxonomy, outcome, scorable
+from .thresholds import ThresholdSearch, search
+
+if TYPE_CHECKING:
+    from github_issue_analysis.domain.groups import BatchGroup
+    from github_issue_analysis.storage.store import Store
+
+PROCESSOR = "product-labeling"
+LEAK_WARNING = "not a blind run: the model saw the issues' current labels, so these figures overstate its accuracy"
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    min_confidence: float = 0.0
+    target_precision: float | None = None
+    allow_leak: bool = False
+    save: bool = True
+
+
+def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> dict[str, Any]:
+    """`{evaluations: [...], comparison}` as `eval --json` prints it; each evaluation is stored."""
+    _check_options(options)
+    groups = [resolve_group(store, ref) for ref in dict.fromkeys(group_refs)]
+    groups = list({g.group_id: g for g in groups}.values())
+    for group in groups:
+        _check(group, options)
+    scored = [(group, *_outcomes(store, group)) for group in groups]
+    evaluations = [_evaluate(store, group, outcomes, answered, options) for group, outcomes, answered in scored]
+    comparison = None
+    if len(scored) > 1:
+        comparison = compare(
+            [
+                Contender(g.group_id, g.model, outcomes, options.min_confidence, figures["cost_usd"])
+                for (g, outcomes, _), figures in zip(scored, evaluations, strict=True)
+            ]
+        )
+    return {"evaluations": evaluations, "comparison": comparison}
+
+
+def _check_options(options: EvalOptions) -> None:
+    from github_issue_analysis.errors import InvalidOption
+
+    if not 0 <= options.min_confidence <= 1:
+        raise InvalidOption("min_confidence", options.min_confidence, "must be between 0 and 1")
+    if options.target_precision is not None and not 0 <= options.target_precision <= 1:
+        raise InvalidOption("target_precision", options.target_precision, "must be between 0 and 1")
+
+
+def resolve_group(store: Store, ref: str) -> BatchGroup:
+    from github_issue_analysis.storage.batch_store import AmbiguousId
+
+    try:
+        found = store.batches.resolve(ref)
+    except AmbiguousId as error:
+        raise UnknownGroup(f"'{ref}' matches several jobs or groups ({', '.join(error.matches[:5])})") from None
+    if found is None:
+        raise UnknownGroup(f"no batch group matches '{ref}'")
+    kind, found_id = found
+    if kind == "job":
+        job = store.batches.job(found_id)
+        found_id = job.group_id if job is not None else found_id
+    group = store.batches.group(found_id)
+    if group is None:
+        raise UnknownGroup(f"no batch group matches '{ref}'")
+    return group
+
+
+def _check(group: BatchGroup, options: EvalOptions) -> None:
+    if group.processor != PROCESSOR:
+        raise UnknownGroup(f"{group.group_id} ran {group.processor}; only {PROCESSOR} answers carry labels to score")
+    if not group.options.get("blind") and not options.allow_leak:
+        raise NotBlind(group.group_id)
+
+
+def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int]:
+    """The scorable outcomes, and how many issues the group answered in all."""
+    taxonomy = Taxonomy.of_group_options(group.options)
+    answers = store.evaluations.group_answers(group.group_id)
+    outcomes = scorable(
+        [outcome(a.issue_id, f"{a.org}/{a.repo}#{a.number}", a.labels, a.analysis, taxonomy) for a in answers]
+    )
+    if not outcomes:
+        raise NothingToScore(
+            f"nothing to score in {group.group_id}: of its {len(answers)} answered issue(s), none carries a label "
+            "from its taxonomy given by people (collect the results first, or sample labelled issues)"
+        )
+    return outcomes, len(answers)
+
+
+def _evaluate(
+    store: Store, group: BatchGroup, outcomes: list[IssueOutcome], answered: int, options: EvalOptions
+) -> dict[str, Any]:
+    scores = score(outcomes, options.min_confidence)
+    resamples = bootstrap.Resamples(len(outcomes))
+    counts = issue_counts(outcomes, options.min_confidence)
+    target = options.target_precision
+    found = search(outcomes, target, resamples) if target is not None else None
+    cost = group_cost(group.model, store.evaluations.group_usage(group.group_id))
+    figures = {
+        "group_id": group.group_id,
+        "model": group.model,
+        "provider": group.provider,
+        "blind": bool(group.options.get("blind")),
+        "sample": group.selection.get("sample"),
+        "seed": group.selection.get("seed"),
+        "issues_scored": len(outcomes),
+        "issues_answered": answered,
+        "issues_sent": group.total_issues,
+        **_scores(scores),
+        "intervals": {
+            "micro_f1": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(counts, i)))),
+            "precision": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_precision(counts, i)))),
+        },
+        **_calibration(outcomes),
+        "cost_usd": cost.cost_usd,
+        "input_tokens": cost.input_tokens,
+        "output_tokens": cost.output_tokens,
+        "cost_per_correct_label": cost.per_correct_label(scores.correct_labels),
+        **_threshold(found),
+    }
+    if not figures["blind"]:
+        figures["warning"] = LEAK_WARNING
+    if options.save:
+        _save(store, group, figures, options)
+    return figures
+
+
+def _scores(scores: Scores) -> dict[str, Any]:
+    return {
+        "min_confidence": scores.threshold,
+        "micro": scores.micro.as_dict(),
+        "macro": scores.macro.as_dict(),
+        "exact_match": scores.exact_match,
+        "coverage": scores.coverage,
+        "correct_labels": scores.correct_labels,
+        "per_label": [label.as_dict() for label in scores.per_label],
+        "confusions": [{"true": t, "predicted": p, "count": n} for t, p, n in scores.confusions],
+    }
+
+
+def _calibration(outcomes: list[IssueOutcome]) -> dict[str, Any]:
+    calibration = calibrate(outcomes)
+    return {"calibration": [b.as_dict() for b in calibration.bins], "ece": calibration.ece}
+
+
+def _threshold(found: ThresholdSearch | None) -> dict[str, Any]:
+    if found is None:
+        return {"target_precision": None, "threshold": None, "threshold_search": None}
+    return {
+        "target_precision": found.target_precision,
+        "threshold": found.threshold,
+        "threshold_search": found.as_dict(),
+    }
+
+
+def _save(store: Store, group: BatchGroup, figures: dict[str, Any], options: EvalOptions) -> None:
+    from github_issue_analysis.storage.evaluation_store import NewEvaluation
+
+    store.evaluations.save(
+        NewEvaluation(
+            group_id=group.group_id,
+            model=group.model,
+            blind=figures["blind"],
+            min_confidence=options.min_confidence,
+            target_precision=options.target_precision,
+            threshold=figures["threshold"],
+            issues_scored=figures["issues_scored"],
+            micro_f1=figures["micro"]["f1"],
+            figures=figures,
+        )
+    )

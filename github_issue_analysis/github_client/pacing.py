@@ -1,0 +1,52 @@
+"""Pacing content-creating requests ahead of GitHub's secondary rate limits (documented: at most 80
+content-generating requests a minute and 500 an hour, and at least a second between mutative requests),
+saying how long it waits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+WaitHook = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class WriteLimits:
+    per_minute: int = 80
+    per_hour: int = 500
+    min_interval: float = 1.0
+
+
+class Pacer:
+    def __init__(
+        self,
+        limits: WriteLimits,
+        on_wait: WaitHook | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self.sent: list[float] = []
+        self.on_wait = on_wait or (lambda _message, _seconds: None)
+        self.sleep = sleep or asyncio.sleep
+        self.clock = clock
+
+    def delay(self) -> float:
+        """Seconds until one more content-creating request stays within both limits."""
+        now = self.clock()
+        self.sent = [t for t in self.sent if t > now - 3600]
+        waits = [0.0, self.sent[-1] + self.limits.min_interval - now if self.sent else 0.0]
+        for window, limit in ((60.0, self.limits.per_minute), (3600.0, self.limits.per_hour)):
+            recent = [t for t in self.sent if t > now - window]
+            if len(recent) >= limit:
+                waits.append(recent[len(recent) - limit] + window - now)
+        return max(waits)
+
+    async def before_write(self) -> None:
+        seconds = self.delay()
+        if seconds > 0:
+            self.on_wait("Pacing writes under GitHub's content-creation limit", seconds)
+            await self.sleep(seconds)
+        self.sent.append(self.clock())

@@ -1,0 +1,91 @@
+"""Undoing an apply run: remove exactly the labels it added and restore those it removed, skipping (and
+reporting) every label a person changed since. The revert is itself an audited run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from github_issue_analysis.errors import UsageError
+from github_issue_analysis.github_client import GitHubConnection
+from github_issue_analysis.github_client.pacing import WriteLimits
+from github_issue_analysis.storage.label_audit_store import CONFIRMED, ChangeRow, NewChange, RunRow
+from github_issue_analysis.storage.store import Store
+
+from .apply import ApplyReport, _collect, new_run_id
+from .executor import execute_run
+from .live import LiveState
+from .session import EventHook, LabelSession
+
+
+class UnknownRun(UsageError):
+    """No apply run has this id (or prefix)."""
+
+
+@dataclass(frozen=True)
+class RevertSkip:
+    org: str
+    repo: str
+    number: int
+    label: str
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"org": self.org, "repo": self.repo, "number": self.number, "label": self.label, "reason": self.reason}
+
+
+@dataclass
+class RevertPlan:
+    run: RunRow
+    changes: list[NewChange] = field(default_factory=list)
+    skipped: list[RevertSkip] = field(default_factory=list)
+
+
+def find_run(store: Store, run_id: str) -> RunRow:
+    matches = store.label_audit.resolve(run_id)
+    if len(matches) != 1:
+        what = "no label run" if not matches else f"{len(matches)} label runs"
+        raise UnknownRun(f"{what} match '{run_id}'; see `gh-analysis labels runs`")
+    run = store.label_audit.run(matches[0])
+    assert run is not None
+    if run.kind != "apply":
+        raise UnknownRun(f"{run.id} is a {run.kind} run; only apply runs can be reverted")
+    return run
+
+
+async def revert_run(
+    store: Store, connection: GitHubConnection, run_id: str, on_event: EventHook | None = None, dry_run: bool = False
+) -> tuple[RevertPlan, ApplyReport]:
+    run = find_run(store, run_id)
+    done = [c for c in store.label_audit.changes(run.id, CONFIRMED) if c.action in ("add", "remove")]
+    async with LabelSession(connection, WriteLimits(), on_event) as session:
+        state = LiveState()
+        await state.load(session.reader, list(dict.fromkeys(c.issue for c in done)))
+        plan = _plan(run, done, state)
+        report = ApplyReport(None)
+        if plan.changes and not dry_run:
+            revert_id = new_run_id()
+            login = await session.reader.viewer_login()
+            options = {"reverts": run.id}
+            store.label_audit.start_run(revert_id, "revert", run.org, login, options, plan.changes, run.id)
+            _collect(store, await execute_run(store, session, revert_id, state, resumed=False), report)
+        report.requests, report.mutation_requests = session.requests, session.mutation_requests
+    return plan, report
+
+
+def _plan(run: RunRow, done: list[ChangeRow], state: LiveState) -> RevertPlan:
+    plan = RevertPlan(run)
+    for c in done:
+        live = state.issues.get(c.issue)
+        label = str(c.label)
+        if live is None:
+            plan.skipped.append(RevertSkip(c.org, c.repo, c.number, label, "the issue no longer exists"))
+        elif live.has_label(label) != (c.action == "add"):
+            why = "a person removed it since" if c.action == "add" else "a person added it back since"
+            plan.skipped.append(RevertSkip(c.org, c.repo, c.number, label, why))
+        else:
+            action = "remove" if c.action == "add" else "add"
+            plan.changes.append(
+                NewChange(c.org, c.repo, c.number, action, label, c.result_id, c.model, None, list(live.labels))
+            )
+    return plan

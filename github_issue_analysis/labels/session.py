@@ -1,0 +1,86 @@
+"""One GitHub session for label writes: the transports (comments never retried blindly), the reader, the
+writers, the pacer, and the events a screen shows (progress, waits)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from github_issue_analysis.github_client import GitHubConnection, RetryPolicy
+from github_issue_analysis.github_client.graphql import GitHubGraphQL
+from github_issue_analysis.github_client.http import GitHubTransport
+from github_issue_analysis.github_client.label_reads import LabelReader
+from github_issue_analysis.github_client.label_writes import LabelWriter
+from github_issue_analysis.github_client.pacing import Pacer, WriteLimits
+
+
+@dataclass(frozen=True)
+class ApplyEvent:
+    kind: str
+    """progress | wait"""
+    done: int = 0
+    total: int = 0
+    eta_seconds: float | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+EventHook = Callable[[ApplyEvent], None]
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    done: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def eta(self) -> float | None:
+        if not self.done or self.done >= self.total:
+            return None if not self.done else 0.0
+        elapsed = time.monotonic() - self.started
+        return elapsed / self.done * (self.total - self.done)
+
+
+class LabelSession:
+    def __init__(self, connection: GitHubConnection, limits: WriteLimits, on_event: EventHook | None = None) -> None:
+        self.on_event = on_event or (lambda _event: None)
+        self.transport = GitHubTransport(
+            connection.api_url, connection.token, policy=connection.policy, sleep=connection.sleep, on_wait=self._wait
+        )
+        # A comment is not idempotent: no blind retry after a timeout or 5xx (the next apply checks for it
+        # first); a secondary limit means it was not posted, so waiting and sending again is safe.
+        once = RetryPolicy(max_attempts=1, max_secondary_waits=6, timeout=connection.policy.timeout)
+        self.comment_transport = GitHubTransport(
+            connection.api_url, connection.token, policy=once, sleep=connection.sleep, on_wait=self._wait
+        )
+        self.reader = LabelReader(GitHubGraphQL(self.transport))
+        self.writer = LabelWriter(self.transport)
+        self.comment_writer = LabelWriter(self.comment_transport)
+        self.pacer = Pacer(limits, on_wait=self._wait, sleep=connection.sleep)
+        self.progress = Progress()
+        self.mutation_requests = 0
+
+    @property
+    def requests(self) -> int:
+        return self.transport.requests + self.comment_transport.requests
+
+    def _wait(self, message: str, seconds: float) -> None:
+        self.on_event(ApplyEvent("wait", self.progress.done, self.progress.total, None, message, seconds))
+
+    def advance(self, steps: int) -> None:
+        if steps <= 0:
+            return
+        self.progress.done += steps
+        p = self.progress
+        self.on_event(ApplyEvent("progress", p.done, p.total, p.eta()))
+
+    async def __aenter__(self) -> LabelSession:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.transport.__aexit__(exc_type, exc, tb)
+        await self.comment_transport.__aexit__(exc_type, exc, tb)
