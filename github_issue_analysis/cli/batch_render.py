@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from github_issue_analysis.domain.jobs import BatchJob
 
 
+GROUP_TABLE_ROWS = 50  # rows of a group's batches in tables: 2,000 help no one and take seconds to draw
+
+
 def _cost(value: float | None) -> str:
     return "unknown (no price for this model)" if value is None else f"${value:,.4f}"
 
@@ -38,12 +41,21 @@ def plan(planned: PlannedSubmission) -> None:
         table.add_column("Issues", justify="right")
         table.add_column("Est. prompt tokens", justify="right")
         table.add_column("Est. cost", justify="right")
-        for batch in split.batches:
+        for batch in split.batches[:GROUP_TABLE_ROWS]:
             table.add_row(
                 str(batch.batch_number),
                 str(batch.issue_count),
                 f"{batch.estimated_tokens:,}",
                 _cost(planned.estimated_cost(batch)),
+            )
+        if len(split.batches) > GROUP_TABLE_ROWS:
+            rest = split.batches[GROUP_TABLE_ROWS:]
+            table.add_row(
+                f"+{len(rest):,}",
+                f"{sum(b.issue_count for b in rest):,}",
+                f"{sum(b.estimated_tokens for b in rest):,}",
+                "",
+                end_section=True,
             )
         out.print(table)
     else:
@@ -228,9 +240,6 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
             f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
             f"{_cost(used['cost_usd'])} at batch prices"
         )
-
-
-GROUP_TABLE_ROWS = 50  # a table of 2,000 rows helps no one and takes seconds to draw
 
 
 def _batches_worth_showing(batches: list[BatchJob]) -> list[BatchJob]:
