@@ -53,6 +53,11 @@ def test_a_group_over_three_pages_costs_three_list_requests(sandbox: Sandbox, se
     counts = requests_during(sandbox, lambda: status_of(group["group_id"]))
     assert counts == {}  # every batch final in the store: nothing to ask
 
+    table = invoke("batch", "status", group["group_id"])
+    assert table.exit_code == 0
+    assert "By state: completed 205" in table.stdout and "50 of 205" in table.stdout
+    assert sum(job_id in table.stdout for job_id in group["job_ids"]) == 50
+
 
 def test_paging_stops_once_every_unfinished_batch_is_seen(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 120)
