@@ -18,6 +18,7 @@ import collect
 import groups
 import import_files
 import imports
+import report
 import scale
 import startup
 from harness import ROOT, Row, markdown, print_rows
@@ -42,6 +43,7 @@ def main() -> None:
     rows += groups.measure(quick)
     rows += collect.measure()
     rows += import_files.measure()
+    rows += report.measure(1_000 if quick else 10_000)
     rows += apply_labels.measure()
     rows += imports.measure()
     rows += scale.measure(quick)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     )
     model: str = Field(default=defaults.MODEL, validation_alias="GH_ANALYSIS_MODEL")  # PROVIDER:NAME
     retry_seconds: float = Field(default=0.5, gt=0, validation_alias="GH_ANALYSIS_RETRY_SECONDS")
+    # Every provider and GitHub call: seconds to connect, and to wait for each answer (then it is retried or fails).
+    connect_timeout: float = Field(default=10.0, gt=0, le=600, validation_alias="GH_ANALYSIS_CONNECT_TIMEOUT")
+    read_timeout: float = Field(default=60.0, gt=0, le=3600, validation_alias="GH_ANALYSIS_READ_TIMEOUT")
     github_api_url: str = Field(default="https://api.github.com", validation_alias="GITHUB_API_URL")
 
     def resolved_database_url(self) -> str:

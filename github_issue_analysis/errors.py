@@ -78,10 +78,17 @@ class AmbiguousIssueNumber(UsageError):
 
 
 class NothingToSubmit(OperationFailed):
-    def __init__(self, already_done: int) -> None:
-        hint = " (all already have results; reprocess them to label them again)" if already_done else ""
-        super().__init__(f"no issues to submit for this selection{hint}")
+    def __init__(self, already_done: int, in_flight: int = 0) -> None:
+        super().__init__(f"no issues to submit for this selection{left_out(already_done, in_flight, 'reprocess')}")
         self.already_done = already_done
+        self.in_flight = in_flight
+
+
+def left_out(already_done: int, in_flight: int, how: str) -> str:
+    """Why selected issues were left out of a submission, and how to send them all the same."""
+    reasons = [f"{already_done} already have results"] if already_done else []
+    reasons += [f"{in_flight} are in flight in another group"] if in_flight else []
+    return f" ({', '.join(reasons)}; {how} to send them again)" if reasons else ""
 
 
 class NoLabelSet(UsageError):
@@ -125,6 +132,19 @@ class StillRunning(UsageError):
         super().__init__(f"{found} still has {running} batch(es) running at the provider; cancel them first")
         self.found = found
         self.running = running
+
+
+class UncollectedResults(UsageError):
+    """Removing would lose results the provider finished (and was paid for) but nobody collected yet."""
+
+    def __init__(self, found: str, batches: int, is_group: bool) -> None:
+        super().__init__(
+            f"{found} has {batches} finished batch(es) whose results were never collected and would be lost; "
+            "collect them first"
+        )
+        self.found = found
+        self.batches = batches
+        self.is_group = is_group
 
 
 class ConcurrentChange(OperationFailed):

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from github_issue_analysis import defaults
+from github_issue_analysis.errors import OperationFailed, UsageError
 
 from . import context
+from .ids import id_argument, parse_id
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
@@ -27,13 +29,15 @@ CONCURRENCY = typer.Option(defaults.CONCURRENCY, "--concurrency", min=1, help="P
 def _service() -> BatchService:
     from github_issue_analysis.ai.batch.service import BatchService
 
+    context.show_slow_calls()
     return BatchService(context.open_store(), context.settings())
 
 
 @app.command()
 def submit(
+    ctx: typer.Context,
     processor: str = typer.Argument(..., help="Processor name (see `gh-analysis models`): product-labeling."),
-    org: str = typer.Option(..., "--org", help="Organization whose stored issues to label."),
+    org: str | None = typer.Option(None, "--org", help="Organization whose stored issues to label (required)."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
     issue_number: int | None = typer.Option(
         None, "--issue-number", help="Only this issue (add --repo when several repositories have it)."
@@ -62,9 +66,11 @@ def submit(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
     reprocess: bool = typer.Option(False, "--reprocess", help="Include issues that already have a result."),
-    resume: str | None = typer.Option(None, "--resume", help="Finish submitting this group after a crash."),
+    resume: str | None = typer.Option(
+        None, "--resume", callback=parse_id, help="Finish submitting this group after a crash."
+    ),
     max_enqueued_tokens: int | None = typer.Option(
-        None, "--max-enqueued-tokens", help="Account's enqueued-token limit; extra batches wait as queued."
+        None, "--max-enqueued-tokens", min=1, help="Account's enqueued-token limit; extra batches wait as queued."
     ),
     json_output: bool = JSON,
 ) -> None:
@@ -75,9 +81,12 @@ def submit(
 
     service = _service()
     if resume:
-        result = service.resume(resume, concurrency, max_enqueued_tokens)
-        render.submitted(result, json_output)
+        from .batch_resume import run_resume
+
+        run_resume(ctx, service, resume, yes, dry_run, concurrency, max_enqueued_tokens, json_output)
         return
+    if org is None:
+        raise UsageError("--org is required (or --resume GROUP to finish an earlier submission)")
     options = SubmitOptions(
         processor=processor,
         org=org,
@@ -110,7 +119,7 @@ def submit(
 
 @app.command()
 def status(
-    job_or_group: str = typer.Argument(..., metavar="ID", help="Group id or job id (a unique prefix is enough)."),
+    job_or_group: str = id_argument("ID", "Group id or job id (a unique, case-sensitive prefix is enough)."),
     json_output: bool = JSON,
 ) -> None:
     """Status of a group (summary and its batches) or of one job, refreshed from the provider."""
@@ -144,7 +153,7 @@ def list_jobs(
 
 
 @app.command()
-def collect(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bool = JSON) -> None:
+def collect(job_id: str = id_argument("JOB_ID"), json_output: bool = JSON) -> None:
     """Collect the results of one finished job (completed, expired or cancelled: partial output too)."""
     from . import batch_render as render
 
@@ -153,7 +162,7 @@ def collect(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bo
 
 
 @app.command("group-collect")
-def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_output: bool = JSON) -> None:
+def group_collect(group_id: str = id_argument("GROUP_ID"), json_output: bool = JSON) -> None:
     """Collect every finished batch of a group; one that cannot be collected does not stop the others."""
     from . import batch_render as render
 
@@ -162,7 +171,7 @@ def group_collect(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_
 
 
 @app.command()
-def cancel(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: bool = JSON) -> None:
+def cancel(job_id: str = id_argument("JOB_ID"), json_output: bool = JSON) -> None:
     """Cancel one job; what it finished before stopping can still be collected."""
     from . import batch_render as render
 
@@ -171,7 +180,7 @@ def cancel(job_id: str = typer.Argument(..., metavar="JOB_ID"), json_output: boo
 
 
 @app.command("group-cancel")
-def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_output: bool = JSON) -> None:
+def group_cancel(group_id: str = id_argument("GROUP_ID"), json_output: bool = JSON) -> None:
     """Cancel every unfinished batch of a group."""
     from . import batch_render as render
 
@@ -181,24 +190,26 @@ def group_cancel(group_id: str = typer.Argument(..., metavar="GROUP_ID"), json_o
 
 @app.command("group-retry")
 def group_retry(
-    group_id: str = typer.Argument(..., metavar="GROUP_ID"),
+    group_id: str = id_argument("GROUP_ID"),
     failed_only: bool = typer.Option(
         False, "--failed-only", help="Resend only issues without a valid result, re-split into new batches."
     ),
     concurrency: int = CONCURRENCY,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Resend several batches without asking."),
     json_output: bool = JSON,
 ) -> None:
     """Resubmit failed, expired or cancelled batches of a group as new batches of the same group."""
     from . import batch_render as render
 
     service = _service()
-    result = service.retry_group(service.group_id(group_id, "retry"), failed_only, concurrency)
+    confirm = (lambda _: None) if yes else render.confirm_or_refuse
+    result = service.retry_group(service.group_id(group_id, "retry"), failed_only, concurrency, confirm)
     render.submitted(result, json_output)
 
 
 @app.command()
 def remove(
-    job_or_group: str = typer.Argument(..., metavar="ID"),
+    job_or_group: str = id_argument("ID"),
     force: bool = typer.Option(False, "--force", help="Also when batches still run (they are cancelled)."),
 ) -> None:
     """Remove a job or group from the store (results already collected are kept)."""
@@ -209,14 +220,15 @@ def remove(
 
 @app.command()
 def watch(
-    job_or_group: str = typer.Argument(..., metavar="ID"),
+    job_or_group: str = id_argument("ID"),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Resubmit failed items automatically."),
     max_attempts: int = typer.Option(2, "--max-attempts", min=1, help="Attempts per issue with --retry-failed."),
     max_enqueued_tokens: int | None = typer.Option(
-        None, "--max-enqueued-tokens", help="Account's enqueued-token limit; batches go out as capacity frees."
+        None, "--max-enqueued-tokens", min=1, help="Account's enqueued-token limit; batches go out as capacity frees."
     ),
     concurrency: int = CONCURRENCY,
     poll_seconds: float = typer.Option(5.0, "--poll-seconds", min=0.05, help="First polling interval."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --retry-failed: resend several batches without asking."),
     json_output: bool = JSON,
 ) -> None:
     """Drive a group to the end: submit queued batches as capacity frees, collect, retry; Ctrl+C to stop."""
@@ -233,5 +245,11 @@ def watch(
         concurrency,
         poll_seconds,
         json_output,
+        yes,
     )
     render.group_status(outcome, json_output)
+    if outcome.completed_issues == 0:
+        raise OperationFailed(
+            f"the watch ended with no issue labelled ({outcome.status.value}); "
+            f"see `gh-analysis batch status {outcome.group_id}` for why"
+        )

@@ -33,6 +33,11 @@ def plan(planned: PlannedSubmission) -> None:
     _measuring(planned)
     if planned.skipped_with_results:
         out.print(f"[dim]Skipping {planned.skipped_with_results} issue(s) that already have results.[/dim]")
+    if planned.skipped_in_flight:
+        out.print(
+            f"[dim]Skipping {planned.skipped_in_flight} issue(s) in flight in another group "
+            "(--reprocess sends them again).[/dim]"
+        )
     if split.split_required:
         out.print(f"[yellow]Large selection: {split.total_issues} issues[/yellow]")
         out.print(f"Will split into {split.total_batches} batches of up to {split.batch_size} issues")
@@ -84,6 +89,7 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
     return {
         "total_issues": planned.plan.total_issues,
         "total_batches": planned.plan.total_batches,
+        "skipped": {"with_results": planned.skipped_with_results, "in_flight": planned.skipped_in_flight},
         "plan": _plan_with_costs(planned),
         "estimated_prompt_tokens": planned.estimated_tokens,
         "estimated_cost_usd": planned.estimated_cost(),
@@ -114,6 +120,24 @@ def dry_run(planned: PlannedSubmission, json_output: bool) -> None:
         )
         return
     context.console().print("[blue]Dry run complete - no jobs submitted[/blue]")
+
+
+def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool) -> None:
+    issues = sum(job.total_items for job in unsent)
+    if json_output:
+        context.print_json(
+            {
+                "group_id": group_id,
+                "dry_run": True,
+                "total_batches": len(unsent),
+                "total_issues": issues,
+                "job_ids": [job.job_id for job in unsent],
+            }
+        )
+        return
+    context.console().print(
+        f"[blue]Dry run: resuming {group_id} would send {len(unsent)} batch(es) ({issues} issues); nothing sent[/blue]"
+    )
 
 
 def confirm_or_refuse(total_batches: int) -> None:
@@ -198,6 +222,8 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
                 "provider_batch_id": b.provider_batch_id,
                 "completed": b.completed_items,
                 "failed": b.failed_items,
+                "attempt": b.attempt,
+                "error": b.error,
             }
             for b in status.batches
         ],
@@ -286,7 +312,7 @@ def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Tab
             row.append(job.group_id if job.group_id != job.job_id else "-")
         row += [
             f"{job.batch_sequence}/{job.total_batches_in_group}",
-            job.status.value,
+            job.status.value + (f" (attempt {job.attempt})" if job.attempt > 1 else ""),
             f"{job.completed_items}/{job.total_items}",
             str(job.failed_items),
         ]
@@ -385,11 +411,13 @@ def group_collected(report: GroupCollectReport, json_output: bool) -> None:
                 "not_collected": report.skipped,
             }
         )
-        return
-    out = context.console()
-    out.print(f"Group {report.group_id}: {report.collected} results stored, {report.failed} failed")
-    for job_id, why in report.skipped.items():
-        out.print(f"[yellow]  {job_id} not collected: {why}[/yellow]")
+    else:
+        out = context.console()
+        out.print(f"Group {report.group_id}: {report.collected} results stored, {report.failed} failed")
+        for job_id, why in report.skipped.items():
+            out.print(f"[yellow]  {job_id} not collected: {why}[/yellow]")
+    if report.broken:
+        raise OperationFailed(f"{len(report.broken)} batch(es) could not be collected: {report.broken[0]}")
 
 
 def cancelled(jobs: list[BatchJob], json_output: bool) -> None:

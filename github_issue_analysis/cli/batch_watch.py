@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import typer
 from rich.live import Live
 from rich.table import Table
+
+from github_issue_analysis.errors import UsageError
 
 from . import context
 
@@ -39,13 +44,17 @@ def run_watch(
     concurrency: int,
     poll_seconds: float,
     json_output: bool,
+    yes: bool = False,
 ) -> BatchGroupStatus:
     from github_issue_analysis.ai.batch.watcher import WatchOptions
 
-    options = WatchOptions(retry_failed, max_attempts, max_enqueued_tokens, poll_seconds)
+    if retry_failed and not yes and not sys.stdin.isatty():
+        raise UsageError("--retry-failed may resend failed items as new batches; pass --yes when not at a terminal")
     console = context.console(stderr=True)
     try:
         with Live(console=console, transient=False, auto_refresh=False, redirect_stdout=False) as live:
+            confirm = None if yes else _asking(live)
+            options = WatchOptions(retry_failed, max_attempts, max_enqueued_tokens, poll_seconds, confirm)
 
             def show(progress: WatchProgress) -> None:
                 if not json_output:
@@ -55,3 +64,17 @@ def run_watch(
     except KeyboardInterrupt:
         console.print(f"Stopped watching; nothing was cancelled. Run `gh-analysis batch watch {group_id}` to go on.")
         raise
+
+
+def _asking(live: Live) -> Callable[[int], None]:
+    """Ask at the terminal (pausing the live view) before a retry round sends several batches."""
+
+    def confirm(batches: int) -> None:
+        live.stop()
+        try:
+            if not typer.confirm(f"Resend failed items as {batches} new batch jobs?"):
+                raise typer.Abort()
+        finally:
+            live.start()
+
+    return confirm

@@ -145,13 +145,17 @@ def _run(request: CollectRequest, token: str, api_url: str) -> CollectReport:
 
     from github_issue_analysis.github_client import GitHubConnection, collect_issues
     from github_issue_analysis.github_client.progress import RichCollectProgress
+    from github_issue_analysis.github_client.ratelimit import RetryPolicy
 
     from . import context
 
     store = context.open_store()
+    context.show_slow_calls()
     try:
         with RichCollectProgress(context.console(stderr=True)) as progress:
-            connection = GitHubConnection(api_url=api_url, token=token)
+            settings = context.settings()
+            policy = RetryPolicy(timeout=settings.read_timeout, connect_timeout=settings.connect_timeout)
+            connection = GitHubConnection(api_url=api_url, token=token, policy=policy)
             return asyncio.run(collect_issues(store.issues, request, connection, progress))
     except Exception as error:
         raise _translated(error) from error

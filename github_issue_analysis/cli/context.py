@@ -52,6 +52,21 @@ def _report(message: str) -> None:
     print(f"Error: {first_line}", file=sys.stderr)
 
 
+def show_slow_calls() -> None:
+    """A status line on stderr while a provider or GitHub call goes unanswered (then again every 15 s)."""
+    from github_issue_analysis.waiting import SlowCall, listen
+
+    def line(call: SlowCall) -> None:
+        limit = f"; gives up after {call.gives_up_after:g} s (GH_ANALYSIS_READ_TIMEOUT)" if call.gives_up_after else ""
+        print(f"Waiting for an answer to {call.what}: {call.waited:.0f} s so far{limit}", file=sys.stderr, flush=True)
+
+    try:
+        read_timeout = settings().read_timeout
+    except Exception:  # bad settings are reported by the command that needs them
+        read_timeout = 60.0
+    listen(line, notice_after=min(3.0, read_timeout / 2))
+
+
 def settings() -> Settings:
     from github_issue_analysis.config import get_settings
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.domain.groups import BatchGroupStatus
     from github_issue_analysis.labels.plan import LabelPlan
+    from github_issue_analysis.sandbox.demo import PlanThreshold
     from github_issue_analysis.storage.result_store import CurrentResult
 
 
@@ -55,15 +56,18 @@ def demo(
             finished=finish,
             measuring=lambda sample: measuring(out, sample),
             evaluated=lambda report: evaluated(out, report),
-            label_plan=lambda plan: _label_plan(out, plan),
+            label_plan=lambda plan, chosen: _label_plan(out, plan, chosen),
         )
         store = run_demo(target, steps, processing_seconds, model)
     out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
     store.close()
 
 
-def _label_plan(out: Console, plan: LabelPlan) -> None:
+def _label_plan(out: Console, plan: LabelPlan, chosen: PlanThreshold) -> None:
     from .labels_render import render_plan
 
-    out.print("\nWhat `gh-analysis labels apply --org sandbox-org` would do (a dry run, nothing sent):")
+    out.print(
+        f"\n[bold]8. Label plan[/bold] at minimum confidence {chosen.min_confidence:g}: {chosen.reason}.\n"
+        f"   What `gh-analysis labels apply --org sandbox-org {chosen.options}` would do (a dry run, nothing sent):"
+    )
     render_plan(out, plan)

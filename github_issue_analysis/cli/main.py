@@ -37,7 +37,21 @@ def main(
 
 
 def _register() -> None:
-    from . import batch, collect, demo, importer, labels, models, process, results, sandbox, status
+    from . import (
+        batch,
+        collect,
+        demo,
+        importer,
+        label,
+        labels,
+        models,
+        process,
+        report,
+        results,
+        sandbox,
+        serve,
+        status,
+    )
     from . import eval as eval_cli
 
     app.command("collect")(collect.collect)
@@ -46,6 +60,9 @@ def _register() -> None:
     app.command("models")(models.models)
     app.command("process")(process.process)
     app.command("demo")(demo.demo)
+    app.command("label")(label.label)
+    app.command("report")(report.report)
+    app.command("serve")(serve.serve)
     app.command("eval")(eval_cli.evaluate)
     app.add_typer(batch.app, name="batch")
     app.add_typer(labels.app, name="labels")

@@ -17,6 +17,8 @@ _FLAGS = {
     "seed": "--seed",
     "min_confidence": "--min-confidence",
     "target_precision": "--target-precision",
+    "temperature": "--temperature",
+    "max_enqueued_tokens": "--max-enqueued-tokens",
 }
 # action -> (command for one job, command for a group)
 _COMMANDS = {
@@ -48,8 +50,7 @@ _PHRASES: dict[type[Any], Callable[[Any], str]] = {
         f"issue #{e.number} exists in several repositories of {e.org} ({', '.join(e.repos)}); add --repo"
     ),
     errors.NothingToSubmit: lambda e: (
-        "no issues to submit for this selection"
-        + (" (all already have results; pass --reprocess to label them again)" if e.already_done else "")
+        "no issues to submit for this selection" + errors.left_out(e.already_done, e.in_flight, "pass --reprocess")
     ),
     errors.NoLabelSet: lambda e: (
         f"no labels starting with '{e.prefix}' in {e.org}/{e.repo}: collect the repository's labels, choose "
@@ -60,6 +61,11 @@ _PHRASES: dict[type[Any], Callable[[Any], str]] = {
     errors.StillRunning: lambda e: (
         f"{e.found} still has {e.running} batch(es) running at the provider; cancel first "
         "(`batch cancel` / `batch group-cancel`) or pass --force"
+    ),
+    errors.UncollectedResults: lambda e: (
+        f"{e.found} has {e.batches} finished batch(es) whose results were never collected and would be lost; "
+        f"run `gh-analysis batch {'group-collect' if e.is_group else 'collect'} {e.found}` first "
+        "(or pass --force to remove them anyway)"
     ),
     errors.ConcurrentChange: lambda e: f"another process is {e.what} {e.group_id} right now; see `batch status`",
 }

@@ -39,13 +39,13 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
     for group in groups:
         _check(group, options)
     scored = [(group, *_outcomes(store, group)) for group in groups]
-    evaluations = [_evaluate(store, group, outcomes, answered, options) for group, outcomes, answered in scored]
+    evaluations = [_evaluate(store, g, outcomes, answered, seen, options) for g, outcomes, answered, seen in scored]
     comparison = None
     if len(scored) > 1:
         comparison = compare(
             [
                 Contender(g.group_id, g.model, outcomes, options.min_confidence, figures["cost_usd"])
-                for (g, outcomes, _), figures in zip(scored, evaluations, strict=True)
+                for (g, outcomes, *_), figures in zip(scored, evaluations, strict=True)
             ]
         )
     return {"evaluations": evaluations, "comparison": comparison}
@@ -86,8 +86,10 @@ def _check(group: BatchGroup, options: EvalOptions) -> None:
         raise NotBlind(group.group_id)
 
 
-def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int]:
-    """The scorable outcomes, and how many issues the group answered in all."""
+def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int, dict[str, Any]]:
+    """The scorable outcomes, how many issues the group answered in all, and which results it had (read
+    first: results that arrive meanwhile make the evaluation look older, never newer)."""
+    seen = store.evaluations.results_seen(group.group_id)
     taxonomy = Taxonomy.of_group_options(group.options)
     answers = store.evaluations.group_answers(group.group_id)
     outcomes = scorable(
@@ -98,11 +100,16 @@ def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int]
             f"nothing to score in {group.group_id}: of its {len(answers)} answered issue(s), none carries a label "
             "from its taxonomy given by people (collect the results first, or sample labelled issues)"
         )
-    return outcomes, len(answers)
+    return outcomes, len(answers), seen
 
 
 def _evaluate(
-    store: Store, group: BatchGroup, outcomes: list[IssueOutcome], answered: int, options: EvalOptions
+    store: Store,
+    group: BatchGroup,
+    outcomes: list[IssueOutcome],
+    answered: int,
+    seen: dict[str, Any],
+    options: EvalOptions,
 ) -> dict[str, Any]:
     scores = score(outcomes, options.min_confidence)
     resamples = bootstrap.Resamples(len(outcomes))
@@ -120,6 +127,7 @@ def _evaluate(
         "issues_scored": len(outcomes),
         "issues_answered": answered,
         "issues_sent": group.total_issues,
+        "results_seen": seen,
         **_scores(scores),
         "intervals": {
             "micro_f1": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(counts, i)))),

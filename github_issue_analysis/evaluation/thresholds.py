@@ -88,16 +88,16 @@ def search(outcomes: Sequence[IssueOutcome], target: float, resamples: bootstrap
 
 def threshold_for(store: Store, group_ref: str, target_precision: float) -> float:
     """The minimum confidence that gives `target_precision` according to a blind group's evaluation: the
-    stored one for that target when there is one, else a new evaluation (stored too). Raises
-    ThresholdUnreachable, NotBlind (a leaked run's threshold would be too optimistic), UnknownGroup and
-    NothingToScore."""
+    stored one for that target while the group's results are still those it scored, else a new evaluation
+    (stored too). Raises ThresholdUnreachable, NotBlind (a leaked run's threshold would be too optimistic),
+    UnknownGroup and NothingToScore."""
     from .service import EvalOptions, evaluate, resolve_group
 
     group = resolve_group(store, group_ref)
     if not group.options.get("blind"):
         raise NotBlind(group.group_id)
     stored = store.evaluations.latest(group.group_id, target_precision)
-    if stored is None:
+    if stored is None or stored.get("results_seen") != store.evaluations.results_seen(group.group_id):
         report = evaluate(store, [group.group_id], EvalOptions(target_precision=target_precision))
         stored = report["evaluations"][0]
     threshold = stored.get("threshold")

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from github_issue_analysis.waiting import waiting_transport
+
 from .errors import GitHubAuthError, GitHubError, GitHubForbidden, GitHubNotFound, GitHubUnavailable
 from .ratelimit import (
     RateBudget,
@@ -57,8 +59,9 @@ class GitHubTransport:
         headers = {"accept": "application/vnd.github+json", "user-agent": "gh-analysis"}
         if token:
             headers["authorization"] = f"bearer {token}"
-        timeout = httpx.Timeout(self.policy.timeout, connect=min(10.0, self.policy.timeout))
-        self._http = httpx.AsyncClient(headers=headers, timeout=timeout)
+        timeout = httpx.Timeout(self.policy.timeout, connect=self.policy.connect_timeout)
+        transport = waiting_transport(self.policy.timeout)  # a slow answer shows as a status line
+        self._http = httpx.AsyncClient(headers=headers, timeout=timeout, transport=transport)
 
     async def __aenter__(self) -> GitHubTransport:
         return self

@@ -24,6 +24,9 @@ class RetryPolicy:
     """Secondary-limit waits per request (None: max_attempts); such requests were not carried out."""
     reset_margin: float = 1.0
     timeout: float = 60.0
+    """Seconds to wait for each answer (GH_ANALYSIS_READ_TIMEOUT)."""
+    connect_timeout: float = 10.0
+    """Seconds to wait for a connection (GH_ANALYSIS_CONNECT_TIMEOUT)."""
 
     def server_backoff(self, failures: int) -> float:
         return float(min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1)))

@@ -1,5 +1,6 @@
-"""Applying the label plan on GitHub: first finish any run a crash left unfinished, then re-read the live
-labels, recompute the diff, record every intended change (pending) with the run, and carry it out."""
+"""Applying the label plan on GitHub, holding the organization's claim throughout: first finish any run a crash
+left unfinished, then re-read the live labels, recompute the diff, record every intended change (pending) with
+the run, and carry it out."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from github_issue_analysis.github_client.pacing import WriteLimits
 from github_issue_analysis.storage.label_audit_store import CONFIRMED, RUNNING, NewChange
 from github_issue_analysis.storage.store import Store
 
+from .claim import OrgClaim
 from .comments import load_template, render
 from .executor import RunOutcome, execute_run
 from .live import LiveState, check_live
@@ -81,28 +83,40 @@ async def live_plan(store: Store, connection: GitHubConnection, selection: Label
 async def apply_labels(
     store: Store, connection: GitHubConnection, options: ApplyOptions, on_event: EventHook | None = None
 ) -> ApplyReport:
+    """Raises LabelsBusy when another process writes the organization's labels now."""
     template = load_template(options.comment_template) if options.comment else None
     org = options.selection.org
-    async with LabelSession(connection, options.limits, on_event) as session:
+    run_id = new_run_id()
+    unfinished = [run.id for run in store.label_audit.runs(status=RUNNING) if run.org == org]
+    async with (
+        OrgClaim(store.label_audit.claims, org, "apply", run_id=(unfinished or [run_id])[0]) as claim,
+        LabelSession(connection, options.limits, on_event, fence=claim.check) as session,
+    ):
         report = ApplyReport(None)
-        for run in store.label_audit.runs(status=RUNNING):
-            if run.org == org:
-                outcome = await execute_run(store, session, run.id, LiveState(), resumed=True)
-                report.resumed_runs.append(run.id)
-                _collect(store, outcome, report)
+        await _resume(store, session, claim, org, report)
         plan = build_plan(store, options.selection)
         history = store.label_audit.history(c.key for c in plan.changes)
         checked, state = await check_live(plan, session.reader, history)
         report.skipped = checked.skipped
         if checked.changes:
-            run_id = new_run_id()
             login = await session.reader.viewer_login()
             intents = [i for change in checked.changes for i in _intents(run_id, change, template)]
+            claim.working_on(run_id)
             store.label_audit.start_run(run_id, "apply", org, login, _options_json(options), intents)
             _collect(store, await execute_run(store, session, run_id, state, resumed=False), report)
         report.run_id = report.run_id or (report.resumed_runs[-1] if report.resumed_runs else None)
         report.requests, report.mutation_requests = session.requests, session.mutation_requests
     return report
+
+
+async def _resume(store: Store, session: LabelSession, claim: OrgClaim, org: str, report: ApplyReport) -> None:
+    """Finish the organization's runs that a crash left unfinished (this process holds their changes now)."""
+    for run in store.label_audit.runs(status=RUNNING):
+        if run.org == org:
+            claim.working_on(run.id)
+            outcome = await execute_run(store, session, run.id, LiveState(), resumed=True)
+            report.resumed_runs.append(run.id)
+            _collect(store, outcome, report)
 
 
 def _intents(run_id: str, change: PlannedChange, template: str | None) -> list[NewChange]:

@@ -74,8 +74,7 @@ async def _labels(
             session.advance(len(done) + len(gone))
     for start in range(0, len(writes), MUTATIONS_PER_REQUEST):
         chunk = writes[start : start + MUTATIONS_PER_REQUEST]
-        await session.pacer.before_write()
-        session.mutation_requests += 1
+        await session.before_write()
         results = await session.writer.labels([w.write for w in chunk])
         for item, result in zip(chunk, results, strict=True):
             live = state.issues[item.key]
@@ -116,8 +115,7 @@ async def _comments(
             to_send.append(row)
     for start in range(0, len(to_send), MUTATIONS_PER_REQUEST):
         chunk = to_send[start : start + MUTATIONS_PER_REQUEST]
-        await session.pacer.before_write()
-        session.mutation_requests += 1
+        await session.before_write()
         writes = [CommentWrite(_live(state, c).id, str(c.body)) for c in chunk]
         for row, result in zip(chunk, await session.comment_writer.comments(writes), strict=True):
             if result.ok:

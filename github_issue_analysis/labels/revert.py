@@ -13,6 +13,7 @@ from github_issue_analysis.storage.label_audit_store import CONFIRMED, ChangeRow
 from github_issue_analysis.storage.store import Store
 
 from .apply import ApplyReport, _collect, new_run_id
+from .claim import OrgClaim
 from .executor import execute_run
 from .live import LiveState
 from .session import EventHook, LabelSession
@@ -56,17 +57,30 @@ def find_run(store: Store, run_id: str) -> RunRow:
 async def revert_run(
     store: Store, connection: GitHubConnection, run_id: str, on_event: EventHook | None = None, dry_run: bool = False
 ) -> tuple[RevertPlan, ApplyReport]:
+    """Unless a dry run, holds the organization's claim (LabelsBusy when another process has it)."""
     run = find_run(store, run_id)
+    if dry_run:
+        return await _revert(store, connection, run, on_event, None)
+    async with OrgClaim(store.label_audit.claims, run.org, "revert", run_id=new_run_id()) as claim:
+        return await _revert(store, connection, run, on_event, claim)
+
+
+async def _revert(
+    store: Store, connection: GitHubConnection, run: RunRow, on_event: EventHook | None, claim: OrgClaim | None
+) -> tuple[RevertPlan, ApplyReport]:
+    """Without a claim: the plan only."""
     done = [c for c in store.label_audit.changes(run.id, CONFIRMED) if c.action in ("add", "remove")]
-    async with LabelSession(connection, WriteLimits(), on_event) as session:
+    fence = claim.check if claim is not None else None
+    async with LabelSession(connection, WriteLimits(), on_event, fence=fence) as session:
         state = LiveState()
         await state.load(session.reader, list(dict.fromkeys(c.issue for c in done)))
         plan = _plan(run, done, state)
         report = ApplyReport(None)
-        if plan.changes and not dry_run:
-            revert_id = new_run_id()
+        if plan.changes and claim is not None:
+            revert_id = str(claim.run_id)
             login = await session.reader.viewer_login()
             options = {"reverts": run.id}
+            claim.working_on(revert_id)
             store.label_audit.start_run(revert_id, "revert", run.org, login, options, plan.changes, run.id)
             _collect(store, await execute_run(store, session, revert_id, state, resumed=False), report)
         report.requests, report.mutation_requests = session.requests, session.mutation_requests

@@ -1,8 +1,10 @@
 """One GitHub session for label writes: the transports (comments never retried blindly), the reader, the
-writers, the pacer, and the events a screen shows (progress, waits)."""
+writers, the pacer, and the events a screen shows (progress, waits). With a `fence` (the organization's claim
+check), every write and every wait is followed by it: nothing is sent once the claim is lost."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ class ApplyEvent:
 
 
 EventHook = Callable[[ApplyEvent], None]
+Fence = Callable[[], None]
 
 
 @dataclass
@@ -44,27 +47,45 @@ class Progress:
 
 
 class LabelSession:
-    def __init__(self, connection: GitHubConnection, limits: WriteLimits, on_event: EventHook | None = None) -> None:
+    def __init__(
+        self,
+        connection: GitHubConnection,
+        limits: WriteLimits,
+        on_event: EventHook | None = None,
+        fence: Fence | None = None,
+    ) -> None:
         self.on_event = on_event or (lambda _event: None)
+        self.fence = fence or (lambda: None)
+        self._base_sleep = connection.sleep or asyncio.sleep
         self.transport = GitHubTransport(
-            connection.api_url, connection.token, policy=connection.policy, sleep=connection.sleep, on_wait=self._wait
+            connection.api_url, connection.token, policy=connection.policy, sleep=self._sleep, on_wait=self._wait
         )
         # A comment is not idempotent: no blind retry after a timeout or 5xx (the next apply checks for it
         # first); a secondary limit means it was not posted, so waiting and sending again is safe.
         once = RetryPolicy(max_attempts=1, max_secondary_waits=6, timeout=connection.policy.timeout)
         self.comment_transport = GitHubTransport(
-            connection.api_url, connection.token, policy=once, sleep=connection.sleep, on_wait=self._wait
+            connection.api_url, connection.token, policy=once, sleep=self._sleep, on_wait=self._wait
         )
         self.reader = LabelReader(GitHubGraphQL(self.transport))
         self.writer = LabelWriter(self.transport)
         self.comment_writer = LabelWriter(self.comment_transport)
-        self.pacer = Pacer(limits, on_wait=self._wait, sleep=connection.sleep)
+        self.pacer = Pacer(limits, on_wait=self._wait, sleep=self._sleep)
         self.progress = Progress()
         self.mutation_requests = 0
 
     @property
     def requests(self) -> int:
         return self.transport.requests + self.comment_transport.requests
+
+    async def before_write(self) -> None:
+        """Pace, then make sure the claim still holds, right before a mutation request goes out."""
+        await self.pacer.before_write()
+        self.fence()
+        self.mutation_requests += 1
+
+    async def _sleep(self, seconds: float) -> None:
+        await self._base_sleep(seconds)
+        self.fence()
 
     def _wait(self, message: str, seconds: float) -> None:
         self.on_event(ApplyEvent("wait", self.progress.done, self.progress.total, None, message, seconds))

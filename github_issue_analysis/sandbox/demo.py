@@ -2,7 +2,8 @@
 
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
 the group completes -> group-collect -> recommended labels -> a blind run on a sample of labelled issues
-and its evaluation -> the label plan (what `labels apply` would do; nothing is sent). The OpenAI and
+and its evaluation -> the label plan (what `labels apply` would do; nothing is sent) at the minimum
+confidence that evaluation found for a precision of 0.9 (0.8 when none reaches it). The OpenAI and
 Anthropic emulators both run, so either provider's model can be chosen. Answers come from the emulators'
 offline labeller (word matching against label descriptions), not from a model."""
 
@@ -24,7 +25,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
 from github_issue_analysis.labels.apply import live_plan
-from github_issue_analysis.labels.options import LabelSelection
+from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
@@ -41,6 +42,15 @@ DEMO_SAMPLE = 40
 DEMO_TARGET_PRECISION = 0.9
 
 
+@dataclass(frozen=True)
+class PlanThreshold:
+    """The minimum confidence of the demo's label plan, why, and the `labels apply` options that choose it."""
+
+    min_confidence: float
+    reason: str
+    options: str
+
+
 @dataclass
 class DemoSteps:
     """What the demo shows as it goes (the CLI renders these)."""
@@ -52,7 +62,7 @@ class DemoSteps:
     finished: Callable[[BatchGroupStatus, GroupCollectReport, list[CurrentResult]], None]
     measuring: Callable[[int], None] | None = None  # a blind sample run starts (its size)
     evaluated: Callable[[dict[str, Any]], None] | None = None  # its evaluation, as `eval --json` prints it
-    label_plan: Callable[[LabelPlan], None] = lambda _plan: None
+    label_plan: Callable[[LabelPlan, PlanThreshold], None] = lambda _plan, _threshold: None
 
 
 def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None) -> Settings:
@@ -99,9 +109,14 @@ def run_demo(
         final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
         report = service.collect_group(group_id)
         steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
+        blind_group: str | None = None
         if steps.evaluated is not None:
-            steps.evaluated(_blind_evaluation(service, store, steps, model_spec))
-        steps.label_plan(asyncio.run(live_plan(store, connection, LabelSelection(DEMO_ORG))))  # reads only
+            evaluation = _blind_evaluation(service, store, steps, model_spec)
+            steps.evaluated(evaluation)
+            blind_group = evaluation["evaluations"][0]["group_id"]
+        chosen = plan_threshold(store, blind_group)
+        selection = LabelSelection(DEMO_ORG, min_confidence=chosen.min_confidence)
+        steps.label_plan(asyncio.run(live_plan(store, connection, selection)), chosen)  # reads only
     return store
 
 
@@ -117,3 +132,22 @@ def _blind_evaluation(service: BatchService, store: Store, steps: DemoSteps, mod
     service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, lambda _progress: None)
     service.collect_group(group_id)
     return evaluate(store, [group_id], EvalOptions(target_precision=DEMO_TARGET_PRECISION))
+
+
+def plan_threshold(store: Store, blind_group: str | None) -> PlanThreshold:
+    """What `--min-precision 0.9 --eval GROUP` would choose from the demo's blind evaluation; the default
+    minimum confidence when there is none or no threshold reaches that precision."""
+    from github_issue_analysis.evaluation.errors import ThresholdUnreachable
+    from github_issue_analysis.evaluation.thresholds import threshold_for
+
+    target = DEMO_TARGET_PRECISION
+    fallback = f"--min-confidence {DEFAULT_MIN_CONFIDENCE:g}"
+    if blind_group is None:
+        return PlanThreshold(DEFAULT_MIN_CONFIDENCE, "the default: no blind evaluation ran", fallback)
+    try:
+        found = threshold_for(store, blind_group, target)
+    except ThresholdUnreachable:
+        why = f"the default: no threshold reached precision {target:g} in the blind evaluation"
+        return PlanThreshold(DEFAULT_MIN_CONFIDENCE, why, fallback)
+    why = f"the lowest confidence at which the blind evaluation measured precision >= {target:g}"
+    return PlanThreshold(found, why, f"--min-precision {target:g} --eval {blind_group}")

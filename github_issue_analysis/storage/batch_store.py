@@ -28,6 +28,7 @@ from .schema import batch_groups, batch_jobs, issues, job_items, results
 from .timeutil import utcnow
 
 _CHUNK = 500
+_ID_LENGTH = 64
 
 __all__ = [
     "AlreadyCollected",
@@ -180,17 +181,13 @@ class BatchStore:
             return [job_from_row(row) for row in conn.execute(query)]
 
     def resolve(self, prefix: str) -> tuple[str, str] | None:
-        """('group' | 'job', full id) for a unique prefix; None when nothing matches."""
-        like = prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+        """('group' | 'job', full id) for a unique prefix; None when nothing matches. Prefixes match
+        case-sensitively, as ids do (LIKE ignores case on SQLite); a blank prefix matches nothing."""
+        if not prefix.strip() or len(prefix) > _ID_LENGTH:
+            return None
         with self.engine.connect() as conn:
-            groups = set(
-                conn.execute(
-                    select(batch_groups.c.id).where(batch_groups.c.id.like(like, escape="\\")).limit(20)
-                ).scalars()
-            )
-            jobs = set(
-                conn.execute(select(batch_jobs.c.id).where(batch_jobs.c.id.like(like, escape="\\")).limit(20)).scalars()
-            )
+            groups = set(conn.execute(_prefix_query(batch_groups.c.id, prefix)).scalars())
+            jobs = set(conn.execute(_prefix_query(batch_jobs.c.id, prefix)).scalars())
         # A single-batch submission's group id is its job id: one thing, reported as the job.
         matches = sorted(groups | jobs)
         if prefix in matches:
@@ -437,6 +434,28 @@ class BatchStore:
                 chunk = custom_ids[start : start + _CHUNK]
                 conn.execute(mark, {"custom_ids": chunk, "state": state, "error_kind": kind, "error_message": message})
 
+    def issues_in_flight(self, issue_ids: Sequence[int], processor: str) -> set[int]:
+        """Issues whose result for this processor may still come: waiting in a child that is not failed,
+        superseded or collected yet (queued ones included: `watch` or a resume sends them)."""
+        query = (
+            select(job_items.c.issue_id)
+            .join(batch_jobs, batch_jobs.c.id == job_items.c.job_id)
+            .join(batch_groups, batch_groups.c.id == batch_jobs.c.group_id)
+            .where(
+                job_items.c.issue_id.in_(bindparam("ids", expanding=True)),
+                job_items.c.state == ItemState.PENDING.value,
+                batch_groups.c.processor == processor,
+                batch_jobs.c.superseded.is_(False),
+                batch_jobs.c.collected_at.is_(None),
+                batch_jobs.c.status != JobStatus.FAILED.value,
+            )
+        )
+        found: set[int] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(issue_ids), _CHUNK):
+                found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
+        return found
+
     def issues_with_current_result(self, issue_ids: Sequence[int], processor: str) -> set[int]:
         found: set[int] = set()
         with self.engine.connect() as conn:
@@ -448,6 +467,11 @@ class BatchStore:
             for start in range(0, len(issue_ids), _CHUNK):
                 found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
         return found
+
+
+def _prefix_query(column: Any, prefix: str) -> Any:
+    like = prefix.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    return select(column).where(column.like(like, escape="\\"), func.substr(column, 1, len(prefix)) == prefix).limit(20)
 
 
 def _stored(values: dict[str, Any]) -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from .people_labels import by_people, tool_added
 from .schema import batch_jobs, evaluations, issues, results
-from .timeutil import utcnow
+from .timeutil import as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,17 @@ class EvaluationStore:
         return [
             replace(a, labels=by_people(a.labels, tool.get((a.org, a.repo, a.number), set()))) for a in newest.values()
         ]
+
+    def results_seen(self, group_id: str) -> dict[str, Any]:
+        """What the group has collected so far (how many results, the newest's id and time): an evaluation keeps
+        it, so a later reader can tell whether the group's results changed since."""
+        query = select(func.count(), func.max(results.c.id), func.max(results.c.created_at)).where(
+            results.c.group_id == group_id
+        )
+        with self.engine.connect() as conn:
+            count, last_id, newest = conn.execute(query).one()
+        when = as_utc(newest)
+        return {"count": int(count), "last_id": last_id, "newest": when.isoformat() if when else None}
 
     def group_usage(self, group_id: str) -> tuple[int, int]:
         """Input and output tokens the provider reported for every child of the group, retried ones included."""

@@ -206,6 +206,16 @@ label_changes = Table(
     Index("ix_label_changes_issue", "org", "repo", "number"),
 )
 
+label_claims = Table(
+    "label_claims",
+    metadata,
+    Column("org", String(200), primary_key=True),
+    Column("claimed_by", String(200)),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("run_id", String(64)),
+    Column("kind", String(20)),
+)
+
 evaluations = Table(
     "evaluations",
     metadata,
@@ -221,4 +231,14 @@ evaluations = Table(
     Column("figures", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_evaluations_group_id", "group_id"),
+)
+
+batch_limits = Table(
+    "batch_limits",
+    metadata,
+    Column("provider", String(50), primary_key=True),
+    Column("account", String(200), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("max_enqueued_tokens", Integer, nullable=False),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
 )

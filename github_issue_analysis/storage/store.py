@@ -12,6 +12,8 @@ from .decision_store import DecisionStore
 from .evaluation_store import EvaluationStore
 from .issue_store import IssueStore
 from .label_audit_store import LabelAuditStore
+from .limit_store import LimitStore
+from .report_store import ReportStore
 from .result_store import ResultStore
 
 
@@ -26,12 +28,16 @@ class Store:
         return BatchStore(self.engine)
 
     @cached_property
+    def limits(self) -> LimitStore:
+        return LimitStore(self.engine)
+
+    @cached_property
     def results(self) -> ResultStore:
         return ResultStore(self.engine)
 
     @cached_property
-    def evaluations(self) -> EvaluationStore:
-        return EvaluationStore(self.engine)
+    def reports(self) -> ReportStore:
+        return ReportStore(self.engine)
 
     @cached_property
     def decisions(self) -> DecisionStore:
@@ -40,6 +46,10 @@ class Store:
     @cached_property
     def label_audit(self) -> LabelAuditStore:
         return LabelAuditStore(self.engine)
+
+    @cached_property
+    def evaluations(self) -> EvaluationStore:
+        return EvaluationStore(self.engine)
 
     @property
     def display_location(self) -> str:

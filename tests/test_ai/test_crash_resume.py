@@ -147,7 +147,7 @@ def test_kill_at_each_step_then_resume(
     created_before_resume = emulator.stats.batches_created
     assert invoke("batch", "status", group_id).exit_code == 0  # adopts what it finds, sends nothing new
     assert emulator.stats.batches_created == created_before_resume
-    resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", group_id[:12])
+    resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", group_id[:12], "--yes")
     assert resumed.exit_code == 0, resumed.stderr
     children = seeded.batches.jobs(group_id)
     assert len(children) == 4

@@ -105,7 +105,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
     live.config.line_failure_rate = 0.3
     group = submit()
     live.config.seed = 7
-    final = watch(group["group_id"], "--retry-failed", "--max-attempts", "5")
+    final = watch(group["group_id"], "--retry-failed", "--max-attempts", "5", "--yes")
     assert final["completed_issues"] >= 55
     items = seeded.batches.group_items(group["group_id"])
     assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5
@@ -113,7 +113,9 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
 
 def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
-    group = submit("--max-enqueued-tokens", "1")  # one child at a time: the rest wait as queued
+    plan = json.loads(invoke("batch", "submit", "product-labeling", "--org", "acme", "--dry-run", "--json").stdout)
+    one_batch = max(b["estimated_tokens"] for b in plan["plan"]["batches"])
+    group = submit("--max-enqueued-tokens", str(one_batch))  # one child at a time: the rest wait as queued
     env = {**os.environ}
     command = [
         sys.executable,

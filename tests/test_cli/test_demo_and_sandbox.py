@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import pytest
 from anthropic import Anthropic
 from openai import OpenAI
 
+from github_issue_analysis.evaluation.errors import ThresholdUnreachable
+from github_issue_analysis.evaluation.thresholds import threshold_for
 from github_issue_analysis.sandbox.server import free_port
 from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
@@ -36,6 +39,14 @@ def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
         blind = next(group for group, _ in store.batches.groups() if group.options.get("blind"))
         assert store.evaluations.latest(blind.group_id) is not None
+        shown = re.search(r"8\. Label plan at minimum confidence ([0-9.]+): ([^\n]+)", result.stdout)
+        assert shown is not None, result.stdout
+        try:  # the threshold the blind evaluation found for precision 0.9, else the default 0.8
+            expected, why = threshold_for(store, blind.group_id, 0.9), "measured precision >= 0.9"
+        except ThresholdUnreachable:
+            expected, why = 0.8, "no threshold reached precision 0.9"
+        assert float(shown.group(1)) == pytest.approx(expected, abs=1e-6)
+        assert why in shown.group(2)
     finally:
         store.close()
 

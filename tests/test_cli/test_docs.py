@@ -28,6 +28,9 @@ COMMANDS = [
     "batch group-retry",
     "batch remove",
     "batch watch",
+    "label",
+    "report",
+    "serve",
     "eval",
 ]
 

@@ -130,3 +130,11 @@ def seed_result(
                 )
             ).inserted_primary_key[0]
         )
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The labels world (30 issues in labs/app) on a GitHub emulator running as its own process."""
+    from .processes import serve_world
+
+    yield from serve_world(monkeypatch)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -24,7 +24,7 @@ from github_issue_analysis.domain.groups import (
     new_job_id,
     summarize,
 )
-from github_issue_analysis.domain.jobs import BatchJob, JobStatus
+from github_issue_analysis.domain.jobs import TERMINAL_STATUSES, BatchJob, JobStatus
 from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import LabelRecord
@@ -39,14 +39,16 @@ from .group_refresh import fetch_group_changes
 from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
 from .sampling import DEFAULT_SEED, Candidate, stratified_sample
+from .token_budget import effective_limit, fit_children
 
 T = TypeVar("T")
 
 
 class NothingToDo(Exception):
-    def __init__(self, already_done: int) -> None:
-        super().__init__(f"no issues to submit ({already_done} already have results)")
+    def __init__(self, already_done: int, in_flight: int = 0) -> None:
+        super().__init__(f"no issues to submit ({already_done} already have results, {in_flight} in flight)")
         self.already_done = already_done
+        self.in_flight = in_flight
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class PlannedSubmission:
     plan: SplitPlan
     skipped_with_results: int
     output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+    skipped_in_flight: int = 0  # waiting for a result in another group
     warnings: list[str] = field(default_factory=list)
     options: SubmitOptions | None = None  # what was asked, when planned from options
 
@@ -94,6 +97,7 @@ class GroupCollectReport:
     group_id: str
     jobs: list[CollectReport] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # job id -> why it was not collected
+    broken: list[ProviderError] = field(default_factory=list)  # answers that asking again will not mend
 
     @property
     def collected(self) -> int:
@@ -110,20 +114,22 @@ class BatchGroupManager:
     ) -> None:
         self.store = store
         self.provider = provider
-        self.jobs = BatchManager(store.batches, provider, retry_seconds=retry_seconds)
+        self.jobs = BatchManager(store.batches, provider, retry_seconds=retry_seconds, limits=store.limits)
         self.collector = JobCollector(store.batches, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
 
     # -- plan and record -------------------------------------------------------------------------------
     def plan(self, request: SubmitRequest) -> PlannedSubmission:
         selected = self._select(request)
-        skipped = 0
+        skipped, in_flight = 0, 0
         if not request.reprocess and request.sample is None:  # a sample is answered whole, for measuring
             done = self.store.batches.issues_with_current_result(selected, request.processor)
-            skipped = len(done)
             selected = [i for i in selected if i not in done]
+            coming = self.store.batches.issues_in_flight(selected, request.processor)
+            selected = [i for i in selected if i not in coming]
+            skipped, in_flight = len(done), len(coming)
         if not selected:
-            raise NothingToDo(skipped)
+            raise NothingToDo(skipped, in_flight)
         processor = _prepare(self.store, request.processor, _processor_options(request.model, _options(request)))
         sizes = self._builder(processor).measure(selected)
         max_bytes = self.provider.max_bytes_per_batch - self.provider.envelope_bytes
@@ -136,7 +142,7 @@ class BatchGroupManager:
             raise RequestTooLarge(error.index, error.size, error.limit, what) from None
         observed = self.store.batches.observed_output_tokens_per_item(request.model, request.processor)
         planned = PlannedSubmission(
-            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, in_flight
         )
         room = self._hourly_room()
         if plan.total_batches > room:
@@ -205,7 +211,8 @@ class BatchGroupManager:
             return []
         stranded = [c for c in children if c.status is JobStatus.SUBMITTING]
         listing = await find_created(self.provider, self.store.batches, stranded) if stranded else None
-        limit = max_enqueued_tokens or group.options.get("max_enqueued_tokens")
+        limit = effective_limit(self.store, self.provider, group, max_enqueued_tokens)
+        children = fit_children(self.store, group, children, limit)
         chosen = self._fit_budget(group, children, limit)
         requests = self._builder(self.prepared(group))
         return await self.each(chosen, lambda c: self.jobs.submit(c, requests, listing))
@@ -232,9 +239,7 @@ class BatchGroupManager:
     async def adopt(self, group_id: str) -> None:
         """Children left `submitting` by a crash: adopt the provider batches found for them (finder.py). The
         rest stay `submitting` for `batch submit --resume` or `batch watch`; nothing new is sent from here."""
-        stranded = [
-            c for c in self.store.batches.jobs(group_id) if c.status is JobStatus.SUBMITTING and not c.superseded
-        ]
+        stranded = [c for c in self._without_provider_id(group_id) if c.status is JobStatus.SUBMITTING]
         if not stranded:
             return
         found = await find_created(self.provider, self.store.batches, stranded)
@@ -243,6 +248,28 @@ class BatchGroupManager:
                 self.jobs.adopt(child, batch)
             elif reason := found.ambiguity(child.job_id):
                 self.store.batches.update_job(child.job_id, error=reason)
+
+    def _without_provider_id(self, group_id: str) -> list[BatchJob]:
+        """Children past `queued` with no provider batch id. One shown as running (an older version stored
+        such rows after a malformed answer) is not in progress: it goes back to `submitting`, to be found by
+        its metadata or sent again."""
+        found = []
+        for child in self.store.batches.jobs(group_id):
+            if child.superseded or child.provider_batch_id or child.status in (JobStatus.QUEUED, *TERMINAL_STATUSES):
+                continue
+            if child.status is not JobStatus.SUBMITTING:
+                self.store.batches.update_jobs(
+                    [
+                        (
+                            child.job_id,
+                            {"status": JobStatus.SUBMITTING},
+                            {"status": child.status, "provider_batch_id": None},
+                        )
+                    ]
+                )
+                child = replace(child, status=JobStatus.SUBMITTING)
+            found.append(child)
+        return found
 
     async def refresh(self, group_id: str) -> BatchGroupStatus:
         """Refresh every unfinished child together from the provider's list pages (adopting batches created
@@ -277,6 +304,8 @@ class BatchGroupManager:
                 return await self.collector.collect(child, processor, group.model)
             except ProviderError as error:
                 report.skipped[child.job_id] = str(error)
+                if not error.transient:
+                    report.broken.append(error)
                 return None
 
         report.jobs = [r for r in await self.each(ready, collect_one) if r is not None]

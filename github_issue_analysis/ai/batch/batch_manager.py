@@ -8,10 +8,12 @@ import re
 import time
 from dataclasses import dataclass
 
+from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.domain.provider_batches import ProviderBatch
 from github_issue_analysis.storage.batch_store import BatchStore, process_owner
+from github_issue_analysis.storage.limit_store import LimitStore
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .finder import Found, batch_metadata, find_created
@@ -21,6 +23,7 @@ TOKEN_LIMIT_CODE = "token_limit_exceeded"
 _LIMIT_IN_MESSAGE = re.compile(r"Limit:\s*([\d,]+)")
 CREATE_ATTEMPTS = 6
 PAUSE_AFTER_REFUSAL = 4  # retry intervals in which no queued child is tried after a refusal
+TOKEN_LIMIT_ATTEMPTS = 4  # sends of one child refused for the enqueued-token limit before it fails
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,15 @@ def learned_token_limit(batch: ProviderBatch) -> int | None:
 
 class BatchManager:
     def __init__(
-        self, batches: BatchStore, provider: BatchProvider, owner: str | None = None, retry_seconds: float = 0.5
+        self,
+        batches: BatchStore,
+        provider: BatchProvider,
+        owner: str | None = None,
+        retry_seconds: float = 0.5,
+        limits: LimitStore | None = None,
     ) -> None:
         self.batches = batches
+        self.limits = limits
         self.provider = provider
         self.owner = owner or process_owner()
         self.retry_seconds = retry_seconds
@@ -107,6 +116,8 @@ class BatchManager:
         except Requeued as refused:
             self.batches.update_job(job.job_id, status=JobStatus.QUEUED, submitted_at=None, error=f"waiting: {refused}")
             return SubmitOutcome(self._reload(job), False, f"waiting in the queue: {refused}")
+        except MalformedAnswer:
+            raise  # the batch may exist all the same: the job stays `submitting`, to be found by its metadata
         except ProviderError as error:
             if error.transient:
                 return SubmitOutcome(self._reload(job), False, str(error))
@@ -197,14 +208,7 @@ class BatchManager:
     def change_for(self, job: BatchJob, batch: ProviderBatch) -> JobChange | None:
         """What changed for a job, given its batch as the provider shows it now (retrieved or listed)."""
         if batch.status is JobStatus.FAILED and TOKEN_LIMIT_CODE in batch.error_codes:
-            values: dict[str, object] = {
-                "status": JobStatus.QUEUED,
-                "raw_status": batch.raw_status,
-                "provider_batch_id": None,
-                "attempt": job.attempt + 1,
-                "error": f"requeued: {batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE}",
-            }
-            return JobChange(job, values, learned_token_limit(batch))
+            return _token_limit_change(job, batch)
         values = _status_values(batch)
         unchanged = (
             values["status"] is job.status
@@ -221,16 +225,38 @@ class BatchManager:
         for change in changes:
             if change.learned_token_limit:
                 self.batches.update_group_options(change.job.group_id, max_enqueued_tokens=change.learned_token_limit)
+                group = self.batches.group(change.job.group_id)
+                if self.limits is not None and group is not None:
+                    self.limits.learn(
+                        self.provider.name, self.provider.account, group.model, change.learned_token_limit
+                    )
+
+    async def _cancel_unsent(self, job: BatchJob) -> BatchJob:
+        """A queued job is cancelled here. A `submitting` one may have reached the provider: it is looked up
+        (finder.py) and adopted, then cancelled there; only when none exists is it cancelled here."""
+        if job.status is JobStatus.QUEUED:
+            if self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
+                self.batches.update_job(job.job_id, **_cancelled_here())
+            return self._reload(job)
+        listing = await find_created(self.provider, self.batches, [job])
+        if reason := listing.ambiguity(job.job_id):
+            raise ProviderError(f"job {job.job_id} was not cancelled: {reason}")
+        found = listing.batches.get(job.job_id)
+        claimed = self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
+        if claimed is None:
+            raise ProviderError(f"job {job.job_id} is being submitted by another process; cancel it in a minute")
+        if found is not None:
+            return self._adopt(claimed, found)
+        self.batches.update_job(job.job_id, **_cancelled_here())
+        return self._reload(job)
 
     async def cancel(self, job: BatchJob) -> BatchJob:
         if job.status.is_terminal:
             return job
         if job.provider_batch_id is None:
-            if self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
-                self.batches.update_job(
-                    job.job_id, status=JobStatus.CANCELLED, finished_at=utcnow(), claimed_by=None, claimed_until=None
-                )
-            return self._reload(job)
+            job = await self._cancel_unsent(job)
+            if job.provider_batch_id is None:
+                return job
         try:
             batch = await self.provider.cancel(job.provider_batch_id)
         except ProviderError as error:
@@ -244,6 +270,37 @@ class BatchManager:
 def needs_refresh(job: BatchJob) -> bool:
     """A batch the provider may still change for us: unfinished, or finished without its files seen yet."""
     return not job.status.is_terminal or _files_pending(job)
+
+
+def _cancelled_here() -> dict[str, object]:
+    return {"status": JobStatus.CANCELLED, "finished_at": utcnow(), "claimed_by": None, "claimed_until": None}
+
+
+def _token_limit_change(job: BatchJob, batch: ProviderBatch) -> JobChange:
+    """A child refused for the enqueued-token limit goes back to `queued` for another attempt, up to
+    TOKEN_LIMIT_ATTEMPTS; then it fails with why, so no loop resubmits it without bound."""
+    stated = batch.errors[0] if batch.errors else TOKEN_LIMIT_CODE
+    limit = learned_token_limit(batch)
+    if job.attempt >= TOKEN_LIMIT_ATTEMPTS:
+        values: dict[str, object] = {
+            "status": JobStatus.FAILED,
+            "raw_status": batch.raw_status,
+            "finished_at": utcnow(),
+            "error": (
+                f"refused {job.attempt} times for the enqueued-token limit ({stated}); this batch holds about "
+                f"{job.estimated_tokens:,} tokens: retry with `batch group-retry --failed-only` once other "
+                "batches have finished, or submit again with a smaller --batch-size"
+            )[:2000],
+        }
+        return JobChange(job, values, limit)
+    values = {
+        "status": JobStatus.QUEUED,
+        "raw_status": batch.raw_status,
+        "provider_batch_id": None,
+        "attempt": job.attempt + 1,
+        "error": f"requeued (attempt {job.attempt} of {TOKEN_LIMIT_ATTEMPTS} refused): {stated}"[:2000],
+    }
+    return JobChange(job, values, limit)
 
 
 def _files_pending(job: BatchJob) -> bool:

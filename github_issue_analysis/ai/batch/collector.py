@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
+from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome
@@ -53,11 +54,14 @@ class JobCollector:
         collected: list[CollectedResult] = []
         failed: dict[str, FailedItem] = {}
         usage = [0, 0]
+        answered: set[str] = set()
         for file_id in (job.output_file_id, job.error_file_id):
             if not file_id:
                 continue
             async for outcome in self.provider.read_outcomes(file_id):
                 item = items.get(outcome.custom_id)
+                if item is not None:
+                    answered.add(outcome.custom_id)
                 if item is None or outcome.custom_id in failed or item.state is ItemState.SUCCEEDED:
                     continue
                 usage[0] += outcome.input_tokens
@@ -67,6 +71,7 @@ class JobCollector:
                     failed[outcome.custom_id] = result
                 else:
                     collected.append(result)
+        _check_complete(job, len(answered))
         seen = {r.custom_id for r in collected} | set(failed)
         kind, message = _MISSING_KIND.get(job.status, (ItemErrorKind.MISSING, "no line for this request"))
         for custom_id, item in items.items():
@@ -103,6 +108,18 @@ class JobCollector:
             if item.state is ItemState.FAILED and item.error_kind:
                 report.failures_by_kind[item.error_kind] = report.failures_by_kind.get(item.error_kind, 0) + 1
         return report
+
+
+def _check_complete(job: BatchJob, answered: int) -> None:
+    """The files must hold a line for every request the provider said it finished; otherwise what was read
+    is not the whole output (a proxy's page, a cut-off download) and nothing is recorded from it."""
+    reported = job.completed_items + job.failed_items
+    if answered < reported:
+        raise MalformedAnswer(
+            f"the provider reported {reported} finished request(s) for job {job.job_id} but its output and "
+            f"error files hold {answered}; nothing was recorded and the job stays collectable: run "
+            f"`gh-analysis batch collect {job.job_id}` again later"
+        )
 
 
 def _judge(outcome: ItemOutcome, item: JobItem, processor: PreparedProcessor) -> CollectedResult | FailedItem:

@@ -55,10 +55,16 @@ class BatchService:
         try:
             planned = BatchGroupManager(self.store, provider).plan(request)
         except NothingToDo as error:
-            raise errors.NothingToSubmit(error.already_done) from None
+            raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
         planned.options = options
+        limit = options.max_enqueued_tokens
+        if limit and (largest := max(b.estimated_tokens for b in planned.plan.batches)) > limit:
+            planned.warnings.append(
+                f"batches of up to {largest:,} estimated tokens exceed the enqueued-token limit of {limit:,}: "
+                "they are split smaller as they are sent"
+            )
         return planned
 
     def submit(
@@ -73,6 +79,17 @@ class BatchService:
     def resume(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None = None) -> SubmitResult:
         """Finish a submission that stopped half-way: adopt what reached the provider, send the rest."""
         return self._send(self.group_id(group_id, "resume"), concurrency, max_enqueued_tokens)
+
+    def unsent(self, group_id: str) -> list[BatchJob]:
+        """Children not (or not known to be) at the provider yet: what a resume would send."""
+        return [
+            c
+            for c in self.store.batches.jobs(group_id)
+            if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
+        ]
+
+    def group(self, group_id: str) -> BatchGroup:
+        return self._group(group_id)
 
     def _send(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None) -> SubmitResult:
         manager = self._manager(self._group(group_id).provider, concurrency, require_key=True)
@@ -165,22 +182,27 @@ class BatchService:
         manager = self._manager(self._group(group_id).provider)
         return self._run(manager, lambda: manager.cancel(group_id))
 
-    def retry_group(self, group_id: str, failed_only: bool, concurrency: int) -> SubmitResult:
+    def retry_group(
+        self, group_id: str, failed_only: bool, concurrency: int, confirm: Callable[[int], None] = lambda _: None
+    ) -> SubmitResult:
+        """`confirm(batches)` is called before more than one batch is sent; it raises to refuse."""
         manager = self._manager(self._group(group_id).provider, concurrency, require_key=True)
 
         async def collect_then_resend() -> list[str]:
             await manager.refresh(group_id)
             await manager.collect(group_id)  # partial results first: they are never sent again
-            self._add_retry_children(group_id, failed_only)
+            self._add_retry_children(group_id, failed_only, confirm)
             return _problems(await manager.submit_pending(group_id))
 
         problems = self._run(manager, collect_then_resend)
         return self._result(manager, group_id, problems)
 
-    def _add_retry_children(self, group_id: str, failed_only: bool) -> None:
-        requeued = any(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
+    def _add_retry_children(self, group_id: str, failed_only: bool, confirm: Callable[[int], None]) -> None:
+        requeued = sum(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
         try:
             jobs, superseded = plan_retry(self.store, group_id, failed_only)
+            if len(jobs) + requeued > 1:
+                confirm(len(jobs) + requeued)
             self.store.batches.add_jobs(group_id, jobs, superseded)
         except RetryRaced:
             raise errors.ConcurrentChange(group_id, "retrying") from None
@@ -200,6 +222,9 @@ class BatchService:
         running = [j for j in jobs if j.provider_batch_id and not j.status.is_terminal]
         if running and not force:
             raise errors.StillRunning(found, len(running))
+        waiting = [j for j in jobs if j.collected_at is None and j.status.has_output]
+        if waiting and not force:
+            raise errors.UncollectedResults(found, len(waiting), kind == "group")
         if running:
             manager = self._manager(self._group(jobs[0].group_id).provider)
             self._run(manager, lambda: manager.cancel_jobs(running))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from github_issue_analysis import defaults
@@ -73,6 +74,14 @@ def check_batch_size(batch_size: int, provider: BatchProvider) -> None:
 
 def _request_options(options: SubmitOptions, provider: BatchProvider, model: str) -> dict[str, Any]:
     sent: dict[str, Any] = {}
+    if options.temperature is not None:
+        low, high = provider.temperature_range
+        if not (math.isfinite(options.temperature) and low <= options.temperature <= high):
+            raise InvalidOption(
+                "temperature", options.temperature, f"must be from {low:g} to {high:g} for {provider.name}"
+            )
+    if options.max_enqueued_tokens is not None and options.max_enqueued_tokens < 1:
+        raise InvalidOption("max_enqueued_tokens", options.max_enqueued_tokens, "must be at least 1")
     if options.temperature is not None and provider.model_accepts(model, "temperature"):
         sent["temperature"] = options.temperature
     if options.reasoning_effort is not None:

@@ -24,6 +24,7 @@ class WatchOptions:
     max_attempts: int = 2
     max_enqueued_tokens: int | None = None
     poll_seconds: float = 5.0
+    confirm: Callable[[int], None] | None = None  # called before a retry round sends several batches; raises to refuse
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,13 @@ async def watch_group(
         await manager.submit_pending(group_id, options.max_enqueued_tokens)
         status = await manager.refresh(group_id)
         if any(job.status.is_terminal and job.collected_at is None for job in status.batches):
-            await manager.collect(group_id)
+            report = await manager.collect(group_id)
+            if report.broken:  # stop rather than download the same unusable files every cycle
+                raise report.broken[0]
             status = manager.status(group_id).model_copy(update={"missing_at_provider": status.missing_at_provider})
         if status.missing_at_provider:
             raise BatchesMissingAtProvider(group_id, status.missing_at_provider)
-        if options.retry_failed and _finished(status) and _retry(manager, group_id, options.max_attempts):
+        if options.retry_failed and _finished(status) and _retry(manager, group_id, options):
             retries += 1
             delay = options.poll_seconds
             continue
@@ -84,9 +87,11 @@ def _finished(status: BatchGroupStatus) -> bool:
     return all(job.status.is_terminal and job.collected_at is not None for job in status.batches)
 
 
-def _retry(manager: BatchGroupManager, group_id: str, max_attempts: int) -> bool:
+def _retry(manager: BatchGroupManager, group_id: str, options: WatchOptions) -> bool:
     try:
-        jobs, superseded = plan_retry(manager.store, group_id, failed_only=True, max_attempts=max_attempts)
+        jobs, superseded = plan_retry(manager.store, group_id, failed_only=True, max_attempts=options.max_attempts)
+        if len(jobs) > 1 and options.confirm is not None:
+            options.confirm(len(jobs))
         manager.store.batches.add_jobs(group_id, jobs, superseded)
     except NothingToRetry:
         return False

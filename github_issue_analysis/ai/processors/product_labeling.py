@@ -85,12 +85,15 @@ def load_labels_file(path: Path) -> LabelSet:
     except json.JSONDecodeError as error:
         raise LabelSetError(f"labels file {path} is not valid JSON ({error.msg} at line {error.lineno})") from None
     items = raw.get("labels") if isinstance(raw, dict) else raw
+    shape = f'labels file {path} must be a non-empty JSON list of {{"name": ..., "description": ...}} objects'
+    if not isinstance(items, list) or not items:
+        raise LabelSetError(shape + (" (it holds none)" if items == [] else ""))
     try:
-        labels = [LabelRecord.model_validate(item) for item in items or []]
+        labels = [LabelRecord.model_validate(item) for item in items]
     except (ValidationError, TypeError):
-        raise LabelSetError(
-            f'labels file {path} must be a JSON list of {{"name": ..., "description": ...}} objects'
-        ) from None
+        raise LabelSetError(shape) from None
+    if unnamed := sum(not label.name.strip() for label in labels):
+        raise LabelSetError(f"{shape} ({unnamed} label(s) have an empty name)")
     return LabelSet(tuple(sorted({lb.name: lb for lb in labels}.values(), key=lambda lb: lb.name)))
 
 

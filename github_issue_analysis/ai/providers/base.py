@@ -61,6 +61,12 @@ class BatchProvider(ABC):
     max_bytes_per_batch: int
     max_batches_per_hour: int
     list_page_size: int = 100  # batches per list page: the most the provider's list endpoint returns at once
+    temperature_range: tuple[float, float] = (0.0, 2.0)  # the documented range of the provider's `temperature`
+
+    @property
+    def account(self) -> str:
+        """Which account (endpoint and key) requests go to, without any secret: limits are kept per account."""
+        return "default"
 
     def __init__(self, api_key: str | None) -> None:
         self._api_key = api_key

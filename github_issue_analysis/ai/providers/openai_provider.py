@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
 from github_issue_analysis.config import Settings
-from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
+from . import openai_answers as answers
+from .answers import MalformedAnswer, not_json
 from .base import BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
-    from openai.types import Batch
 
 ENDPOINT: Final = "/v1/chat/completions"
 _REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
-_STATUSES = {status.value: status for status in JobStatus}
 
 
 class OpenAIProvider(BatchProvider):
@@ -37,6 +35,8 @@ class OpenAIProvider(BatchProvider):
         max_requests_per_batch: int = 50_000,
         max_bytes_per_batch: int = 200 * 1024 * 1024,
         max_batches_per_hour: int = 2_000,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
     ) -> None:
         # Documented limits: 50,000 requests and 200 MB per input file, 2,000 new batches per hour.
         self.max_requests_per_batch = max_requests_per_batch
@@ -45,6 +45,7 @@ class OpenAIProvider(BatchProvider):
         super().__init__(api_key)
         self._base_url = base_url
         self._max_retries = max_retries
+        self._timeouts = (connect_timeout, read_timeout)
         self._client_instance: AsyncOpenAI | None = None
 
     @property
@@ -52,12 +53,32 @@ class OpenAIProvider(BatchProvider):
         """Created on first use, so planning and dry runs need neither a key nor the SDK import."""
         if self._client_instance is None:
             api_key = self.require_key()
-            from openai import AsyncOpenAI
+            import openai
+            from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
+            from github_issue_analysis.waiting import waiting_transport
+
+            http = _sdk_http(openai)  # the SDK's own httpx (a copy named httpx2 in recent versions)
+            connect, read = self._timeouts
             self._client_instance = AsyncOpenAI(
-                api_key=api_key, base_url=self._base_url, max_retries=self._max_retries, timeout=120.0
+                api_key=api_key,
+                base_url=self._base_url,
+                max_retries=self._max_retries,
+                timeout=http.Timeout(read, connect=connect),
+                http_client=DefaultAsyncHttpxClient(transport=waiting_transport(read, http)),
             )
         return self._client_instance
+
+    @property
+    def account(self) -> str:
+        """The endpoint and a short fingerprint of the key (never the key itself)."""
+        import hashlib
+        from urllib.parse import urlsplit
+
+        fingerprint = hashlib.sha256((self._api_key or "").encode()).hexdigest()[:12]
+        parts = urlsplit(self._base_url or "")
+        endpoint = f"{parts.hostname or 'default'}{f':{parts.port}' if parts.port else ''}{parts.path}"
+        return f"{endpoint}#key-{fingerprint}"  # no user, password or query of the URL
 
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
         # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
@@ -72,7 +93,7 @@ class OpenAIProvider(BatchProvider):
     async def upload(self, content: bytes, filename: str) -> str:
         async with _translated_errors("upload the request file"):
             uploaded = await self._client.files.create(file=(filename, content), purpose="batch")
-        return uploaded.id
+        return answers.file_id(uploaded, "upload the request file")
 
     async def create(self, input_file_id: str | None, content: bytes, metadata: dict[str, str]) -> ProviderBatch:
         # No SDK retries here: a retried create could double-pay. The caller looks the batch up by its
@@ -82,7 +103,7 @@ class OpenAIProvider(BatchProvider):
             batch = await self._client.with_options(max_retries=0).batches.create(
                 input_file_id=input_file_id, endpoint=ENDPOINT, completion_window="24h", metadata=metadata
             )
-        return _to_provider_batch(batch)
+        return answers.provider_batch(batch, "create the batch")
 
     async def complete(self, body: dict[str, Any]) -> LiveAnswer:
         """Chat completions with the same strict json_schema response format (the SDK retries 429/5xx)."""
@@ -97,89 +118,41 @@ class OpenAIProvider(BatchProvider):
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"read batch {batch_id}"):
-            return _to_provider_batch(await self._client.batches.retrieve(batch_id))
+            batch = await self._client.batches.retrieve(batch_id)
+        return answers.provider_batch(batch, f"read batch {batch_id}")
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
         async with _translated_errors("list batches"):
             async for batch in self._client.batches.list(limit=self.list_page_size):
-                yield _to_provider_batch(batch)
+                yield answers.provider_batch(batch, "list batches")
 
     async def list_page(self, after: str | None) -> BatchPage:
         from openai import omit
 
         async with _translated_errors("list batches"):
             page = await self._client.batches.list(limit=self.list_page_size, after=after or omit)
-        return BatchPage([_to_provider_batch(batch) for batch in page.data], bool(page.has_more))
+        return BatchPage([answers.provider_batch(batch, "list batches") for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"cancel batch {batch_id}"):
-            return _to_provider_batch(await self._client.batches.cancel(batch_id))
+            batch = await self._client.batches.cancel(batch_id)
+        return answers.provider_batch(batch, f"cancel batch {batch_id}")
 
     async def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
+        where = f"file {file_id}"
         async with (
-            _translated_errors(f"download file {file_id}"),
+            _translated_errors(f"download {where}"),
             self._client.files.with_streaming_response.content(file_id) as response,
         ):
+            if "html" in response.headers.get("content-type", ""):
+                raise not_json(answers.PROVIDER, f"download {where}", await response.text(), answers.SETTING)
             async for line in response.iter_lines():
                 if line.strip():
-                    yield parse_result_line(line)
+                    yield answers.parse_result_line(line, where)
 
     async def close(self) -> None:
         if self._client_instance is not None:
             await self._client_instance.close()
-
-
-def _to_provider_batch(batch: Batch) -> ProviderBatch:
-    counts = batch.request_counts
-    usage = getattr(batch, "usage", None)
-    errors = batch.errors.data if batch.errors and batch.errors.data else []
-    return ProviderBatch(
-        id=batch.id,
-        status=_STATUSES.get(batch.status, JobStatus.IN_PROGRESS),
-        raw_status=batch.status,
-        metadata=dict(batch.metadata or {}),
-        created_at=datetime.fromtimestamp(batch.created_at, UTC) if batch.created_at else None,
-        total=counts.total if counts else 0,
-        completed=counts.completed if counts else 0,
-        failed=counts.failed if counts else 0,
-        output_file_id=batch.output_file_id,
-        error_file_id=batch.error_file_id,
-        errors=[e.message or e.code or "unknown error" for e in errors],
-        error_codes=[e.code or "" for e in errors],
-        input_tokens=getattr(usage, "input_tokens", None),
-        output_tokens=getattr(usage, "output_tokens", None),
-    )
-
-
-def parse_result_line(line: str) -> ItemOutcome:
-    """One line of an output or error file: `{id, custom_id, response: {status_code, body}, error}`."""
-    try:
-        record = orjson.loads(line)
-        custom_id = str(record["custom_id"])
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        return ItemOutcome(custom_id="", error_kind=ItemErrorKind.REQUEST_ERROR, error_message="unreadable line")
-    error = record.get("error")
-    response = record.get("response") or {}
-    body = response.get("body") or {}
-    if error:
-        code = str(error.get("code") or "")
-        kind = {"batch_expired": ItemErrorKind.EXPIRED, "batch_cancelled": ItemErrorKind.CANCELLED}.get(
-            code, ItemErrorKind.REQUEST_ERROR
-        )
-        return ItemOutcome(custom_id, error_kind=kind, error_message=f"{code}: {error.get('message') or ''}")
-    if response.get("status_code") != 200:
-        detail = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
-        return ItemOutcome(
-            custom_id,
-            error_kind=ItemErrorKind.REQUEST_ERROR,
-            error_message=f"HTTP {response.get('status_code')}: {detail or 'request failed'}",
-        )
-    usage = body.get("usage") or {}
-    tokens = {"input_tokens": usage.get("prompt_tokens", 0), "output_tokens": usage.get("completion_tokens", 0)}
-    message = ((body.get("choices") or [{}])[0]).get("message") or {}
-    if message.get("refusal"):
-        return ItemOutcome(custom_id, error_kind=ItemErrorKind.REFUSAL, error_message=str(message["refusal"]), **tokens)
-    return ItemOutcome(custom_id, content=message.get("content") or "", **tokens)
 
 
 class _translated_errors:
@@ -216,6 +189,17 @@ class _translated_errors:
                 refused=exc.status_code == 429,
                 status_code=exc.status_code,
             ) from None
+        if isinstance(exc, openai.APIResponseValidationError | ValueError | TypeError | AttributeError):
+            raise MalformedAnswer(
+                f"OpenAI answered the request to {self.action} with something that is not what the API "
+                "documents; check OPENAI_BASE_URL points at the API"
+            ) from None
+        if isinstance(exc, openai.APITimeoutError):
+            raise ProviderError(
+                f"OpenAI did not answer the request to {self.action} in time (no answer within "
+                "GH_ANALYSIS_READ_TIMEOUT seconds, or no connection within GH_ANALYSIS_CONNECT_TIMEOUT)",
+                transient=True,
+            ) from None
         if isinstance(exc, openai.APIConnectionError):
             raise ProviderError(
                 f"could not reach OpenAI to {self.action} ({type(exc).__name__}); check OPENAI_BASE_URL",
@@ -232,6 +216,13 @@ def _error_message(exc: Any) -> str:
     return "request failed"
 
 
+def _sdk_http(openai: Any) -> Any:
+    """The httpx module the SDK's client is built on."""
+    import importlib
+
+    return importlib.import_module(openai.DefaultAsyncHttpxClient.__mro__[1].__module__.split(".")[0])
+
+
 def _from_settings(settings: Settings) -> OpenAIProvider:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return OpenAIProvider(
@@ -240,6 +231,8 @@ def _from_settings(settings: Settings) -> OpenAIProvider:
         max_requests_per_batch=settings.openai_max_requests_per_batch,
         max_bytes_per_batch=settings.openai_max_bytes_per_batch,
         max_batches_per_hour=settings.openai_max_batches_per_hour,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
     )
 
 

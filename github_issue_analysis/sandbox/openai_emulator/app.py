@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .config import EmulatorConfig
@@ -56,7 +56,7 @@ class Routes:
                 fault = emulator.roll_http_fault()
                 if fault is not None:
                     raise fault
-                return await handler(request)
+                return await _broken(emulator.config, name, handler, request)
             except ApiError as error:
                 return error.response()
 
@@ -166,6 +166,24 @@ class Routes:
         return [
             Route(path, self.gate(f"{method} {path}", handler), methods=[method]) for path, method, handler in api
         ] + [Route(path, handler, methods=[method]) for path, method, handler in control]
+
+
+HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Network login required</body></html>"
+
+
+async def _broken(config: EmulatorConfig, name: str, handler: Handler, request: Request) -> Response:
+    """The switchable broken-endpoint faults: an HTML page, a hang, an answer missing fields."""
+    if name in config.html_routes:
+        return HTMLResponse(HTML_PAGE)
+    if config.hang_requests > 0:
+        config.hang_requests -= 1
+        await asyncio.sleep(config.hang_seconds)
+    response = await handler(request)
+    omitted = config.omit_fields.get(name)
+    if not omitted or not isinstance(response, JSONResponse):
+        return response
+    body = json.loads(bytes(response.body))
+    return JSONResponse({key: value for key, value in body.items() if key not in omitted})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

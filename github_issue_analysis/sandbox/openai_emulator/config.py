@@ -53,6 +53,14 @@ class EmulatorConfig(BaseModel):
     schema_violation_rate: Rate = Field(default=0.0, ge=0, le=1)
     refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
     seed: int = 0
+    # broken endpoints, by route name ("POST /v1/batches", "GET /v1/batches/{batch_id}", ...)
+    html_routes: list[str] = Field(default_factory=list)
+    """Routes that answer 200 with an HTML page (as a proxy or captive portal in the way does)."""
+    omit_fields: dict[str, list[str]] = Field(default_factory=dict)
+    """Top-level fields left out of a route's JSON answer, e.g. {"POST /v1/batches": ["id"]}."""
+    hang_requests: int = Field(default=0, ge=0)
+    """The next this many API requests are accepted and not answered for `hang_seconds`."""
+    hang_seconds: float = Field(default=3600.0, ge=0)
 
     clock: Callable[[], float] = Field(default=time.time, exclude=True)
 

@@ -1,0 +1,81 @@
+"""The enqueued-token limit a group goes out under: the one given, else the one kept with the group, else the
+one the provider stated for this account and model. A queued child that can never fit is split smaller, or
+(one request alone too big) failed with why, so nothing is resubmitted without bound."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+from github_issue_analysis.ai.providers.base import BatchProvider
+from github_issue_analysis.domain.groups import BatchGroup, new_job_id
+from github_issue_analysis.domain.jobs import BatchJob, JobStatus
+from github_issue_analysis.storage.batch_store import NewJob, RetryRaced, process_owner
+from github_issue_analysis.storage.store import Store
+from github_issue_analysis.storage.timeutil import utcnow
+
+
+def effective_limit(store: Store, provider: BatchProvider, group: BatchGroup, given: int | None) -> int | None:
+    """The limit to plan with; a limit given on the command line is kept with the group for later runs."""
+    if given:
+        if group.options.get("max_enqueued_tokens") != given:
+            store.batches.update_group_options(group.group_id, max_enqueued_tokens=given)
+        return given
+    kept = group.options.get("max_enqueued_tokens")
+    if kept:
+        return int(kept)
+    return store.limits.learned(provider.name, provider.account, group.model)
+
+
+def fit_children(store: Store, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
+    """The group's sendable children with every queued one that exceeds `limit` split (or failed)."""
+    if not limit or not any(_too_big(child, limit) for child in children):
+        return children
+    for child in children:
+        if _too_big(child, limit):
+            _split_or_fail(store, group, child, limit)
+    return [
+        c
+        for c in store.batches.jobs(group.group_id)
+        if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
+    ]
+
+
+def _too_big(child: BatchJob, limit: int) -> bool:
+    return child.status is JobStatus.QUEUED and child.estimated_tokens > limit
+
+
+def _split_or_fail(store: Store, group: BatchGroup, child: BatchJob, limit: int) -> None:
+    owner = f"{process_owner()}:split"
+    if store.batches.claim_job(child.job_id, owner, [JobStatus.QUEUED]) is None:
+        return  # another process is sending or splitting it
+    if child.total_items <= 1:
+        store.batches.update_job(
+            child.job_id,
+            status=JobStatus.FAILED,
+            finished_at=utcnow(),
+            claimed_by=None,
+            claimed_until=None,
+            error=(
+                f"this single request needs about {child.estimated_tokens:,} prompt tokens, more than the "
+                f"enqueued-token limit of {limit:,} for {group.model}: it can never be sent under that limit"
+            ),
+        )
+        return
+    with contextlib.suppress(RetryRaced):
+        store.batches.add_jobs(group.group_id, _pieces(store, group, child, limit), [child.job_id])
+    store.batches.release_job(child.job_id, owner)
+
+
+def _pieces(store: Store, group: BatchGroup, child: BatchJob, limit: int) -> list[NewJob]:
+    items = [(item.issue_id, item.custom_id) for item in store.batches.items(child.job_id)]
+    per_item = child.estimated_tokens / max(1, len(items))
+    size = max(1, math.floor(limit / per_item)) if per_item else len(items)
+    size = min(size, max(1, len(items) // 2))  # always smaller than the child it replaces
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    next_sequence = max((c.batch_sequence for c in store.batches.jobs(group.group_id)), default=0) + 1
+    total = len(group.child_job_ids) + len(chunks)
+    return [
+        NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=math.ceil(per_item * len(chunk)))
+        for n, chunk in enumerate(chunks)
+    ]

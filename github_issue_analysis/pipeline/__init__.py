@@ -1,0 +1,1 @@
+"""Whole workflows across services: `label` (collect -> plan -> submit -> watch -> report -> apply)."""

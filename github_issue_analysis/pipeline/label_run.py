@@ -1,0 +1,178 @@
+"""`gh-analysis label`: collect (incremental when the organization is known) -> plan with cost -> confirm ->
+submit -> watch -> summary and report -> (optionally) the label plan and apply. Running it again while its
+group is in flight continues that group instead of submitting again; stopping the watch cancels nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from github_issue_analysis import defaults
+from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission
+from github_issue_analysis.ai.batch.options import SubmitOptions
+from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
+from github_issue_analysis.ai.registry import parse_model
+from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.groups import BatchGroupStatus
+from github_issue_analysis.errors import NothingToSubmit
+from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
+from github_issue_analysis.labels.plan import LabelPlan
+
+if TYPE_CHECKING:
+    from github_issue_analysis.labels.apply import ApplyReport
+    from github_issue_analysis.labels.session import EventHook
+from github_issue_analysis.storage.issue_store import IssueSelection
+from github_issue_analysis.storage.store import Store
+
+from .collection import collect_org, github_connection, github_errors
+from .in_flight import RunKey, group_in_flight, matching_groups
+
+PROCESSOR = "product-labeling"
+
+
+@dataclass(frozen=True)
+class LabelRunOptions:
+    org: str
+    repo: str | None = None
+    model: str = defaults.MODEL
+    limit: int | None = None
+    blind: bool = False
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    apply: bool = False
+    report_path: Path | None = None
+    poll_seconds: float = 5.0
+    concurrency: int = defaults.CONCURRENCY
+
+
+@dataclass
+class LabelRunSteps:
+    """What the run shows as it goes; `confirm_*` may raise to stop before anything is sent."""
+
+    collected: Callable[[Any], None] = lambda _: None
+    confirm_submit: Callable[[PlannedSubmission], None] = lambda _: None
+    resuming: Callable[[str], None] = lambda _: None
+    watching: Callable[[str], None] = lambda _: None
+    progress: Callable[[WatchProgress], None] = lambda _: None
+
+
+@dataclass
+class LabelRunResult:
+    group_id: str | None
+    collected: int = 0
+    submitted: int = 0
+    results: int = 0
+    failed: int = 0
+    report: str | None = None
+    resumed: bool = False
+    status: BatchGroupStatus | None = None
+    failures: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "group_id": self.group_id,
+            "collected": self.collected,
+            "submitted": self.submitted,
+            "results": self.results,
+            "failed": self.failed,
+            "report": self.report,
+            "resumed": self.resumed,
+            "status": self.status.status.value if self.status else None,
+        }
+
+
+class LabelRun:
+    def __init__(self, store: Store, settings: Settings, options: LabelRunOptions, steps: LabelRunSteps) -> None:
+        self.store, self.settings, self.options, self.steps = store, settings, options, steps
+        self.batches = BatchService(store, settings)
+        self.submit_options = self._submit_options()
+        provider, model = parse_model(options.model)
+        selection = IssueSelection(options.org, options.repo, None, options.limit)
+        self.key = RunKey(selection, PROCESSOR, provider, model, options.blind)
+
+    def collect_and_submit(self) -> LabelRunResult:
+        """Collect, then continue the run's group in flight or plan, confirm and submit a new one."""
+        self._require_key()
+        report = asyncio.run(collect_org(self.store, self.settings, self.options.org, self.options.repo))
+        self.steps.collected(report)
+        result = LabelRunResult(group_id=group_in_flight(self.store, self.key), collected=report.issues)
+        if result.group_id is not None:
+            result.resumed = True
+            self.steps.resuming(result.group_id)
+            return result
+        planned = self._plan()
+        if planned is None:  # nothing new to label: report the newest group of this run
+            found = matching_groups(self.store, self.key)
+            result.group_id = found[0][0].group_id if found else None
+            return result
+        self.steps.confirm_submit(planned)
+        submitted = self.batches.submit(planned, self.options.concurrency)
+        result.group_id, result.submitted = submitted.group.group_id, planned.plan.total_issues
+        result.failures = submitted.problems
+        return result
+
+    def watch(self, result: LabelRunResult) -> LabelRunResult:
+        """Drive the group to its end (submitting what waits, collecting what finishes); Ctrl+C stops only this."""
+        if result.group_id is None:
+            return result
+        self.steps.watching(result.group_id)
+        options = WatchOptions(poll_seconds=self.options.poll_seconds)
+        result.status = self.batches.watch(result.group_id, options, self.options.concurrency, self.steps.progress)
+        return result
+
+    def finish(self, result: LabelRunResult) -> LabelRunResult:
+        """Count results and failures, write the report."""
+        from github_issue_analysis.report.builder import ReportScope, build_report
+        from github_issue_analysis.report.render import write_report
+
+        if result.group_id is None:
+            return result
+        data = build_report(self.store, ReportScope(group=result.group_id))
+        result.results = data.summary.issues
+        result.failed = len(self.store.reports.failures([result.group_id]))
+        path = self.options.report_path or self.settings.data_dir / "reports" / f"{result.group_id}.html"
+        write_report(data, path)
+        result.report = str(path.resolve())
+        return result
+
+    def apply(self, confirm: Callable[[LabelPlan], None], on_event: EventHook | None = None) -> ApplyReport:
+        """The label plan checked against GitHub (shown and confirmed through `confirm`), then applied by the
+        same service as `labels apply`."""
+        from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport, apply_labels, live_plan
+
+        selection = LabelSelection(self.options.org, self.options.repo, self.options.min_confidence)
+        connection = github_connection(self.settings)
+        with github_errors():
+            plan = asyncio.run(live_plan(self.store, connection, selection))
+            confirm(plan)
+            if not plan.changes:
+                return ApplyReport(None, skipped=plan.skipped)
+            return asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), on_event))
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def _plan(self) -> PlannedSubmission | None:
+        try:
+            return self.batches.plan(self.submit_options)
+        except NothingToSubmit:
+            return None
+
+    def _submit_options(self) -> SubmitOptions:
+        options = self.options
+        return SubmitOptions(
+            PROCESSOR,
+            options.org,
+            options.repo,
+            limit=options.limit,
+            model=options.model,
+            blind=options.blind,
+            concurrency=options.concurrency,
+        )
+
+    def _require_key(self) -> None:
+        """The provider's key is checked before anything is collected or sent."""
+        from github_issue_analysis.ai.registry import create_provider
+
+        create_provider(self.key.provider, self.settings).require_key()
