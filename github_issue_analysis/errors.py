@@ -165,3 +165,7 @@ class BatchesMissingAtProvider(OperationFailed):
         )
         self.group_id = group_id
         self.job_ids = job_ids
+
+
+class StoreUnavailable(OperationFailed):
+    """The store cannot be opened or read: its folder, its file or its schema (exit code 1)."""

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+import orjson
+from pydantic import BaseModel, Field, ValidationError
 
-from .storage.issue_store import IssueStore, UpsertCounts
+from .storage.issue_store import IssueStore, StoreRefused, UpsertCounts
 from .storage.records import CommentRecord, IssueRecord, LabelRecord
 
-_BATCH = 500
+_BATCH = 400  # the issue store's chunk: one transaction per chunk
+MAX_ISSUE_NUMBER = 2**31 - 1  # GitHub's issue numbers are GraphQL Int (32-bit)
 
 
 class _User(BaseModel):
@@ -34,7 +35,7 @@ class _Comment(BaseModel):
 
 
 class _Issue(BaseModel):
-    number: int
+    number: int = Field(gt=0, le=MAX_ISSUE_NUMBER)
     title: str
     body: str | None = ""
     state: str
@@ -64,6 +65,7 @@ class ImportReport:
     files: int = 0
     inserted: int = 0
     updated: int = 0
+    older: int = 0  # files older than the stored issue (by updated_at): the stored one was kept
     bad: list[BadFile] = field(default_factory=list)
 
 
@@ -79,14 +81,15 @@ def find_issue_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def parse_issue_file(path: Path) -> IssueRecord:
-    """Read one file; raises ValueError with a reason a user can act on."""
+    """Read one file; raises ValueError with a reason a user can act on. orjson refuses what the store cannot
+    hold (lone surrogates, invalid UTF-8) and nesting deeper than 1024 levels."""
     try:
-        raw = json.loads(path.read_bytes())
+        raw = orjson.loads(path.read_bytes())
     except FileNotFoundError:
         raise ValueError("file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"cannot read: {error}") from None
-    except json.JSONDecodeError as error:
+    except OSError as error:
+        raise ValueError(f"cannot read: {error.strerror or error}") from None
+    except orjson.JSONDecodeError as error:
         raise ValueError(f"not valid JSON ({error.msg} at line {error.lineno})") from None
     try:
         parsed = _IssueFile.model_validate(raw)
@@ -128,21 +131,40 @@ def _to_record(parsed: _IssueFile) -> IssueRecord:
 
 
 def import_files(store: IssueStore, files: list[Path], on_progress: Callable[[int], Any] | None = None) -> ImportReport:
-    """Parse every file, store good ones in chunks (one transaction each), collect the bad ones."""
+    """Parse every file, store good ones in chunks (one transaction each) with the label definitions they
+    show, collect the bad ones. A chunk the store refuses is stored file by file, so one file cannot stop
+    the rest."""
     report = ImportReport(files=len(files))
     for chunk in _chunks(files, _BATCH):
-        records: list[IssueRecord] = []
+        parsed: list[tuple[Path, IssueRecord]] = []
         for path in chunk:
             try:
-                records.append(parse_issue_file(path))
+                parsed.append((path, parse_issue_file(path)))
             except ValueError as error:
                 report.bad.append(BadFile(path, str(error)))
-        counts: UpsertCounts = store.upsert_issues(records)
-        report.inserted += counts.inserted
-        report.updated += counts.updated
+        _store(store, parsed, report)
         if on_progress:
             on_progress(len(chunk))
     return report
+
+
+def _store(store: IssueStore, parsed: list[tuple[Path, IssueRecord]], report: ImportReport) -> None:
+    try:
+        _count(report, store.upsert_issues([record for _, record in parsed], label_definitions=True))
+        return
+    except StoreRefused:
+        pass  # nothing of the chunk was stored (one transaction): store its files one by one
+    for path, record in parsed:
+        try:
+            _count(report, store.upsert_issues([record], label_definitions=True))
+        except StoreRefused as error:
+            report.bad.append(BadFile(path, f"the store refused it ({error})"))
+
+
+def _count(report: ImportReport, counts: UpsertCounts) -> None:
+    report.inserted += counts.inserted
+    report.updated += counts.updated
+    report.older += counts.older
 
 
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:

@@ -43,6 +43,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         "GH_ANALYSIS_MODEL",
     ):
         monkeypatch.delenv(name, raising=False)
+    for name in ("GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GH_ANALYSIS_PRICES_FILE", "GH_ANALYSIS_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path / "gh-config"))  # an installed `gh` is logged out here
     monkeypatch.setenv("GH_ANALYSIS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)

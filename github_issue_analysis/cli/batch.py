@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
@@ -53,8 +53,8 @@ def submit(
     batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Issues per provider batch."),
     concurrency: int = CONCURRENCY,
     temperature: float | None = typer.Option(None, "--temperature", help="Sent only to models that accept it."),
-    reasoning_effort: str | None = typer.Option(
-        None, "--reasoning-effort", help="low|medium|high; sent only to reasoning models."
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = typer.Option(
+        None, "--reasoning-effort", help="minimal, low, medium or high; sent only to reasoning models."
     ),
     blind: bool = typer.Option(
         False, "--blind", help="Leave each issue's current taxonomy labels out of the prompt (for `eval`)."
@@ -150,6 +150,10 @@ def list_jobs(
         render.group_list(service.groups(shown or None), json_output, shown)
     else:
         render.job_list(service.jobs(shown or None), json_output, shown)
+    if unreadable := service.store.batches.unreadable_jobs:
+        from github_issue_analysis.errors import StoreUnavailable
+
+        raise StoreUnavailable(f"{len(unreadable)} job(s) not listed: {unreadable[0]}")
 
 
 @app.command()

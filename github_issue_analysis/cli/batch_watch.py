@@ -62,8 +62,9 @@ def run_watch(
 
             return service.watch(group_id, options, concurrency, show)
     except KeyboardInterrupt:
-        console.print(f"Stopped watching; nothing was cancelled. Run `gh-analysis batch watch {group_id}` to go on.")
-        raise
+        raise context.stopped(
+            f"Stopped watching; nothing was cancelled. Run `gh-analysis batch watch {group_id}` to go on."
+        ) from None
 
 
 def _asking(live: Live) -> Callable[[int], None]:

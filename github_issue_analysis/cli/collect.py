@@ -3,37 +3,53 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
 if TYPE_CHECKING:
     from github_issue_analysis.github_client import CollectReport, CollectRequest
 
+MAX_INT = 2**31 - 1  # GitHub's GraphQL Int; also what the store's integer columns hold
+MAX_DAYS = 36_600  # a century back
 DATE_HELP = "ISO date (YYYY-MM-DD) or date-time, UTC unless it names a zone"
 
 
 def collect(
     org: str = typer.Option(..., "--org", help="GitHub organization (or user) that owns the repositories."),
     repo: str | None = typer.Option(None, "--repo", help="One repository; without it, every repository of ORG."),
-    issue_number: int | None = typer.Option(None, "--issue-number", help="One issue of --repo."),
+    issue_number: int | None = typer.Option(
+        None, "--issue-number", metavar="N", min=1, max=MAX_INT, help="One issue of --repo."
+    ),
     labels: list[str] | None = typer.Option(
         None, "--labels", help="Keep issues carrying ALL these labels (repeat the option or separate by commas)."
     ),
-    state: str = typer.Option("all", "--state", help="open, closed or all."),
-    limit: int | None = typer.Option(None, "--limit", help="At most this many issues in this run."),
+    state: Literal["open", "closed", "all"] = typer.Option("all", "--state", help="open, closed or all."),
+    limit: int | None = typer.Option(
+        None, "--limit", metavar="N", min=1, max=MAX_INT, help="At most this many issues in this run."
+    ),
     created_after: str | None = typer.Option(None, "--created-after", help=f"Created on/after D ({DATE_HELP})."),
     created_before: str | None = typer.Option(None, "--created-before", help="Created before D (exclusive)."),
     updated_after: str | None = typer.Option(None, "--updated-after", help="Updated on/after D (inclusive)."),
     updated_before: str | None = typer.Option(None, "--updated-before", help="Updated before D (exclusive)."),
     last_days: int | None = typer.Option(
-        None, "--last-days", help="Created in the last N days (from 00:00 UTC N days ago); not with dates."
+        None,
+        "--last-days",
+        metavar="N",
+        min=1,
+        max=MAX_DAYS,
+        help="Created in the last N days (from 00:00 UTC N days ago); not with dates.",
     ),
     exclude_repo: list[str] | None = typer.Option(None, "--exclude-repo", help="Skip this repository (repeat)."),
     incremental: bool = typer.Option(
         False, "--incremental", help="Only issues updated since the last complete collection of each repository."
     ),
-    token: str | None = typer.Option(None, "--token", help="GitHub token (default: GITHUB_TOKEN)."),
+    token: str | None = typer.Option(
+        None,
+        "--token",
+        metavar="TOKEN",
+        help="GitHub token. Prefer GH_TOKEN or GITHUB_TOKEN (or `gh auth login`): an option shows in the process list.",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Collect issues (with every comment, labels, author, times; no pull requests) and label definitions.
@@ -41,6 +57,7 @@ def collect(
     Re-collecting updates issues in place; an interrupted collection resumes where it stopped.
     --incremental starts from the last complete, unfiltered collection of each repository.
     The API is GITHUB_API_URL (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3).
+    Token, as the GitHub CLI finds it: GH_TOKEN, then GITHUB_TOKEN, then `gh auth token` when gh is installed.
     """
     from . import context
 
@@ -130,13 +147,21 @@ def _request(
 
 def _token(option: str | None) -> str:
     from github_issue_analysis.errors import UsageError
+    from github_issue_analysis.github_client.credentials import token_from_gh_cli
 
     from . import context
 
     secret = context.settings().github_token
-    token = option or (secret.get_secret_value() if secret else None)
+    token = (
+        option
+        or (secret.get_secret_value() if secret else None)
+        or token_from_gh_cli(context.settings().github_api_url)
+    )
     if not token:
-        raise UsageError("no GitHub token: set GITHUB_TOKEN or pass --token (GitHub's GraphQL API needs one)")
+        raise UsageError(
+            "no GitHub token: set GH_TOKEN or GITHUB_TOKEN, or log in with `gh auth login` "
+            "(GitHub's GraphQL API needs one)"
+        )
     return token
 
 

@@ -17,11 +17,23 @@ if TYPE_CHECKING:
     from github_issue_analysis.storage.store import Store
 
 DEBUG = False
+MAX_MESSAGE = 400
+INTERRUPTED = 130
+_stop_explained = False
+
+
+def stopped(message: str) -> typer.Exit:
+    """Ctrl+C in a command that explains itself: `message` on stderr is the one line, exit code 130."""
+    global _stop_explained
+    _stop_explained = True
+    print(message, file=sys.stderr)
+    return typer.Exit(INTERRUPTED)
 
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the Typer app: expected errors become one stderr line with their exit code."""
     try:
+        _check_text(sys.argv[1:] if args is None else args)
         exit_code = app(args=args, standalone_mode=False, prog_name="gh-analysis")
     except GhAnalysisError as error:
         from .messages import phrase
@@ -30,25 +42,58 @@ def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
         if DEBUG:
             raise
         return error.exit_code
-    except (typer.Abort, KeyboardInterrupt):
-        _report("Aborted.")
-        return 130
+    except KeyboardInterrupt:
+        _report("interrupted (Ctrl+C)")
+        return INTERRUPTED
+    except typer.Abort:  # a prompt answered "no" or closed
+        _report("aborted")
+        return INTERRUPTED
     except typer.Exit as done:
         return int(done.exit_code or 0)
     except Exception as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare `gh-analysis` or `gh-analysis batch`
+            print(error.ctx.get_help())  # type: ignore[attr-defined]
+            return 0
         if hasattr(error, "format_message") and hasattr(error, "exit_code"):  # Click's usage errors
             if message := error.format_message():  # empty when help was shown instead
                 _report(f"{message} (see --help)")
             return int(error.exit_code)
-        if DEBUG or os.environ.get("GH_ANALYSIS_DEBUG"):
+        if _debugging():
             raise
+        from .failures import known_failure
+
+        if (known := known_failure(error)) is not None:
+            _report(str(known))
+            return known.exit_code
         _report(f"Unexpected error: {type(error).__name__}: {error} (run with --debug for a traceback)")
         return 1
+    if exit_code == INTERRUPTED and not _stop_explained:  # Typer turns Ctrl+C into exit code 130 without a word
+        _report("interrupted (Ctrl+C)")
     return exit_code if isinstance(exit_code, int) else 0
+
+
+def _check_text(args: list[str]) -> None:
+    """Arguments that are not text (bytes that are not UTF-8 arrive as lone surrogates; NUL) are refused whole."""
+    from github_issue_analysis.errors import UsageError
+
+    for position, arg in enumerate(args, start=1):
+        if "\x00" in arg or any("\ud800" <= char <= "\udfff" for char in arg):
+            raise UsageError(f"argument {position} is not valid UTF-8 text; retype it")
+
+
+def _debugging() -> bool:
+    if DEBUG:
+        return True
+    try:
+        return settings().debug
+    except GhAnalysisError:
+        return bool(os.environ.get("GH_ANALYSIS_DEBUG"))
 
 
 def _report(message: str) -> None:
     first_line = message.strip().splitlines()[0] if message.strip() else "Error"
+    if len(first_line) > MAX_MESSAGE:  # an echoed value of 100,000 characters helps no one
+        first_line = first_line[: MAX_MESSAGE - 1] + "…"
     print(f"Error: {first_line}", file=sys.stderr)
 
 
@@ -74,18 +119,9 @@ def settings() -> Settings:
 
 
 def open_store() -> Store:
-    from github_issue_analysis.storage.store import open_store as _open
+    from github_issue_analysis.storage.opening import open_checked_store
 
-    try:
-        return _open(settings().resolved_database_url())
-    except Exception as error:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(error, SQLAlchemyError):
-            raise GhAnalysisError(
-                f"cannot open the database ({type(error).__name__}); check GH_ANALYSIS_DATABASE_URL"
-            ) from error
-        raise
+    return open_checked_store(settings().resolved_database_url())
 
 
 def console(stderr: bool = False) -> Console:

@@ -43,8 +43,7 @@ def label(
     try:
         result = run.watch(result)
     except KeyboardInterrupt:
-        render.stopped(result.group_id)
-        raise
+        raise render.stopped(result.group_id) from None
     result = run.finish(result)
     render.finished(result, json_output)
     if apply:

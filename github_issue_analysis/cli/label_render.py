@@ -75,8 +75,8 @@ def _ask(question: str) -> None:
         raise typer.Abort()
 
 
-def stopped(group_id: str | None) -> None:
-    context.console(stderr=True).print(
+def stopped(group_id: str | None) -> typer.Exit:
+    return context.stopped(
         f"Stopped watching {group_id}; nothing was cancelled. Run the same `gh-analysis label` command again "
         "to continue it."
     )

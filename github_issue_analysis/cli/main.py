@@ -15,7 +15,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: loading Rich's help renderer would double the start-up time
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "The store lives in the per-user data folder unless GH_ANALYSIS_DATA_DIR (or GH_ANALYSIS_DATABASE_URL) "
+        "says otherwise; `gh-analysis status` shows where. GitHub token: GH_TOKEN, GITHUB_TOKEN, then "
+        "`gh auth token`. Settings may sit in .env. Exit codes: 0 success, 1 operation failed, 2 usage or input "
+        "error, 130 interrupted."
+    ),
 )
 
 
@@ -53,6 +60,7 @@ def _register() -> None:
         status,
     )
     from . import eval as eval_cli
+    from .metavars import set_metavars
 
     app.command("collect")(collect.collect)
     app.command("import")(importer.import_issues)
@@ -68,6 +76,24 @@ def _register() -> None:
     app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")
+    _complete_summaries(app)
+    set_metavars(app)
+
+
+def _complete_summaries(typer_app: typer.Typer) -> None:
+    """Command lists show each command's whole first paragraph (Click would cut it at ~45 characters)."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        doc = inspect.getdoc(info.callback) or ""
+        if info.short_help is None and doc:
+            info.short_help = " ".join(doc.split("\n\n")[0].split())
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            group_help = group.typer_instance.info.help
+            if isinstance(group_help, str) and not isinstance(group.short_help, str):
+                group.short_help = " ".join(group_help.split())
+            _complete_summaries(group.typer_instance)
 
 
 _register()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Literal
 
 import typer
 
@@ -16,20 +17,26 @@ app = typer.Typer(help="Work with collected results.", no_args_is_help=True, ric
 def export(
     org: str | None = typer.Option(None, "--org", help="Only this organization."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
-    output_format: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
+    output_format: Literal["jsonl", "csv"] = typer.Option(
+        "jsonl", "--format", help="jsonl (one JSON line per result) or csv."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write here instead of standard output (never over the store)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
 ) -> None:
     """Export the current result of every issue (one line or row per issue and processor)."""
-    from github_issue_analysis.errors import UsageError
+    from github_issue_analysis.output_file import output_file, protected_paths
     from github_issue_analysis.results_export import write_csv, write_jsonl
 
-    if output_format not in ("jsonl", "csv"):
-        raise UsageError(f"--format must be jsonl or csv, not '{output_format}'")
     writer = write_jsonl if output_format == "jsonl" else write_csv
-    rows = context.open_store().results.current(org=org, repo=repo)
+
+    store = context.open_store()
+    rows = store.results.current(org=org, repo=repo)
     if output is None:
         writer(rows, sys.stdout)
         return
-    with output.open("w", encoding="utf-8", newline="") as handle:
+    protected = protected_paths(store.sqlite_file)
+    with output_file(output, force=force, protected=protected) as handle:
         count = writer(rows, handle)
     context.console(stderr=True).print(f"Wrote {count} result(s) to {output}")

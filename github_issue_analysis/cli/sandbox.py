@@ -17,7 +17,11 @@ app = typer.Typer(
 @app.command()
 def serve(
     port: int = typer.Option(
-        8400, "--port", help="OpenAI Batch API emulator port (GitHub: the next port; Anthropic: the one after)."
+        8400,
+        "--port",
+        min=1,
+        max=65533,
+        help="OpenAI Batch API emulator port (GitHub: the next port; Anthropic: the one after).",
     ),
     latency_ms: float = typer.Option(0.0, "--latency-ms", help="Latency added to every request of each."),
     processing_seconds: float = typer.Option(10.0, "--processing-seconds", help="How long a batch runs."),
@@ -32,6 +36,7 @@ def serve(
     from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, create_openai_app
     from github_issue_analysis.sandbox.server import BackgroundServer
 
+    _check_free(port, port + 1, port + 2)
     openai_app = create_openai_app(
         EmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
     )
@@ -56,3 +61,18 @@ def serve(
                 time.sleep(3600)
         except KeyboardInterrupt:
             out.print("Stopped.")
+
+
+def _check_free(*ports: int) -> None:
+    import socket
+
+    from github_issue_analysis.errors import UsageError
+
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError as error:
+                raise UsageError(
+                    f"port {port} on 127.0.0.1 is not available ({error.strerror}); choose another with --port"
+                ) from None

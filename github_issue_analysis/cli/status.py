@@ -15,6 +15,7 @@ def status(json_output: bool = typer.Option(False, "--json", help="Print one JSO
     repos = store.issues.summary()
     document = {
         "database": store.display_location,
+        "data_dir": str(context.settings().data_dir.resolve()),
         "total_issues": sum(r.issues for r in repos),
         "total_comments": sum(r.comments for r in repos),
         "repositories": [
@@ -27,6 +28,7 @@ def status(json_output: bool = typer.Option(False, "--json", help="Print one JSO
         return
     out = context.console()
     out.print(f"Database: {document['database']}")
+    out.print(f"Data folder: {document['data_dir']} (GH_ANALYSIS_DATA_DIR to choose another)")
     if not repos:
         out.print("The store holds no issues yet: run `gh-analysis collect` or `gh-analysis import`.")
         return

@@ -6,6 +6,7 @@ comments are followed up in batches (one aliased `node(id:)` per issue, several 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import GitHubForbidden, GitHubNotFound, GitHubQueryError
@@ -27,15 +28,20 @@ def repo_labels(paged: bool = False) -> str:
     return f"labels(first: 100{after}) {{ nodes {{ {LABEL} }} {PAGE_INFO} }}"
 
 
-def issue_fields(comments: int) -> str:
+def issue_fields(comments: int, newest: bool = False) -> str:
+    """An issue with its first `comments` comments, or (`newest`) its last ones, to join to a stored thread."""
+    window = f"last: {comments}" if newest else f"first: {comments}"
+    info = "pageInfo { hasNextPage endCursor hasPreviousPage startCursor }" if newest else PAGE_INFO
     return (
         "id number title body state url createdAt updatedAt author { login } "
         f"labels(first: 100) {{ nodes {{ {LABEL} }} }} "
-        f"comments(first: {comments}) {{ totalCount {PAGE_INFO} nodes {{ {COMMENT} }} }}"
+        f"comments({window}) {{ totalCount {info} nodes {{ {COMMENT} }} }}"
     )
 
 
-def issues_query(scope: IssueScope, after: str | None, with_labels: bool, comments: int) -> tuple[str, dict[str, Any]]:
+def issues_query(
+    scope: IssueScope, after: str | None, with_labels: bool, comments: int, newest: bool = False
+) -> tuple[str, dict[str, Any]]:
     """The listing query, with only the arguments this scope uses (no nulls sent to GitHub)."""
     variables: dict[str, Any] = {}
     definitions = ["$owner: String!", "$name: String!", "$first: Int!"]
@@ -52,7 +58,7 @@ def issues_query(scope: IssueScope, after: str | None, with_labels: bool, commen
     if scope.since:
         definitions.append("$since: DateTime")
         filters.append("since: $since")
-        variables["since"] = scope.since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        variables["since"] = github_time(scope.since)
     if scope.server_label:
         definitions.append("$labels: [String!]")
         filters.append("labels: $labels")
@@ -63,7 +69,8 @@ def issues_query(scope: IssueScope, after: str | None, with_labels: bool, commen
     query = (
         f"query ListIssues({', '.join(definitions)}) {{ {RATE} "
         f"repository(owner: $owner, name: $name) {{ {labels} "
-        f"issues({', '.join(arguments)}) {{ totalCount {PAGE_INFO} nodes {{ {issue_fields(comments)} }} }} }} }}"
+        f"issues({', '.join(arguments)}) {{ totalCount {PAGE_INFO} "
+        f"nodes {{ {issue_fields(comments, newest)} }} }} }} }}"
     )
     return query, variables
 
@@ -105,9 +112,16 @@ class GitHubGraphQL:
             after = connection["pageInfo"]["endCursor"]
 
     async def issues_page(
-        self, owner: str, name: str, scope: IssueScope, after: str | None, first: int, with_labels: bool
+        self,
+        owner: str,
+        name: str,
+        scope: IssueScope,
+        after: str | None,
+        first: int,
+        with_labels: bool,
+        newest_comments: bool = False,
     ) -> IssuesPage:
-        query, variables = issues_query(scope, after, with_labels, self.comments_page_size)
+        query, variables = issues_query(scope, after, with_labels, self.comments_page_size, newest_comments)
         data = await self.query(query, {"owner": owner, "name": name, "first": first, **variables})
         repository = data["repository"]
         issues = repository["issues"]
@@ -164,3 +178,9 @@ def _graphql_error(error: dict[str, Any]) -> Exception:
     if kind in ("FORBIDDEN", "INSUFFICIENT_SCOPES"):
         return GitHubForbidden(f"{message}; check the token's scopes")
     return GitHubQueryError(f"GitHub rejected the query: {message}")
+
+
+def github_time(moment: datetime) -> str:
+    """ISO 8601 in UTC with a 4-digit year (`strftime("%Y")` writes year 1 as "1", which GitHub rejects)."""
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"

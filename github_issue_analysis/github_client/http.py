@@ -90,6 +90,10 @@ class GitHubTransport:
             await self._respect_budget()
             try:
                 response = await self._http.request(method, url, **kwargs)
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:  # not transient: never retried
+                raise GitHubError(
+                    f"the GitHub API address {url} is not usable ({error}); check GITHUB_API_URL"
+                ) from None
             except httpx.TransportError as error:
                 self.requests += 1
                 await self._after_failure(attempts, f"GitHub did not answer ({type(error).__name__})", None)

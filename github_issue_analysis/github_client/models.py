@@ -96,13 +96,22 @@ class CommentsPage:
     nodes: list[dict[str, Any]]
     has_next: bool
     end_cursor: str | None
+    has_previous: bool = False
+    total: int | None = None
 
     @classmethod
     def parse(cls, connection: dict[str, Any] | None) -> CommentsPage:
         connection = connection or {}
         info = connection.get("pageInfo") or {}
         nodes = [n for n in connection.get("nodes") or [] if n]
-        return cls(nodes, bool(info.get("hasNextPage")), info.get("endCursor"))
+        total = connection.get("totalCount")
+        return cls(
+            nodes,
+            bool(info.get("hasNextPage")),
+            info.get("endCursor"),
+            bool(info.get("hasPreviousPage")),
+            int(total) if isinstance(total, int) else None,
+        )
 
 
 @dataclass

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from github_issue_analysis.storage.issue_store import CollectionRun, IssueStore
-from github_issue_analysis.storage.records import IssueRecord
+from github_issue_analysis.storage.records import CommentRecord, IssueRecord
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .graphql import FOLLOW_UP_ISSUES, GitHubGraphQL
 from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, issue_record, label_record
+from .threads import join_thread
 
 if TYPE_CHECKING:
     from .collector import CollectObserver
@@ -141,7 +142,13 @@ class RepoCollector:
         first, unsaved_pages = True, 0
         while not self.quota.spent:
             page = await self.api.issues_page(
-                self.request.org, self.repo, self.scope, cursor, self.quota.page(self.request.page_size), first
+                self.request.org,
+                self.repo,
+                self.scope,
+                cursor,
+                self.quota.page(self.request.page_size),
+                first,
+                newest_comments=self.joins_threads,
             )
             if first:
                 await self.writer.store_labels(page.labels)
@@ -160,12 +167,18 @@ class RepoCollector:
                 unsaved_pages = 0
         await self.writer.complete(pending)
 
-    def _take(self, nodes: list[dict[str, object]], pending: list[PartialIssue]) -> bool:
+    @property
+    def joins_threads(self) -> bool:
+        """Incremental runs read each changed issue's newest comments and join them to the stored thread."""
+        return self.writer.report.mode == "incremental"
+
+    def _take(self, nodes: list[dict[str, Any]], pending: list[PartialIssue]) -> bool:
         """Keep the page's matching issues; True when the listing can stop here."""
         complete: list[IssueRecord] = []
         stop = False
+        threads = self._stored_threads(nodes)
         for node in nodes:
-            comments = CommentsPage.parse(node.get("comments"))  # type: ignore[arg-type]
+            comments = CommentsPage.parse(node.get("comments"))
             record = issue_record(self.request.org, self.repo, node, comments.nodes)
             if self.scope.past_end(record):
                 stop = True
@@ -175,12 +188,22 @@ class RepoCollector:
             if not self.quota.take():
                 stop = True
                 break
-            if comments.has_next:
+            if comments.has_previous:  # read from the end: join to the stored thread, or read it whole
+                joined = join_thread(threads.get(record.number, []), record.comments, comments.total or 0)
+                if joined is None:
+                    pending.append(PartialIssue(node, [], None))
+                else:
+                    complete.append(record.model_copy(update={"comments": joined}))
+            elif comments.has_next:
                 pending.append(PartialIssue(node, comments.nodes, comments.end_cursor))
             else:
                 complete.append(record)
         self.writer.write(complete)
         return stop
+
+    def _stored_threads(self, nodes: list[dict[str, Any]]) -> dict[int, list[CommentRecord]]:
+        numbers = [int(n["number"]) for n in nodes if CommentsPage.parse(n.get("comments")).has_previous]
+        return self.store.comment_threads(self.request.org, self.repo, numbers) if numbers else {}
 
     def _save_cursor(self, cursor: str | None, started: datetime) -> None:
         if not self.tracks_progress or cursor is None:

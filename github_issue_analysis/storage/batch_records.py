@@ -9,6 +9,7 @@ from typing import Any
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.errors import StoreUnavailable
 
 from .timeutil import as_utc, utcnow
 
@@ -103,6 +104,24 @@ def group_from_row(row: Any, child_ids: list[str]) -> BatchGroup:
     )
 
 
+class UnknownJobStatus(StoreUnavailable):
+    """A job row holds a status this version does not know (a newer version wrote it, or the row was edited)."""
+
+    def __init__(self, job_id: str, status: object) -> None:
+        super().__init__(
+            f"job {job_id} has a status this gh-analysis does not know ('{status}'); a newer gh-analysis may have "
+            "written it: upgrade, or leave that job alone"
+        )
+        self.job_id = job_id
+
+
+def _job_status(row: Any) -> JobStatus:
+    try:
+        return JobStatus(row.status)
+    except ValueError:
+        raise UnknownJobStatus(row.id, row.status) from None
+
+
 def job_from_row(row: Any) -> BatchJob:
     return BatchJob(
         job_id=row.id,
@@ -110,7 +129,7 @@ def job_from_row(row: Any) -> BatchJob:
         batch_sequence=row.batch_sequence,
         total_batches_in_group=row.total_batches_in_group,
         attempt=row.attempt,
-        status=JobStatus(row.status),
+        status=_job_status(row),
         raw_status=row.raw_status,
         provider_batch_id=row.provider_batch_id,
         input_file_id=row.input_file_id,

@@ -19,6 +19,7 @@ from .batch_records import (
     JobItem,
     NewJob,
     RetryRaced,
+    UnknownJobStatus,
     group_from_row,
     job_from_row,
     owner_is_dead,
@@ -46,6 +47,7 @@ __all__ = [
 class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.unreadable_jobs: list[str] = []  # rows the last listing left out, in words
 
     # -- groups and jobs -------------------------------------------------------------------------------
     def create_group(self, group: BatchGroup, jobs: Sequence[NewJob]) -> None:
@@ -151,10 +153,19 @@ class BatchStore:
             job_query = select(batch_jobs).order_by(batch_jobs.c.group_id, batch_jobs.c.batch_sequence)
             if limit:
                 job_query = job_query.where(batch_jobs.c.group_id.in_(list(children)))
+            self.unreadable_jobs = []
             for job_row in conn.execute(job_query):
-                if job_row.group_id in children:
-                    children[job_row.group_id].append(job_from_row(job_row))
+                if job_row.group_id in children and (job := self._listed(job_row)) is not None:
+                    children[job_row.group_id].append(job)
         return [(group_from_row(row, [j.job_id for j in children[row.id]]), children[row.id]) for row in group_rows]
+
+    def _listed(self, row: Any) -> BatchJob | None:
+        """A row for a listing; one this version cannot read is left out and flagged in `unreadable_jobs`."""
+        try:
+            return job_from_row(row)
+        except UnknownJobStatus as error:
+            self.unreadable_jobs.append(str(error))
+            return None
 
     def update_group_options(self, group_id: str, **changes: Any) -> None:
         with self.engine.begin() as conn:
@@ -178,7 +189,10 @@ class BatchStore:
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
-            return [job_from_row(row) for row in conn.execute(query)]
+            if group_id is not None:
+                return [job_from_row(row) for row in conn.execute(query)]
+            self.unreadable_jobs = []
+            return [job for row in conn.execute(query) if (job := self._listed(row)) is not None]
 
     def resolve(self, prefix: str) -> tuple[str, str] | None:
         """('group' | 'job', full id) for a unique prefix; None when nothing matches. Prefixes match

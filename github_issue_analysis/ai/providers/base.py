@@ -63,13 +63,21 @@ class BatchProvider(ABC):
     list_page_size: int = 100  # batches per list page: the most the provider's list endpoint returns at once
     temperature_range: tuple[float, float] = (0.0, 2.0)  # the documented range of the provider's `temperature`
 
+    def __init__(self, api_key: str | None, base_url: str | None = None) -> None:
+        self._api_key = api_key
+        self._base_url = base_url
+
     @property
     def account(self) -> str:
-        """Which account (endpoint and key) requests go to, without any secret: limits are kept per account."""
-        return "default"
+        """Which account requests go to (the endpoint and a short fingerprint of the key, never the key nor
+        any user, password or query of the URL): limits are kept per account."""
+        import hashlib
+        from urllib.parse import urlsplit
 
-    def __init__(self, api_key: str | None) -> None:
-        self._api_key = api_key
+        fingerprint = hashlib.sha256((self._api_key or "").encode()).hexdigest()[:12]
+        parts = urlsplit(self._base_url or "")
+        endpoint = f"{parts.hostname or 'default'}{f':{parts.port}' if parts.port else ''}{parts.path}"
+        return f"{endpoint}#key-{fingerprint}"
 
     @property
     def has_key(self) -> bool:
@@ -122,3 +130,10 @@ class BatchProvider(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+
+def sdk_http(sdk: Any) -> Any:
+    """The httpx module an SDK's client is built on (the OpenAI SDK ships its own copy, `httpx2`)."""
+    import importlib
+
+    return importlib.import_module(sdk.DefaultAsyncHttpxClient.__mro__[1].__module__.split(".")[0])

@@ -13,7 +13,7 @@ from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderB
 
 from . import openai_answers as answers
 from .answers import MalformedAnswer, not_json
-from .base import BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError
+from .base import BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError, sdk_http
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -42,8 +42,7 @@ class OpenAIProvider(BatchProvider):
         self.max_requests_per_batch = max_requests_per_batch
         self.max_bytes_per_batch = max_bytes_per_batch
         self.max_batches_per_hour = max_batches_per_hour
-        super().__init__(api_key)
-        self._base_url = base_url
+        super().__init__(api_key, base_url)
         self._max_retries = max_retries
         self._timeouts = (connect_timeout, read_timeout)
         self._client_instance: AsyncOpenAI | None = None
@@ -58,7 +57,7 @@ class OpenAIProvider(BatchProvider):
 
             from github_issue_analysis.waiting import waiting_transport
 
-            http = _sdk_http(openai)  # the SDK's own httpx (a copy named httpx2 in recent versions)
+            http = sdk_http(openai)
             connect, read = self._timeouts
             self._client_instance = AsyncOpenAI(
                 api_key=api_key,
@@ -68,17 +67,6 @@ class OpenAIProvider(BatchProvider):
                 http_client=DefaultAsyncHttpxClient(transport=waiting_transport(read, http)),
             )
         return self._client_instance
-
-    @property
-    def account(self) -> str:
-        """The endpoint and a short fingerprint of the key (never the key itself)."""
-        import hashlib
-        from urllib.parse import urlsplit
-
-        fingerprint = hashlib.sha256((self._api_key or "").encode()).hexdigest()[:12]
-        parts = urlsplit(self._base_url or "")
-        endpoint = f"{parts.hostname or 'default'}{f':{parts.port}' if parts.port else ''}{parts.path}"
-        return f"{endpoint}#key-{fingerprint}"  # no user, password or query of the URL
 
     def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
         # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
@@ -214,13 +202,6 @@ def _error_message(exc: Any) -> str:
         if message:
             return str(message)[:300]
     return "request failed"
-
-
-def _sdk_http(openai: Any) -> Any:
-    """The httpx module the SDK's client is built on."""
-    import importlib
-
-    return importlib.import_module(openai.DefaultAsyncHttpxClient.__mro__[1].__module__.split(".")[0])
 
 
 def _from_settings(settings: Settings) -> OpenAIProvider:

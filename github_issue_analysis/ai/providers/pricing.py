@@ -1,13 +1,10 @@
 """Prices per model in USD per million tokens. The table holds live prices; batch APIs (OpenAI Batch,
-Anthropic Message Batches) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE overrides batch prices:
-{"model-name": {"input": 0.075, "output": 0.30}} (live prices then count as double)."""
+Anthropic Message Batches) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE (read by config.Settings)
+overrides batch prices: {"model-name": {"input": 0.075, "output": 0.30}} (live prices then count as double)."""
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 BATCH_DISCOUNT = 0.5
 
@@ -51,11 +48,9 @@ class Price:
 
 def price_for(model: str, live: bool = False) -> Price | None:
     """The batch (or live) price of a model; a dated name (claude-haiku-4-5-20251001) takes its base's price."""
-    table = dict(BATCH_PRICES)
-    override = os.environ.get("GH_ANALYSIS_PRICES_FILE")
-    if override:
-        for name, entry in json.loads(Path(override).read_text()).items():
-            table[name] = (float(entry["input"]), float(entry["output"]))
+    from github_issue_analysis.config import get_settings
+
+    table = dict(BATCH_PRICES) | get_settings().price_overrides()
     name = model if model in table else max((n for n in table if model.startswith(n + "-")), key=len, default=None)
     if name is None:
         return None

@@ -192,7 +192,8 @@ def respond(
         return LineOutcome({**head, "response": response, "error": None}, False, 0, 0)
     body = request["body"]
     content = _content(endpoint, body, fault)
-    completion_tokens = count_text(content if content is not None else REFUSAL_TEXT)
+    model = body.get("model") if isinstance(body.get("model"), str) else None
+    completion_tokens = count_text(content if content is not None else REFUSAL_TEXT, model)
     build = _responses_body if endpoint == "/v1/responses" else _chat_body
     answer_body = build(body, content, ident, created, (prompt_tokens, completion_tokens))
     response = {"status_code": 200, "request_id": request_id, "body": answer_body}

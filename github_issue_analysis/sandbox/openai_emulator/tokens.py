@@ -1,7 +1,8 @@
-"""Offline token counting: a documented approximation of OpenAI's cl100k/o200k BPE tokenizers.
+"""Offline token counting with OpenAI's real encodings (tiktoken with shipped encoding files, see
+`github_issue_analysis.tokenizer`: o200k_base for gpt-4o/4.1/o-series/gpt-5, cl100k_base for older models).
 
-The real encodings cannot be loaded offline, so the count starts from the same first step the real
-tokenizer takes, the GPT-4 (cl100k) pre-tokenizer regex, and adds the splits BPE makes inside pieces:
+Models without a shipped encoding fall back to an approximation that starts from the same first step the
+real tokenizer takes, the GPT-4 (cl100k) pre-tokenizer regex, and adds the splits BPE makes inside pieces:
 
 * every piece of the pre-tokenizer is 1 token (a word with its leading space, 1-3 digits, a punctuation
   run, a whitespace run);
@@ -20,7 +21,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from github_issue_analysis.tokenizer import count_tokens, encoding_for
+
+if TYPE_CHECKING:
+    from tiktoken import Encoding
+
+DEFAULT_MODEL = "gpt-4o"  # the encoding used when a request names no model the tokenizer knows
 
 # The cl100k pre-tokenizer with \p{L} written as [^\W\d_] and \p{N} as \d (stdlib `re` has no \p{..}).
 _PIECE = re.compile(
@@ -47,7 +55,21 @@ def _word_extra(word: str) -> int:
     return max(1, math.ceil(len(word.encode("utf-8")) / 3)) - 1
 
 
-def count_text(text: str) -> int:
+def count_text(text: str, model: str | None = None) -> int:
+    """Tokens of `text` with the model's encoding (o200k_base without a model); the approximation when the
+    model has no shipped encoding."""
+    encoding = _encoding(model)
+    return count_tokens(text, encoding) if encoding is not None else approximate_count(text)
+
+
+def _encoding(model: str | None) -> Encoding | None:
+    try:
+        return encoding_for(model or DEFAULT_MODEL)
+    except ValueError:  # the encoding file is missing or damaged: count approximately
+        return None
+
+
+def approximate_count(text: str) -> int:
     """Approximate number of BPE tokens in `text` (one per pre-tokenizer piece, plus the extras above)."""
     total = len(_PIECE.findall(text))
     if text.isascii():
@@ -67,21 +89,22 @@ def content_text(content: Any) -> str:
     return ""
 
 
-def count_messages(messages: list[Any]) -> int:
+def count_messages(messages: list[Any], model: str | None = None) -> int:
     """Prompt tokens of a chat request, with the cookbook's per-message overhead."""
     total = REPLY_PRIMING_TOKENS
     for message in messages:
         if not isinstance(message, dict):
             continue
-        total += TOKENS_PER_MESSAGE + count_text(str(message.get("role", "")))
-        total += count_text(content_text(message.get("content")))
+        total += TOKENS_PER_MESSAGE + count_text(str(message.get("role", "")), model)
+        total += count_text(content_text(message.get("content")), model)
         if message.get("name"):
-            total += TOKENS_PER_NAME + count_text(str(message["name"]))
+            total += TOKENS_PER_NAME + count_text(str(message["name"]), model)
     return total
 
 
 def count_request(endpoint: str, body: dict[str, Any]) -> int:
     """Prompt tokens of one batch request body for `/v1/chat/completions` or `/v1/responses`."""
+    model = body.get("model") if isinstance(body.get("model"), str) else None
     if endpoint == "/v1/responses":
         messages: list[Any] = []
         if isinstance(body.get("instructions"), str):
@@ -91,14 +114,14 @@ def count_request(endpoint: str, body: dict[str, Any]) -> int:
             messages.append({"role": "user", "content": request_input})
         elif isinstance(request_input, list):
             messages.extend(request_input)
-        return count_messages(messages)
+        return count_messages(messages, model)
     messages_field = body.get("messages")
-    return count_messages(messages_field if isinstance(messages_field, list) else []) + _schema_tokens(
-        body.get("response_format")
+    return count_messages(messages_field if isinstance(messages_field, list) else [], model) + _schema_tokens(
+        body.get("response_format"), model
     )
 
 
-def _schema_tokens(response_format: Any) -> int:
+def _schema_tokens(response_format: Any, model: str | None) -> int:
     if not isinstance(response_format, dict) or not isinstance(response_format.get("json_schema"), dict):
         return 0
-    return count_text(json.dumps(response_format["json_schema"], separators=(",", ":")))
+    return count_text(json.dumps(response_format["json_schema"], separators=(",", ":")), model)

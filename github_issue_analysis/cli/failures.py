@@ -1,0 +1,26 @@
+"""Failures that are not bugs but reach the edge as plain exceptions: the store's database failing mid-command,
+the file system, numbers out of range. Each becomes an expected error with one line."""
+
+from __future__ import annotations
+
+import sys
+
+from github_issue_analysis.errors import GhAnalysisError, OperationFailed, UsageError
+
+
+def known_failure(error: BaseException) -> GhAnalysisError | None:
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError):
+            from github_issue_analysis.storage.opening import explain
+
+            return explain(error, None)
+    if isinstance(error, OverflowError):
+        return UsageError(f"a number is out of range ({error}); give a smaller value")
+    if isinstance(error, RecursionError):
+        return UsageError("the input is nested too deeply")
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return OperationFailed(f"cannot use{where}: {error.strerror or type(error).__name__}")
+    return None

@@ -1,0 +1,100 @@
+"""`collect --incremental` after 10 issues changed (a new comment each) takes at most 5 requests, long threads
+included: the newest comments are read from the end and joined to the stored thread."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from github_issue_analysis.sandbox.github_emulator.world import Comment
+from tests.conftest import invoke
+
+from .conftest import Sandbox, stored_issues
+
+
+def collect(*args: str) -> dict[str, Any]:
+    result = invoke("collect", "--org", "acme", "--repo", "kots", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def lengthen(sandbox: Sandbox, number: int, count: int) -> None:
+    """Give an issue a long thread (older than the issue's last update)."""
+    issue = sandbox.emulator.world.issue("acme", "kots", number)
+    assert issue is not None
+    start = issue.created_at + timedelta(minutes=1)
+    base = 10_000 * number
+    issue.comments = [
+        Comment(base + i, f"user{i % 9}", f"Comment {i} on #{number}", start + timedelta(seconds=i), start)
+        for i in range(count)
+    ]
+
+
+def test_ten_changed_issues_with_long_threads_take_at_most_five_requests(sandbox: Sandbox, database_url: str) -> None:
+    repo = sandbox.emulator.world.repo("acme", "kots")
+    assert repo is not None
+    numbers = [issue.number for issue in repo.only_issues()][:10]
+    for index, number in enumerate(numbers):
+        lengthen(sandbox, number, [600, 1200, 40, 250, 0, 51, 100, 999, 5, 301][index])
+    collect()
+    before = {i.number: len(i.comments) for i in stored_issues(database_url)}
+    for number in numbers:
+        sandbox.emulator.world.touch_issue("acme", "kots", number, comment=f"New comment on #{number}")
+    second = collect("--incremental")
+    print(f"incremental collect of 10 changed issues: {second['requests']} requests")
+    assert second["issues"] == 10
+    assert second["requests"] <= 5
+    stored = {i.number: i for i in stored_issues(database_url)}
+    for number in numbers:
+        issue = sandbox.emulator.world.issue("acme", "kots", number)
+        assert issue is not None
+        assert len(stored[number].comments) == before[number] + 1 == len(issue.comments)
+        assert [c.body for c in stored[number].comments] == [c.body for c in issue.comments]
+
+
+def test_a_thread_that_changed_before_the_newest_comments_is_read_whole(sandbox: Sandbox, database_url: str) -> None:
+    repo = sandbox.emulator.world.repo("acme", "kots")
+    assert repo is not None
+    number = repo.only_issues()[0].number
+    lengthen(sandbox, number, 300)
+    collect()
+    issue = sandbox.emulator.world.issue("acme", "kots", number)
+    assert issue is not None
+    del issue.comments[10]  # a deleted comment: the stored thread no longer lines up with GitHub's
+    sandbox.emulator.world.touch_issue("acme", "kots", number, comment="after the deletion")
+    collect("--incremental")
+    stored = {i.number: i for i in stored_issues(database_url)}
+    assert [c.body for c in stored[number].comments] == [c.body for c in issue.comments]
+
+
+def test_a_thread_grown_past_the_newest_window_is_read_whole(sandbox: Sandbox, database_url: str) -> None:
+    repo = sandbox.emulator.world.repo("acme", "kots")
+    assert repo is not None
+    number = repo.only_issues()[0].number
+    collect()  # stores the short thread; 230 comments arrive before the next run
+    lengthen(sandbox, number, 230)
+    sandbox.emulator.world.touch_issue("acme", "kots", number, comment="newest")
+    collect("--incremental")
+    issue = sandbox.emulator.world.issue("acme", "kots", number)
+    assert issue is not None
+    stored = {i.number: i for i in stored_issues(database_url)}
+    assert [c.body for c in stored[number].comments] == [c.body for c in issue.comments]
+
+
+def test_join_thread_rules() -> None:
+    from datetime import UTC, datetime
+
+    from github_issue_analysis.github_client.threads import join_thread
+    from github_issue_analysis.storage.records import CommentRecord
+
+    def c(i: int) -> CommentRecord:
+        return CommentRecord(author=f"u{i}", body=str(i), created_at=datetime(2026, 1, 1, 0, 0, i % 60, tzinfo=UTC))
+
+    stored = [c(i) for i in range(10)]
+    assert join_thread(stored, [c(i) for i in range(5, 11)], 11) == [c(i) for i in range(11)]
+    assert join_thread(stored, [c(i) for i in range(6, 12)], 12) == [c(i) for i in range(12)]
+    assert join_thread(stored, [c(i) for i in range(10, 16)], 16) is None  # no overlap proves the place
+    assert join_thread(stored[:4] + stored[5:], [c(i) for i in range(5, 11)], 11) is None  # one deleted
+    assert join_thread(stored, [c(i) for i in range(5, 11)], 12) is None  # counts disagree

