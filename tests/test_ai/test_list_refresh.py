@@ -163,7 +163,7 @@ def _job(sequence: int, minutes: int) -> BatchJob:
         ([0, 1], 2, 2),  # one page should hold both, one page of slack
         ([0, 150], 250, 0),  # two stretches for two batches: two retrieves are no dearer
         ([0, 1, 150], 250, 3),  # two stretches, one page of slack
-        (list(range(0, 2000)), 2000, 21),  # 20 pages and one of slack
+        (list(range(0, 2000)), 2000, 24),  # 23 stretches of 87 (a page less room for jitter), one of slack
         (list(range(1990, 2000)), 2000, 2),  # the newest ten: the first stretch
         ([5, 6, 7, 1500], 2000, 3),  # the oldest stretch and one in the middle, wherever they sit
     ],

@@ -2,8 +2,9 @@
 
 A provider lists its batches newest first, `list_page_size` to a page (OpenAI 100, Anthropic up to 1,000),
 and a page can start after any batch id. The group's own batches, newest first, are cut into segments of a
-page each; segment j starts after the last batch of segment j-1, whose id the store knows, so every segment
-holding an unfinished batch is read at once instead of one page after another. Segments are read in
+little less than a page each (room for batches listed a few places off our order); segment j starts after
+the last batch of segment j-1, whose id the store knows, so every segment holding an unfinished batch is
+read at once instead of one page after another. Segments are read in
 rounds: a segment goes on (from its page's last id) only while some of its unfinished batches are unseen
 and its page has not yet reached the next segment. Paging stops as soon as every wanted batch is seen,
 when a page reaches batches older than the wanted ones, or when pages would cost more than retrieving:
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from math import ceil
 from typing import Any
 
 from github_issue_analysis.ai.providers.base import BatchPage, BatchProvider
@@ -24,6 +26,7 @@ from github_issue_analysis.domain.provider_batches import ProviderBatch
 
 CLOCK_SKEW = timedelta(minutes=5)  # clocks differ a little between us and the provider
 SLACK_PAGES = 1  # pages allowed beyond one per segment, for other batches created in between
+JITTER = 10  # places a batch may sit off our order in the provider's list (concurrent creates)
 
 Each = Callable[[Sequence[Any], Callable[[Any], Awaitable[Any]]], Awaitable[list[Any]]]
 
@@ -52,11 +55,22 @@ def segments(wanted: Sequence[BatchJob], group_jobs: Sequence[BatchJob], page_si
     ordered = [j.provider_batch_id for j in sorted(group_jobs, key=_sent_at, reverse=True) if j.provider_batch_id]
     ids = {job.provider_batch_id for job in wanted if job.provider_batch_id}
     found = []
-    for start in range(0, len(ordered), page_size):
-        members = ordered[start : start + page_size]
+    stride = _stride(len(ordered), page_size)
+    for start in range(0, len(ordered), stride):
+        members = ordered[start : start + stride]
         if ids.intersection(members):
             found.append(Segment(ordered[start - 1] if start else None, members, ids.intersection(members)))
     return found
+
+
+def _stride(batches: int, page_size: int) -> int:
+    """Batches per stretch: one page for a group that fits one; else a page less JITTER, spread evenly, so
+    that a batch the provider lists a few places off our order (creates sent at once finish in any order)
+    still falls on a page read in the first round."""
+    if batches <= page_size:
+        return max(1, batches)
+    stretches = ceil(batches / max(1, page_size - JITTER))
+    return ceil(batches / stretches)
 
 
 def page_budget(wanted: Sequence[BatchJob], group_jobs: Sequence[BatchJob], page_size: int) -> int:
