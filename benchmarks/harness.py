@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from peak import peak_rss_mb
 from rich.console import Console
 from rich.table import Table
 
@@ -71,7 +71,7 @@ def timed(action: Callable[[], Any]) -> dict[str, Any]:
     value = action()
     return {
         "seconds": time.perf_counter() - started,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "value": value,
     }
 
@@ -83,3 +83,37 @@ def command_seconds(args: list[str], env: dict[str, str], runs: int) -> list[flo
         subprocess.run(args, env={**os.environ, **env}, cwd=ROOT, capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     return times
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+    started: float  # time.time() just before the command started
+    cpu_seconds: float  # user + system: what the command cost on a shared machine, waits for a core aside
+
+
+def run_command(args: list[str], env: dict[str, str]) -> CommandRun:
+    """`gh-analysis args[1:]` (args[0] names the console script) in its own process, through peak.py: wall time,
+    CPU time and the process's own peak RSS."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file, out_file, err_file = (Path(folder) / name for name in ("peak", "out", "err"))
+        command = [sys.executable, str(Path(__file__).with_name("peak.py")), *args[1:]]
+        with out_file.open("w") as out, err_file.open("w") as err:
+            started_wall, started = time.time(), time.perf_counter()
+            proc = subprocess.Popen(
+                command,
+                env={**os.environ, **env, "GH_BENCH_PEAK_FILE": str(peak_file)},
+                cwd=ROOT,
+                stdout=out,
+                stderr=err,
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{' '.join(args[1:])} failed: {err_file.read_text()[-2000:]}")
+        cpu = usage.ru_utime + usage.ru_stime
+        return CommandRun(seconds, float(peak_file.read_text()), out_file.read_text(), started_wall, cpu)

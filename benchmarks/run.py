@@ -17,8 +17,9 @@ import apply_labels
 import collect
 import groups
 import import_files
-import list_groups
+import imports
 import report
+import scale
 import startup
 from harness import ROOT, Row, markdown, print_rows
 
@@ -27,27 +28,30 @@ def environment() -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     return (
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.stdout.strip() or 'unknown'}, "
-        f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+        f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
+        f"load average {os.getloadavg()[0]:.1f} at the start (a machine shared with other work: wall times are noisy)"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="smaller collect-results and plan cases")
+    parser.add_argument("--quick", action="store_true", help="smaller collect-results, plan and scale cases")
     quick = parser.parse_args().quick
+    header = environment()
     rows: list[Row] = []
     rows += startup.measure()
     rows += groups.measure(quick)
     rows += collect.measure()
-    rows += list_groups.measure()
     rows += import_files.measure()
     rows += report.measure(1_000 if quick else 10_000)
     rows += apply_labels.measure()
+    rows += imports.measure()
+    rows += scale.measure(quick)
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]
     summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."
     Path(__file__).with_name("RESULTS.md").write_text(
-        f"# Benchmark results\n\n{environment()}. Produced by `uv run python benchmarks/run.py`"
+        f"# Benchmark results\n\n{header}. Produced by `uv run python benchmarks/run.py`"
         f"{' --quick' if quick else ''}; every comparison figure was measured in the same run.\n\n"
         f"{markdown(rows)}\n\n{summary}\n"
     )

@@ -16,6 +16,7 @@ from github_issue_analysis.ai.batch.options import SubmitOptions
 from github_issue_analysis.ai.batch.service import BatchService
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
+from github_issue_analysis.defaults import CONCURRENCY as DEFAULT_CONCURRENCY
 from github_issue_analysis.storage.store import open_store
 
 
@@ -73,13 +74,21 @@ def collect(group_id: str) -> dict[str, Any]:
     return timed(lambda: service.collect_group(group_id).collected)
 
 
+def watch(group_id: str, poll_seconds: float) -> dict[str, Any]:
+    from github_issue_analysis.ai.batch.watcher import WatchOptions
+
+    service = _service()
+    options = WatchOptions(poll_seconds=poll_seconds)
+    return timed(lambda: service.watch(group_id, options, DEFAULT_CONCURRENCY, lambda _: None).completed_issues)
+
+
 def plan(org: str) -> dict[str, Any]:
     service = _service()
     request = SubmitOptions("product-labeling", org, model="openai:gpt-4o-mini", reprocess=True)
     return timed(lambda: service.plan(request).plan.total_batches)
 
 
-STEPS = {f.__name__: f for f in (submit, status, sequential_retrieves, download_only, collect, plan)}
+STEPS = {f.__name__: f for f in (submit, status, sequential_retrieves, download_only, collect, watch, plan)}
 
 if __name__ == "__main__":
     print(json.dumps(STEPS[sys.argv[1]](**json.loads(sys.argv[2]))))

@@ -154,5 +154,18 @@ class ConcurrentChange(OperationFailed):
         self.what = what
 
 
+class BatchesMissingAtProvider(OperationFailed):
+    """The provider has no batch for some running children (HTTP 404): watching cannot bring them to an end."""
+
+    def __init__(self, group_id: str, job_ids: list[str]) -> None:
+        shown = ", ".join(job_ids[:5]) + (f" and {len(job_ids) - 5} more" if len(job_ids) > 5 else "")
+        super().__init__(
+            f"the provider has no batch for {len(job_ids)} job(s) of {group_id} ({shown}); finished ones are "
+            "collected, these keep their state: check the API key's account"
+        )
+        self.group_id = group_id
+        self.job_ids = job_ids
+
+
 class StoreUnavailable(OperationFailed):
     """The store cannot be opened or read: its folder, its file or its schema (exit code 1)."""

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from github_issue_analysis.domain.jobs import BatchJob
 
 
+GROUP_TABLE_ROWS = 50  # rows of a group's batches in tables: 2,000 help no one and take seconds to draw
+
+
 def _cost(value: float | None) -> str:
     return "unknown (no price for this model)" if value is None else f"${value:,.4f}"
 
@@ -43,12 +46,21 @@ def plan(planned: PlannedSubmission) -> None:
         table.add_column("Issues", justify="right")
         table.add_column("Est. prompt tokens", justify="right")
         table.add_column("Est. cost", justify="right")
-        for batch in split.batches:
+        for batch in split.batches[:GROUP_TABLE_ROWS]:
             table.add_row(
                 str(batch.batch_number),
                 str(batch.issue_count),
                 f"{batch.estimated_tokens:,}",
                 _cost(planned.estimated_cost(batch)),
+            )
+        if len(split.batches) > GROUP_TABLE_ROWS:
+            rest = split.batches[GROUP_TABLE_ROWS:]
+            table.add_row(
+                f"+{len(rest):,}",
+                f"{sum(b.issue_count for b in rest):,}",
+                f"{sum(b.estimated_tokens for b in rest):,}",
+                "",
+                end_section=True,
             )
         out.print(table)
     else:
@@ -216,6 +228,7 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
             for b in status.batches
         ],
         "usage": usage_document(status),
+        "missing_at_provider": status.missing_at_provider,
     }
 
 
@@ -238,13 +251,47 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
         f"{status.completed_batches}/{status.total_batches} batches completed, {status.failed_batches} failed; "
         f"{status.completed_issues}/{status.total_issues} issues done"
     )
-    out.print(_jobs_table(status.batches, title="Batches", in_group=True))
+    shown = _batches_worth_showing(status.batches)
+    if len(shown) < len(status.batches):
+        out.print(f"By state: {_by_state(status.batches)}")
+        title = f"Batches: {len(shown)} of {len(status.batches):,}, unfinished and failed first (--json lists all)"
+        out.print(_jobs_table(shown, title=title, in_group=True))
+    else:
+        out.print(_jobs_table(status.batches, title="Batches", in_group=True))
+    if status.missing_at_provider:
+        context.console(stderr=True).print(_missing_line(status.missing_at_provider))
     used = usage_document(status)
     if used["input_tokens"]:
         out.print(
             f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
             f"{_cost(used['cost_usd'])} at batch prices"
         )
+
+
+def _batches_worth_showing(batches: list[BatchJob]) -> list[BatchJob]:
+    """Every batch of a small group; of a large one the first rows, those needing attention first."""
+    from github_issue_analysis.domain.jobs import JobStatus
+
+    if len(batches) <= GROUP_TABLE_ROWS:
+        return batches
+    order = {JobStatus.COMPLETED: 2}
+    ranked = sorted(batches, key=lambda b: (order.get(b.status, 0 if b.status.is_terminal else 1), b.batch_sequence))
+    return ranked[:GROUP_TABLE_ROWS]
+
+
+def _by_state(batches: list[BatchJob]) -> str:
+    counts: dict[str, int] = {}
+    for batch in batches:
+        counts[batch.status.value] = counts.get(batch.status.value, 0) + 1
+    return ", ".join(f"{state} {count:,}" for state, count in sorted(counts.items()))
+
+
+def _missing_line(job_ids: list[str]) -> str:
+    shown = ", ".join(job_ids[:5]) + (f" and {len(job_ids) - 5} more" if len(job_ids) > 5 else "")
+    return (
+        f"warning: the provider has no batch for {len(job_ids)} job(s) ({shown}); their state is unchanged "
+        "(check the API key's account, or remove them with `gh-analysis batch remove`)"
+    )
 
 
 def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Table:

@@ -86,6 +86,7 @@ class BatchGroupStatus(BaseModel):
     batches: list[BatchJob]
     input_tokens: int = 0  # provider usage of every child so far, retried ones included
     output_tokens: int = 0
+    missing_at_provider: list[str] = Field(default_factory=list)  # job ids whose batch the provider lacks (404)
 
     model_config = {"arbitrary_types_allowed": True}
 

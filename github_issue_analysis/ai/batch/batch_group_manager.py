@@ -35,6 +35,7 @@ from .batch_manager import BatchManager, SubmitOutcome
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .collector import CollectReport, JobCollector
 from .finder import find_created
+from .group_refresh import fetch_group_changes
 from .options import SubmitOptions
 from .requests import RequestBuilder, custom_id_for
 from .sampling import DEFAULT_SEED, Candidate, stratified_sample
@@ -271,16 +272,15 @@ class BatchGroupManager:
         return found
 
     async def refresh(self, group_id: str) -> BatchGroupStatus:
-        """Refresh every unfinished child together (adopting batches created before a crash), then summarise."""
+        """Refresh every unfinished child together from the provider's list pages (adopting batches created
+        before a crash), then summarise; children whose batch the provider does not know are named."""
         await self.adopt(group_id)
-        running = [
-            c
-            for c in self.store.batches.jobs(group_id)
-            if not c.superseded and c.provider_batch_id and not c.status.is_terminal
-        ]
-        changes = await self.each(running, self.jobs.fetch_change)
-        self.jobs.apply_changes([c for c in changes if c is not None])
-        return self.status(group_id)
+        refreshed = await fetch_group_changes(self.jobs, self.store.batches.jobs(group_id), self.each)
+        self.jobs.apply_changes(refreshed.changes)
+        status = self.status(group_id)
+        if refreshed.missing:
+            status.missing_at_provider = [job.job_id for job in refreshed.missing]
+        return status
 
     def status(self, group_id: str) -> BatchGroupStatus:
         return summarize(self._group(group_id), self.store.batches.jobs(group_id))

@@ -201,9 +201,12 @@ class BatchManager:
     async def fetch_change(self, job: BatchJob) -> JobChange | None:
         """What the provider says changed for a job (None: nothing). A child that failed for the
         enqueued-token limit goes back to `queued` for its next attempt."""
-        if job.provider_batch_id is None or (job.status.is_terminal and not _files_pending(job)):
+        if job.provider_batch_id is None or not needs_refresh(job):
             return None
-        batch = await self.provider.retrieve(job.provider_batch_id)
+        return self.change_for(job, await self.provider.retrieve(job.provider_batch_id))
+
+    def change_for(self, job: BatchJob, batch: ProviderBatch) -> JobChange | None:
+        """What changed for a job, given its batch as the provider shows it now (retrieved or listed)."""
         if batch.status is JobStatus.FAILED and TOKEN_LIMIT_CODE in batch.error_codes:
             return _token_limit_change(job, batch)
         values = _status_values(batch)
@@ -262,6 +265,11 @@ class BatchManager:
                 raise error from None
         self.batches.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
+
+
+def needs_refresh(job: BatchJob) -> bool:
+    """A batch the provider may still change for us: unfinished, or finished without its files seen yet."""
+    return not job.status.is_terminal or _files_pending(job)
 
 
 def _cancelled_here() -> dict[str, object]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from github_issue_analysis.domain.groups import BatchGroupStatus
+from github_issue_analysis.errors import BatchesMissingAtProvider
 from github_issue_analysis.storage.batch_store import RetryRaced
 
 from .batch_group_manager import BatchGroupManager
@@ -64,7 +65,9 @@ async def watch_group(
             report = await manager.collect(group_id)
             if report.broken:  # stop rather than download the same unusable files every cycle
                 raise report.broken[0]
-            status = manager.status(group_id)
+            status = manager.status(group_id).model_copy(update={"missing_at_provider": status.missing_at_provider})
+        if status.missing_at_provider:
+            raise BatchesMissingAtProvider(group_id, status.missing_at_provider)
         if options.retry_failed and _finished(status) and _retry(manager, group_id, options):
             retries += 1
             delay = options.poll_seconds

@@ -18,7 +18,7 @@ from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from .answers import MalformedAnswer, snippet
-from .base import NO_HOURLY_CAP, BatchProvider, LiveAnswer, ProviderError, sdk_http
+from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError, sdk_http
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class AnthropicProvider(BatchProvider):
     uploads_input = False
     has_metadata = False
     envelope_bytes = len(b'{"requests":[]}')  # the create body: the lines joined by commas inside this
+    list_page_size = 1000  # the documented maximum `limit` of the list endpoint
     temperature_range = (0.0, 1.0)  # documented range of the Messages API's temperature
 
     def __init__(
@@ -102,8 +103,15 @@ class AnthropicProvider(BatchProvider):
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
         async with _translated_errors("list message batches"):
-            async for batch in self._client.messages.batches.list(limit=100):
+            async for batch in self._client.messages.batches.list(limit=self.list_page_size):
                 yield checked_batch(batch, "list message batches")
+
+    async def list_page(self, after: str | None) -> BatchPage:
+        from anthropic import omit
+
+        async with _translated_errors("list message batches"):
+            page = await self._client.messages.batches.list(limit=self.list_page_size, after_id=after or omit)
+        return BatchPage([checked_batch(batch, "list message batches") for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"cancel message batch {batch_id}"):
@@ -288,6 +296,10 @@ class _translated_errors:
         if isinstance(exc, anthropic.PermissionDeniedError):
             raise ProviderError(
                 f"Anthropic refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
+            ) from None
+        if isinstance(exc, anthropic.NotFoundError):
+            raise NotFoundAtProvider(
+                f"Anthropic could not {self.action} (HTTP 404): {_error_message(exc)}", status_code=404
             ) from None
         if isinstance(exc, anthropic.APIStatusError):
             raise ProviderError(

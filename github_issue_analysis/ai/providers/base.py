@@ -41,6 +41,16 @@ class LiveAnswer:
 NO_HOURLY_CAP = 1_000_000  # providers that document no limit on batches created per hour
 
 
+class NotFoundAtProvider(ProviderError):
+    """The provider has no such object (HTTP 404): a batch deleted there, or one another account created."""
+
+
+@dataclass(frozen=True)
+class BatchPage:
+    batches: list[ProviderBatch]
+    has_more: bool
+
+
 class BatchProvider(ABC):
     name: str
     api_key_env: str  # the setting that holds the key, named for messages
@@ -50,6 +60,7 @@ class BatchProvider(ABC):
     max_requests_per_batch: int
     max_bytes_per_batch: int
     max_batches_per_hour: int
+    list_page_size: int = 100  # batches per list page: the most the provider's list endpoint returns at once
     temperature_range: tuple[float, float] = (0.0, 2.0)  # the documented range of the provider's `temperature`
 
     def __init__(self, api_key: str | None, base_url: str | None = None) -> None:
@@ -100,6 +111,11 @@ class BatchProvider(ABC):
     @abstractmethod
     def list_batches(self) -> AsyncIterator[ProviderBatch]:
         """Newest first, across every page."""
+
+    async def list_page(self, after: str | None) -> BatchPage:
+        """One page of the batch list, newest first: the `list_page_size` batches created just before the batch
+        `after` (the newest when None). Providers without it are refreshed by single retrieves."""
+        raise NotImplementedError(f"{self.name} lists no pages")
 
     @abstractmethod
     async def cancel(self, batch_id: str) -> ProviderBatch: ...

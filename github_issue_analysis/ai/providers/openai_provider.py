@@ -13,7 +13,7 @@ from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderB
 
 from . import openai_answers as answers
 from .answers import MalformedAnswer, not_json
-from .base import BatchProvider, LiveAnswer, ProviderError, sdk_http
+from .base import BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError, sdk_http
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -111,8 +111,15 @@ class OpenAIProvider(BatchProvider):
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
         async with _translated_errors("list batches"):
-            async for batch in self._client.batches.list(limit=100):
+            async for batch in self._client.batches.list(limit=self.list_page_size):
                 yield answers.provider_batch(batch, "list batches")
+
+    async def list_page(self, after: str | None) -> BatchPage:
+        from openai import omit
+
+        async with _translated_errors("list batches"):
+            page = await self._client.batches.list(limit=self.list_page_size, after=after or omit)
+        return BatchPage([answers.provider_batch(batch, "list batches") for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
         async with _translated_errors(f"cancel batch {batch_id}"):
@@ -157,6 +164,10 @@ class _translated_errors:
         if isinstance(exc, openai.PermissionDeniedError):
             raise ProviderError(
                 f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
+            ) from None
+        if isinstance(exc, openai.NotFoundError):
+            raise NotFoundAtProvider(
+                f"OpenAI could not {self.action} (HTTP 404): {_error_message(exc)}", status_code=404
             ) from None
         if isinstance(exc, openai.APIStatusError):
             detail = _error_message(exc)

@@ -1,0 +1,120 @@
+"""What each command imports (`python -X importtime`, normal bytecode cache): commands that make no provider
+call must not import a provider SDK; `--help` stays <= 0.1 s. Beside them, the SDK imports alone.
+
+    uv run python benchmarks/imports.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from groups import populate
+from harness import ROOT, Row, command_seconds, print_rows
+from startup import console_script
+
+from github_issue_analysis.domain.groups import BatchGroup
+from github_issue_analysis.domain.jobs import JobStatus
+from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.store import open_store
+
+SDKS = ("openai", "anthropic")
+HELP_GOAL_SECONDS = 0.1
+DRY_RUN = ("batch", "submit", "product-labeling", "--org", "acme", "--dry-run")
+
+
+def finished_group(database_url: str) -> str:
+    """A group whose only batch has finished and been collected: its status needs no provider call."""
+    store = open_store(database_url)
+    when = datetime(2026, 5, 1, tzinfo=UTC)
+    group = BatchGroup(
+        group_id="job-finished",
+        processor="product-labeling",
+        model="gpt-4o-mini",
+        provider="openai",
+        child_job_ids=["job-finished"],
+        total_issues=3,
+        is_split_job=False,
+        batch_size=30,
+        created_at=when,
+    )
+    store.batches.create_group(group, [NewJob("job-finished", 1, 1, [(i, f"issue-{i}") for i in (1, 2, 3)])])
+    store.batches.update_job(
+        "job-finished", status=JobStatus.COMPLETED, provider_batch_id="batch_x", completed_items=3, collected_at=when
+    )
+    store.close()
+    return group.group_id
+
+
+def imported(args: list[str], env: dict[str, str]) -> tuple[set[str], float]:
+    """Top-level packages imported and the import time in all (seconds), from -X importtime."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *args], env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True
+    )
+    packages, total = set(), 0.0
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        _, cumulative, name = line.split("|")
+        if not cumulative.strip().isdigit():
+            continue
+        packages.add(name.strip().split(".")[0])
+        if name.startswith(" ") and not name.startswith("  "):  # top level: one space after the bar
+            total += int(cumulative) / 1e6
+    return packages, total
+
+
+def _seconds(args: list[str], env: dict[str, str], runs: int) -> float:
+    return statistics.median(command_seconds(args, env, runs))
+
+
+def measure(runs: int = 5) -> list[Row]:
+    env_base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    os.environ.clear()
+    os.environ.update(env_base)  # the normal bytecode cache, as users run the tool
+    script = console_script()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'imports.db'}"
+        populate(url, "acme", 300)
+        group_id = finished_group(url)
+        env = {"GH_ANALYSIS_DATABASE_URL": url, "OPENAI_API_KEY": "sk-unused"}
+        commands = {
+            "--help": ["--help"],
+            "status": ["status"],
+            "batch list --groups": ["batch", "list", "--groups"],
+            "batch status (finished group)": ["batch", "status", group_id],
+            "batch submit --dry-run (300 issues)": [*DRY_RUN],
+            "results export": ["results", "export"],
+        }
+        sdk_alone = {sdk: _seconds([sys.executable, "-c", f"import {sdk}"], {}, 3) for sdk in SDKS}
+        for name, args in commands.items():
+            packages, import_seconds = imported([script, *args], env)
+            seconds = _seconds([script, *args], env, runs)
+            sdks = sorted(packages.intersection(SDKS))
+            goal = f"<= {HELP_GOAL_SECONDS} s, no SDK" if name == "--help" else "no SDK imported"
+            met = not sdks and (name != "--help" or seconds <= HELP_GOAL_SECONDS)
+            rows.append(
+                Row(
+                    f"imports of `gh-analysis {name}`",
+                    f"{seconds:.2f} s whole command; imports {import_seconds:.2f} s; SDK: {', '.join(sdks) or 'none'}",
+                    ", ".join(f"import {sdk} alone {t:.2f} s" for sdk, t in sdk_alone.items()),
+                    f"{len(packages)} top-level packages",
+                    goal,
+                    met,
+                )
+            )
+    return rows
+
+
+def main() -> None:
+    print_rows("Imports per command", measure())
+
+
+if __name__ == "__main__":
+    main()
