@@ -177,11 +177,10 @@ ANTHROPIC_LIST = "GET /v1/messages/batches"
 ANTHROPIC_RETRIEVE = "GET /v1/messages/batches/{batch_id}"
 
 
+@pytest.mark.parametrize("provider_sandbox", ["anthropic"], indirect=True)  # the OpenAI side is covered above
 def test_anthropic_group_status_from_one_list_page_and_a_deleted_batch(
     provider_sandbox: Sandbox, seeded: Store
 ) -> None:
-    if provider_sandbox.provider != "anthropic":
-        pytest.skip("the OpenAI side is covered above")
     from anthropic import Anthropic
 
     seed(seeded, 12)
