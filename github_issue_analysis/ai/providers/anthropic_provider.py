@@ -18,8 +18,9 @@ from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from .answers import MalformedAnswer, snippet
-from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError, sdk_http
+from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, sdk_http
 from .plugin import ProviderPlugin
+from .sdk_errors import SdkErrors
 
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 MAX_TOKENS: Final = 4096
 CUSTOM_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")  # documented for Message Batches
 _PASSED_THROUGH = ("temperature", "top_p", "top_k", "stop_sequences")
+
+
+_ERRORS = SdkErrors("anthropic", "Anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "AnthropicError")
 
 
 class AnthropicProvider(BatchProvider):
@@ -92,35 +96,35 @@ class AnthropicProvider(BatchProvider):
     async def create(self, input_file_id: str | None, content: bytes, metadata: dict[str, str]) -> ProviderBatch:
         # No SDK retries: a retried create could double-pay; the caller looks for the batch before trying again.
         requests = [orjson.loads(line) for line in content.splitlines() if line.strip()]
-        async with _translated_errors("create the message batch"):
+        async with _ERRORS.around("create the message batch"):
             batch = await self._client.with_options(max_retries=0).messages.batches.create(requests=requests)
         return checked_batch(batch, "create the message batch")
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
-        async with _translated_errors(f"read message batch {batch_id}"):
+        async with _ERRORS.around(f"read message batch {batch_id}"):
             batch = await self._client.messages.batches.retrieve(batch_id)
         return checked_batch(batch, f"read message batch {batch_id}")
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
-        async with _translated_errors("list message batches"):
+        async with _ERRORS.around("list message batches"):
             async for batch in self._client.messages.batches.list(limit=self.list_page_size):
                 yield checked_batch(batch, "list message batches")
 
     async def list_page(self, after: str | None) -> BatchPage:
         from anthropic import omit
 
-        async with _translated_errors("list message batches"):
+        async with _ERRORS.around("list message batches"):
             page = await self._client.messages.batches.list(limit=self.list_page_size, after_id=after or omit)
         return BatchPage([checked_batch(batch, "list message batches") for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
-        async with _translated_errors(f"cancel message batch {batch_id}"):
+        async with _ERRORS.around(f"cancel message batch {batch_id}"):
             batch = await self._client.messages.batches.cancel(batch_id)
         return checked_batch(batch, f"cancel message batch {batch_id}")
 
     async def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
         """The results stream of an ended batch (`file_id` is the batch id), one outcome per line."""
-        async with _translated_errors(f"read the results of message batch {file_id}"):
+        async with _ERRORS.around(f"read the results of message batch {file_id}"):
             decoder = await self._client.messages.batches.results(file_id)
             async for entry in decoder:
                 yield parse_result(entry.to_dict())
@@ -128,7 +132,7 @@ class AnthropicProvider(BatchProvider):
     async def complete(self, body: dict[str, Any]) -> LiveAnswer:
         """The Messages API with the same forced tool (the SDK retries 429, 5xx and 529)."""
         params = to_params(body)
-        async with _translated_errors("answer the request"):
+        async with _ERRORS.around("answer the request"):
             message = await self._client.messages.create(**params)
         outcome = parse_message("", message.to_dict())
         if outcome.error_kind is ItemErrorKind.REFUSAL:
@@ -273,68 +277,6 @@ def parse_message(custom_id: str, message: dict[str, Any]) -> ItemOutcome:
         return ItemOutcome(custom_id, orjson.dumps(tool.get("input")).decode(), None, None, tokens_in, tokens_out)
     text = "".join(str(b.get("text") or "") for b in blocks if b.get("type") == "text")
     return ItemOutcome(custom_id, text, None, None, tokens_in, tokens_out)
-
-
-class _translated_errors:
-    """SDK exceptions as ProviderError, with messages that never carry the API key."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        if exc is None:
-            return
-        import anthropic
-
-        if isinstance(exc, anthropic.AuthenticationError):
-            raise ProviderError(
-                "Anthropic rejected the API key (HTTP 401): check ANTHROPIC_API_KEY", status_code=401
-            ) from None
-        if isinstance(exc, anthropic.PermissionDeniedError):
-            raise ProviderError(
-                f"Anthropic refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
-            ) from None
-        if isinstance(exc, anthropic.NotFoundError):
-            raise NotFoundAtProvider(
-                f"Anthropic could not {self.action} (HTTP 404): {_error_message(exc)}", status_code=404
-            ) from None
-        if isinstance(exc, anthropic.APIStatusError):
-            raise ProviderError(
-                f"Anthropic could not {self.action} (HTTP {exc.status_code}): {_error_message(exc)}",
-                transient=exc.status_code >= 500,
-                refused=exc.status_code == 429,
-                status_code=exc.status_code,
-            ) from None
-        if isinstance(exc, anthropic.APIResponseValidationError | ValueError | TypeError | AttributeError):
-            raise MalformedAnswer(
-                f"Anthropic answered the request to {self.action} with something that is not what the API "
-                "documents; check ANTHROPIC_BASE_URL points at the API"
-            ) from None
-        if isinstance(exc, anthropic.APITimeoutError):
-            raise ProviderError(
-                f"Anthropic did not answer the request to {self.action} in time (no answer within "
-                "GH_ANALYSIS_READ_TIMEOUT seconds, or no connection within GH_ANALYSIS_CONNECT_TIMEOUT)",
-                transient=True,
-            ) from None
-        if isinstance(exc, anthropic.APIConnectionError):
-            raise ProviderError(
-                f"could not reach Anthropic to {self.action} ({type(exc).__name__}); check ANTHROPIC_BASE_URL",
-                transient=True,
-            ) from None
-        if isinstance(exc, anthropic.AnthropicError):
-            raise ProviderError(f"Anthropic could not {self.action}: {exc}") from None
-
-
-def _error_message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        message = (body.get("error") or {}).get("message") or body.get("message")
-        if message:
-            return str(message)[:300]
-    return "request failed"
 
 
 def _from_settings(settings: Settings) -> AnthropicProvider:

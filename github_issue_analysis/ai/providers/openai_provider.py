@@ -12,15 +12,19 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from . import openai_answers as answers
-from .answers import MalformedAnswer, not_json
-from .base import BatchPage, BatchProvider, LiveAnswer, NotFoundAtProvider, ProviderError, sdk_http
+from .answers import not_json
+from .base import BatchPage, BatchProvider, LiveAnswer, sdk_http
 from .plugin import ProviderPlugin
+from .sdk_errors import SdkErrors
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
 ENDPOINT: Final = "/v1/chat/completions"
 _REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
+
+
+_ERRORS = SdkErrors("openai", "OpenAI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OpenAIError")
 
 
 class OpenAIProvider(BatchProvider):
@@ -79,7 +83,7 @@ class OpenAIProvider(BatchProvider):
         return {"temperature": not reasoning, "reasoning_effort": reasoning}.get(option, False)
 
     async def upload(self, content: bytes, filename: str) -> str:
-        async with _translated_errors("upload the request file"):
+        async with _ERRORS.around("upload the request file"):
             uploaded = await self._client.files.create(file=(filename, content), purpose="batch")
         return answers.file_id(uploaded, "upload the request file")
 
@@ -87,7 +91,7 @@ class OpenAIProvider(BatchProvider):
         # No SDK retries here: a retried create could double-pay. The caller looks the batch up by its
         # metadata before trying again.
         assert input_file_id is not None, "OpenAI batches are created from an uploaded file"
-        async with _translated_errors("create the batch"):
+        async with _ERRORS.around("create the batch"):
             batch = await self._client.with_options(max_retries=0).batches.create(
                 input_file_id=input_file_id, endpoint=ENDPOINT, completion_window="24h", metadata=metadata
             )
@@ -95,7 +99,7 @@ class OpenAIProvider(BatchProvider):
 
     async def complete(self, body: dict[str, Any]) -> LiveAnswer:
         """Chat completions with the same strict json_schema response format (the SDK retries 429/5xx)."""
-        async with _translated_errors("answer the request"):
+        async with _ERRORS.around("answer the request"):
             response = await self._client.chat.completions.create(**body)
         usage = response.usage
         tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
@@ -105,31 +109,31 @@ class OpenAIProvider(BatchProvider):
         return LiveAnswer(message.content if message else None, tokens_in, tokens_out)
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
-        async with _translated_errors(f"read batch {batch_id}"):
+        async with _ERRORS.around(f"read batch {batch_id}"):
             batch = await self._client.batches.retrieve(batch_id)
         return answers.provider_batch(batch, f"read batch {batch_id}")
 
     async def list_batches(self) -> AsyncIterator[ProviderBatch]:
-        async with _translated_errors("list batches"):
+        async with _ERRORS.around("list batches"):
             async for batch in self._client.batches.list(limit=self.list_page_size):
                 yield answers.provider_batch(batch, "list batches")
 
     async def list_page(self, after: str | None) -> BatchPage:
         from openai import omit
 
-        async with _translated_errors("list batches"):
+        async with _ERRORS.around("list batches"):
             page = await self._client.batches.list(limit=self.list_page_size, after=after or omit)
         return BatchPage([answers.provider_batch(batch, "list batches") for batch in page.data], bool(page.has_more))
 
     async def cancel(self, batch_id: str) -> ProviderBatch:
-        async with _translated_errors(f"cancel batch {batch_id}"):
+        async with _ERRORS.around(f"cancel batch {batch_id}"):
             batch = await self._client.batches.cancel(batch_id)
         return answers.provider_batch(batch, f"cancel batch {batch_id}")
 
     async def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
         where = f"file {file_id}"
         async with (
-            _translated_errors(f"download {where}"),
+            _ERRORS.around(f"download {where}"),
             self._client.files.with_streaming_response.content(file_id) as response,
         ):
             if "html" in response.headers.get("content-type", ""):
@@ -141,67 +145,6 @@ class OpenAIProvider(BatchProvider):
     async def close(self) -> None:
         if self._client_instance is not None:
             await self._client_instance.close()
-
-
-class _translated_errors:
-    """Turn SDK exceptions into ProviderError with a message that never carries the API key."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        if exc is None:
-            return
-        import openai
-
-        if isinstance(exc, openai.AuthenticationError):
-            raise ProviderError(
-                "OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY", status_code=401
-            ) from None
-        if isinstance(exc, openai.PermissionDeniedError):
-            raise ProviderError(
-                f"OpenAI refused to {self.action} (HTTP 403): check the key's permissions", status_code=403
-            ) from None
-        if isinstance(exc, openai.NotFoundError):
-            raise NotFoundAtProvider(
-                f"OpenAI could not {self.action} (HTTP 404): {_error_message(exc)}", status_code=404
-            ) from None
-        if isinstance(exc, openai.APIStatusError):
-            detail = _error_message(exc)
-            raise ProviderError(
-                f"OpenAI could not {self.action} (HTTP {exc.status_code}): {detail}",
-                transient=exc.status_code >= 500,
-                refused=exc.status_code == 429,
-                status_code=exc.status_code,
-            ) from None
-        if isinstance(exc, openai.APIResponseValidationError | ValueError | TypeError | AttributeError):
-            raise MalformedAnswer(
-                f"OpenAI answered the request to {self.action} with something that is not what the API "
-                "documents; check OPENAI_BASE_URL points at the API"
-            ) from None
-        if isinstance(exc, openai.APITimeoutError):
-            raise ProviderError(
-                f"OpenAI did not answer the request to {self.action} in time (no answer within "
-                "GH_ANALYSIS_READ_TIMEOUT seconds, or no connection within GH_ANALYSIS_CONNECT_TIMEOUT)",
-                transient=True,
-            ) from None
-        if isinstance(exc, openai.APIConnectionError):
-            raise ProviderError(
-                f"could not reach OpenAI to {self.action} ({type(exc).__name__}); check OPENAI_BASE_URL",
-                transient=True,
-            ) from None
-
-
-def _error_message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        message = body.get("message") or (body.get("error") or {}).get("message")
-        if message:
-            return str(message)[:300]
-    return "request failed"
 
 
 def _from_settings(settings: Settings) -> OpenAIProvider:
