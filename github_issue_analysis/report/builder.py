@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from github_issue_analysis.ai.batch.group_models import BatchGroup
-from github_issue_analysis.ai.batch.models import BatchJob
+from github_issue_analysis.domain.groups import BatchGroup
+from github_issue_analysis.domain.jobs import BatchJob
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.batch_store import AmbiguousId
 from github_issue_analysis.storage.store import Store

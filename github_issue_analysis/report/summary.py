@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from github_issue_analysis.ai.batch.group_models import BatchGroup, summarize
-from github_issue_analysis.ai.batch.models import UNSUCCESSFUL_STATUSES, BatchJob
-from github_issue_analysis.ai.batch.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.domain.groups import BatchGroup, summarize
+from github_issue_analysis.domain.jobs import UNSUCCESSFUL_STATUSES, BatchJob
 from github_issue_analysis.storage.report_store import ItemFailure
 
 from .model import Failure, GroupLine, ReportSummary

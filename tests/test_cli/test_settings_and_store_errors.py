@@ -51,7 +51,7 @@ def test_every_setting_is_read_from_dot_env(tmp_path: Path) -> None:
     settings = get_settings()
     assert settings.price_overrides() == {"my-model": (1.0, 2.0)}
     assert settings.github_token is not None and settings.github_token.get_secret_value() == "from-dot-env"
-    from github_issue_analysis.ai.batch.pricing import price_for
+    from github_issue_analysis.ai.providers.pricing import price_for
 
     assert price_for("my-model") is not None
 
