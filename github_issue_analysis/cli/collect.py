@@ -59,11 +59,9 @@ def collect(
     The API is GITHUB_API_URL (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3).
     Token, as the GitHub CLI finds it: GH_TOKEN, then GITHUB_TOKEN, then `gh auth token` when gh is installed.
     """
-    from . import context
-
     dates = _dates(created_after, created_before, updated_after, updated_before, last_days)
     request = _request(org, repo, issue_number, labels, state, limit, exclude_repo, incremental, dates)
-    report = _run(request, _token(token), context.settings().github_api_url)
+    report = _run(request, token)
     _render(report, json_output)
 
 
@@ -120,7 +118,6 @@ def _request(
     incremental: bool,
     dates: dict[str, datetime | None],
 ) -> CollectRequest:
-    from github_issue_analysis.errors import UsageError
     from github_issue_analysis.github_client import CollectRequest, check_request
 
     names = tuple(part.strip() for value in labels or [] for part in value.split(",") if part.strip())
@@ -138,72 +135,26 @@ def _request(
         updated_after=dates["updated_after"],
         updated_before=dates["updated_before"],
     )
-    try:
-        check_request(request)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    check_request(request)
     return request
 
 
-def _token(option: str | None) -> str:
-    from github_issue_analysis.errors import UsageError
-    from github_issue_analysis.github_client.credentials import token_from_gh_cli
-
-    from . import context
-
-    secret = context.settings().github_token
-    token = (
-        option
-        or (secret.get_secret_value() if secret else None)
-        or token_from_gh_cli(context.settings().github_api_url)
-    )
-    if not token:
-        raise UsageError(
-            "no GitHub token: set GH_TOKEN or GITHUB_TOKEN, or log in with `gh auth login` "
-            "(GitHub's GraphQL API needs one)"
-        )
-    return token
-
-
-def _run(request: CollectRequest, token: str, api_url: str) -> CollectReport:
+def _run(request: CollectRequest, token: str | None) -> CollectReport:
     import asyncio
 
-    from github_issue_analysis.github_client import GitHubConnection, collect_issues
-    from github_issue_analysis.github_client.progress import RichCollectProgress
-    from github_issue_analysis.github_client.ratelimit import RetryPolicy
+    from github_issue_analysis.github_client import collect_issues, connect
 
     from . import context
+    from .collect_progress import RichCollectProgress
 
+    connection = connect(context.settings(), token)  # no token: refused before the store is opened
     store = context.open_store()
     context.show_slow_calls()
     try:
         with RichCollectProgress(context.console(stderr=True)) as progress:
-            settings = context.settings()
-            policy = RetryPolicy(timeout=settings.read_timeout, connect_timeout=settings.connect_timeout)
-            connection = GitHubConnection(api_url=api_url, token=token, policy=policy)
             return asyncio.run(collect_issues(store.issues, request, connection, progress))
-    except Exception as error:
-        raise _translated(error) from error
     finally:
         store.close()
-
-
-def _translated(error: Exception) -> Exception:
-    from github_issue_analysis.errors import OperationFailed, UsageError
-    from github_issue_analysis.github_client import (
-        GitHubAuthError,
-        GitHubError,
-        GitHubForbidden,
-        GitHubNotFound,
-    )
-
-    if isinstance(error, GitHubNotFound):
-        return UsageError(f"{error} Check --org/--repo/--issue-number and that the token can see it.")
-    if isinstance(error, GitHubAuthError | GitHubForbidden):
-        return UsageError(str(error))
-    if isinstance(error, GitHubError):
-        return OperationFailed(f"{error}")
-    return error
 
 
 def _render(report: CollectReport, json_output: bool) -> None:

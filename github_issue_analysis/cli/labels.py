@@ -29,7 +29,11 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-TOKEN = typer.Option(None, "--token", help="GitHub token (default: GITHUB_TOKEN); writes need issues: write.")
+TOKEN = typer.Option(
+    None,
+    "--token",
+    help="GitHub token (default: GH_TOKEN, GITHUB_TOKEN, then `gh auth token`); writes need issues: write.",
+)
 JSON = typer.Option(False, "--json", help="Print one JSON document.")
 YES = typer.Option(False, "--yes", "-y", help="Do it without asking.")
 NOTE = typer.Option(None, "--note", help="A note kept with the decision.")
@@ -37,15 +41,10 @@ BY = typer.Option(None, "--by", help="Reviewer name (default: your user name).")
 
 
 def connection(token: str | None) -> GitHubConnection:
-    from github_issue_analysis.errors import UsageError
-    from github_issue_analysis.github_client import GitHubConnection
+    """The one GitHub connection (github_client.connect) for the `labels` commands."""
+    from github_issue_analysis.github_client import connect
 
-    settings = context.settings()
-    secret = settings.github_token
-    value = token or (secret.get_secret_value() if secret else None)
-    if not value:
-        raise UsageError("no GitHub token: set GITHUB_TOKEN or pass --token (fine-grained: issues: write)")
-    return GitHubConnection(api_url=settings.github_api_url, token=value)
+    return connect(context.settings(), token)
 
 
 @app.command()
@@ -165,14 +164,10 @@ def plan(
     from github_issue_analysis.labels.apply import live_plan
     from github_issue_analysis.labels.plan import build_plan
 
-    from .labels_actions import translated
     from .labels_render import render_plan
 
     store = context.open_store()
-    try:
-        result = build_plan(store, chosen) if offline else asyncio.run(live_plan(store, connection(token), chosen))
-    except Exception as error:
-        raise translated(error) from error
+    result = build_plan(store, chosen) if offline else asyncio.run(live_plan(store, connection(token), chosen))
     if json_output:
         context.print_json(result.as_json())
     else:

@@ -1,4 +1,5 @@
-"""The GitHub-facing steps of `labels apply` and `labels revert`: confirmation, running, error wording."""
+"""The GitHub-facing steps of `labels apply` and `labels revert`: confirmation and running (GitHub failures
+are domain errors; cli/messages.py words them)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,6 @@ if TYPE_CHECKING:
     from github_issue_analysis.github_client import GitHubConnection
     from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport
     from github_issue_analysis.labels.options import LabelSelection
-
-
-def translated(error: Exception) -> Exception:
-    from github_issue_analysis.errors import OperationFailed, UsageError
-    from github_issue_analysis.github_client import GitHubAuthError, GitHubError, GitHubForbidden, GitHubNotFound
-
-    if isinstance(error, GitHubAuthError | GitHubForbidden | GitHubNotFound):
-        return UsageError(str(error))
-    if isinstance(error, GitHubError):
-        return OperationFailed(str(error))
-    return error
 
 
 def _ask(question: str, json_output: bool) -> None:
@@ -44,10 +34,7 @@ def confirm_plan(selection: LabelSelection, github: GitHubConnection, json_outpu
 
     if json_output or not sys.stdin.isatty():
         _ask("", json_output)
-    try:
-        plan = asyncio.run(live_plan(context.open_store(), github, selection))
-    except Exception as error:
-        raise translated(error) from error
+    plan = asyncio.run(live_plan(context.open_store(), github, selection))
     render_plan(context.console(), plan)
     if not plan.changes:
         return
@@ -64,8 +51,6 @@ def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool
     store = context.open_store()
     try:
         report = asyncio.run(apply_labels(store, github, options, event_printer(context.console(stderr=True))))
-    except Exception as error:
-        raise translated(error) from error
     finally:
         store.close()
     render_apply(report, json_output)
@@ -90,8 +75,6 @@ def run_revert(run_id: str, github: GitHubConnection, yes: bool, json_output: bo
                 return False
             _ask(f"Revert {len(preview.changes)} label change(s) of {preview.run.id}?", json_output)
         plan, report = asyncio.run(revert_run(store, github, run_id, hook))
-    except Exception as error:
-        raise translated(error) from error
     finally:
         store.close()
     render_revert(plan, report, json_output)

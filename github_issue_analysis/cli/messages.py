@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from github_issue_analysis import errors
+from github_issue_analysis.github_client import errors as github
 
 _FLAGS = {
     "batch_size": "--batch-size",
@@ -19,6 +20,10 @@ _FLAGS = {
     "target_precision": "--target-precision",
     "temperature": "--temperature",
     "max_enqueued_tokens": "--max-enqueued-tokens",
+    "state": "--state",
+    "issue_number": "--issue-number",
+    "created_after": "--created-after",
+    "updated_after": "--updated-after",
 }
 # action -> (command for one job, command for a group)
 _COMMANDS = {
@@ -68,6 +73,8 @@ _PHRASES: dict[type[Any], Callable[[Any], str]] = {
         "(or pass --force to remove them anyway)"
     ),
     errors.ConcurrentChange: lambda e: f"another process is {e.what} {e.group_id} right now; see `batch status`",
+    github.GitHubAuthError: lambda e: f"GitHub rejected the credentials ({e.detail}); check GITHUB_TOKEN or --token",
+    github.GitHubNotFound: lambda e: f"{e.detail} Check --org/--repo/--issue-number and that the token can see it.",
 }
 
 

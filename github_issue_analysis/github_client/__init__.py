@@ -1,17 +1,22 @@
-"""GitHub API access for collection: a rate-limit-aware transport, GraphQL queries, the collector."""
+"""GitHub API access: one connection (token, address, timeouts from settings), a rate-limit-aware transport,
+GraphQL queries, the collector, label reads and writes."""
 
-from .collector import CollectObserver, CollectReport, GitHubConnection, check_request, collect_issues
+from .collector import check_request, collect_issues
+from .connection import GitHubConnection, connect
+from .credentials import github_token
 from .errors import (
     GitHubAuthError,
     GitHubError,
     GitHubForbidden,
     GitHubNotFound,
     GitHubQueryError,
+    GitHubTokenMissing,
     GitHubUnavailable,
 )
 from .models import CollectRequest
+from .observer import CollectObserver
 from .ratelimit import RateBudget, RetryPolicy
-from .repo_collector import RepoReport
+from .reports import CollectReport, RepoReport
 
 __all__ = [
     "CollectObserver",
@@ -23,10 +28,13 @@ __all__ = [
     "GitHubForbidden",
     "GitHubNotFound",
     "GitHubQueryError",
+    "GitHubTokenMissing",
     "GitHubUnavailable",
     "RateBudget",
     "RepoReport",
     "RetryPolicy",
     "check_request",
     "collect_issues",
+    "connect",
+    "github_token",
 ]

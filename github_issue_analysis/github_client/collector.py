@@ -4,86 +4,41 @@ store, for one repository, one issue, or every repository of an organization."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from github_issue_analysis.errors import InvalidOption
 from github_issue_analysis.storage.issue_store import IssueStore
 
+from .connection import GitHubConnection
 from .graphql import GitHubGraphQL
-from .http import PUBLIC_API, GitHubTransport, Sleep
+from .http import GitHubTransport
 from .models import CollectRequest, CommentsPage, PartialIssue, issue_record
-from .ratelimit import RateBudget, RetryPolicy
-from .repo_collector import IssueWriter, Quota, RepoCollector, RepoReport
+from .observer import CollectObserver
+from .repo_collector import IssueWriter, Quota, RepoCollector
+from .reports import CollectReport, RepoReport
 
 T = TypeVar("T")
 STATES = ("open", "closed", "all")
 
 
-class CollectObserver:
-    """Progress hooks (all optional): the CLI draws them; tests may record them."""
-
-    def repositories_found(self, repos: Sequence[str]) -> None: ...
-
-    def repository_started(self, repo: str, total_issues: int) -> None: ...
-
-    def issues_stored(self, repo: str, count: int) -> None: ...
-
-    def repository_finished(self, report: RepoReport) -> None: ...
-
-    def request_sent(self, requests: int, budget: RateBudget) -> None: ...
-
-    def waiting(self, message: str, seconds: float) -> None: ...
-
-
-@dataclass(frozen=True)
-class GitHubConnection:
-    api_url: str = PUBLIC_API
-    token: str | None = field(default=None, repr=False)
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
-    sleep: Sleep | None = None
-
-
-@dataclass
-class CollectReport:
-    org: str
-    repositories: list[RepoReport]
-    requests: int
-    rate_limit_remaining: int | None
-
-    @property
-    def issues(self) -> int:
-        return sum(r.issues for r in self.repositories)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "org": self.org,
-            "issues": self.issues,
-            "inserted": sum(r.inserted for r in self.repositories),
-            "updated": sum(r.updated for r in self.repositories),
-            "comments": sum(r.comments for r in self.repositories),
-            "requests": self.requests,
-            "rate_limit_remaining": self.rate_limit_remaining,
-            "repositories": [asdict(r) for r in self.repositories],
-        }
-
-
 def check_request(request: CollectRequest) -> None:
-    """Raise ValueError for a request that cannot be collected (before anything is sent or written)."""
+    """Raise InvalidOption for a request that cannot be collected (before anything is sent or written)."""
     if request.state not in STATES:
-        raise ValueError(f"--state must be one of {', '.join(STATES)}")
+        raise InvalidOption("state", request.state, f"is not one of {', '.join(STATES)}")
     if request.issue_number is not None and not request.repo:
-        raise ValueError("--issue-number needs --repo")
+        raise InvalidOption("issue_number", request.issue_number, "needs a repository")
     if request.limit is not None and request.limit < 1:
-        raise ValueError("--limit must be at least 1")
-    if not 1 <= request.page_size <= 100 or not 1 <= request.comments_page_size <= 100:
-        raise ValueError("page sizes must be between 1 and 100")
+        raise InvalidOption("limit", request.limit, "must be at least 1")
+    for size, name in ((request.page_size, "page_size"), (request.comments_page_size, "comments_page_size")):
+        if not 1 <= size <= 100:
+            raise InvalidOption(name, size, "must be between 1 and 100")
     for low, high, name in (
         (request.created_after, request.created_before, "created"),
         (request.updated_after, request.updated_before, "updated"),
     ):
         if low and high and low >= high:
-            raise ValueError(f"--{name}-after must be earlier than --{name}-before")
+            raise InvalidOption(f"{name}_after", low.isoformat(), f"must be earlier than {name} before")
 
 
 async def collect_issues(
@@ -92,7 +47,8 @@ async def collect_issues(
     connection: GitHubConnection,
     observer: CollectObserver | None = None,
 ) -> CollectReport:
-    """Collect what `request` names into `store`; raises GitHubError subclasses on GitHub failures."""
+    """Collect what `request` names into `store`; raises InvalidOption for a request that cannot be collected
+    and GitHubError subclasses on GitHub failures."""
     check_request(request)
     seen = observer or CollectObserver()
     async with GitHubTransport(

@@ -1,10 +1,24 @@
-"""The GitHub CLI's token, when `gh` is installed and logged in (after GH_TOKEN and GITHUB_TOKEN)."""
+"""The GitHub token, found the way the GitHub CLI finds it: the one given (`--token`), then GH_TOKEN, then
+GITHUB_TOKEN (both read by settings, in that order), then `gh auth token` when gh is installed and logged in."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 from urllib.parse import urlsplit
+
+from github_issue_analysis.config import Settings
+
+from .errors import GitHubTokenMissing
+
+
+def github_token(settings: Settings, given: str | None = None) -> str:
+    """The first token found, in the GitHub CLI's order; GitHubTokenMissing when there is none."""
+    secret = settings.github_token
+    token = given or (secret.get_secret_value() if secret else None) or token_from_gh_cli(settings.github_api_url)
+    if not token:
+        raise GitHubTokenMissing()
+    return token
 
 
 def token_from_gh_cli(api_url: str, timeout: float = 10.0) -> str | None:

@@ -165,7 +165,7 @@ def _raise_for_client_error(response: httpx.Response) -> None:
         return
     message = error_message(response) or response.reason_phrase
     if status == 401:
-        raise GitHubAuthError(f"GitHub rejected the credentials ({message}); check GITHUB_TOKEN or --token")
+        raise GitHubAuthError(message)
     if status == 403:
         raise GitHubForbidden(f"GitHub refused access ({message}); check the token's scopes and access")
     if status == 404:

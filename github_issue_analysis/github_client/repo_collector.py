@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from github_issue_analysis.storage.issue_store import CollectionRun, IssueStore
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord
@@ -13,26 +12,12 @@ from github_issue_analysis.storage.timeutil import utcnow
 
 from .graphql import FOLLOW_UP_ISSUES, GitHubGraphQL
 from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, issue_record, label_record
+from .observer import CollectObserver
+from .reports import RepoReport
 from .threads import join_thread
-
-if TYPE_CHECKING:
-    from .collector import CollectObserver
 
 SAVE_EVERY_PAGES = 4
 """Issues waiting for more comments are completed at least this often, so the resume cursor moves on."""
-
-
-@dataclass
-class RepoReport:
-    repo: str
-    mode: str = "full"
-    """full | incremental | resumed | single"""
-    since: datetime | None = None
-    issues: int = 0
-    inserted: int = 0
-    updated: int = 0
-    comments: int = 0
-    labels: int = 0
 
 
 class Quota:

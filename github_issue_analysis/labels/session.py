@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 
-from github_issue_analysis.github_client import GitHubConnection, RetryPolicy
+from github_issue_analysis.github_client import GitHubConnection
 from github_issue_analysis.github_client.graphql import GitHubGraphQL
 from github_issue_analysis.github_client.http import GitHubTransport
 from github_issue_analysis.github_client.label_reads import LabelReader
@@ -62,7 +62,7 @@ class LabelSession:
         )
         # A comment is not idempotent: no blind retry after a timeout or 5xx (the next apply checks for it
         # first); a secondary limit means it was not posted, so waiting and sending again is safe.
-        once = RetryPolicy(max_attempts=1, max_secondary_waits=6, timeout=connection.policy.timeout)
+        once = replace(connection.policy, max_attempts=1, max_secondary_waits=6)
         self.comment_transport = GitHubTransport(
             connection.api_url, connection.token, policy=once, sleep=self._sleep, on_wait=self._wait
         )

@@ -19,6 +19,7 @@ from github_issue_analysis.ai.registry import parse_model
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.errors import NothingToSubmit
+from github_issue_analysis.github_client import connect
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
-from .collection import collect_org, github_connection, github_errors
+from .collection import collect_org
 from .in_flight import RunKey, group_in_flight, matching_groups
 
 PROCESSOR = "product-labeling"
@@ -144,13 +145,12 @@ class LabelRun:
         from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport, apply_labels, live_plan
 
         selection = LabelSelection(self.options.org, self.options.repo, self.options.min_confidence)
-        connection = github_connection(self.settings)
-        with github_errors():
-            plan = asyncio.run(live_plan(self.store, connection, selection))
-            confirm(plan)
-            if not plan.changes:
-                return ApplyReport(None, skipped=plan.skipped)
-            return asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), on_event))
+        connection = connect(self.settings)
+        plan = asyncio.run(live_plan(self.store, connection, selection))
+        confirm(plan)
+        if not plan.changes:
+            return ApplyReport(None, skipped=plan.skipped)
+        return asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), on_event))
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _plan(self) -> PlannedSubmission | None:

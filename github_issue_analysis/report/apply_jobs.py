@@ -11,9 +11,9 @@ from typing import Any
 
 from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import GhAnalysisError
+from github_issue_analysis.github_client import GitHubConnection, connect
 from github_issue_analysis.labels.options import LabelSelection
 from github_issue_analysis.labels.session import ApplyEvent
-from github_issue_analysis.pipeline.collection import github_connection, github_errors
 from github_issue_analysis.storage.store import Store
 
 
@@ -44,7 +44,7 @@ class ApplyJobs:
 
     def start(self, selection: LabelSelection) -> ApplyJob:
         """A new run in the background, or the organization's run that is still going."""
-        connection = github_connection(self.settings)  # no token: refused before anything starts
+        connection = connect(self.settings)  # no token: refused before anything starts
         with self._lock:
             running = [j for j in self._jobs.values() if j.org == selection.org and j.status == "running"]
             if running:
@@ -57,12 +57,11 @@ class ApplyJobs:
     def get(self, job_id: str) -> ApplyJob | None:
         return self._jobs.get(job_id)
 
-    def _run(self, job: ApplyJob, selection: LabelSelection, connection: Any) -> None:
+    def _run(self, job: ApplyJob, selection: LabelSelection, connection: GitHubConnection) -> None:
         from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
 
         try:
-            with github_errors():
-                report = asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), job.on_event))
+            report = asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), job.on_event))
             job.report = report.as_json()
             job.status = "done"
         except GhAnalysisError as error:

@@ -1,4 +1,4 @@
-"""A Rich progress display for a collection: repositories, issues, requests and rate-limit budget left."""
+"""A Rich progress display for `collect`: repositories, issues, requests and rate-limit budget left."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from .collector import CollectObserver
-from .ratelimit import RateBudget
-from .repo_collector import RepoReport
+from github_issue_analysis.github_client import CollectObserver, RateBudget, RepoReport
 
 
 class RichCollectProgress(CollectObserver):

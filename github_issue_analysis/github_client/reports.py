@@ -1,0 +1,44 @@
+"""What a collection did: one report per repository and the whole run's report (the `collect --json` document)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class RepoReport:
+    repo: str
+    mode: str = "full"
+    """full | incremental | resumed | single"""
+    since: datetime | None = None
+    issues: int = 0
+    inserted: int = 0
+    updated: int = 0
+    comments: int = 0
+    labels: int = 0
+
+
+@dataclass
+class CollectReport:
+    org: str
+    repositories: list[RepoReport]
+    requests: int
+    rate_limit_remaining: int | None
+
+    @property
+    def issues(self) -> int:
+        return sum(r.issues for r in self.repositories)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "org": self.org,
+            "issues": self.issues,
+            "inserted": sum(r.inserted for r in self.repositories),
+            "updated": sum(r.updated for r in self.repositories),
+            "comments": sum(r.comments for r in self.repositories),
+            "requests": self.requests,
+            "rate_limit_remaining": self.rate_limit_remaining,
+            "repositories": [asdict(r) for r in self.repositories],
+        }
