@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 
 from tests.cli_errors import one_error_line
 from tests.conftest import invoke
+from tests.fake_gh import fake_gh
 from tests.test_github.conftest import TOKEN, Sandbox, stored_issues
 
 
@@ -74,17 +74,6 @@ def test_gh_token_is_used_like_the_github_cli(sandbox: Sandbox, database_url: st
     monkeypatch.setenv("GH_TOKEN", TOKEN)
     result = invoke("collect", "--org", "acme", "--repo", "docs")
     assert result.exit_code == 0, result.stderr
-
-
-def fake_gh(folder: Path, token: str | None) -> None:
-    """A stand-in `gh` executable on PATH that prints a token (or fails, logged out) for `gh auth token`."""
-    folder.mkdir()
-    script = folder / "gh"
-    if token is None:
-        script.write_text("#!/bin/sh\necho 'You are not logged into any GitHub hosts.' >&2\nexit 1\n")
-    else:
-        script.write_text(f'#!/bin/sh\n[ "$1 $2" = "auth token" ] && echo {token} && exit 0\nexit 2\n')
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
 
 
 def test_gh_auth_token_is_the_last_resort(
