@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str | None = Field(default=None, validation_alias="ANTHROPIC_BASE_URL")
-    # Like the GitHub CLI: GH_TOKEN first, then GITHUB_TOKEN (then `gh auth token`, see github_credentials).
+    # Like the GitHub CLI: GH_TOKEN first, then GITHUB_TOKEN (then `gh auth token`: github_client/credentials.py).
     github_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("GH_TOKEN", "GITHUB_TOKEN"))
     # The provider's documented limits, lower for accounts (or compatible services) that have lower ones.
     openai_max_requests_per_batch: int = Field(
