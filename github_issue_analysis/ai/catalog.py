@@ -8,7 +8,7 @@ from github_issue_analysis.config import Settings
 
 from .providers.base import NO_HOURLY_CAP
 from .providers.pricing import Price, price_for
-from .registry import processors, providers
+from .registry import create_provider, processors, providers
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Catalog:
 def catalog(settings: Settings) -> Catalog:
     entries = []
     for plugin in providers().values():
-        provider = plugin.create(settings)
+        provider = create_provider(plugin.name, settings)  # the table shows batch limits
         entries.append(
             ProviderEntry(
                 name=plugin.name,
