@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from github_issue_analysis.config import Settings
 
-from .providers.base import NO_HOURLY_CAP
+from .providers.base import NO_HOURLY_CAP, BatchProvider
 from .providers.pricing import Price, price_for
-from .registry import create_provider, processors, providers
+from .registry import processors, providers
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ class Catalog:
 def catalog(settings: Settings) -> Catalog:
     entries = []
     for plugin in providers().values():
-        provider = create_provider(plugin.name, settings)  # the table shows batch limits
+        provider = plugin.create(settings)
+        if not isinstance(provider, BatchProvider):  # the table shows batch limits: live-only providers have none
+            continue
         entries.append(
             ProviderEntry(
                 name=plugin.name,
