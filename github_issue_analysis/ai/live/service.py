@@ -100,6 +100,7 @@ class LiveService:
             ProcessorOptions(request.model, request.label_prefix, request.fixed_labels, request.request_options),
         )
         requests = [(issue, prepared.request(issue)) for issue in issues]  # bad input stops before sending
+        # build_request is typed for batches; the provider it returns is this live factory's
         provider = checked if isinstance(checked, LiveProvider) else self._provider_factory(request.provider)
         provider.require_key()
         report = ProcessReport(request.provider, request.model)
