@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from github_issue_analysis.ai.batch.token_estimate import estimate_by_characters, estimate_prompt_tokens
-from github_issue_analysis.ai.processors.product_labeling import LabelSet, request_body
+from github_issue_analysis.ai.processors.product_labeling import LabelSet, model_request
+from github_issue_analysis.ai.providers.openai_provider import chat_body
 from github_issue_analysis.sandbox.openai_emulator.tokens import count_request
 from github_issue_analysis.storage.issue_store import StoredComment, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
@@ -51,10 +52,10 @@ def test_estimates_are_exact_and_the_fallback_is_measured() -> None:
             LabelRecord(name="product::console", description="The admin console"),
         )
     )
-    bodies = [request_body(issue(n), labels, "gpt-4o-mini", {}) for n in range(1, 31)]
-    exact = sum(estimate_prompt_tokens(b) for b in bodies)
-    counted = sum(count_request("/v1/chat/completions", b) for b in bodies)
-    fallback = sum(estimate_by_characters(b) for b in bodies)
+    requests = [model_request(issue(n), labels, "gpt-4o-mini") for n in range(1, 31)]
+    exact = sum(estimate_prompt_tokens(r) for r in requests)
+    counted = sum(count_request("/v1/chat/completions", chat_body(r)) for r in requests)  # what is sent
+    fallback = sum(estimate_by_characters(r) for r in requests)
     print(f"exact {exact}, sandbox {counted}, 4-characters fallback {fallback} ({fallback / exact:.3f})")
     assert abs(exact - counted) / counted < 0.02
     assert abs(fallback - exact) > abs(exact - counted)
@@ -66,11 +67,11 @@ def test_after_the_exact_sample_estimates_stay_within_two_percent(monkeypatch: p
     monkeypatch.setattr(token_estimate, "EXACT_SAMPLE", 40)
     monkeypatch.setattr(token_estimate, "_CALIBRATIONS", {})
     labels = LabelSet((LabelRecord(name="product::installer", description="Installing and upgrading"),))
-    bodies = [request_body(issue(n), labels, "gpt-4o-mini", {}) for n in range(1, 121)]
-    sample, held_out = bodies[:40], bodies[40:]
-    for body in sample:
-        estimate_prompt_tokens(body)
-    estimated = sum(estimate_prompt_tokens(b) for b in held_out)
-    counted = sum(count_request("/v1/chat/completions", b) for b in held_out)
+    requests = [model_request(issue(n), labels, "gpt-4o-mini") for n in range(1, 121)]
+    sample, held_out = requests[:40], requests[40:]
+    for request in sample:
+        estimate_prompt_tokens(request)
+    estimated = sum(estimate_prompt_tokens(r) for r in held_out)
+    counted = sum(count_request("/v1/chat/completions", chat_body(r)) for r in held_out)
     print(f"calibrated {estimated} vs exact {counted}: {estimated / counted:.4f}")
     assert abs(estimated - counted) / counted < 0.02

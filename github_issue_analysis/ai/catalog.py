@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from github_issue_analysis.config import Settings
 
-from .providers.base import NO_HOURLY_CAP
+from .providers.base import NO_HOURLY_CAP, BatchProvider
 from .providers.pricing import Price, price_for
 from .registry import processors, providers
 
@@ -46,6 +46,8 @@ def catalog(settings: Settings) -> Catalog:
     entries = []
     for plugin in providers().values():
         provider = plugin.create(settings)
+        if not isinstance(provider, BatchProvider):  # the table shows batch limits: live-only providers have none
+            continue
         entries.append(
             ProviderEntry(
                 name=plugin.name,

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import InvalidModelName, UnknownName
 
+from .providers.base import BatchProvider, LiveProvider
 from .providers.plugin import ProviderPlugin
 
 if TYPE_CHECKING:
     from .processors.base import Processor
-    from .providers.base import BatchProvider
 
 PROVIDER_GROUP = "gh_analysis.providers"
 PROCESSOR_GROUP = "gh_analysis.processors"
@@ -89,7 +89,23 @@ def provider_plugin(name: str) -> ProviderPlugin:
 
 
 def create_provider(name: str, settings: Settings) -> BatchProvider:
-    return provider_plugin(name).create(settings)
+    """The provider `name` for the batch protocol (submit, status, collect, cancel)."""
+    provider = provider_plugin(name).create(settings)
+    if not isinstance(provider, BatchProvider):
+        raise UnknownName("batch provider", name, _offering(BatchProvider, settings))
+    return provider
+
+
+def create_live_provider(name: str, settings: Settings) -> LiveProvider:
+    """The provider `name` for the live protocol (`process`: one request answered now)."""
+    provider = provider_plugin(name).create(settings)
+    if not isinstance(provider, LiveProvider):
+        raise UnknownName("live provider", name, _offering(LiveProvider, settings))
+    return provider
+
+
+def _offering(protocol: type, settings: Settings) -> list[str]:
+    return sorted(name for name, plugin in providers().items() if isinstance(plugin.create(settings), protocol))
 
 
 def processor(name: str) -> Processor:

@@ -19,6 +19,7 @@ PLUGIN_MODULE = '''
 """A team's OpenAI-compatible gateway, registered as a gh-analysis provider by its own package."""
 import os
 
+from github_issue_analysis.ai.providers.base import LiveAnswer, LiveProvider
 from github_issue_analysis.ai.providers.openai_provider import OpenAIProvider
 from github_issue_analysis.ai.processors.product_labeling import ProductLabelingProcessor
 from github_issue_analysis.ai.providers.plugin import ProviderPlugin
@@ -48,6 +49,26 @@ def plugin():
         ),
         models=("gpt-4o-mini",),
     )
+
+
+class EchoProvider(LiveProvider):
+    """A provider with a live API only (no batches): answers with the request's prompt."""
+
+    name = "echo"
+    api_key_env = "ECHO_API_KEY"
+
+    def model_accepts(self, model, option):
+        return False
+
+    async def complete(self, request):
+        return LiveAnswer(request.prompt)
+
+    async def close(self):
+        pass
+
+
+def echo_plugin():
+    return ProviderPlugin("echo", "Live only", "ECHO_API_KEY", None, factory=lambda settings: EchoProvider(None))
 '''
 
 
@@ -61,7 +82,7 @@ def gateway_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: gateway-plugin\nVersion: 0.1\n")
     (dist / "entry_points.txt").write_text(
-        "[gh_analysis.providers]\ngateway = gateway_plugin:plugin\n"
+        "[gh_analysis.providers]\ngateway = gateway_plugin:plugin\necho = gateway_plugin:echo_plugin\n"
         "[gh_analysis.processors]\nshort = gateway_plugin:ShortLabeling\n"
     )
     monkeypatch.syspath_prepend(str(site))
@@ -93,6 +114,32 @@ def test_entry_point_provider_is_found_by_name() -> None:
     assert "gateway" in registry.providers()
     assert registry.parse_model("gateway:gpt-4o-mini") == ("gateway", "gpt-4o-mini")
     assert registry.provider_plugin("gateway").title == "Test gateway"
+
+
+@pytest.mark.usefixtures("gateway_plugin")
+def test_the_registry_gives_a_provider_for_the_protocol_asked_for(sandbox: Sandbox, seeded: Store) -> None:
+    """A class may implement the batch protocol, the live one or both; asking for one it lacks is a usage error."""
+    import asyncio
+
+    from github_issue_analysis.ai.providers.base import BatchProvider, LiveProvider
+    from github_issue_analysis.config import get_settings
+    from github_issue_analysis.domain.model_request import ModelRequest
+    from github_issue_analysis.errors import UnknownName
+
+    settings = get_settings()
+    assert isinstance(registry.create_provider("openai", settings), BatchProvider)
+    assert isinstance(registry.create_live_provider("openai", settings), LiveProvider)
+    echo = registry.create_live_provider("echo", settings)
+    assert asyncio.run(echo.complete(ModelRequest("m", "sys", "hello"))).content == "hello"
+    with pytest.raises(UnknownName) as refused:
+        registry.create_provider("echo", settings)
+    assert refused.value.kind == "batch provider" and "echo" not in refused.value.choices
+    assert {"openai", "gateway"} <= set(refused.value.choices)
+    seed(seeded, 1)
+    submitted = invoke("batch", "submit", "product-labeling", "--org", "acme", "--model", "echo:m", "--dry-run")
+    assert submitted.exit_code == 2 and submitted.stderr.startswith("Error: unknown batch provider 'echo'")
+    listed = json.loads(invoke("models", "--json").stdout)  # the table of batch limits leaves it out
+    assert "echo" not in {p["name"] for p in listed["providers"]}
 
 
 def submit_to_gateway(*extra: str) -> CliResult:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.anthropic_provider import AnthropicProvider
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.sandbox.server import BackgroundServer
 
 ANSWERS: dict[str, Response] = {}
@@ -40,7 +41,7 @@ def ask(url: str, call: str) -> None:
             if call == "retrieve":
                 await provider.retrieve("msgbatch_abc")
             else:
-                line = provider.request_line("c1", {"model": "claude-haiku-4-5", "messages": []})
+                line = provider.request_line("c1", ModelRequest("claude-haiku-4-5", "", "hello"))
                 await provider.create(None, line, {})
         finally:
             await provider.close()

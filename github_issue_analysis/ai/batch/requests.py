@@ -51,6 +51,6 @@ class RequestBuilder:
     ) -> Iterator[tuple[int, bytes, int]]:
         for start in range(0, len(issue_ids), _CHUNK):
             for issue in self.issues.issues_by_id(issue_ids[start : start + _CHUNK]):
-                body = self.processor.request_body(issue)
+                request = self.processor.request(issue)
                 custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
-                yield issue.id, self.provider.request_line(custom_id, body), estimate_prompt_tokens(body)
+                yield issue.id, self.provider.request_line(custom_id, request), estimate_prompt_tokens(request)

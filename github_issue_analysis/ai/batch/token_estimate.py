@@ -3,19 +3,21 @@
 OpenAI models are counted exactly with their own encoding (tiktoken with the encoding files shipped in a
 package, see `github_issue_analysis.tokenizer`), plus the per-message overhead OpenAI documents for chat
 requests. Models without a shipped encoding (Anthropic's, unknown names) fall back to a calibrated 4
-characters per token. The structured-output schema is sent with each request and counted like text.
+characters per token. Counted are the texts every provider sends: the instructions, the shared context and
+the prompt, one message overhead per turn, and the answer schema (sent with each request) like text.
 
 Exact counting costs about 0.3 ms per issue prompt, too slow for dry-run plans of 100,000 issues (seconds
-matter there). So the first EXACT_SAMPLE prompts of a plan (requests sharing one response format) are
+matter there). So the first EXACT_SAMPLE prompts of a plan (requests sharing one answer schema) are
 counted exactly and the rest estimated from their length at the ratio measured on those (within about 1%)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 
+from github_issue_analysis.domain.model_request import AnswerSchema, ModelRequest
 from github_issue_analysis.tokenizer import count_tokens, encoding_for
 
 if TYPE_CHECKING:
@@ -26,8 +28,8 @@ TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
 
 
-# Processors share one response_format object per label set; its size is measured once per encoding.
-_FORMAT_SIZE: dict[tuple[int, str], tuple[object, int]] = {}
+# Processors share one answer schema per label set; its size is measured once per encoding.
+_SCHEMA_SIZE: dict[tuple[int, str], tuple[object, int]] = {}
 
 
 EXACT_SAMPLE = 2_000
@@ -50,41 +52,45 @@ class _Calibration:
         return tokens
 
 
-# One calibration per encoding and response format: requests sharing a format object come from one plan (one
+# One calibration per encoding and answer schema: requests sharing a schema object come from one plan (one
 # label set), so the ratio learned on a plan's first prompts is applied to that plan's other prompts only.
 _CALIBRATIONS: dict[tuple[str, int], tuple[object, _Calibration]] = {}
 
 
-def _calibration(encoding: Encoding, response_format: object) -> _Calibration:
-    key = (encoding.name, id(response_format))
+def _calibration(encoding: Encoding, answer: AnswerSchema | None) -> _Calibration:
+    key = (encoding.name, id(answer))
     known = _CALIBRATIONS.get(key)
-    if known is None or known[0] is not response_format:
-        known = (response_format, _Calibration())
+    if known is None or known[0] is not answer:
+        known = (answer, _Calibration())
         _CALIBRATIONS[key] = known
     return known[1]
 
 
-def estimate_prompt_tokens(body: dict[str, Any]) -> int:
-    encoding = _encoding(body.get("model"))
+def _turns(request: ModelRequest) -> list[tuple[str, str]]:
+    """The (role, text) turns a request is sent as: the instructions (if any), then the user text."""
+    system = [("system", request.instructions)] if request.instructions else []
+    return [*system, ("user", request.user_text)]
+
+
+def estimate_prompt_tokens(request: ModelRequest) -> int:
+    encoding = _encoding(request.model)
     if encoding is None:
-        return estimate_by_characters(body)
-    messages = body.get("messages") or []
-    texts = [str(m.get(key) or "") for m in messages for key in ("role", "content")]
-    tokens = _calibration(encoding, body.get("response_format")).count(texts, encoding)
-    response_format = body.get("response_format")
-    if response_format:
-        tokens += _format_size(response_format, encoding)
-    return tokens + TOKENS_PER_MESSAGE * len(messages) + TOKENS_PER_REPLY
+        return estimate_by_characters(request)
+    turns = _turns(request)
+    texts = [text for turn in turns for text in turn]
+    tokens = _calibration(encoding, request.answer).count(texts, encoding)
+    if request.answer is not None:
+        tokens += _schema_size(request.answer, encoding)
+    return tokens + TOKENS_PER_MESSAGE * len(turns) + TOKENS_PER_REPLY
 
 
-def estimate_by_characters(body: dict[str, Any]) -> int:
+def estimate_by_characters(request: ModelRequest) -> int:
     """The fallback: 4 characters per token."""
-    messages = body.get("messages") or []
-    chars = sum(len(str(m.get("content") or "")) for m in messages)
-    response_format = body.get("response_format")
-    if response_format:
-        chars += _format_size(response_format, None)
-    return int(chars / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE * len(messages) + TOKENS_PER_REPLY
+    turns = _turns(request)
+    chars = sum(len(text) for _, text in turns)
+    if request.answer is not None:
+        chars += _schema_size(request.answer, None)
+    return int(chars / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE * len(turns) + TOKENS_PER_REPLY
 
 
 def _encoding(model: object) -> Encoding | None:
@@ -96,13 +102,12 @@ def _encoding(model: object) -> Encoding | None:
         return None
 
 
-def _format_size(response_format: object, encoding: Encoding | None) -> int:
-    """Tokens of the schema (characters without an encoding), measured once per format object."""
-    key = (id(response_format), encoding.name if encoding else "")
-    known = _FORMAT_SIZE.get(key)
-    if known is None or known[0] is not response_format:
-        schema = response_format.get("json_schema", response_format) if isinstance(response_format, dict) else {}
-        text = orjson.dumps(schema).decode()
-        known = (response_format, count_tokens(text, encoding) if encoding else len(text))
-        _FORMAT_SIZE[key] = known
+def _schema_size(answer: AnswerSchema, encoding: Encoding | None) -> int:
+    """Tokens of the schema (characters without an encoding), measured once per schema object."""
+    key = (id(answer), encoding.name if encoding else "")
+    known = _SCHEMA_SIZE.get(key)
+    if known is None or known[0] is not answer:
+        text = orjson.dumps({"name": answer.name, "strict": answer.strict, "schema": answer.schema}).decode()
+        known = (answer, count_tokens(text, encoding) if encoding else len(text))
+        _SCHEMA_SIZE[key] = known
     return known[1]

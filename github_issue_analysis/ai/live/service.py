@@ -1,4 +1,4 @@
-"""Label a few issues now through the provider's live API: the same request bodies, schema and validation as
+"""Label a few issues now through the provider's live API: the same requests, schema and validation as
 the batch path, bounded concurrency, transient errors retried, each result stored as it arrives (`mode: live`)
 and the cost counted at live prices."""
 
@@ -13,10 +13,11 @@ from github_issue_analysis import defaults, errors
 from github_issue_analysis.ai.batch.options import SubmitOptions
 from github_issue_analysis.ai.batch.submit_request import build_request, check_issue_number
 from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
-from github_issue_analysis.ai.providers.base import BatchProvider, LiveAnswer, ProviderError
+from github_issue_analysis.ai.providers.base import LiveAnswer, LiveProvider, ProviderError
 from github_issue_analysis.ai.providers.pricing import price_for
-from github_issue_analysis.ai.registry import create_provider, processor
+from github_issue_analysis.ai.registry import create_live_provider, processor
 from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.storage.issue_store import StoredIssue
 from github_issue_analysis.storage.store import Store
 
@@ -71,11 +72,11 @@ class ProcessReport:
 
 class LiveService:
     def __init__(
-        self, store: Store, settings: Settings, provider_factory: Callable[[str], BatchProvider] | None = None
+        self, store: Store, settings: Settings, provider_factory: Callable[[str], LiveProvider] | None = None
     ) -> None:
         self.store = store
         self.settings = settings
-        self._provider_factory = provider_factory or (lambda name: create_provider(name, settings))
+        self._provider_factory = provider_factory or (lambda name: create_live_provider(name, settings))
 
     def process(self, options: ProcessOptions) -> ProcessReport:
         if options.concurrency < 1:
@@ -91,17 +92,19 @@ class LiveService:
             labels_file=options.labels_file,
             reprocess=options.reprocess,
         )
-        request, provider = build_request(submit, self._provider_factory)
+        request, checked = build_request(submit, self._provider_factory)  # the options, checked for this provider
         check_issue_number(self.store.issues, request.selection)
         issues = self._selected(request.selection, request.processor, request.reprocess)
         prepared = processor(request.processor).prepare(
             self.store.issues,
             ProcessorOptions(request.model, request.label_prefix, request.fixed_labels, request.request_options),
         )
-        bodies = [(issue, prepared.request_body(issue)) for issue in issues]  # bad input stops before sending
+        requests = [(issue, prepared.request(issue)) for issue in issues]  # bad input stops before sending
+        # build_request is typed for batches; the provider it returns is this live factory's
+        provider = checked if isinstance(checked, LiveProvider) else self._provider_factory(request.provider)
         provider.require_key()
         report = ProcessReport(request.provider, request.model)
-        asyncio.run(self._run(provider, prepared, bodies, report, options.concurrency))
+        asyncio.run(self._run(provider, prepared, requests, report, options.concurrency))
         return report
 
     def _selected(self, selection: Any, processor_name: str, reprocess: bool) -> list[StoredIssue]:
@@ -120,32 +123,32 @@ class LiveService:
 
     async def _run(
         self,
-        provider: BatchProvider,
+        provider: LiveProvider,
         prepared: PreparedProcessor,
-        bodies: list[tuple[StoredIssue, dict[str, Any]]],
+        requests: list[tuple[StoredIssue, ModelRequest]],
         report: ProcessReport,
         concurrency: int,
     ) -> None:
         limit = asyncio.Semaphore(concurrency)
 
-        async def one(issue: StoredIssue, body: dict[str, Any]) -> None:
+        async def one(issue: StoredIssue, request: ModelRequest) -> None:
             async with limit:
-                answer = await self._complete(provider, body, issue, report)
+                answer = await self._complete(provider, request, issue, report)
             if answer is not None:
                 self._judge(prepared, issue, answer, report)
 
         try:
-            await asyncio.gather(*(one(issue, body) for issue, body in bodies))
+            await asyncio.gather(*(one(issue, request) for issue, request in requests))
         finally:
             await provider.close()
 
     async def _complete(
-        self, provider: BatchProvider, body: dict[str, Any], issue: StoredIssue, report: ProcessReport
+        self, provider: LiveProvider, request: ModelRequest, issue: StoredIssue, report: ProcessReport
     ) -> LiveAnswer | None:
         delay = self.settings.retry_seconds
         for attempt in range(ATTEMPTS):
             try:
-                return await provider.complete(body)
+                return await provider.complete(request)
             except ProviderError as error:
                 if error.credentials_rejected:  # every other issue would fail the same way
                     raise errors.OperationFailed(str(error)) from None

@@ -1,2 +1,2 @@
-"""Processors turn an issue into a provider request and validate the answer; found by name through
-`github_issue_analysis.ai.registry`."""
+"""Processors turn an issue into a provider-neutral request (`domain.model_request.ModelRequest`) and validate
+the answer; found by name through `github_issue_analysis.ai.registry`."""

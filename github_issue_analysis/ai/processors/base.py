@@ -1,4 +1,5 @@
-"""What a processor gives the batch machinery: a request body per issue and a validator for answers."""
+"""What a processor gives the batch and live machinery: a provider-neutral request per issue (`ModelRequest`)
+and a validator for answers. Providers write the request in their own wire format."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from github_issue_analysis import defaults
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
@@ -33,7 +35,9 @@ class ValidAnswer:
 class PreparedProcessor(Protocol):
     name: str
 
-    def request_body(self, issue: StoredIssue) -> dict[str, Any]: ...
+    def request(self, issue: StoredIssue) -> ModelRequest:
+        """The request for one issue; depends only on the issue, its label set and the options."""
+        ...
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
         """Raises ValueError (message says what was wrong) for an answer that is not acceptable."""

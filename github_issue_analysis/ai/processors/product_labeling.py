@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from github_issue_analysis.domain.model_request import AnswerSchema, ModelRequest, RequestOptions
 from github_issue_analysis.errors import NoLabelSet
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
@@ -98,16 +99,16 @@ def load_labels_file(path: Path) -> LabelSet:
 
 
 @lru_cache(maxsize=256)
-def _response_format(names: tuple[str, ...]) -> dict[str, Any]:
+def _answer_schema(names: tuple[str, ...]) -> AnswerSchema:
     schema = _strict_schema(ProductLabelingResponse.model_json_schema())
     schema["$defs"]["RecommendedLabel"]["properties"]["label"]["enum"] = list(names)
-    return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": schema}}
+    return AnswerSchema(SCHEMA_NAME, schema)
 
 
-def response_format(label_set: LabelSet) -> dict[str, Any]:
-    """The structured-output format sent with each request: the strict JSON schema of the response model with
-    recommended labels restricted to the label set. Shared between requests: treat it as read-only."""
-    return _response_format(tuple(label_set.names))
+def answer_schema(label_set: LabelSet) -> AnswerSchema:
+    """The answer schema sent with each request: the strict JSON schema of the response model with
+    recommended labels restricted to the label set. One instance per label set: treat it as read-only."""
+    return _answer_schema(tuple(label_set.names))
 
 
 def _strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -160,20 +161,16 @@ def _comment_thread(issue: StoredIssue) -> str:
     return trim("\n".join(entries), THREAD_BUDGET)
 
 
-def request_body(
-    issue: StoredIssue, label_set: LabelSet, model: str, options: dict[str, Any], hidden: Container[str] = ()
-) -> dict[str, Any]:
-    """The chat-completions body for one issue; depends only on the issue, its label set and the options."""
-    body: dict[str, Any] = {
-        "model": model,
-        "messages": [
-            {"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": user_prompt(issue, label_set, hidden)},
-        ],
-        "response_format": response_format(label_set),
-    }
-    body.update(options)
-    return body
+def model_request(
+    issue: StoredIssue,
+    label_set: LabelSet,
+    model: str,
+    options: RequestOptions = RequestOptions(),
+    hidden: Container[str] = (),
+) -> ModelRequest:
+    """The request for one issue; depends only on the issue, its label set and the options."""
+    prompt = user_prompt(issue, label_set, hidden)
+    return ModelRequest(model, SYSTEM_PROMPT, prompt, answer_schema(label_set), options=options)
 
 
 def validate_answer(content: str, label_set_names: set[str] | None) -> ProductLabelingResponse:
@@ -213,6 +210,7 @@ class PreparedProductLabeling:
         self._by_repo: dict[tuple[str, str], LabelSet] = {}
         names = frozenset(name.lower() for name in fixed.names) if fixed is not None else None
         self._taxonomy = Taxonomy(options.label_prefix, names)
+        self._request_options = RequestOptions.from_stored(options.request_options)
 
     def label_set(self, org: str, repo: str) -> LabelSet:
         if self._fixed is not None:
@@ -225,10 +223,10 @@ class PreparedProductLabeling:
             self._by_repo[key] = found
         return self._by_repo[key]
 
-    def request_body(self, issue: StoredIssue) -> dict[str, Any]:
+    def request(self, issue: StoredIssue) -> ModelRequest:
         label_set = self.label_set(issue.org, issue.repo)
         hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
-        return request_body(issue, label_set, self._options.model, self._options.request_options, hidden)
+        return model_request(issue, label_set, self._options.model, self._request_options, hidden)
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
         answer = validate_answer(content, set(self.label_set(org, repo).names))

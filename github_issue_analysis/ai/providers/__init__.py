@@ -1,2 +1,3 @@
-"""Provider plug-ins: the batch (and live) APIs of model vendors behind one interface (`base.BatchProvider`).
-They are found by name through `github_issue_analysis.ai.registry`."""
+"""Provider plug-ins: the batch and live APIs of model vendors behind two interfaces (`base.BatchProvider`,
+`base.LiveProvider`), each writing a provider-neutral `ModelRequest` in its own wire format. They are found by
+name through `github_issue_analysis.ai.registry`."""

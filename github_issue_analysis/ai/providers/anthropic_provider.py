@@ -1,8 +1,8 @@
 """Anthropic's Message Batches API (and live Messages API) through the official `anthropic` SDK.
 
 Requests go inline with create (no upload); structured output through forced tool use: one tool whose
-`input_schema` is the processor's JSON schema and a `tool_choice` naming it. Processors build chat-completions
-bodies; `to_params` turns one into Messages parameters. Batches carry no metadata: a batch created just before
+`input_schema` is the request's answer schema and a `tool_choice` naming it. `messages_params` writes a
+`ModelRequest` as Messages parameters. Batches carry no metadata: a batch created just before
 a crash is found by its request count and creation time (see `ai/batch/finder.py`)."""
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import orjson
 
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from .answers import MalformedAnswer, snippet
-from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, sdk_http
+from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, LiveProvider, sdk_http
 from .plugin import ProviderPlugin
 from .sdk_errors import SdkErrors
 
@@ -28,13 +29,12 @@ if TYPE_CHECKING:
 
 MAX_TOKENS: Final = 4096
 CUSTOM_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")  # documented for Message Batches
-_PASSED_THROUGH = ("temperature", "top_p", "top_k", "stop_sequences")
 
 
 _ERRORS = SdkErrors("anthropic", "Anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "AnthropicError")
 
 
-class AnthropicProvider(BatchProvider):
+class AnthropicProvider(BatchProvider, LiveProvider):
     name = "anthropic"
     api_key_env = "ANTHROPIC_API_KEY"
     uploads_input = False
@@ -85,10 +85,10 @@ class AnthropicProvider(BatchProvider):
             )
         return self._client_instance
 
-    def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+    def request_line(self, custom_id: str, request: ModelRequest) -> bytes:
         if not CUSTOM_ID.fullmatch(custom_id):
             raise ValueError(f"custom_id {custom_id!r} is not 1-64 characters of [A-Za-z0-9_-]")
-        return orjson.dumps({"custom_id": custom_id, "params": to_params(body)}) + b"\n"
+        return orjson.dumps({"custom_id": custom_id, "params": messages_params(request)}) + b"\n"
 
     def model_accepts(self, model: str, option: str) -> bool:
         return option == "temperature"
@@ -129,9 +129,9 @@ class AnthropicProvider(BatchProvider):
             async for entry in decoder:
                 yield parse_result(entry.to_dict())
 
-    async def complete(self, body: dict[str, Any]) -> LiveAnswer:
-        """The Messages API with the same forced tool (the SDK retries 429, 5xx and 529)."""
-        params = to_params(body)
+    async def complete(self, request: ModelRequest) -> LiveAnswer:
+        """The Messages API with the same parameters a batch line carries (the SDK retries 429, 5xx and 529)."""
+        params = messages_params(request)
         async with _ERRORS.around("answer the request"):
             message = await self._client.messages.create(**params)
         outcome = parse_message("", message.to_dict())
@@ -144,30 +144,27 @@ class AnthropicProvider(BatchProvider):
             await self._client_instance.close()
 
 
-def to_params(body: dict[str, Any]) -> dict[str, Any]:
-    """Messages parameters for a chat-completions body: system prompt apart, the json_schema response format
-    as the one tool Claude must call."""
-    messages = body.get("messages") or []
+def messages_params(request: ModelRequest) -> dict[str, Any]:
+    """Messages parameters for a request: the instructions as `system`, the answer schema as the one tool
+    Claude must call, and the options the Messages API takes (it has no reasoning_effort)."""
     params: dict[str, Any] = {
-        "model": body["model"],
-        "max_tokens": body.get("max_tokens") or MAX_TOKENS,
-        "messages": [{"role": m["role"], "content": m["content"]} for m in messages if m["role"] != "system"],
+        "model": request.model,
+        "max_tokens": request.max_output_tokens or MAX_TOKENS,
+        "messages": [{"role": "user", "content": request.user_text}],
     }
-    system = "\n\n".join(str(m["content"]) for m in messages if m["role"] == "system")
-    if system:
-        params["system"] = system
-    response_format = body.get("response_format") or {}
-    if response_format.get("type") == "json_schema":
-        spec = response_format["json_schema"]
+    if request.instructions:
+        params["system"] = request.instructions
+    if request.answer is not None:
         params["tools"] = [
             {
-                "name": spec["name"],
+                "name": request.answer.name,
                 "description": "Record the answer. Call this tool exactly once with the complete answer.",
-                "input_schema": input_schema(spec["schema"]),
+                "input_schema": input_schema(request.answer.schema),
             }
         ]
-        params["tool_choice"] = {"type": "tool", "name": spec["name"]}
-    params.update({key: body[key] for key in _PASSED_THROUGH if key in body})
+        params["tool_choice"] = {"type": "tool", "name": request.answer.name}
+    if request.options.temperature is not None:
+        params["temperature"] = request.options.temperature
     return params
 
 
@@ -176,7 +173,7 @@ _INLINED: dict[int, tuple[object, dict[str, Any]]] = {}
 
 def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with its `$defs` references written out in place (tool schemas are safest self-contained).
-    Processors share one schema object per label set, so each is converted once."""
+    Processors share one answer schema per label set, so each is converted once."""
     known = _INLINED.get(id(schema))
     if known is None or known[0] is not schema:
         defs = schema.get("$defs", {})

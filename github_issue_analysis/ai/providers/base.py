@@ -1,4 +1,7 @@
-"""The provider interface: everything provider-specific (HTTP, limits, file formats) lives behind it."""
+"""The provider interfaces: everything provider-specific (HTTP, limits, wire formats) lives behind them.
+
+`BatchProvider` is the batch protocol and `LiveProvider` the live one; a provider class may implement both.
+Both receive a provider-neutral `ModelRequest` and write their own wire format."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 from github_issue_analysis.errors import MissingCredentials
 
@@ -51,16 +55,11 @@ class BatchPage:
     has_more: bool
 
 
-class BatchProvider(ABC):
+class Provider(ABC):
+    """What every provider has: a name, its key and endpoint, and which request options a model accepts."""
+
     name: str
     api_key_env: str  # the setting that holds the key, named for messages
-    uploads_input: bool = True  # False: requests go inline with create (nothing to upload)
-    has_metadata: bool = True  # False: a batch created before a crash is found by count and time window
-    envelope_bytes: int = 0  # bytes a batch adds around its request lines (counted against max_bytes_per_batch)
-    max_requests_per_batch: int
-    max_bytes_per_batch: int
-    max_batches_per_hour: int
-    list_page_size: int = 100  # batches per list page: the most the provider's list endpoint returns at once
     temperature_range: tuple[float, float] = (0.0, 2.0)  # the documented range of the provider's `temperature`
 
     def __init__(self, api_key: str | None, base_url: str | None = None) -> None:
@@ -90,12 +89,28 @@ class BatchProvider(ABC):
         return self._api_key
 
     @abstractmethod
-    def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
-        """One line of the input file, newline included."""
-
-    @abstractmethod
     def model_accepts(self, model: str, option: str) -> bool:
         """Whether a model accepts a request option such as temperature or reasoning_effort."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+
+class BatchProvider(Provider):
+    """The batch protocol: request lines, upload, create, retrieve, list, cancel and result files, with the
+    provider's documented limits beside it."""
+
+    uploads_input: bool = True  # False: requests go inline with create (nothing to upload)
+    has_metadata: bool = True  # False: a batch created before a crash is found by count and time window
+    envelope_bytes: int = 0  # bytes a batch adds around its request lines (counted against max_bytes_per_batch)
+    max_requests_per_batch: int
+    max_bytes_per_batch: int
+    max_batches_per_hour: int
+    list_page_size: int = 100  # batches per list page: the most the provider's list endpoint returns at once
+
+    @abstractmethod
+    def request_line(self, custom_id: str, request: ModelRequest) -> bytes:
+        """One line of the input file in the provider's wire format, newline included."""
 
     async def upload(self, content: bytes, filename: str) -> str:
         """Upload an input file; returns its file id (providers with `uploads_input`)."""
@@ -124,12 +139,13 @@ class BatchProvider(ABC):
     def read_outcomes(self, file_id: str) -> AsyncIterator[ItemOutcome]:
         """Stream an output or error file line by line as outcomes."""
 
-    @abstractmethod
-    async def complete(self, body: dict[str, Any]) -> LiveAnswer:
-        """One request through the provider's live API (the same body a batch line carries)."""
+
+class LiveProvider(Provider):
+    """The live protocol: one request answered now."""
 
     @abstractmethod
-    async def close(self) -> None: ...
+    async def complete(self, request: ModelRequest) -> LiveAnswer:
+        """One request through the provider's live API (the same request a batch line carries)."""
 
 
 def sdk_http(sdk: Any) -> Any:

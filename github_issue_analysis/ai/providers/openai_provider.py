@@ -1,4 +1,7 @@
-"""The OpenAI Batch API through the official SDK (async client)."""
+"""The OpenAI Batch API (and live chat completions) through the official SDK (async client).
+
+A `ModelRequest` is written as a /v1/chat/completions body (`chat_body`): a system and a user message, the
+answer schema as a strict `json_schema` response format, and the options the model accepts."""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ from typing import TYPE_CHECKING, Any, Final
 import orjson
 
 from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
 
 from . import openai_answers as answers
 from .answers import not_json
-from .base import BatchPage, BatchProvider, LiveAnswer, sdk_http
+from .base import BatchPage, BatchProvider, LiveAnswer, LiveProvider, sdk_http
 from .plugin import ProviderPlugin
 from .sdk_errors import SdkErrors
 
@@ -27,7 +31,7 @@ _REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
 _ERRORS = SdkErrors("openai", "OpenAI", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OpenAIError")
 
 
-class OpenAIProvider(BatchProvider):
+class OpenAIProvider(BatchProvider, LiveProvider):
     name = "openai"
     api_key_env = "OPENAI_API_KEY"
 
@@ -72,10 +76,10 @@ class OpenAIProvider(BatchProvider):
             )
         return self._client_instance
 
-    def request_line(self, custom_id: str, body: dict[str, Any]) -> bytes:
+    def request_line(self, custom_id: str, request: ModelRequest) -> bytes:
         # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
         # and several times faster, which planning 100,000 requests needs.
-        line = {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}
+        line = {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": chat_body(request)}
         return orjson.dumps(line) + b"\n"
 
     def model_accepts(self, model: str, option: str) -> bool:
@@ -97,10 +101,10 @@ class OpenAIProvider(BatchProvider):
             )
         return answers.provider_batch(batch, "create the batch")
 
-    async def complete(self, body: dict[str, Any]) -> LiveAnswer:
-        """Chat completions with the same strict json_schema response format (the SDK retries 429/5xx)."""
+    async def complete(self, request: ModelRequest) -> LiveAnswer:
+        """Chat completions with the same body a batch line carries (the SDK retries 429/5xx)."""
         async with _ERRORS.around("answer the request"):
-            response = await self._client.chat.completions.create(**body)
+            response = await self._client.chat.completions.create(**chat_body(request))
         usage = response.usage
         tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
         message = response.choices[0].message if response.choices else None
@@ -145,6 +149,26 @@ class OpenAIProvider(BatchProvider):
     async def close(self) -> None:
         if self._client_instance is not None:
             await self._client_instance.close()
+
+
+def chat_body(request: ModelRequest) -> dict[str, Any]:
+    """The /v1/chat/completions body for a request (what a batch line carries and the live call sends)."""
+    system = [{"role": "system", "content": request.instructions}] if request.instructions else []
+    body: dict[str, Any] = {
+        "model": request.model,
+        "messages": [*system, {"role": "user", "content": request.user_text}],
+    }
+    if request.answer is not None:
+        spec = {"name": request.answer.name, "strict": request.answer.strict, "schema": request.answer.schema}
+        body["response_format"] = {"type": "json_schema", "json_schema": spec}
+    if request.max_output_tokens is not None:
+        body["max_completion_tokens"] = request.max_output_tokens
+    options = request.options
+    if options.temperature is not None:
+        body["temperature"] = options.temperature
+    if options.reasoning_effort is not None:
+        body["reasoning_effort"] = options.reasoning_effort
+    return body
 
 
 def _from_settings(settings: Settings) -> OpenAIProvider:

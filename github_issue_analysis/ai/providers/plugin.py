@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from github_issue_analysis.config import Settings
 
-from .base import BatchProvider
+from .base import Provider
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,9 @@ class ProviderPlugin:
     title: str
     api_key_env: str
     base_url_env: str | None
-    factory: Callable[[Settings], BatchProvider]
+    factory: Callable[[Settings], Provider]  # a BatchProvider, a LiveProvider or both
     models: tuple[str, ...] = ()  # known model names (others are accepted; the table lists these)
     notes: str = ""
 
-    def create(self, settings: Settings) -> BatchProvider:
+    def create(self, settings: Settings) -> Provider:
         return self.factory(settings)
