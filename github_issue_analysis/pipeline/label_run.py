@@ -163,7 +163,8 @@ class LabelRun:
             return None
 
     def _require_key(self) -> None:
-        """The provider's key is checked before anything is collected or sent."""
-        from github_issue_analysis.ai.registry import create_provider
+        """The processor and the provider's key are checked before anything is collected or sent."""
+        from github_issue_analysis.ai.registry import create_provider, processor
 
+        processor(self.request.processor)
         create_provider(self.key.provider, self.settings).require_key()
