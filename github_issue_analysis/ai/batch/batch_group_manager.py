@@ -52,7 +52,7 @@ class BatchGroupManager:
     ) -> None:
         self.store = store
         self.provider = provider
-        self.jobs = JobRunner(store.batches, provider, retry_seconds=retry_seconds, limits=store.limits)
+        self.runner = JobRunner(store.batches, provider, retry_seconds=retry_seconds, limits=store.limits)
         self.collector = JobCollector(store.batches, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
 
@@ -74,7 +74,7 @@ class BatchGroupManager:
         children = fit_children(self.store, group, children, limit)
         chosen = self._fit_budget(group, children, limit)
         requests = self._builder(self.prepared(group))
-        return await self.each(chosen, lambda c: self.jobs.submit(c, requests, listing))
+        return await self.each(chosen, lambda c: self.runner.submit(c, requests, listing))
 
     def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
         hourly_room = self._hourly_room()
@@ -102,7 +102,7 @@ class BatchGroupManager:
         found = await find_created(self.provider, self.store.batches, stranded)
         for child in stranded:
             if batch := found.batches.get(child.job_id):
-                self.jobs.adopt(child, batch)
+                self.runner.adopt(child, batch)
             elif reason := found.ambiguity(child.job_id):
                 self.store.batches.update_job(child.job_id, error=reason)
 
@@ -132,8 +132,8 @@ class BatchGroupManager:
         """Refresh every unfinished child together from the provider's list pages (adopting batches created
         before a crash), then summarise; children whose batch the provider does not know are named."""
         await self.adopt(group_id)
-        refreshed = await fetch_group_changes(self.jobs, self.store.batches.jobs(group_id), self.each)
-        self.jobs.apply_changes(refreshed.changes)
+        refreshed = await fetch_group_changes(self.runner, self.store.batches.jobs(group_id), self.each)
+        self.runner.apply_changes(refreshed.changes)
         status = self.status(group_id)
         if refreshed.missing:
             status.missing_at_provider = [job.job_id for job in refreshed.missing]
@@ -172,7 +172,7 @@ class BatchGroupManager:
         return await self.cancel_jobs([c for c in self.store.batches.jobs(group_id) if not c.superseded])
 
     async def cancel_jobs(self, jobs: list[BatchJob]) -> list[BatchJob]:
-        return await self.each([j for j in jobs if not j.status.is_terminal], self.jobs.cancel)
+        return await self.each([j for j in jobs if not j.status.is_terminal], self.runner.cancel)
 
     # -- helpers ---------------------------------------------------------------------------------------
     async def each(self, items: Sequence[T], action: Callable[[T], Awaitable[Any]]) -> list[Any]:

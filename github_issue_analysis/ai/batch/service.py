@@ -130,7 +130,7 @@ class BatchService:
             if job.provider_batch_id is None:
                 self._run(manager, lambda: manager.adopt(job.group_id))  # a batch created before a crash
             else:
-                self._run(manager, lambda: manager.jobs.refresh(job))
+                self._run(manager, lambda: manager.runner.refresh(job))
         return self._job(job_id)
 
     def groups(self, limit: int | None = None) -> list[tuple[BatchGroup, BatchGroupStatus]]:
@@ -145,7 +145,7 @@ class BatchService:
         manager = self._manager(group.provider)
 
         async def refresh_then_collect() -> CollectReport:
-            job = await manager.jobs.refresh(self._job(job_id))
+            job = await manager.runner.refresh(self._job(job_id))
             return await manager.collector.collect(job, manager.prepared(group), group.model)
 
         try:
@@ -165,7 +165,7 @@ class BatchService:
     def cancel_job(self, job_id: str) -> BatchJob:
         job = self._job(job_id)
         manager = self._manager(self._group(job.group_id).provider)
-        return self._run(manager, lambda: manager.jobs.cancel(job))
+        return self._run(manager, lambda: manager.runner.cancel(job))
 
     def cancel_group(self, group_id: str) -> list[BatchJob]:
         manager = self._manager(self._group(group_id).provider)
