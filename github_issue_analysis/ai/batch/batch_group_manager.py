@@ -198,9 +198,9 @@ class BatchGroupManager:
         self, group_id: str, *, failed_only: bool, max_attempts: int | None = None
     ) -> tuple[list[NewJob], list[str]]:
         """New children for what failed (group_retry.py), cut by the same splitter and limits as the plan."""
-        group = self._group(group_id)
-        builder = self._builder(self.prepared(group))
-        splitter = splitter_for(self.provider, group.batch_size)
+        request = SubmitRequest.from_stored(self._group(group_id))
+        builder = self._builder(prepared(self.store, request))
+        splitter = splitter_for(self.provider, request.batch_size)
         return plan_retry(
             self.store,
             group_id,
