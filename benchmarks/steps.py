@@ -12,11 +12,12 @@ import openai  # noqa: F401  (the SDK import, about 0.5 s, is start-up cost: mea
 from harness import timed
 
 from github_issue_analysis.ai.batch.batch_group_manager import BatchGroupManager
-from github_issue_analysis.ai.batch.options import SubmitOptions
+from github_issue_analysis.ai.batch.request import SubmitRequest
 from github_issue_analysis.ai.batch.service import BatchService
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.defaults import CONCURRENCY as DEFAULT_CONCURRENCY
+from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import open_store
 
 
@@ -25,10 +26,16 @@ def _service() -> BatchService:
     return BatchService(open_store(settings.resolved_database_url()), settings)
 
 
+def _request(org: str, concurrency: int) -> SubmitRequest:
+    selection = IssueSelection(org)
+    return SubmitRequest("product-labeling", selection, "openai:gpt-4o-mini", reprocess=True, concurrency=concurrency)
+
+
 def submit(org: str, concurrency: int) -> dict[str, Any]:
     service = _service()
-    planned = service.plan(SubmitOptions("product-labeling", org, model="openai:gpt-4o-mini", reprocess=True))
-    result = timed(lambda: service.submit(planned, concurrency).group.group_id)
+    request = _request(org, concurrency)
+    planned = service.plan(request)
+    result = timed(lambda: service.submit(planned).group.group_id)
     return {**result, "batches": planned.plan.total_batches}
 
 
@@ -84,7 +91,7 @@ def watch(group_id: str, poll_seconds: float) -> dict[str, Any]:
 
 def plan(org: str) -> dict[str, Any]:
     service = _service()
-    request = SubmitOptions("product-labeling", org, model="openai:gpt-4o-mini", reprocess=True)
+    request = _request(org, DEFAULT_CONCURRENCY)
     return timed(lambda: service.plan(request).plan.total_batches)
 
 

@@ -74,24 +74,27 @@ def submit(
     json_output: bool = JSON,
 ) -> None:
     """Submit stored issues for batch labeling, split automatically into batches of --batch-size."""
-    from github_issue_analysis.ai.batch.options import SubmitOptions
+    from github_issue_analysis.ai.batch.request import SubmitRequest
+    from github_issue_analysis.storage.issue_store import IssueSelection
 
     from . import batch_render as render
 
     service = _service()
     if resume:
-        from .batch_resume import run_resume
+        from .batch_resume import ResumeOptions, run_resume
 
-        run_resume(ctx, service, resume, yes, dry_run, concurrency, max_enqueued_tokens, json_output)
+        run_resume(
+            ctx,
+            service,
+            resume,
+            ResumeOptions(yes, dry_run, concurrency, max_enqueued_tokens, json_output),
+        )
         return
     if org is None:
         raise UsageError("--org is required (or --resume GROUP to finish an earlier submission)")
-    options = SubmitOptions(
+    request = SubmitRequest(
         processor=processor,
-        org=org,
-        repo=repo,
-        issue_number=issue_number,
-        limit=limit,
+        selection=IssueSelection(org, repo, issue_number, limit),
         model=model,
         label_prefix=label_prefix,
         labels_file=labels_file,
@@ -105,7 +108,7 @@ def submit(
         sample=sample,
         seed=seed,
     )
-    planned = service.plan(options)
+    planned = service.plan(request)
     if not json_output:
         render.plan(planned)
     if dry_run:
@@ -235,21 +238,15 @@ def watch(
     json_output: bool = JSON,
 ) -> None:
     """Drive a group to the end: submit queued batches as capacity frees, collect, retry; Ctrl+C to stop."""
+    from github_issue_analysis.ai.batch.watcher import WatchOptions
+
     from . import batch_render as render
     from .batch_watch import run_watch
 
     service = _service()
-    outcome = run_watch(
-        service,
-        service.group_id(job_or_group, "watch"),
-        retry_failed,
-        max_attempts,
-        max_enqueued_tokens,
-        concurrency,
-        poll_seconds,
-        json_output,
-        yes,
-    )
+    options = WatchOptions(retry_failed, max_attempts, max_enqueued_tokens, poll_seconds)
+    group_id = service.group_id(job_or_group, "watch")
+    outcome = run_watch(service, group_id, options, concurrency=concurrency, json_output=json_output, yes=yes)
     render.group_status(outcome, json_output)
     if outcome.completed_issues == 0:
         raise OperationFailed(

@@ -13,8 +13,9 @@ from github_issue_analysis.errors import OperationFailed, UsageError
 from . import context
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission
+    from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.ai.batch.collector import CollectReport
+    from github_issue_analysis.ai.batch.planner import PlannedSubmission
     from github_issue_analysis.ai.batch.service import SubmitResult
     from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus
     from github_issue_analysis.domain.jobs import BatchJob
@@ -77,7 +78,7 @@ def _measuring(planned: PlannedSubmission) -> None:
     if request.sample is not None:
         context.console().print(
             f"Stratified sample of {len(planned.issue_ids)} labelled issue(s) (asked {request.sample}, "
-            f"seed {request.seed}){', blind' if request.blind else ''}"
+            f"seed {request.sample_seed}){', blind' if request.blind else ''}"
         )
     elif request.blind:
         context.console().print("Blind: current taxonomy labels are left out of the prompts")
@@ -96,7 +97,7 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
         "warnings": planned.warnings,
         "blind": planned.request.blind,
         "sample": planned.request.sample,
-        "seed": planned.request.seed if planned.request.sample is not None else None,
+        "seed": planned.request.sample_seed if planned.request.sample is not None else None,
     }
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import typer
 
+from github_issue_analysis import defaults
 from github_issue_analysis.errors import UsageError
 
 if TYPE_CHECKING:
@@ -46,24 +48,27 @@ def _flag(ctx: typer.Context, name: str) -> str:
     return name
 
 
-def run_resume(
-    ctx: typer.Context,
-    service: BatchService,
-    group_prefix: str,
-    yes: bool,
-    dry_run: bool,
-    concurrency: int,
-    max_enqueued_tokens: int | None,
-    json_output: bool,
-) -> None:
+@dataclass(frozen=True)
+class ResumeOptions:
+    """The options a resume still takes (RESUME_OPTIONS)."""
+
+    yes: bool = False
+    dry_run: bool = False
+    concurrency: int = defaults.CONCURRENCY
+    max_enqueued_tokens: int | None = None
+    json_output: bool = False
+
+
+def run_resume(ctx: typer.Context, service: BatchService, group_prefix: str, options: ResumeOptions) -> None:
     from . import batch_render as render
 
     group_id = service.group_id(group_prefix, "resume")
     refuse_fixed_options(ctx, service.group(group_id).selection.get("org"))
     unsent = service.unsent(group_id)
-    if dry_run:
-        render.resume_dry_run(group_id, unsent, json_output)
+    if options.dry_run:
+        render.resume_dry_run(group_id, unsent, options.json_output)
         return
-    if len(unsent) > 1 and not yes:
+    if len(unsent) > 1 and not options.yes:
         render.confirm_or_refuse(len(unsent))
-    render.submitted(service.resume(group_id, concurrency, max_enqueued_tokens), json_output)
+    result = service.resume(group_id, options.concurrency, options.max_enqueued_tokens)
+    render.submitted(result, options.json_output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import typer
@@ -16,7 +17,7 @@ from . import context
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
-    from github_issue_analysis.ai.batch.watcher import WatchProgress
+    from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
     from github_issue_analysis.domain.groups import BatchGroupStatus
 
 
@@ -38,23 +39,19 @@ def progress_view(progress: WatchProgress) -> Table:
 def run_watch(
     service: BatchService,
     group_id: str,
-    retry_failed: bool,
-    max_attempts: int,
-    max_enqueued_tokens: int | None,
+    options: WatchOptions,
+    *,
     concurrency: int,
-    poll_seconds: float,
     json_output: bool,
     yes: bool = False,
 ) -> BatchGroupStatus:
-    from github_issue_analysis.ai.batch.watcher import WatchOptions
-
-    if retry_failed and not yes and not sys.stdin.isatty():
+    """Watch with a live view; without --yes a retry round asks first (at a terminal only)."""
+    if options.retry_failed and not yes and not sys.stdin.isatty():
         raise UsageError("--retry-failed may resend failed items as new batches; pass --yes when not at a terminal")
     console = context.console(stderr=True)
     try:
         with Live(console=console, transient=False, auto_refresh=False, redirect_stdout=False) as live:
-            confirm = None if yes else _asking(live)
-            options = WatchOptions(retry_failed, max_attempts, max_enqueued_tokens, poll_seconds, confirm)
+            options = replace(options, confirm=None if yes else _asking(live))
 
             def show(progress: WatchProgress) -> None:
                 if not json_output:

@@ -10,11 +10,16 @@ from github_issue_analysis import defaults
 
 from . import context
 
+LABEL_PROCESSOR = "product-labeling"
+
 
 def label(
     org: str = typer.Option(..., "--org", help="GitHub organization to collect and label."),
     repo: str | None = typer.Option(None, "--repo", help="Only this repository."),
-    model: str = typer.Option(defaults.MODEL, "--model", help="provider:model, e.g. openai:gpt-4o-mini."),
+    model: str | None = typer.Option(
+        None, "--model", help=f"PROVIDER:NAME, e.g. openai:gpt-4o-mini (default GH_ANALYSIS_MODEL or {defaults.MODEL})."
+    ),
+    processor: str = typer.Option(LABEL_PROCESSOR, "--processor", help="Processor name (see `gh-analysis models`)."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Label at most this many issues."),
     blind: bool = typer.Option(False, "--blind", help="Leave the issues' own taxonomy labels out of the prompt."),
     min_confidence: float = typer.Option(
@@ -30,14 +35,17 @@ def label(
 
     Run it again while its batches run and it continues the same group instead of submitting again.
     Ctrl+C stops watching and cancels nothing."""
+    from github_issue_analysis.ai.batch.request import SubmitRequest
     from github_issue_analysis.errors import UsageError
     from github_issue_analysis.pipeline.label_run import LabelRun, LabelRunOptions
+    from github_issue_analysis.storage.issue_store import IssueSelection
 
     from . import label_render as render
 
     if json_output and not yes:
         raise UsageError("--json asks no questions: add --yes to submit (and apply) without asking")
-    options = LabelRunOptions(org, repo, model, limit, blind, min_confidence, apply, report, poll_seconds)
+    request = SubmitRequest(processor, IssueSelection(org, repo, None, limit), model=model, blind=blind)
+    options = LabelRunOptions(request, min_confidence, apply, report_path=report, poll_seconds=poll_seconds)
     run = LabelRun(context.open_store(), context.settings(), options, render.steps(yes, json_output))
     result = run.collect_and_submit()
     try:

@@ -11,7 +11,7 @@ import typer
 from . import context
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission
+    from github_issue_analysis.ai.batch.planner import PlannedSubmission
     from github_issue_analysis.ai.batch.watcher import WatchProgress
     from github_issue_analysis.labels.apply import ApplyReport
     from github_issue_analysis.labels.plan import LabelPlan

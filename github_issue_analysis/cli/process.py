@@ -34,21 +34,20 @@ def process(
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
 ) -> None:
     """Label a few issues now through the provider's live API (live prices, about twice the batch price)."""
-    from github_issue_analysis.ai.live.service import LiveService, ProcessOptions
+    from github_issue_analysis.ai.batch.request import SubmitRequest
+    from github_issue_analysis.ai.live.service import LiveService
+    from github_issue_analysis.storage.issue_store import IssueSelection
 
-    options = ProcessOptions(
+    request = SubmitRequest(
         processor=processor,
-        org=org,
-        repo=repo,
-        issue_number=issue_number,
-        limit=limit,
+        selection=IssueSelection(org, repo, issue_number, limit),
         model=model,
         label_prefix=label_prefix,
         labels_file=labels_file,
         reprocess=reprocess,
         concurrency=concurrency,
     )
-    report = LiveService(context.open_store(), context.settings()).process(options)
+    report = LiveService(context.open_store(), context.settings()).process(request)
     if json_output:
         context.print_json(document(report))
     else:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
+from github_issue_analysis.ai.batch.request import SubmitRequest
 from github_issue_analysis.domain.groups import BatchGroup, GroupState, summarize
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
@@ -23,17 +24,23 @@ class RunKey:
 
 
 def matching_groups(store: Store, key: RunKey) -> list[tuple[BatchGroup, GroupState]]:
-    """Groups (newest first) of the same run key, with their state."""
-    wanted = asdict(key.selection)
+    """Groups (newest first) of the same run key, with their state (a sampled group is never a `label` run)."""
     return [
         (group, summarize(group, children).status)
         for group, children in store.batches.groups()
-        if group.selection == wanted
-        and group.processor == key.processor
-        and group.provider == key.provider
-        and group.model == key.model
-        and bool(group.options.get("blind", False)) == key.blind
+        if _same_run(group, key)
     ]
+
+
+def _same_run(group: BatchGroup, key: RunKey) -> bool:
+    stored = SubmitRequest.from_stored(group)
+    return (
+        stored.selection == key.selection
+        and stored.sample is None
+        and stored.processor == key.processor
+        and (group.provider, group.model) == (key.provider, key.model)
+        and stored.blind == key.blind
+    )
 
 
 def group_in_flight(store: Store, key: RunKey) -> str | None:

@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from github_issue_analysis import defaults
-from github_issue_analysis.ai.batch.batch_group_manager import PlannedSubmission
-from github_issue_analysis.ai.batch.options import SubmitOptions
+from github_issue_analysis.ai.batch.planner import PlannedSubmission
+from github_issue_analysis.ai.batch.request import SubmitRequest
 from github_issue_analysis.ai.batch.service import BatchService
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
-from github_issue_analysis.ai.registry import parse_model
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.errors import NothingToSubmit
@@ -26,27 +24,30 @@ from github_issue_analysis.labels.plan import LabelPlan
 if TYPE_CHECKING:
     from github_issue_analysis.labels.apply import ApplyReport
     from github_issue_analysis.labels.session import EventHook
-from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
 from .collection import collect_org
 from .in_flight import RunKey, group_in_flight, matching_groups
 
-PROCESSOR = "product-labeling"
-
 
 @dataclass(frozen=True)
 class LabelRunOptions:
-    org: str
-    repo: str | None = None
-    model: str = defaults.MODEL
-    limit: int | None = None
-    blind: bool = False
+    """What to label (the one submit request: organization, processor, model, limit, blindness) and what the
+    run does after it."""
+
+    request: SubmitRequest
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     apply: bool = False
     report_path: Path | None = None
     poll_seconds: float = 5.0
-    concurrency: int = defaults.CONCURRENCY
+
+    @property
+    def org(self) -> str:
+        return self.request.selection.org
+
+    @property
+    def repo(self) -> str | None:
+        return self.request.selection.repo
 
 
 @dataclass
@@ -89,10 +90,11 @@ class LabelRun:
     def __init__(self, store: Store, settings: Settings, options: LabelRunOptions, steps: LabelRunSteps) -> None:
         self.store, self.settings, self.options, self.steps = store, settings, options, steps
         self.batches = BatchService(store, settings)
-        self.submit_options = self._submit_options()
-        provider, model = parse_model(options.model)
-        selection = IssueSelection(options.org, options.repo, None, options.limit)
-        self.key = RunKey(selection, PROCESSOR, provider, model, options.blind)
+        self.request = options.request.with_model(settings.model)  # the model, resolved once
+        request = self.request
+        self.key = RunKey(
+            request.selection, request.processor, request.provider_name, request.model_name, request.blind
+        )
 
     def collect_and_submit(self) -> LabelRunResult:
         """Collect, then continue the run's group in flight or plan, confirm and submit a new one."""
@@ -110,7 +112,7 @@ class LabelRun:
             result.group_id = found[0][0].group_id if found else None
             return result
         self.steps.confirm_submit(planned)
-        submitted = self.batches.submit(planned, self.options.concurrency)
+        submitted = self.batches.submit(planned)
         result.group_id, result.submitted = submitted.group.group_id, planned.plan.total_issues
         result.failures = submitted.problems
         return result
@@ -121,7 +123,8 @@ class LabelRun:
             return result
         self.steps.watching(result.group_id)
         options = WatchOptions(poll_seconds=self.options.poll_seconds)
-        result.status = self.batches.watch(result.group_id, options, self.options.concurrency, self.steps.progress)
+        concurrency = self.request.concurrency
+        result.status = self.batches.watch(result.group_id, options, concurrency, self.steps.progress)
         return result
 
     def finish(self, result: LabelRunResult) -> LabelRunResult:
@@ -155,24 +158,13 @@ class LabelRun:
     # -- helpers ---------------------------------------------------------------------------------------
     def _plan(self) -> PlannedSubmission | None:
         try:
-            return self.batches.plan(self.submit_options)
+            return self.batches.plan(self.request)
         except NothingToSubmit:
             return None
 
-    def _submit_options(self) -> SubmitOptions:
-        options = self.options
-        return SubmitOptions(
-            PROCESSOR,
-            options.org,
-            options.repo,
-            limit=options.limit,
-            model=options.model,
-            blind=options.blind,
-            concurrency=options.concurrency,
-        )
-
     def _require_key(self) -> None:
-        """The provider's key is checked before anything is collected or sent."""
-        from github_issue_analysis.ai.registry import create_provider
+        """The processor and the provider's key are checked before anything is collected or sent."""
+        from github_issue_analysis.ai.registry import create_provider, processor
 
+        processor(self.request.processor)
         create_provider(self.key.provider, self.settings).require_key()

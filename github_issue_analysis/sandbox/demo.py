@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from github_issue_analysis import defaults
-from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport, PlannedSubmission
-from github_issue_analysis.ai.batch.options import SubmitOptions
+from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
+from github_issue_analysis.ai.batch.planner import PlannedSubmission
+from github_issue_analysis.ai.batch.request import SubmitRequest
 from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
@@ -27,6 +28,7 @@ from github_issue_analysis.github_client import CollectReport, CollectRequest, G
 from github_issue_analysis.labels.apply import live_plan
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
+from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
@@ -101,9 +103,9 @@ def run_demo(
         connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
         steps.collected(asyncio.run(collect_issues(store.issues, CollectRequest(org=DEMO_ORG), connection)))
         service = BatchService(store, settings)
-        planned = service.plan(SubmitOptions("product-labeling", DEMO_ORG, model=model_spec))
+        planned = service.plan(SubmitRequest("product-labeling", IssueSelection(DEMO_ORG), model_spec, concurrency=16))
         steps.planned(planned)
-        result = service.submit(planned, concurrency=16)
+        result = service.submit(planned)
         steps.submitted(result)
         group_id = result.group.group_id
         final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
@@ -127,8 +129,10 @@ def _blind_evaluation(service: BatchService, store: Store, steps: DemoSteps, mod
 
     if steps.measuring is not None:
         steps.measuring(DEMO_SAMPLE)
-    options = SubmitOptions("product-labeling", DEMO_ORG, model=model_spec, blind=True, sample=DEMO_SAMPLE)
-    group_id = service.submit(service.plan(options), concurrency=16).group.group_id
+    request = SubmitRequest(
+        "product-labeling", IssueSelection(DEMO_ORG), model_spec, concurrency=16, blind=True, sample=DEMO_SAMPLE
+    )
+    group_id = service.submit(service.plan(request)).group.group_id
     service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, lambda _progress: None)
     service.collect_group(group_id)
     return evaluate(store, [group_id], EvalOptions(target_precision=DEMO_TARGET_PRECISION))

@@ -11,7 +11,7 @@ from github_issue_analysis.ai.providers.base import BatchProvider, NotFoundAtPro
 from github_issue_analysis.domain.jobs import BatchJob
 from github_issue_analysis.domain.provider_batches import ProviderBatch
 
-from .batch_manager import BatchManager, JobChange, needs_refresh
+from .job_runner import JobChange, JobRunner, needs_refresh
 from .list_refresh import Each, read_listed
 
 
@@ -27,7 +27,7 @@ def missing_message(batch_id: str) -> str:
     return f"the provider has no batch {batch_id} (HTTP 404): deleted there, or created under another API key"
 
 
-async def fetch_group_changes(manager: BatchManager, children: Sequence[BatchJob], each: Each) -> GroupRefresh:
+async def fetch_group_changes(manager: JobRunner, children: Sequence[BatchJob], each: Each) -> GroupRefresh:
     """What changed for every child that may still change, in as few provider requests as the pages allow."""
     running = [c for c in children if not c.superseded and c.provider_batch_id and needs_refresh(c)]
     listed = await read_listed(manager.provider, running, children, each)

@@ -1,9 +1,11 @@
 """Retry a group: failed, expired or cancelled work goes out again as new children of the same group.
-Issues that already have a valid result are never sent again."""
+Issues that already have a valid result are never sent again. Pooled items (--failed-only) are re-cut by the
+one splitter under every limit of the plan (count and bytes, measured afresh)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 
 from github_issue_analysis.domain.groups import new_job_id
 from github_issue_analysis.domain.jobs import UNSUCCESSFUL_STATUSES, BatchJob, ItemState
@@ -11,6 +13,9 @@ from github_issue_analysis.storage.batch_store import NewJob
 from github_issue_analysis.storage.store import Store
 
 from .batch_splitter import BatchSplitter
+from .requests import RequestSizes
+
+Measure = Callable[[Sequence[int]], RequestSizes]
 
 
 class NothingToRetry(Exception):
@@ -18,7 +23,13 @@ class NothingToRetry(Exception):
 
 
 def plan_retry(
-    store: Store, group_id: str, failed_only: bool, max_attempts: int | None = None
+    store: Store,
+    group_id: str,
+    *,
+    failed_only: bool,
+    splitter: BatchSplitter,
+    measure: Measure,
+    max_attempts: int | None = None,
 ) -> tuple[list[NewJob], list[str]]:
     """(new children, ids of the children they supersede). Children must be collected first, so that
     partial results are known. With `max_attempts`, issues already sent that often are left out."""
@@ -40,17 +51,32 @@ def plan_retry(
     per_target = [[it for it in items_by_job.get(t.job_id, []) if it[0] not in done] for t in targets]
     if failed_only:
         pooled = list(dict.fromkeys(it for items in per_target for it in items))
-        splitter = BatchSplitter(group.batch_size)
-        per_target = splitter.split_issues(pooled) if pooled else []
-    chunks = [chunk for chunk in per_target if chunk]
-    if not chunks:
+        pieces = _cut(pooled, splitter, measure) if pooled else []
+    else:
+        pieces = [(chunk, _share(targets, chunk), 0) for chunk in per_target if chunk]
+    if not pieces:
         raise NothingToRetry(f"nothing to retry in {group_id}: every finished issue has a valid result")
-    total = len(children) + len(chunks)
+    total = len(children) + len(pieces)
     jobs = [
-        NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=_share(targets, chunk))
-        for n, chunk in enumerate(chunks)
+        NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=tokens, input_bytes=size)
+        for n, (chunk, tokens, size) in enumerate(pieces)
     ]
     return jobs, [t.job_id for t in targets]
+
+
+Piece = tuple[list[tuple[int, str]], int, int]  # (items, estimated tokens, request bytes)
+
+
+def _cut(items: list[tuple[int, str]], splitter: BatchSplitter, measure: Measure) -> list[Piece]:
+    """Items re-measured and cut by the splitter; an issue no longer in the store is left out."""
+    sizes = measure([issue_id for issue_id, _ in items])
+    by_issue = dict(items)
+    kept = [(issue_id, by_issue[issue_id]) for issue_id in sizes.issue_ids]
+    ranges = splitter.split(sizes.line_bytes)
+    return [
+        (kept[r.start : r.stop], sum(sizes.tokens[r.start : r.stop]), sum(sizes.line_bytes[r.start : r.stop]))
+        for r in ranges
+    ]
 
 
 def _targets(

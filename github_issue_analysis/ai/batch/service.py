@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from github_issue_analysis import defaults, errors
@@ -19,12 +19,13 @@ from github_issue_analysis.errors import OperationFailed, UsageError
 from github_issue_analysis.storage.batch_store import AmbiguousId, RetryRaced
 from github_issue_analysis.storage.store import Store
 
-from .batch_group_manager import BatchGroupManager, GroupCollectReport, NothingToDo, PlannedSubmission
-from .batch_manager import SubmitOutcome
+from .batch_group_manager import BatchGroupManager, GroupCollectReport
 from .batch_splitter import RequestTooLarge
 from .collector import CollectReport, NotCollectable
-from .group_retry import NothingToRetry, plan_retry
-from .options import SubmitOptions
+from .group_retry import NothingToRetry
+from .job_runner import SubmitOutcome
+from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number
+from .request import SubmitRequest, resolved
 from .watcher import WatchOptions, WatchProgress, watch_group
 
 T = TypeVar("T")
@@ -46,35 +47,23 @@ class BatchService:
         self._provider_factory = provider_factory or (lambda name: create_provider(name, settings))
 
     # -- submit ----------------------------------------------------------------------------------------
-    def plan(self, options: SubmitOptions) -> PlannedSubmission:
-        from .submit_request import build_request, check_issue_number  # loads the response model: only here
-
-        options = replace(options, model=options.model or self.settings.model)
-        request, provider = build_request(options, self._provider_factory)
+    def plan(self, request: SubmitRequest) -> PlannedSubmission:
+        """The plan for `request`, its model resolved here once (GH_ANALYSIS_MODEL when none was asked for)."""
+        request, provider = resolved(request, self.settings.model, self._provider_factory)
         check_issue_number(self.store.issues, request.selection)
         try:
-            planned = BatchGroupManager(self.store, provider).plan(request)
+            return SubmitPlanner(self.store, provider).plan(request)
         except NothingToDo as error:
             raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
-        planned.options = options
-        limit = options.max_enqueued_tokens
-        if limit and (largest := max(b.estimated_tokens for b in planned.plan.batches)) > limit:
-            planned.warnings.append(
-                f"batches of up to {largest:,} estimated tokens exceed the enqueued-token limit of {limit:,}: "
-                "they are split smaller as they are sent"
-            )
-        return planned
 
-    def submit(
-        self, planned: PlannedSubmission, concurrency: int | None = None, max_enqueued_tokens: int | None = None
-    ) -> SubmitResult:
-        options = planned.options
-        group = self._manager(planned.request.provider, require_key=True).record(planned)  # no key: nothing stored
-        concurrency = concurrency or (options.concurrency if options else defaults.CONCURRENCY)
-        limit = max_enqueued_tokens or (options.max_enqueued_tokens if options else None)
-        return self._send(group.group_id, concurrency, limit)
+    def submit(self, planned: PlannedSubmission) -> SubmitResult:
+        """Record the planned group, then send what the budget and pace allow (the rest waits for `watch`)."""
+        request = planned.request
+        provider = self._checked_provider(request.provider_name)  # no key: nothing stored
+        group = SubmitPlanner(self.store, provider).record(planned)
+        return self._send(group.group_id, request.concurrency, request.max_enqueued_tokens)
 
     def resume(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None = None) -> SubmitResult:
         """Finish a submission that stopped half-way: adopt what reached the provider, send the rest."""
@@ -141,7 +130,7 @@ class BatchService:
             if job.provider_batch_id is None:
                 self._run(manager, lambda: manager.adopt(job.group_id))  # a batch created before a crash
             else:
-                self._run(manager, lambda: manager.jobs.refresh(job))
+                self._run(manager, lambda: manager.runner.refresh(job))
         return self._job(job_id)
 
     def groups(self, limit: int | None = None) -> list[tuple[BatchGroup, BatchGroupStatus]]:
@@ -156,7 +145,7 @@ class BatchService:
         manager = self._manager(group.provider)
 
         async def refresh_then_collect() -> CollectReport:
-            job = await manager.jobs.refresh(self._job(job_id))
+            job = await manager.runner.refresh(self._job(job_id))
             return await manager.collector.collect(job, manager.prepared(group), group.model)
 
         try:
@@ -176,7 +165,7 @@ class BatchService:
     def cancel_job(self, job_id: str) -> BatchJob:
         job = self._job(job_id)
         manager = self._manager(self._group(job.group_id).provider)
-        return self._run(manager, lambda: manager.jobs.cancel(job))
+        return self._run(manager, lambda: manager.runner.cancel(job))
 
     def cancel_group(self, group_id: str) -> list[BatchJob]:
         manager = self._manager(self._group(group_id).provider)
@@ -191,21 +180,25 @@ class BatchService:
         async def collect_then_resend() -> list[str]:
             await manager.refresh(group_id)
             await manager.collect(group_id)  # partial results first: they are never sent again
-            self._add_retry_children(group_id, failed_only, confirm)
+            self._add_retry_children(manager, group_id, failed_only, confirm)
             return _problems(await manager.submit_pending(group_id))
 
         problems = self._run(manager, collect_then_resend)
         return self._result(manager, group_id, problems)
 
-    def _add_retry_children(self, group_id: str, failed_only: bool, confirm: Callable[[int], None]) -> None:
+    def _add_retry_children(
+        self, manager: BatchGroupManager, group_id: str, failed_only: bool, confirm: Callable[[int], None]
+    ) -> None:
         requeued = sum(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
         try:
-            jobs, superseded = plan_retry(self.store, group_id, failed_only)
+            jobs, superseded = manager.retry_children(group_id, failed_only=failed_only)
             if len(jobs) + requeued > 1:
                 confirm(len(jobs) + requeued)
             self.store.batches.add_jobs(group_id, jobs, superseded)
         except RetryRaced:
             raise errors.ConcurrentChange(group_id, "retrying") from None
+        except RequestTooLarge as error:
+            raise UsageError(str(error)) from None
         except NothingToRetry as error:
             if not requeued:  # children sent back to the queue (enqueued-token limit) are retried as they are
                 raise OperationFailed(str(error)) from None
@@ -238,11 +231,14 @@ class BatchService:
     def _provider(self, name: str) -> BatchProvider:
         return self._provider_factory(name)
 
+    def _checked_provider(self, name: str) -> BatchProvider:
+        provider = self._provider(name)
+        provider.require_key()
+        return provider
+
     def _manager(self, provider: str, concurrency: int | None = None, require_key: bool = False) -> BatchGroupManager:
         """A manager over the named provider (the group's own); `require_key` for work that must reach it."""
-        chosen = self._provider(provider)
-        if require_key:
-            chosen.require_key()
+        chosen = self._checked_provider(provider) if require_key else self._provider(provider)
         return BatchGroupManager(self.store, chosen, concurrency or defaults.CONCURRENCY, self.settings.retry_seconds)
 
     def _run(self, manager: BatchGroupManager, work: Callable[[], Awaitable[T]]) -> T:

@@ -15,6 +15,8 @@ from github_issue_analysis.storage.batch_store import NewJob, RetryRaced, proces
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
+from .batch_splitter import BatchSplitter
+
 
 def effective_limit(store: Store, provider: BatchProvider, group: BatchGroup, given: int | None) -> int | None:
     """The limit to plan with: the one given (kept with the group for later runs), else the one kept, else the
@@ -73,11 +75,14 @@ def _split_or_fail(store: Store, group: BatchGroup, child: BatchJob, limit: int)
 
 
 def _pieces(store: Store, group: BatchGroup, child: BatchJob, limit: int) -> list[NewJob]:
+    """The child cut by the one splitter under the token limit (from its per-item average), always into
+    smaller children than itself."""
     items = [(item.issue_id, item.custom_id) for item in store.batches.items(child.job_id)]
     per_item = child.estimated_tokens / max(1, len(items))
-    size = max(1, math.floor(limit / per_item)) if per_item else len(items)
-    size = min(size, max(1, len(items) // 2))  # always smaller than the child it replaces
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    # every item counts as the average, so the budget is a whole number of items (no float drift at the edge)
+    items_per_limit = math.floor(limit / per_item) if per_item else None
+    splitter = BatchSplitter(max(1, len(items) // 2), max_tokens=items_per_limit)
+    chunks = splitter.chunks(items, tokens=[1] * len(items))
     next_sequence = max((c.batch_sequence for c in store.batches.jobs(group.group_id)), default=0) + 1
     total = len(group.child_job_ids) + len(chunks)
     return [

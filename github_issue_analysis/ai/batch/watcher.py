@@ -13,7 +13,7 @@ from github_issue_analysis.errors import BatchesMissingAtProvider
 from github_issue_analysis.storage.batch_store import RetryRaced
 
 from .batch_group_manager import BatchGroupManager
-from .group_retry import NothingToRetry, plan_retry
+from .group_retry import NothingToRetry
 
 MAX_POLL_SECONDS = 60.0
 
@@ -89,7 +89,7 @@ def _finished(status: BatchGroupStatus) -> bool:
 
 def _retry(manager: BatchGroupManager, group_id: str, options: WatchOptions) -> bool:
     try:
-        jobs, superseded = plan_retry(manager.store, group_id, failed_only=True, max_attempts=options.max_attempts)
+        jobs, superseded = manager.retry_children(group_id, failed_only=True, max_attempts=options.max_attempts)
         if len(jobs) > 1 and options.confirm is not None:
             options.confirm(len(jobs))
         manager.store.batches.add_jobs(group_id, jobs, superseded)

@@ -9,33 +9,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from github_issue_analysis import defaults, errors
-from github_issue_analysis.ai.batch.options import SubmitOptions
-from github_issue_analysis.ai.batch.submit_request import build_request, check_issue_number
-from github_issue_analysis.ai.processors.base import PreparedProcessor, ProcessorOptions
+from github_issue_analysis import errors
+from github_issue_analysis.ai.batch.planner import check_issue_number, prepared
+from github_issue_analysis.ai.batch.request import SubmitRequest, resolved
+from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.providers.base import LiveAnswer, LiveProvider, ProviderError
 from github_issue_analysis.ai.providers.pricing import price_for
-from github_issue_analysis.ai.registry import create_live_provider, processor
+from github_issue_analysis.ai.registry import create_live_provider
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.storage.issue_store import StoredIssue
 from github_issue_analysis.storage.store import Store
 
 ATTEMPTS = 3  # on top of the SDK's own retries of 429 and 5xx
-
-
-@dataclass(frozen=True)
-class ProcessOptions:
-    processor: str
-    org: str
-    repo: str | None = None
-    issue_number: int | None = None
-    limit: int | None = None
-    model: str | None = None  # PROVIDER:NAME; None: the configured default
-    label_prefix: str = defaults.LABEL_PREFIX
-    labels_file: Any = None  # Path | None
-    reprocess: bool = False
-    concurrency: int = defaults.LIVE_CONCURRENCY
 
 
 @dataclass(frozen=True)
@@ -78,33 +64,17 @@ class LiveService:
         self.settings = settings
         self._provider_factory = provider_factory or (lambda name: create_live_provider(name, settings))
 
-    def process(self, options: ProcessOptions) -> ProcessReport:
-        if options.concurrency < 1:
-            raise errors.InvalidOption("concurrency", options.concurrency, "must be at least 1")
-        submit = SubmitOptions(
-            processor=options.processor,
-            org=options.org,
-            repo=options.repo,
-            issue_number=options.issue_number,
-            limit=options.limit,
-            model=options.model or self.settings.model,
-            label_prefix=options.label_prefix,
-            labels_file=options.labels_file,
-            reprocess=options.reprocess,
-        )
-        request, checked = build_request(submit, self._provider_factory)  # the options, checked for this provider
+    def process(self, request: SubmitRequest) -> ProcessReport:
+        """Label the request's selection now; its model is resolved here once (GH_ANALYSIS_MODEL when none
+        was asked for). The request's concurrency bounds the live calls in flight."""
+        request, provider = resolved(request, self.settings.model, self._provider_factory)
         check_issue_number(self.store.issues, request.selection)
         issues = self._selected(request.selection, request.processor, request.reprocess)
-        prepared = processor(request.processor).prepare(
-            self.store.issues,
-            ProcessorOptions(request.model, request.label_prefix, request.fixed_labels, request.request_options),
-        )
-        requests = [(issue, prepared.request(issue)) for issue in issues]  # bad input stops before sending
-        # build_request is typed for batches; the provider it returns is this live factory's
-        provider = checked if isinstance(checked, LiveProvider) else self._provider_factory(request.provider)
+        processor = prepared(self.store, request)
+        requests = [(issue, processor.request(issue)) for issue in issues]  # bad input stops before sending
         provider.require_key()
-        report = ProcessReport(request.provider, request.model)
-        asyncio.run(self._run(provider, prepared, requests, report, options.concurrency))
+        report = ProcessReport(request.provider_name, request.model_name)
+        asyncio.run(self._run(provider, processor, requests, report, request.concurrency))
         return report
 
     def _selected(self, selection: Any, processor_name: str, reprocess: bool) -> list[StoredIssue]:

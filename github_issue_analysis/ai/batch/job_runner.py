@@ -1,4 +1,5 @@
-"""One child job against the provider: crash-safe submission, refresh, collection, cancellation."""
+"""The per-job runner: one child job against the provider, sent crash-safely (record, send, mark), refreshed,
+collected and cancelled."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def learned_token_limit(batch: ProviderBatch) -> int | None:
     return None
 
 
-class BatchManager:
+class JobRunner:
     def __init__(
         self,
         batches: BatchStore,

@@ -1,0 +1,177 @@
+"""Plan and record a submission: select the issues, measure their requests, cut them with the one splitter,
+price the plan, and store the group, its children and every item before anything goes to the provider.
+Running the children is batch_group_manager.py's job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from github_issue_analysis.ai.processors.base import PreparedProcessor
+from github_issue_analysis.ai.processors.taxonomy import Taxonomy
+from github_issue_analysis.ai.providers.base import BatchProvider
+from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.ai.registry import processor as registered_processor
+from github_issue_analysis.domain.groups import BatchGroup, PlannedBatch, SplitPlan, new_group_id, new_job_id
+from github_issue_analysis.errors import AmbiguousIssueNumber
+from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.issue_store import IssueSelection, IssueStore
+from github_issue_analysis.storage.store import Store
+from github_issue_analysis.storage.timeutil import utcnow
+
+from .batch_splitter import BatchSplitter, RequestTooLarge
+from .request import SubmitRequest
+from .requests import RequestBuilder, custom_id_for
+from .sampling import Candidate, stratified_sample
+
+
+class NothingToDo(Exception):
+    def __init__(self, already_done: int, in_flight: int = 0) -> None:
+        super().__init__(f"no issues to submit ({already_done} already have results, {in_flight} in flight)")
+        self.already_done = already_done
+        self.in_flight = in_flight
+
+
+@dataclass
+class PlannedSubmission:
+    request: SubmitRequest  # resolved: model chosen, options checked
+    issue_ids: list[int]
+    plan: SplitPlan
+    skipped_with_results: int
+    output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+    skipped_in_flight: int = 0  # waiting for a result in another group
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def estimated_tokens(self) -> int:
+        return sum(b.estimated_tokens for b in self.plan.batches)
+
+    def estimated_cost(self, batch: PlannedBatch | None = None) -> float | None:
+        """USD at batch prices for one planned batch or (None) the whole plan; None when the model has no price."""
+        price = price_for(self.request.model_name)
+        if price is None:
+            return None
+        batches = [batch] if batch else self.plan.batches
+        tokens = sum(b.estimated_tokens for b in batches)
+        return price.cost(tokens, int(self.output_tokens_per_issue * sum(b.issue_count for b in batches)))
+
+
+def prepared(store: Store, request: SubmitRequest) -> PreparedProcessor:
+    """The request's processor, ready to build prompts and validate answers."""
+    return registered_processor(request.processor).prepare(store.issues, request.processor_options())
+
+
+def splitter_for(provider: BatchProvider, batch_size: int) -> BatchSplitter:
+    """The one splitter under the provider's per-batch limits (its envelope left out of the bytes)."""
+    max_bytes = provider.max_bytes_per_batch - provider.envelope_bytes
+    return BatchSplitter(batch_size, max_requests=provider.max_requests_per_batch, max_bytes=max_bytes)
+
+
+def hourly_room(store: Store, provider: BatchProvider) -> int:
+    """New batches the provider still creates in this rolling hour (counting what we sent)."""
+    sent = store.batches.submitted_since(utcnow() - timedelta(hours=1), provider.name)
+    return max(0, provider.max_batches_per_hour - sent)
+
+
+def check_issue_number(issues: IssueStore, selection: IssueSelection) -> None:
+    """An issue number without a repository is fine while it names one issue of the organization."""
+    if selection.issue_number is None or selection.repo is not None:
+        return
+    repos = sorted({issue.repo for issue in issues.select_issues(selection)})
+    if len(repos) > 1:
+        raise AmbiguousIssueNumber(selection.issue_number, selection.org, repos)
+
+
+class SubmitPlanner:
+    def __init__(self, store: Store, provider: BatchProvider) -> None:
+        self.store = store
+        self.provider = provider
+
+    def plan(self, request: SubmitRequest) -> PlannedSubmission:
+        """`request` must be resolved (request.resolved)."""
+        selected = self._select(request)
+        skipped, in_flight = 0, 0
+        if not request.reprocess and request.sample is None:  # a sample is answered whole, for measuring
+            done = self.store.batches.issues_with_current_result(selected, request.processor)
+            selected = [i for i in selected if i not in done]
+            coming = self.store.batches.issues_in_flight(selected, request.processor)
+            selected = [i for i in selected if i not in coming]
+            skipped, in_flight = len(done), len(coming)
+        if not selected:
+            raise NothingToDo(skipped, in_flight)
+        sizes = RequestBuilder(self.store.issues, prepared(self.store, request), self.provider).measure(selected)
+        try:
+            plan = splitter_for(self.provider, request.batch_size).create_split_plan(sizes.line_bytes, sizes.tokens)
+        except RequestTooLarge as error:
+            issue = self.store.issues.issues_by_id([sizes.issue_ids[error.index]])[0]
+            what = f"the request for {issue.org}/{issue.repo}#{issue.number}"
+            raise RequestTooLarge(error.index, error.size, error.limit, what) from None
+        observed = self.store.batches.observed_output_tokens_per_item(request.model_name, request.processor)
+        planned = PlannedSubmission(
+            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, in_flight
+        )
+        planned.warnings.extend(self._warnings(planned))
+        return planned
+
+    def _warnings(self, planned: PlannedSubmission) -> list[str]:
+        warnings, plan = [], planned.plan
+        room = hourly_room(self.store, self.provider)
+        if plan.total_batches > room:
+            warnings.append(
+                f"{plan.total_batches} batches exceed the {room} the provider still creates this hour (at most "
+                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, watching paces the rest"
+            )
+        limit = planned.request.max_enqueued_tokens
+        if limit and (largest := max(b.estimated_tokens for b in plan.batches)) > limit:
+            warnings.append(
+                f"batches of up to {largest:,} estimated tokens exceed the enqueued-token limit of {limit:,}: "
+                "they are split smaller as they are sent"
+            )
+        return warnings
+
+    def _select(self, request: SubmitRequest) -> list[int]:
+        if request.sample is None:
+            return self.store.issues.select_issue_ids(request.selection)
+        options, _ = request.to_stored()
+        taxonomy = Taxonomy.of_group_options(options)
+        candidates = [
+            Candidate(issue_id, key, taxonomy.of(labels))
+            for issue_id, key, labels in self.store.issues.select_issue_labels(request.selection)
+        ]
+        return stratified_sample(candidates, request.sample, request.sample_seed)
+
+    def record(self, planned: PlannedSubmission) -> BatchGroup:
+        """Store the group, every child (queued) and every item before anything goes to the provider."""
+        request, plan = planned.request, planned.plan
+        job_ids = [new_job_id() for _ in plan.batches]
+        options, selection = request.to_stored()
+        group = BatchGroup(
+            group_id=new_group_id() if plan.split_required else job_ids[0],
+            processor=request.processor,
+            model=request.model_name,
+            provider=request.provider_name,
+            child_job_ids=job_ids,
+            total_issues=plan.total_issues,
+            is_split_job=plan.split_required,
+            batch_size=plan.batch_size,
+            split_plan=plan.summary(),
+            created_at=utcnow(),
+            options=options,
+            selection=selection,
+        )
+        jobs, start = [], 0
+        for job_id, batch in zip(job_ids, plan.batches, strict=True):
+            ids = planned.issue_ids[start : start + batch.issue_count]
+            start += batch.issue_count
+            jobs.append(
+                NewJob(
+                    job_id,
+                    batch.batch_number,
+                    plan.total_batches,
+                    [(i, custom_id_for(i)) for i in ids],
+                    batch.estimated_tokens,
+                    batch.request_bytes,
+                )
+            )
+        self.store.batches.create_group(group, jobs)
+        return group
