@@ -19,6 +19,7 @@ from github_issue_analysis.ai.registry import parse_model
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.errors import NothingToSubmit
+from github_issue_analysis.github_client.connection import github_connection, github_errors
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
-from .collection import collect_org, github_connection, github_errors
+from .collection import collect_org
 from .in_flight import RunKey, group_in_flight, matching_groups
 
 PROCESSOR = "product-labeling"

@@ -11,9 +11,9 @@ from typing import Any
 
 from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import GhAnalysisError
+from github_issue_analysis.github_client.connection import github_connection, github_errors
 from github_issue_analysis.labels.options import LabelSelection
 from github_issue_analysis.labels.session import ApplyEvent
-from github_issue_analysis.pipeline.collection import github_connection, github_errors
 from github_issue_analysis.storage.store import Store
 
 
