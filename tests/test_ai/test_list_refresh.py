@@ -36,6 +36,7 @@ def other_batches(sandbox: Sandbox, count: int) -> None:
     client.close()
 
 
+@pytest.mark.slow
 def test_a_group_over_three_pages_costs_three_list_requests(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 205)
     group = submit("--batch-size", "1")
@@ -59,6 +60,7 @@ def test_a_group_over_three_pages_costs_three_list_requests(sandbox: Sandbox, se
     assert sum(job_id in table.stdout for job_id in group["job_ids"]) == 50
 
 
+@pytest.mark.slow
 def test_paging_stops_once_every_unfinished_batch_is_seen(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 120)
     seed(seeded, 30, org="beta")

@@ -56,6 +56,7 @@ def watch(group_id: str, *extra: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: Store) -> None:
     seed(seeded, 400)
     live.config.http_429_rate = 0.1
@@ -68,6 +69,7 @@ def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: St
     assert len(invoke("results", "export").stdout.splitlines()) == 400
 
 
+@pytest.mark.slow
 def test_enqueued_token_limit_paces_a_group_in_waves(live_openai: OpenAIEmulator, seeded: Store) -> None:
     live = live_openai
     seed(seeded, 400)
@@ -94,6 +96,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
     assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5
 
 
+@pytest.mark.slow
 def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
     plan = dry_run_plan()
@@ -124,6 +127,7 @@ def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_
     assert len(invoke("results", "export").stdout.splitlines()) == 300  # each child collected once, fully
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_watching_and_leaves_everything_resumable(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 90)
     live.config.processing_seconds = 3600  # still running when we press Ctrl+C, however slow the machine
