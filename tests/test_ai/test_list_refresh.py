@@ -13,6 +13,7 @@ from github_issue_analysis.ai.batch.list_refresh import page_budget
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
+from tests.factories import batch_job
 from tests.test_ai.conftest import API_KEY, Sandbox, seed, status_of, submit
 
 LIST = "GET /v1/batches"
@@ -129,31 +130,15 @@ def test_a_batch_missing_from_the_provider_is_reported_and_left_as_it_was(sandbo
 
 def _job(sequence: int, minutes: int) -> BatchJob:
     when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
-    return BatchJob(
+    return batch_job(
         job_id=f"job-{sequence}",
         group_id="grp",
         batch_sequence=sequence,
-        total_batches_in_group=1,
-        attempt=1,
         status=JobStatus.IN_PROGRESS,
         raw_status="in_progress",
         provider_batch_id=f"batch-{sequence}",
-        input_file_id=None,
-        output_file_id=None,
-        error_file_id=None,
-        total_items=1,
-        completed_items=0,
-        failed_items=0,
-        estimated_tokens=0,
-        input_bytes=0,
-        input_tokens=None,
-        output_tokens=None,
-        error=None,
-        superseded=False,
         created_at=when,
         submitted_at=when,
-        finished_at=None,
-        collected_at=None,
     )
 
 
