@@ -78,6 +78,7 @@ def test_paging_stops_once_every_unfinished_batch_is_seen(sandbox: Sandbox, seed
     assert counts == {LIST: 3}
 
 
+@pytest.mark.slow
 def test_a_group_older_than_the_pages_read_falls_back_to_retrieves(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 3)
     group = submit("--batch-size", "1")
@@ -164,6 +165,7 @@ ANTHROPIC_LIST = "GET /v1/messages/batches"
 ANTHROPIC_RETRIEVE = "GET /v1/messages/batches/{batch_id}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("provider_sandbox", ["anthropic"], indirect=True)  # the OpenAI side is covered above
 def test_anthropic_group_status_from_one_list_page_and_a_deleted_batch(
     provider_sandbox: Sandbox, seeded: Store

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig
 from github_issue_analysis.storage.store import open_store
 from tests.clock import FakeClock
@@ -69,6 +71,7 @@ def _wait_for_a_poll(emulators: Emulators, deadline: float) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_watching_cancels_nothing_and_a_rerun_continues_the_group(
     emulators: Emulators, database_url: str, tmp_path: Path
 ) -> None:
