@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import uuid
 from collections.abc import Iterator
@@ -108,6 +109,14 @@ def served_anthropic() -> Iterator[tuple[AnthropicEmulator, str]]:
     emulator = AnthropicEmulator()
     with BackgroundServer(create_anthropic_app(emulator=emulator)) as server:
         yield emulator, server.url
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CLI processes the tests start take Ctrl+C even when the test run itself was started in the background:
+    a shell starts background jobs with SIGINT ignored, and a child inherits an ignored signal (tests send
+    SIGINT to `collect`, `watch`, `label` and `sandbox serve` and expect them to stop)."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> CliResult:

@@ -1,10 +1,13 @@
-"""Issue files in the upstream layout, written for tests."""
+"""Records built for tests: issue files in the upstream layout, and batch jobs with every field filled in."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 
 
 def issue_document(org: str, repo: str, number: int, comments: int = 2, **issue: Any) -> dict[str, Any]:
@@ -40,3 +43,35 @@ def write_issue_files(folder: Path, org: str, repo: str, count: int, comments: i
         path.write_text(json.dumps(issue_document(org, repo, number, comments)))
         paths.append(path)
     return paths
+
+
+def batch_job(**fields: Any) -> BatchJob:
+    """A job of one item, not yet sent, with `fields` set on top."""
+    now = datetime.now(UTC)
+    defaults: dict[str, Any] = {
+        "job_id": "job",
+        "group_id": "group",
+        "batch_sequence": 1,
+        "total_batches_in_group": 1,
+        "attempt": 1,
+        "status": JobStatus.QUEUED,
+        "raw_status": None,
+        "provider_batch_id": None,
+        "input_file_id": None,
+        "output_file_id": None,
+        "error_file_id": None,
+        "total_items": 1,
+        "completed_items": 0,
+        "failed_items": 0,
+        "estimated_tokens": 0,
+        "input_bytes": 0,
+        "input_tokens": None,
+        "output_tokens": None,
+        "error": None,
+        "superseded": False,
+        "created_at": now,
+        "submitted_at": None,
+        "finished_at": None,
+        "collected_at": None,
+    }
+    return BatchJob(**{**defaults, **fields})

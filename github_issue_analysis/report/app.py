@@ -3,14 +3,12 @@ state-changing request is a CSRF-checked POST; unknown ids give a 404 page, erro
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from github_issue_analysis.config import Settings
@@ -20,7 +18,7 @@ from github_issue_analysis.storage.store import Store
 from . import apply_pages, pages, review_pages
 from .apply_jobs import ApplyJobs
 from .csrf import CsrfGuard
-from .render import render
+from .page import page
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
@@ -46,11 +44,6 @@ def create_app(store: Store, settings: Settings, allowed_hosts: list[str] | None
     app.state.csrf = CsrfGuard()
     app.state.apply_jobs = ApplyJobs(store, settings)
     return app
-
-
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    html = render(template, request=request, csrf_token=request.app.state.csrf.token, **context)
-    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .apply_jobs import ApplyJobs
+from .page import page
 from .review_pages import checked_form, page_selection
 
 
@@ -25,8 +26,6 @@ async def start_apply(request: Request) -> Response:
 
 
 async def apply_progress(request: Request) -> Response:
-    from .app import page
-
     org, job_id = request.path_params["org"], request.path_params["job_id"]
     job = _jobs(request).get(job_id)
     if job is None or job.org != org:

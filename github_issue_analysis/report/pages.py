@@ -12,6 +12,7 @@ from github_issue_analysis.storage.store import Store
 
 from .builder import ReportScope, UnknownGroup, build_report
 from .model import ReportData
+from .page import page
 
 
 def store_of(request: Request) -> Store:
@@ -20,8 +21,6 @@ def store_of(request: Request) -> Store:
 
 
 async def home(request: Request) -> Response:
-    from .app import page
-
     store = store_of(request)
 
     def load() -> tuple[list[object], list[str]]:
@@ -44,8 +43,6 @@ async def org_report(request: Request) -> Response:
 
 
 async def _report(request: Request, scope: ReportScope) -> Response:
-    from .app import page
-
     try:
         data: ReportData = await run_in_threadpool(build_report, store_of(request), scope)
     except UnknownGroup:

@@ -17,6 +17,7 @@ from github_issue_analysis.labels import decisions as review
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import REASONS, build_plan
 
+from .page import page
 from .pages import known_org, store_of
 
 PAGE_SIZE = 100
@@ -52,8 +53,6 @@ def page_selection(
 
 
 async def review_queue(request: Request) -> Response:
-    from .app import page
-
     org = request.path_params["org"]
     await run_in_threadpool(known_org, request, org)
     selection = page_selection(org, request.query_params, default_min=0.0)
@@ -151,8 +150,6 @@ async def accept_above(request: Request) -> Response:
 
 
 async def plan(request: Request) -> Response:
-    from .app import page
-
     org = request.path_params["org"]
     await run_in_threadpool(known_org, request, org)
     selection = page_selection(org, request.query_params, has_accepted_only=True)

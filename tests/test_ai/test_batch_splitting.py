@@ -4,7 +4,6 @@ and the emulator on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -13,6 +12,7 @@ from github_issue_analysis.domain.groups import GroupState, group_state
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
+from tests.factories import batch_job
 from tests.test_ai.conftest import Sandbox, dry_run_plan, seed, status_of, submit
 
 
@@ -224,33 +224,7 @@ def test_group_cancel_stops_every_unfinished_child(provider_sandbox: Sandbox, se
 
 
 def _child(status: JobStatus, failed: int = 0) -> BatchJob:
-    now = datetime.now(UTC)
-    return BatchJob(
-        job_id="job",
-        group_id="group",
-        batch_sequence=1,
-        total_batches_in_group=1,
-        attempt=1,
-        status=status,
-        raw_status=None,
-        provider_batch_id=None,
-        input_file_id=None,
-        output_file_id=None,
-        error_file_id=None,
-        total_items=30,
-        completed_items=30 - failed,
-        failed_items=failed,
-        estimated_tokens=0,
-        input_bytes=0,
-        input_tokens=None,
-        output_tokens=None,
-        error=None,
-        superseded=False,
-        created_at=now,
-        submitted_at=None,
-        finished_at=None,
-        collected_at=None,
-    )
+    return batch_job(status=status, total_items=30, completed_items=30 - failed, failed_items=failed)
 
 
 @pytest.mark.parametrize(

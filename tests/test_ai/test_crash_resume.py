@@ -119,20 +119,27 @@ def run_killed(switch: KillSwitch, tmp_path: Path) -> None:
 
 
 ANTHROPIC_CREATE = "/v1/messages/batches"
+SLOW = pytest.mark.slow  # each kill-and-resume runs the CLI in a subprocess: the fast lane keeps one
 
 
 @pytest.mark.parametrize(
     ("crashable", "method", "path", "nth", "when"),
     [
-        ("openai", "POST", "/v1/files", 1, "response"),  # after the upload, before its id was stored
-        ("openai", "POST", "/v1/batches", 1, "response"),  # after create, before the batch id was stored
-        ("openai", "POST", "/v1/files", 2, "request"),  # between children: the first is done, the second not begun
-        ("openai", "POST", "/v1/batches", 3, "response"),  # a later child's create
+        ("openai", "POST", "/v1/files", 1, "response"),  # after the upload, before its id was stored (fast lane)
+        # after create, before the batch id was stored
+        pytest.param("openai", "POST", "/v1/batches", 1, "response", marks=SLOW),
+        # between children: the first is done, the second not begun
+        pytest.param("openai", "POST", "/v1/files", 2, "request", marks=SLOW),
+        pytest.param("openai", "POST", "/v1/batches", 3, "response", marks=SLOW),  # a later child's create
         # Anthropic: no metadata; the batch is found by its request count and creation time.
-        ("anthropic", "POST", ANTHROPIC_CREATE, 1, "response"),  # after create, before the batch id was stored
-        ("anthropic", "POST", ANTHROPIC_CREATE, 1, "request"),  # the create never reached the provider
-        ("anthropic", "POST", ANTHROPIC_CREATE, 4, "response"),  # the last child (10 requests, not 30)
-        ("anthropic", "POST", ANTHROPIC_CREATE, 2, "response"),  # a child of the same size as the first
+        # after create, before the batch id was stored
+        pytest.param("anthropic", "POST", ANTHROPIC_CREATE, 1, "response", marks=SLOW),
+        # the create never reached the provider
+        pytest.param("anthropic", "POST", ANTHROPIC_CREATE, 1, "request", marks=SLOW),
+        # the last child (10 requests, not 30)
+        pytest.param("anthropic", "POST", ANTHROPIC_CREATE, 4, "response", marks=SLOW),
+        # a child of the same size as the first
+        pytest.param("anthropic", "POST", ANTHROPIC_CREATE, 2, "response", marks=SLOW),
     ],
     indirect=["crashable"],
 )
@@ -159,7 +166,9 @@ def test_kill_at_each_step_then_resume(
 
 
 @pytest.mark.parametrize(
-    ("crashable", "path"), [("openai", "/v1/batches"), ("anthropic", ANTHROPIC_CREATE)], indirect=["crashable"]
+    ("crashable", "path"),
+    [("openai", "/v1/batches"), pytest.param("anthropic", ANTHROPIC_CREATE, marks=SLOW)],
+    indirect=["crashable"],
 )
 def test_status_adopts_a_batch_created_before_the_crash(
     crashable: Any, path: str, seeded: Store, tmp_path: Path
@@ -175,6 +184,7 @@ def test_status_adopts_a_batch_created_before_the_crash(
     assert emulator.stats.batches_created == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crashable", ["anthropic"], indirect=True)
 def test_two_candidate_batches_are_reported_and_never_resent(crashable: Any, seeded: Store, tmp_path: Path) -> None:
     """Without metadata, a second unowned batch of the same size created in the window makes the match

@@ -13,6 +13,7 @@ from github_issue_analysis.ai.batch.list_refresh import page_budget
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
+from tests.factories import batch_job
 from tests.test_ai.conftest import API_KEY, Sandbox, seed, status_of, submit
 
 LIST = "GET /v1/batches"
@@ -36,6 +37,7 @@ def other_batches(sandbox: Sandbox, count: int) -> None:
     client.close()
 
 
+@pytest.mark.slow
 def test_a_group_over_three_pages_costs_three_list_requests(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 205)
     group = submit("--batch-size", "1")
@@ -59,6 +61,7 @@ def test_a_group_over_three_pages_costs_three_list_requests(sandbox: Sandbox, se
     assert sum(job_id in table.stdout for job_id in group["job_ids"]) == 50
 
 
+@pytest.mark.slow
 def test_paging_stops_once_every_unfinished_batch_is_seen(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 120)
     seed(seeded, 30, org="beta")
@@ -75,6 +78,7 @@ def test_paging_stops_once_every_unfinished_batch_is_seen(sandbox: Sandbox, seed
     assert counts == {LIST: 3}
 
 
+@pytest.mark.slow
 def test_a_group_older_than_the_pages_read_falls_back_to_retrieves(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 3)
     group = submit("--batch-size", "1")
@@ -127,31 +131,15 @@ def test_a_batch_missing_from_the_provider_is_reported_and_left_as_it_was(sandbo
 
 def _job(sequence: int, minutes: int) -> BatchJob:
     when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
-    return BatchJob(
+    return batch_job(
         job_id=f"job-{sequence}",
         group_id="grp",
         batch_sequence=sequence,
-        total_batches_in_group=1,
-        attempt=1,
         status=JobStatus.IN_PROGRESS,
         raw_status="in_progress",
         provider_batch_id=f"batch-{sequence}",
-        input_file_id=None,
-        output_file_id=None,
-        error_file_id=None,
-        total_items=1,
-        completed_items=0,
-        failed_items=0,
-        estimated_tokens=0,
-        input_bytes=0,
-        input_tokens=None,
-        output_tokens=None,
-        error=None,
-        superseded=False,
         created_at=when,
         submitted_at=when,
-        finished_at=None,
-        collected_at=None,
     )
 
 
@@ -177,6 +165,7 @@ ANTHROPIC_LIST = "GET /v1/messages/batches"
 ANTHROPIC_RETRIEVE = "GET /v1/messages/batches/{batch_id}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("provider_sandbox", ["anthropic"], indirect=True)  # the OpenAI side is covered above
 def test_anthropic_group_status_from_one_list_page_and_a_deleted_batch(
     provider_sandbox: Sandbox, seeded: Store

@@ -10,7 +10,7 @@ from github_issue_analysis.storage.store import open_store
 from tests.conftest import POSTGRES_URL, fresh_postgres_database, invoke
 from tests.test_ai.conftest import Sandbox, seed
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="GH_ANALYSIS_TEST_POSTGRES_URL is not set")

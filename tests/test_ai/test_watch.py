@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
+from tests.clock import FakeClock
 from tests.conftest import invoke
 from tests.test_ai.conftest import API_KEY, dry_run_plan, live_config, seed, submit, use_anthropic, use_openai
 
@@ -55,6 +56,7 @@ def watch(group_id: str, *extra: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: Store) -> None:
     seed(seeded, 400)
     live.config.http_429_rate = 0.1
@@ -67,6 +69,7 @@ def test_faults_on_every_endpoint_still_collect_everything(live: Any, seeded: St
     assert len(invoke("results", "export").stdout.splitlines()) == 400
 
 
+@pytest.mark.slow
 def test_enqueued_token_limit_paces_a_group_in_waves(live_openai: OpenAIEmulator, seeded: Store) -> None:
     live = live_openai
     seed(seeded, 400)
@@ -93,6 +96,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
     assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5
 
 
+@pytest.mark.slow
 def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 300)
     plan = dry_run_plan()
@@ -123,6 +127,7 @@ def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_
     assert len(invoke("results", "export").stdout.splitlines()) == 300  # each child collected once, fully
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_watching_and_leaves_everything_resumable(live: Any, seeded: Store, tmp_path: Path) -> None:
     seed(seeded, 90)
     live.config.processing_seconds = 3600  # still running when we press Ctrl+C, however slow the machine
@@ -152,17 +157,32 @@ def test_ctrl_c_stops_watching_and_leaves_everything_resumable(live: Any, seeded
 
 
 def test_anthropic_queue_limit_children_wait_as_queued_and_watch_sends_them(
-    live_anthropic: AnthropicEmulator, seeded: Store
+    served_anthropic: tuple[AnthropicEmulator, str], seeded: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Anthropic answers 429 when the account's processing queue is full: the child waits as `queued`."""
-    live = live_anthropic
+    clock = FakeClock()  # still while submitting: the first two batches are in the queue, however slow the machine
+    config = AnthropicEmulatorConfig(
+        api_key=API_KEY, clock=clock, processing_seconds=10, canceling_seconds=1, retry_after_seconds=0.01
+    )
+    live = use_anthropic(served_anthropic, config, monkeypatch)
     seed(seeded, 150)  # 5 children of 30
     live.config.queue_limit = 60
-    live.config.processing_seconds = 0.5
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes", "--json")
     assert result.exit_code == 1  # not everything could be sent now
     group = json.loads(result.stdout)
     assert len(group["queued"]) == 3 and live.stats.batches_created == 2
+    live.config.clock = ticking(clock, seconds=1)  # batches end as the watch polls, not as the wall clock runs
     final = watch(group["group_id"])
     assert (final["status"], final["completed_issues"]) == ("completed", 150)
     assert live.stats.batches_created == 5 and live.stats.peak_queued_requests <= 60
+    assert live.stats.requests["POST /v1/messages/batches"] > 5  # a full queue refused some while watching
+
+
+def ticking(clock: FakeClock, seconds: float) -> Callable[[], float]:
+    """The clock, moved `seconds` on each time it is read."""
+
+    def read() -> float:
+        clock.advance(seconds)
+        return clock()
+
+    return read

@@ -20,7 +20,9 @@ from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
 
 
-@pytest.mark.parametrize("model", ["openai:gpt-4o-mini", "anthropic:claude-haiku-4-5"])
+@pytest.mark.parametrize(
+    "model", [pytest.param("openai:gpt-4o-mini", marks=pytest.mark.slow), "anthropic:claude-haiku-4-5"]
+)
 def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
     result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3", "--model", model)
     assert result.exit_code == 0, result.stderr

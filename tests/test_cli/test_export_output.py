@@ -75,6 +75,7 @@ def test_bad_targets_are_one_line(filled_store: Path, tmp_path: Path, name: str,
     assert expected in one_error_line(result.stderr)
 
 
+@pytest.mark.slow
 def test_a_failed_write_is_one_line_and_leaves_the_old_file(filled_store: Path, tmp_path: Path) -> None:
     """A file-size limit makes writes fail as a full disk does (the write raises OSError mid-way)."""
     target = tmp_path / "out.csv"

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
@@ -73,6 +75,7 @@ def test_status_on_empty_store() -> None:
     assert "holds no issues yet" in result.stdout
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_without_traceback_in_a_real_process(tmp_path: Path) -> None:
     env = {"GH_ANALYSIS_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
     bad_db = {**env, "GH_ANALYSIS_DATABASE_URL": "nosuchdb://x"}

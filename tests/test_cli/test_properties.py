@@ -91,6 +91,7 @@ def check_refused_leaves_store(folder: Path, args: list[str], env: dict[str, str
     return result
 
 
+@pytest.mark.slow
 @given(
     options=st.dictionaries(
         st.sampled_from(
@@ -109,6 +110,7 @@ def test_collect_options(data_dir: Path, options: dict[str, str]) -> None:
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 @given(command=st.sampled_from(["status", "remove", "collect", "cancel", "group-collect", "watch"]), ident=hostile_text)
 def test_batch_ids(data_dir: Path, command: str, ident: str) -> None:
     env = seeded_store(data_dir)
@@ -116,6 +118,7 @@ def test_batch_ids(data_dir: Path, command: str, ident: str) -> None:
     assert result.exit_code != 0
 
 
+@pytest.mark.slow
 @given(
     options=st.dictionaries(
         st.sampled_from(["--limit", "--issue-number", "--repo", "--batch-size", "--sample", "--seed", "--concurrency"]),
@@ -131,6 +134,7 @@ def test_batch_submit_dry_run_options(data_dir: Path, options: dict[str, str], o
     check_refused_leaves_store(data_dir, args, env)
 
 
+@pytest.mark.slow
 @given(
     org=st.one_of(st.none(), hostile_text),
     output_format=st.one_of(st.sampled_from(["jsonl", "csv"]), hostile_text),
@@ -146,6 +150,7 @@ def test_results_export(data_dir: Path, org: str | None, output_format: str, out
         assert result.exit_code == 2
 
 
+@pytest.mark.slow
 @given(
     settings_values=st.dictionaries(
         st.sampled_from(
@@ -204,6 +209,7 @@ def issue_files(draw: st.DrawFn) -> bytes:
     return json.dumps(document).encode()
 
 
+@pytest.mark.slow
 @given(files=st.lists(issue_files(), min_size=1, max_size=4))
 def test_importer(data_dir: Path, files: list[bytes]) -> None:
     env = seeded_store(data_dir)

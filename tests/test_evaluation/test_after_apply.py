@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
@@ -35,6 +37,7 @@ def submit_and_collect(sandbox: Sandbox, *extra: str) -> str:
     return str(submitted["group_id"])
 
 
+@pytest.mark.slow
 def test_applied_labels_are_not_ground_truth(rig: Rig, sandbox: Sandbox, seeded: Store) -> None:
     people_label(rig)
     collect(seeded, rig)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from github_issue_analysis.evaluation import latest_evaluation
@@ -89,6 +90,7 @@ def test_a_run_that_is_not_blind_shows_them(sandbox: Sandbox, seeded: Store) -> 
     assert "Current labels: bug, product::vendor" in shown
 
 
+@pytest.mark.slow
 def test_sample_is_stratified_reproducible_and_only_labelled(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 90)
     first = submit("--blind", "--sample", "30", "--seed", "4", "--batch-size", "30")["group_id"]
@@ -158,6 +160,7 @@ def test_threshold_search_and_the_threshold_labels_commands_use(sandbox: Sandbox
         assert unreachable["threshold"] is None
 
 
+@pytest.mark.slow
 def test_two_models_on_the_same_sample_side_by_side(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 60)
     first = blind_group(sandbox)
@@ -175,6 +178,7 @@ def test_two_models_on_the_same_sample_side_by_side(sandbox: Sandbox, seeded: St
     assert "Side by side on the 30 issue(s)" in table.stdout
 
 
+@pytest.mark.slow
 def test_a_group_that_saw_the_labels_is_refused_unless_allowed(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 20)
     group_id = submit("--batch-size", "20")["group_id"]
@@ -203,6 +207,7 @@ def test_bad_input_is_one_line(sandbox: Sandbox, seeded: Store) -> None:
         assert conn.execute(select(func.count()).select_from(job_items)).scalar() == 0
 
 
+@pytest.mark.slow
 def test_labels_plan_takes_the_threshold_an_evaluation_found(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 60)
     group_id = blind_group(sandbox)
@@ -214,6 +219,7 @@ def test_labels_plan_takes_the_threshold_an_evaluation_found(sandbox: Sandbox, s
     assert stricter != by_precision  # the threshold matters: it is not the default
 
 
+@pytest.mark.slow
 def test_labels_threshold_options_refuse_bad_combinations(sandbox: Sandbox, seeded: Store) -> None:
     seed_labelled(seeded, 20)
     leaked = submit("--batch-size", "20")["group_id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ def test_issues_collected_later_leave_most_of_the_sample_in_place() -> None:
     assert len(before & after) >= 34
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     spec=st.lists(st.frozensets(st.sampled_from(LABELS), max_size=2), max_size=60),

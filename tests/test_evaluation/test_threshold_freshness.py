@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from sqlalchemy import select
 
 from github_issue_analysis.evaluation.errors import ThresholdUnreachable
@@ -23,6 +24,7 @@ def stored_scores(store: Store) -> list[int]:
         return list(conn.execute(select(evaluations.c.issues_scored).order_by(evaluations.c.id)).scalars())
 
 
+@pytest.mark.slow
 def test_results_collected_after_the_evaluation_make_threshold_for_evaluate_again(
     sandbox: Sandbox, seeded: Store
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
 
@@ -24,6 +26,7 @@ def acme_issue_count(sandbox: Sandbox, repo: str) -> int:
     return len(repository.only_issues())
 
 
+@pytest.mark.slow
 def test_one_repository_complete_with_every_comment_and_no_pull_requests(sandbox: Sandbox, database_url: str) -> None:
     document = collect("--repo", "kots")
     repo = sandbox.emulator.world.repo("acme", "kots")
@@ -50,6 +53,7 @@ def test_label_definitions_are_stored(sandbox: Sandbox, database_url: str) -> No
     assert labels["bug"].color == "d73a4a"
 
 
+@pytest.mark.slow
 def test_org_wide_with_exclusions(sandbox: Sandbox, database_url: str) -> None:
     document = collect("--exclude-repo", "kots", "--exclude-repo", "vendor-portal")
     repos = {r["repo"] for r in document["repositories"]}
@@ -70,6 +74,7 @@ def test_labels_must_all_match_and_state_filters(sandbox: Sandbox, database_url:
     assert expected and {i.number for i in issues} == expected
 
 
+@pytest.mark.slow
 def test_date_filters_and_limit(sandbox: Sandbox, database_url: str) -> None:
     collect("--repo", "kots", "--created-after", "2024-03-01", "--created-before", "2024-06-01")
     repo = sandbox.emulator.world.repo("acme", "kots")
@@ -98,6 +103,7 @@ def test_single_issue(sandbox: Sandbox, database_url: str) -> None:
     assert issue.number == heavy.number and len(issue.comments) == len(heavy.comments)
 
 
+@pytest.mark.slow
 def test_incremental_fetches_only_changed_issues(sandbox: Sandbox, database_url: str) -> None:
     first = collect("--repo", "kots")
     world = sandbox.emulator.world
@@ -118,6 +124,7 @@ def test_incremental_fetches_only_changed_issues(sandbox: Sandbox, database_url:
     assert collect("--repo", "kots", "--incremental")["issues"] <= 2
 
 
+@pytest.mark.slow
 def test_rate_limit_wait_then_resume(sandbox: Sandbox, database_url: str) -> None:
     sandbox.emulator.configure(rate_limit_remaining=0, rate_limit_reset_seconds=1)
     result = invoke("collect", "--org", "acme", "--repo", "kurl")

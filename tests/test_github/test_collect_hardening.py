@@ -69,6 +69,7 @@ async def test_the_transport_does_not_retry_an_unusable_address() -> None:
     assert time.monotonic() - started < 2
 
 
+@pytest.mark.slow
 def test_gh_token_is_used_like_the_github_cli(sandbox: Sandbox, database_url: str, monkeypatch: Any) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
     monkeypatch.setenv("GH_TOKEN", TOKEN)

@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from github_issue_analysis.sandbox.github_emulator.world import Comment
 from tests.conftest import invoke
 
@@ -32,6 +34,7 @@ def lengthen(sandbox: Sandbox, number: int, count: int) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_ten_changed_issues_with_long_threads_take_at_most_five_requests(sandbox: Sandbox, database_url: str) -> None:
     repo = sandbox.emulator.world.repo("acme", "kots")
     assert repo is not None

@@ -39,6 +39,7 @@ class FailAfter(CollectObserver):
         self.waits.append(message)
 
 
+@pytest.mark.slow
 async def test_interrupted_collection_resumes_without_duplicates(store: Store, database_url: str) -> None:
     emulator = GitHubEmulator(World([generate_org("big", {"app": 650}, heavy_every=30)]))
     request = CollectRequest(org="big", repo="app")
@@ -78,6 +79,7 @@ async def test_proactive_wait_when_budget_reaches_zero(store: Store) -> None:
     assert any("budget used up" in w or "exhausted" in w for w in observer.waits)
 
 
+@pytest.mark.slow
 def test_cli_run_after_interruption_reports_resumed(
     store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

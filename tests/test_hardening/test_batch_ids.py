@@ -65,6 +65,7 @@ def test_remove_refuses_a_finished_job_whose_results_were_never_collected(sandbo
     assert len(invoke("results", "export").stdout.splitlines()) == 3  # collected results stay
 
 
+@pytest.mark.slow
 def test_remove_refuses_a_group_with_uncollected_children_unless_forced(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 50)
     group_id = submit("--batch-size", "20")["group_id"]

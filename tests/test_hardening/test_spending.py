@@ -56,6 +56,7 @@ def test_resume_accepts_the_groups_own_org_and_asks_before_sending_several(sandb
     assert sandbox.batches() == 3
 
 
+@pytest.mark.slow
 def test_issues_in_flight_in_another_group_are_left_out(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 10)
     first = submit()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import CliResult, invoke
@@ -55,6 +57,7 @@ def test_a_request_bigger_than_the_limit_fails_with_why_and_the_watch_exits_1(
     assert "no issue" in result.stderr.lower()
 
 
+@pytest.mark.slow
 def test_a_given_limit_above_the_providers_gives_way_to_what_the_provider_stated(
     live: OpenAIEmulator, seeded: Store
 ) -> None:
@@ -82,6 +85,7 @@ def test_submit_limit_is_kept_with_the_group_for_a_later_watch(live: OpenAIEmula
     assert live.peak_enqueued_tokens <= limit
 
 
+@pytest.mark.slow
 def test_a_learned_limit_paces_a_later_group_from_the_start(live: OpenAIEmulator, seeded: Store) -> None:
     seed(seeded, 90)
     live.config.enqueued_token_limit = int(per_batch_tokens() * 1.5)

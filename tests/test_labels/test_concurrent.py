@@ -9,6 +9,8 @@ import json
 import subprocess
 import time
 
+import pytest
+
 from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
 from github_issue_analysis.storage.store import Store
 
@@ -59,6 +61,7 @@ def _exactly_once(store: Store, url: str) -> None:
     assert mutations(url) == ONCE_EACH
 
 
+@pytest.mark.slow
 def test_a_second_apply_while_the_first_works_is_refused_naming_its_run(served: str, store: Store) -> None:
     _seed(store, served)
     answer_delay(served, 4_000)  # the first apply takes several seconds
@@ -75,6 +78,7 @@ def test_a_second_apply_while_the_first_works_is_refused_naming_its_run(served: 
     _exactly_once(store, served)
 
 
+@pytest.mark.slow
 def test_two_applies_started_together_send_each_write_once(served: str, store: Store) -> None:
     _seed(store, served)
     answer_delay(served, 2_000)
@@ -83,6 +87,7 @@ def test_two_applies_started_together_send_each_write_once(served: str, store: S
     _exactly_once(store, served)
 
 
+@pytest.mark.slow
 def test_two_processes_resuming_the_same_interrupted_run_send_nothing_twice(served: str, store: Store) -> None:
     _seed(store, served)
     answer_delay(served, 10_000)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
 from github_issue_analysis.storage.store import Store
 
@@ -13,6 +15,7 @@ from .conftest import ORG, TOKEN, seed_result
 from .processes import ISSUES, answer_delay, kill_after, mutations, run_apply, world_state
 
 
+@pytest.mark.slow
 def test_killed_apply_finishes_on_the_next_run_without_sending_twice(served: str, store: Store) -> None:
     asyncio.run(collect_issues(store.issues, CollectRequest(org=ORG), GitHubConnection(served, TOKEN)))
     for number in range(1, ISSUES + 1):

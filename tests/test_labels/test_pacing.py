@@ -7,6 +7,7 @@ import json
 import re
 
 import httpx
+import pytest
 
 from github_issue_analysis.github_client.pacing import Pacer, WriteLimits
 from github_issue_analysis.storage.store import Store
@@ -15,6 +16,7 @@ from tests.conftest import invoke
 from .conftest import ORG, Rig, collect, seed_result
 
 
+@pytest.mark.slow
 def test_low_content_creation_limit_waits_and_sends_nothing_twice(rig: Rig, store: Store) -> None:
     collect(store, rig)
     for number in (1, 2, 3):

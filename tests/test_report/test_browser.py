@@ -53,6 +53,7 @@ def check_readable(page: Any, shot: Path) -> None:
     assert shot.stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_report_renders_filters_and_sorts_every_row(browser: Any, labelled: Labelled, tmp_path: Path) -> None:
     page = open_page(browser)
     page.goto(labelled.report.as_uri())
@@ -91,6 +92,7 @@ def test_report_is_readable_on_a_narrow_window(browser: Any, labelled: Labelled,
     page.close()
 
 
+@pytest.mark.slow
 def test_accept_click_is_stored(browser: Any, labelled: Labelled, served_app: str, tmp_path: Path) -> None:
     page = open_page(browser)
     page.goto(f"{served_app}/orgs/{ORG}/review")
@@ -106,6 +108,7 @@ def test_accept_click_is_stored(browser: Any, labelled: Labelled, served_app: st
     page.close()
 
 
+@pytest.mark.slow
 def test_every_page_is_readable_wide_and_narrow(
     browser: Any, labelled: Labelled, served_app: str, tmp_path: Path
 ) -> None:

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig
 from github_issue_analysis.storage.store import open_store
 from tests.clock import FakeClock
@@ -56,6 +58,20 @@ def _wait_for_submitted_group(database_url: str, deadline: float) -> str:
     raise AssertionError("label did not submit in time")
 
 
+def _batch_reads(emulators: Emulators) -> int:
+    requests = emulators.openai.stats.requests
+    return requests["GET /v1/batches/{batch_id}"] + requests["GET /v1/batches"]
+
+
+def _wait_for_a_poll(emulators: Emulators, deadline: float) -> None:
+    """Until the provider's batches are read again after the group was seen submitted: the watch's poll."""
+    seen = _batch_reads(emulators)
+    while _batch_reads(emulators) == seen:
+        assert time.monotonic() < deadline, "label did not start watching in time"
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
 def test_ctrl_c_while_watching_cancels_nothing_and_a_rerun_continues_the_group(
     emulators: Emulators, database_url: str, tmp_path: Path
 ) -> None:
@@ -65,7 +81,7 @@ def test_ctrl_c_while_watching_cancels_nothing_and_a_rerun_continues_the_group(
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         group_id = _wait_for_submitted_group(database_url, time.monotonic() + 60)
-        time.sleep(0.3)
+        _wait_for_a_poll(emulators, time.monotonic() + 60)  # Ctrl+C once it is watching, not still submitting
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     finally:

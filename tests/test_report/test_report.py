@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from github_issue_analysis.report.builder import ReportScope, build_report
 from github_issue_analysis.report.render import render_report
 from github_issue_analysis.storage.evaluation_store import NewEvaluation
@@ -44,6 +46,7 @@ def test_org_report_and_group_report_agree(labelled: Labelled, tmp_path: Path) -
     assert sum(column.value for column in by_org.confidence_chart.columns) == 95
 
 
+@pytest.mark.slow
 def test_issue_text_is_escaped(labelled: Labelled) -> None:
     issue = labelled.store.issues.select_issues(IssueSelection(ORG))[0]
     hostile = "</script><script>alert(1)</script> & <b>bold</b>"

@@ -465,6 +465,7 @@ async def test_cancel_while_canceling_is_idempotent(sandbox: Sandbox) -> None:
     assert again.processing_status == "canceling" and again.cancel_initiated_at == first.cancel_initiated_at
 
 
+@pytest.mark.slow
 async def test_a_batch_of_two_thousand_requests(sandbox: Sandbox) -> None:
     items = [
         {"custom_id": f"n{index}", "params": params("Vendor portal", f"License {index} in the vendor portal.")}

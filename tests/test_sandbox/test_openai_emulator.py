@@ -508,6 +508,7 @@ async def test_serves_many_concurrent_requests(sandbox: Sandbox) -> None:
     assert {b.id for b in results} == {batch.id}
 
 
+@pytest.mark.slow
 def test_large_batch(sandbox: Sandbox) -> None:
     text = prompt("Vendor portal", "The vendor portal license page is slow. " * 20)
     done = run_to_end(sandbox, sandbox.create(lines(10_000, text=text)).id)
