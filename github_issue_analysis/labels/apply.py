@@ -89,7 +89,7 @@ async def apply_labels(
     run_id = new_run_id()
     unfinished = [run.id for run in store.label_audit.runs(status=RUNNING) if run.org == org]
     async with (
-        OrgClaim(store.label_audit.claims, org, "apply", run_id=(unfinished or [run_id])[0]) as claim,
+        OrgClaim(store.label_claims, org, "apply", run_id=(unfinished or [run_id])[0]) as claim,
         LabelSession(connection, options.limits, on_event, fence=claim.check) as session,
     ):
         report = ApplyReport(None)

@@ -61,7 +61,7 @@ async def revert_run(
     run = find_run(store, run_id)
     if dry_run:
         return await _revert(store, connection, run, on_event, None)
-    async with OrgClaim(store.label_audit.claims, run.org, "revert", run_id=new_run_id()) as claim:
+    async with OrgClaim(store.label_claims, run.org, "revert", run_id=new_run_id()) as claim:
         return await _revert(store, connection, run, on_event, claim)
 
 

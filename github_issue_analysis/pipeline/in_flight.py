@@ -27,7 +27,7 @@ def matching_groups(store: Store, key: RunKey) -> list[tuple[BatchGroup, GroupSt
     wanted = asdict(key.selection)
     return [
         (group, summarize(group, children).status)
-        for group, children in store.batches.groups()
+        for group, children in store.jobs.groups()
         if group.selection == wanted
         and group.processor == key.processor
         and group.provider == key.provider

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from github_issue_analysis.evaluation import latest_evaluation
-from github_issue_analysis.storage.batch_store import CollectedResult
+from github_issue_analysis.storage.batch_records import CollectedResult
 from github_issue_analysis.storage.evaluation_store import NewEvaluation
 from github_issue_analysis.storage.store import Store
 from tests.test_storage.test_batch_store import make_group
 
 
 def collect(store: Store, job_id: str, answers: dict[int, str], usage: tuple[int, int]) -> None:
-    job = store.batches.job(job_id)
+    job = store.jobs.job(job_id)
     assert job is not None
     results = [
         CollectedResult(i, f"issue-{i}", {"recommended_labels": [{"label": a}]}, 0.5) for i, a in answers.items()
     ]
-    store.batches.record_collection(job, "p", "m", results, [], usage)
+    store.job_items.record_collection(job, "p", "m", results, [], usage)
 
 
 def evaluation(group_id: str, target: float | None, threshold: float | None, f1: float) -> NewEvaluation:
@@ -46,7 +46,7 @@ def test_latest_evaluation_per_group_and_target(any_store: Store) -> None:
     assert latest_evaluation(any_store, "group_aaaaaaaaaaaa") == {"group_id": "group_aaaaaaaaaaaa", "f1": 0.6}
     assert any_store.evaluations.latest("group_aaaaaaaaaaaa", 0.9) == {"group_id": "group_aaaaaaaaaaaa", "f1": 0.5}
     assert any_store.evaluations.latest("group_aaaaaaaaaaaa", 0.8) is None
-    any_store.batches.delete_group("group_aaaaaaaaaaaa")  # evaluations go with their group
+    any_store.jobs.delete_group("group_aaaaaaaaaaaa")  # evaluations go with their group
     assert latest_evaluation(any_store, "group_aaaaaaaaaaaa") is None
     assert latest_evaluation(any_store, "group_bbbbbbbbbbbb") is not None
 
