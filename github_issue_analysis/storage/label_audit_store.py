@@ -7,16 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select, update
+
+from github_issue_analysis.domain.label_audit import ChangeState, RunStatus
+from github_issue_analysis.errors import StoreUnavailable
 
 from .schema import issues, label_changes, label_runs, repo_labels
 from .timeutil import as_utc, utcnow
 
-PENDING, CONFIRMED, FAILED, SKIPPED = "pending", "confirmed", "failed", "skipped"
-RUNNING, COMPLETED = "running", "completed"
 IssueKey = tuple[str, str, int]
+_State = TypeVar("_State", ChangeState, RunStatus)
+_UNDONE_OR_DONE = [ChangeState.CONFIRMED.value, ChangeState.PENDING.value]  # what history shows
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class ChangeRow:
     number: int
     action: str
     label: str | None
-    state: str
+    state: ChangeState
     labels_before: list[str] | None
     labels_after: list[str] | None
     result_id: int | None
@@ -62,7 +65,7 @@ class ChangeRow:
 class RunRow:
     id: str
     kind: str
-    status: str
+    status: RunStatus
     org: str
     login: str | None
     options: dict[str, Any]
@@ -93,7 +96,7 @@ class LabelAuditStore:
                 insert(label_runs).values(
                     id=run_id,
                     kind=kind,
-                    status=RUNNING,
+                    status=RunStatus.RUNNING.value,
                     org=org,
                     login=login,
                     options=options,
@@ -104,16 +107,18 @@ class LabelAuditStore:
             if changes:
                 conn.execute(insert(label_changes), [_change_values(run_id, c, login, now) for c in changes])
 
-    def finish_run(self, run_id: str, status: str = COMPLETED) -> None:
+    def finish_run(self, run_id: str, status: RunStatus = RunStatus.COMPLETED) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                update(label_runs).where(label_runs.c.id == run_id).values(status=status, finished_at=utcnow())
+                update(label_runs)
+                .where(label_runs.c.id == run_id)
+                .values(status=RunStatus(status).value, finished_at=utcnow())
             )
 
     def mark(
         self,
         change_ids: Iterable[int],
-        state: str,
+        state: ChangeState,
         *,
         labels_before: list[str] | None = None,
         labels_after: list[str] | None = None,
@@ -125,8 +130,8 @@ class LabelAuditStore:
         ids = list(change_ids)
         if not ids:
             return
-        values: dict[str, Any] = {"state": state, "error": error}
-        if state == CONFIRMED:
+        values: dict[str, Any] = {"state": ChangeState(state).value, "error": error}
+        if state is ChangeState.CONFIRMED:
             values["confirmed_at"] = utcnow()
         if labels_before is not None:
             values["labels_before"] = labels_before
@@ -144,12 +149,12 @@ class LabelAuditStore:
         with self.engine.connect() as conn:
             return list(conn.execute(select(label_runs.c.id).where(label_runs.c.id.startswith(prefix))).scalars())
 
-    def runs(self, run_ids: Sequence[str] | None = None, status: str | None = None) -> list[RunRow]:
+    def runs(self, run_ids: Sequence[str] | None = None, status: RunStatus | None = None) -> list[RunRow]:
         query = select(label_runs).order_by(label_runs.c.started_at, label_runs.c.id)
         if run_ids is not None:
             query = query.where(label_runs.c.id.in_(list(run_ids)))
         if status is not None:
-            query = query.where(label_runs.c.status == status)
+            query = query.where(label_runs.c.status == RunStatus(status).value)
         counts_query = select(label_changes.c.run_id, label_changes.c.state, func.count()).group_by(
             label_changes.c.run_id, label_changes.c.state
         )
@@ -160,10 +165,10 @@ class LabelAuditStore:
                 counts.setdefault(run_id, {})[state] = int(n)
         return [_run(r, counts.get(r.id, {})) for r in rows]
 
-    def changes(self, run_id: str, state: str | None = None) -> list[ChangeRow]:
+    def changes(self, run_id: str, state: ChangeState | None = None) -> list[ChangeRow]:
         query = select(label_changes).where(label_changes.c.run_id == run_id).order_by(label_changes.c.id)
         if state is not None:
-            query = query.where(label_changes.c.state == state)
+            query = query.where(label_changes.c.state == ChangeState(state).value)
         with self.engine.connect() as conn:
             return [_change(r) for r in conn.execute(query)]
 
@@ -173,7 +178,10 @@ class LabelAuditStore:
         orgs = {k[0] for k in wanted}
         query = (
             select(label_changes)
-            .where(label_changes.c.org.in_(list(orgs)), label_changes.c.state.in_([CONFIRMED, PENDING]))
+            .where(
+                label_changes.c.org.in_(list(orgs)),
+                label_changes.c.state.in_(_UNDONE_OR_DONE),
+            )
             .order_by(label_changes.c.id)
         )
         found: dict[IssueKey, list[ChangeRow]] = {}
@@ -204,7 +212,7 @@ def _change_values(run_id: str, change: NewChange, login: str | None, now: datet
         "number": change.number,
         "action": change.action,
         "label": change.label,
-        "state": PENDING,
+        "state": ChangeState.PENDING.value,
         "labels_before": change.labels_before,
         "labels_after": None,
         "result_id": change.result_id,
@@ -226,7 +234,7 @@ def _change(r: Any) -> ChangeRow:
         number=r.number,
         action=r.action,
         label=r.label,
-        state=r.state,
+        state=_checked(ChangeState, r.state, f"label change {r.id}"),
         labels_before=r.labels_before,
         labels_after=r.labels_after,
         result_id=r.result_id,
@@ -243,7 +251,7 @@ def _run(r: Any, counts: dict[str, int]) -> RunRow:
     return RunRow(
         id=r.id,
         kind=r.kind,
-        status=r.status,
+        status=_checked(RunStatus, r.status, f"label run {r.id}"),
         org=r.org,
         login=r.login,
         options=dict(r.options or {}),
@@ -252,3 +260,14 @@ def _run(r: Any, counts: dict[str, int]) -> RunRow:
         finished_at=as_utc(r.finished_at),
         counts=counts,
     )
+
+
+def _checked(kind: type[_State], value: str, row: str) -> _State:
+    """A stored state as its enum; one this version does not know is a store it cannot read safely."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise StoreUnavailable(
+            f"{row} has a state this gh-analysis does not know ('{value}'); a newer gh-analysis may have written "
+            "it: upgrade, or leave that run alone"
+        ) from None

@@ -52,8 +52,9 @@ def test_latest_evaluation_per_group_and_target(any_store: Store) -> None:
 
 
 def test_labels_this_tool_applied_are_not_ground_truth(any_store: Store) -> None:
+    from github_issue_analysis.domain.label_audit import ChangeState
     from github_issue_analysis.storage.issue_store import IssueSelection
-    from github_issue_analysis.storage.label_audit_store import CONFIRMED, NewChange
+    from github_issue_analysis.storage.label_audit_store import NewChange
     from github_issue_analysis.storage.records import IssueRecord, LabelRecord
     from tests.test_storage.test_batch_store import WHEN
 
@@ -77,7 +78,7 @@ def test_labels_this_tool_applied_are_not_ground_truth(any_store: Store) -> None
     ]
     any_store.label_audit.start_run("run_1", "apply", "o", None, {}, changes)
     confirmed = [c.id for c in any_store.label_audit.changes("run_1") if c.label != "product::a"]
-    any_store.label_audit.mark(confirmed, CONFIRMED)
+    any_store.label_audit.mark(confirmed, ChangeState.CONFIRMED)
     collect(any_store, "job_aaaaaa000001", {ids[0]: "product::a"}, (1, 1))
     (answer,) = any_store.evaluations.group_answers("group_aaaaaaaaaaaa")
     assert answer.labels == ["product::a", "product::c"]

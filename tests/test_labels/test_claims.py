@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from github_issue_analysis.domain.label_audit import ChangeState, RunStatus
 from github_issue_analysis.github_client import GitHubConnection
 from github_issue_analysis.github_client.pacing import WriteLimits
 from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
 from github_issue_analysis.labels.claim import ClaimLost, LabelsBusy, OrgClaim
 from github_issue_analysis.labels.options import LabelSelection
-from github_issue_analysis.storage.label_audit_store import PENDING, RUNNING
 from github_issue_analysis.storage.schema import label_claims
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
@@ -103,8 +103,8 @@ def test_a_process_whose_claim_was_taken_over_sends_nothing_more(rig: Rig, store
     by_mutation = rig.stats()["graphql"]["by_mutation"]
     assert by_mutation == {"addLabelsToLabelable": 3}  # the label writes went out; then the wait; no comment
     (run,) = store.label_audit.runs()
-    assert run.status == RUNNING
-    assert [c.action for c in store.label_audit.changes(run.id, PENDING)] == ["comment"] * 3
+    assert run.status == RunStatus.RUNNING
+    assert [c.action for c in store.label_audit.changes(run.id, ChangeState.PENDING)] == ["comment"] * 3
     assert claims.holder(ORG).owner == "elsewhere:7"  # its claim, not released by the process that lost it
 
 
