@@ -5,33 +5,16 @@ raise the same errors: `UnknownId` when nothing matches, `AmbiguousId` (with the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from github_issue_analysis.domain.ids import MAX_ID_LENGTH, FoundId, IdKind
 from github_issue_analysis.errors import AmbiguousId, UnknownId
 
 from .schema import batch_groups, batch_jobs
 
-MAX_ID_LENGTH = 64  # the id columns' width: no longer id can name anything
 _CANDIDATES = 20  # enough to show an ambiguous prefix's matches without reading a whole table
-
-
-class IdKind(StrEnum):
-    GROUP = "group"
-    JOB = "job"
-
-
-@dataclass(frozen=True)
-class FoundId:
-    """What an id names: a group, or a job (a single-batch submission's group id is its job id: one thing,
-    reported as the job). `group_id` is the group the thing belongs to (a group's own id for a group)."""
-
-    kind: IdKind
-    id: str
-    group_id: str
 
 
 class IdLookup:

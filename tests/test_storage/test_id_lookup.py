@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from github_issue_analysis.domain.ids import FoundId, IdKind
 from github_issue_analysis.errors import AmbiguousId, UnknownId
-from github_issue_analysis.storage.id_lookup import FoundId, IdKind
 from github_issue_analysis.storage.store import Store
 from tests.test_storage.test_batch_store import make_group
 
