@@ -20,7 +20,7 @@ from startup import console_script
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import JobStatus
-from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.store import open_store
 
 SDKS = ("openai", "anthropic")
@@ -43,8 +43,8 @@ def finished_group(database_url: str) -> str:
         batch_size=30,
         created_at=when,
     )
-    store.batches.create_group(group, [NewJob("job-finished", 1, 1, [(i, f"issue-{i}") for i in (1, 2, 3)])])
-    store.batches.update_job(
+    store.jobs.create_group(group, [NewJob("job-finished", 1, 1, [(i, f"issue-{i}") for i in (1, 2, 3)])])
+    store.jobs.update_job(
         "job-finished", status=JobStatus.COMPLETED, provider_batch_id="batch_x", completed_items=3, collected_at=when
     )
     store.close()

@@ -16,7 +16,7 @@ from harness import Row, command_seconds, print_rows
 from startup import console_script
 
 from github_issue_analysis.domain.groups import BatchGroup, new_group_id, new_job_id
-from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.records import IssueRecord
 from github_issue_analysis.storage.store import open_store
 
@@ -48,7 +48,7 @@ def fill(database_url: str, groups: int) -> None:
             batch_size=30,
             created_at=when + timedelta(minutes=number),
         )
-        store.batches.create_group(group, jobs)
+        store.jobs.create_group(group, jobs)
     store.close()
 
 

@@ -21,8 +21,7 @@ from harness import Row, print_rows
 from github_issue_analysis.domain.groups import BatchGroup, new_group_id, new_job_id
 from github_issue_analysis.report.builder import ReportScope, build_report
 from github_issue_analysis.report.render import write_report
-from github_issue_analysis.storage.batch_records import CollectedResult
-from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.batch_records import CollectedResult, NewJob
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import Store, open_store
@@ -86,11 +85,11 @@ def fill(store: Store, issues: int) -> str:
         created_at=when,
         selection={"org": "acme", "repo": None, "issue_number": None, "limit": None},
     )
-    store.batches.create_group(group, jobs)
-    for job in store.batches.jobs(group.group_id):
-        items = store.batches.items(job.job_id)
+    store.jobs.create_group(group, jobs)
+    for job in store.jobs.jobs(group.group_id):
+        items = store.job_items.items(job.job_id)
         collected = [CollectedResult(i.issue_id, i.custom_id, analysis(i.issue_id), 0.8) for i in items]
-        store.batches.record_collection(job, "product-labeling", "gpt-4o-mini", collected, [], (21000, 7500))
+        store.job_items.record_collection(job, "product-labeling", "gpt-4o-mini", collected, [], (21000, 7500))
     return group.group_id
 
 

@@ -47,7 +47,7 @@ def status(group_id: str) -> dict[str, Any]:
 def sequential_retrieves(group_id: str) -> dict[str, Any]:
     """The comparison for status: one retrieve per batch, one after another."""
     service = _service()
-    batch_ids = [j.provider_batch_id for j in service.store.batches.jobs(group_id) if j.provider_batch_id]
+    batch_ids = [j.provider_batch_id for j in service.store.jobs.jobs(group_id) if j.provider_batch_id]
     provider = create_provider("openai", get_settings())
 
     async def one_by_one() -> int:
@@ -63,7 +63,7 @@ def download_only(group_id: str) -> dict[str, Any]:
     """Read every output line of a group as collection does (same concurrency), storing nothing."""
     service = _service()
     manager = BatchGroupManager(service.store, create_provider("openai", get_settings()))
-    jobs = [j for j in service.store.batches.jobs(group_id) if j.output_file_id]
+    jobs = [j for j in service.store.jobs.jobs(group_id) if j.output_file_id]
 
     async def read(job_file: str) -> int:
         return sum([1 async for _ in manager.provider.read_outcomes(job_file)])

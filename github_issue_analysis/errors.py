@@ -103,12 +103,18 @@ class NoLabelSet(UsageError):
 
 
 class UnknownId(UsageError):
-    def __init__(self, prefix: str) -> None:
-        super().__init__(f"no batch job or group matches '{prefix}'")
+    """No batch group or job has this id or an id starting with it. `wanted` is what the command looks for:
+    "job or group", or "group" where a group is wanted (a child job's id names its group there)."""
+
+    def __init__(self, prefix: str, wanted: str = "job or group") -> None:
+        super().__init__(f"no batch {wanted} matches '{prefix}'")
         self.prefix = prefix
+        self.wanted = wanted
 
 
 class AmbiguousId(UsageError):
+    """Several groups or jobs start with this prefix; `matches` holds them (up to 20)."""
+
     def __init__(self, prefix: str, matches: list[str]) -> None:
         super().__init__(f"'{prefix}' matches several jobs or groups ({', '.join(matches[:5])}); give more characters")
         self.prefix = prefix

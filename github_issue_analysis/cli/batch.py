@@ -152,7 +152,7 @@ def list_jobs(
         render.group_list(service.groups(shown or None), json_output, shown)
     else:
         render.job_list(service.jobs(shown or None), json_output, shown)
-    if unreadable := service.store.batches.unreadable_jobs:
+    if unreadable := service.store.jobs.unreadable_jobs:
         from github_issue_analysis.errors import StoreUnavailable
 
         raise StoreUnavailable(f"{len(unreadable)} job(s) not listed: {unreadable[0]}")

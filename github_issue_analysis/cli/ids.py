@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-MAX_ID_LENGTH = 64  # the store's id columns; no longer id can name anything
+from github_issue_analysis.domain.ids import MAX_ID_LENGTH
 
 
 def parse_id(value: str | None) -> str | None:

@@ -61,7 +61,7 @@ _PHRASES: dict[type[Any], Callable[[Any], str]] = {
         f"no labels starting with '{e.prefix}' in {e.org}/{e.repo}: collect the repository's labels, choose "
         "another --label-prefix, or pass --labels-file"
     ),
-    errors.UnknownId: lambda e: f"no batch job or group matches '{e.prefix}'; see `gh-analysis batch list --groups`",
+    errors.UnknownId: lambda e: f"no batch {e.wanted} matches '{e.prefix}'; see `gh-analysis batch list --groups`",
     errors.WrongIdKind: _wrong_id_kind,
     errors.StillRunning: lambda e: (
         f"{e.found} still has {e.running} batch(es) running at the provider; cancel first "

@@ -5,8 +5,13 @@ from __future__ import annotations
 from github_issue_analysis.errors import OperationFailed, UsageError
 
 
-class UnknownGroup(UsageError):
-    pass
+class NoLabelsToScore(UsageError):
+    """The group's processor answers without recommending labels: there is nothing to hold against people's."""
+
+    def __init__(self, group_id: str, processor: str) -> None:
+        super().__init__(f"{group_id} ran {processor}, whose answers recommend no labels to score")
+        self.group_id = group_id
+        self.processor = processor
 
 
 class NotBlind(UsageError):

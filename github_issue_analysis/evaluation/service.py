@@ -6,20 +6,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from github_issue_analysis.errors import UnknownId
+
 from . import bootstrap
 from .calibration import calibrate
 from .comparison import Contender, compare
 from .cost import group_cost
-from .errors import NotBlind, NothingToScore, UnknownGroup
+from .errors import NoLabelsToScore, NotBlind, NothingToScore
 from .metrics import Scores, issue_counts, score
 from .outcomes import IssueOutcome, Taxonomy, outcome, scorable
-from .thresholds import ThresholdSearch, search
+from .threshold_search import ThresholdSearch, search
 
 if TYPE_CHECKING:
     from github_issue_analysis.domain.groups import BatchGroup
     from github_issue_analysis.storage.store import Store
 
-PROCESSOR = "product-labeling"
 LEAK_WARNING = "not a blind run: the model saw the issues' current labels, so these figures overstate its accuracy"
 
 
@@ -61,27 +62,15 @@ def _check_options(options: EvalOptions) -> None:
 
 
 def resolve_group(store: Store, ref: str) -> BatchGroup:
-    from github_issue_analysis.storage.batch_store import AmbiguousId
-
-    try:
-        found = store.batches.resolve(ref)
-    except AmbiguousId as error:
-        raise UnknownGroup(f"'{ref}' matches several jobs or groups ({', '.join(error.matches[:5])})") from None
-    if found is None:
-        raise UnknownGroup(f"no batch group matches '{ref}'")
-    kind, found_id = found
-    if kind == "job":
-        job = store.batches.job(found_id)
-        found_id = job.group_id if job is not None else found_id
-    group = store.batches.group(found_id)
-    if group is None:
-        raise UnknownGroup(f"no batch group matches '{ref}'")
+    """The group an id or unique prefix names (a child job's id names its group), through the store's one
+    id lookup: UnknownId and AmbiguousId as every command raises them."""
+    group = store.jobs.group(store.ids.group(ref))
+    if group is None:  # removed between the lookup and the read
+        raise UnknownId(ref, "group")
     return group
 
 
 def _check(group: BatchGroup, options: EvalOptions) -> None:
-    if group.processor != PROCESSOR:
-        raise UnknownGroup(f"{group.group_id} ran {group.processor}; only {PROCESSOR} answers carry labels to score")
     if not group.options.get("blind") and not options.allow_leak:
         raise NotBlind(group.group_id)
 
@@ -92,6 +81,8 @@ def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int,
     seen = store.evaluations.results_seen(group.group_id)
     taxonomy = Taxonomy.of_group_options(group.options)
     answers = store.evaluations.group_answers(group.group_id)
+    if answers and not any("recommended_labels" in a.analysis for a in answers):
+        raise NoLabelsToScore(group.group_id, group.processor)
     outcomes = scorable(
         [outcome(a.issue_id, f"{a.org}/{a.repo}#{a.number}", a.labels, a.analysis, taxonomy) for a in answers]
     )
@@ -121,6 +112,7 @@ def _evaluate(
         "group_id": group.group_id,
         "model": group.model,
         "provider": group.provider,
+        "processor": group.processor,
         "blind": bool(group.options.get("blind")),
         "sample": group.selection.get("sample"),
         "seed": group.selection.get("seed"),

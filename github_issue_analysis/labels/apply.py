@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from github_issue_analysis.domain.label_audit import ChangeState, RunStatus
 from github_issue_analysis.github_client import GitHubConnection
 from github_issue_analysis.github_client.pacing import WriteLimits
-from github_issue_analysis.storage.label_audit_store import CONFIRMED, RUNNING, NewChange
+from github_issue_analysis.storage.label_audit_store import NewChange
 from github_issue_analysis.storage.store import Store
 
 from .claim import OrgClaim
@@ -87,9 +88,9 @@ async def apply_labels(
     template = load_template(options.comment_template) if options.comment else None
     org = options.selection.org
     run_id = new_run_id()
-    unfinished = [run.id for run in store.label_audit.runs(status=RUNNING) if run.org == org]
+    unfinished = [run.id for run in store.label_audit.runs(status=RunStatus.RUNNING) if run.org == org]
     async with (
-        OrgClaim(store.label_audit.claims, org, "apply", run_id=(unfinished or [run_id])[0]) as claim,
+        OrgClaim(store.label_claims, org, "apply", run_id=(unfinished or [run_id])[0]) as claim,
         LabelSession(connection, options.limits, on_event, fence=claim.check) as session,
     ):
         report = ApplyReport(None)
@@ -111,7 +112,7 @@ async def apply_labels(
 
 async def _resume(store: Store, session: LabelSession, claim: OrgClaim, org: str, report: ApplyReport) -> None:
     """Finish the organization's runs that a crash left unfinished (this process holds their changes now)."""
-    for run in store.label_audit.runs(status=RUNNING):
+    for run in store.label_audit.runs(status=RunStatus.RUNNING):
         if run.org == org:
             claim.working_on(run.id)
             outcome = await execute_run(store, session, run.id, LiveState(), resumed=True)
@@ -133,7 +134,7 @@ def _collect(store: Store, outcome: RunOutcome, report: ApplyReport) -> None:
     """The run's confirmed label changes per issue (applied) and its failures (one line per issue)."""
     report.run_id = outcome.run_id
     by_issue: dict[tuple[str, str, int], IssueChange] = {}
-    for c in store.label_audit.changes(outcome.run_id, CONFIRMED):
+    for c in store.label_audit.changes(outcome.run_id, ChangeState.CONFIRMED):
         if c.action in ("add", "remove") and c.issue not in outcome.errors:
             entry = by_issue.setdefault(c.issue, IssueChange(c.org, c.repo, c.number))
             (entry.add if c.action == "add" else entry.remove).append(str(c.label))

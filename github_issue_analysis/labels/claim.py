@@ -12,8 +12,8 @@ from datetime import timedelta
 from types import TracebackType
 
 from github_issue_analysis.errors import OperationFailed
-from github_issue_analysis.storage.batch_records import process_owner
-from github_issue_analysis.storage.label_audit_store import ClaimRow, LabelClaims
+from github_issue_analysis.storage.claim_store import ClaimRow, ClaimStore
+from github_issue_analysis.storage.owners import process_owner
 
 CLAIM_TTL = timedelta(minutes=5)
 """Well above one request's timeout, so a write sent right after a renewal lands before anyone may take over."""
@@ -43,7 +43,7 @@ class ClaimLost(OperationFailed):
 class OrgClaim:
     def __init__(
         self,
-        claims: LabelClaims,
+        claims: ClaimStore,
         org: str,
         kind: str,
         *,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.github_client.label_reads import IssueKey, LiveIssue
 from github_issue_analysis.github_client.label_writes import MUTATIONS_PER_REQUEST, CommentWrite, LabelWrite
-from github_issue_analysis.storage.label_audit_store import CONFIRMED, FAILED, PENDING, SKIPPED, ChangeRow
+from github_issue_analysis.storage.label_audit_store import ChangeRow
 from github_issue_analysis.storage.store import Store
 
 from .live import LiveState
@@ -25,7 +26,7 @@ class RunOutcome:
 
 async def execute_run(store: Store, session: LabelSession, run_id: str, state: LiveState, resumed: bool) -> RunOutcome:
     audit = store.label_audit
-    changes = audit.changes(run_id, PENDING)
+    changes = audit.changes(run_id, ChangeState.PENDING)
     outcome = RunOutcome(run_id)
     await state.load(session.reader, list(dict.fromkeys(c.issue for c in changes)), with_comments=resumed)
     label_rows = [c for c in changes if c.action in ("add", "remove")]
@@ -33,7 +34,7 @@ async def execute_run(store: Store, session: LabelSession, run_id: str, state: L
     session.progress.total += len(label_rows) + len(comment_rows)
     await _labels(store, session, label_rows, state, outcome)
     await _comments(store, session, comment_rows, state, outcome)
-    outcome.finished = not audit.changes(run_id, PENDING)
+    outcome.finished = not audit.changes(run_id, ChangeState.PENDING)
     if outcome.finished:
         audit.finish_run(run_id)
     return outcome
@@ -61,7 +62,12 @@ async def _labels(
         for add in (True, False):
             todo = [c for c in issue_rows if (c.action == "add") == add]
             done = [c for c in todo if live.has_label(str(c.label)) == add]
-            audit.mark([c.id for c in done], CONFIRMED, labels_before=list(live.labels), labels_after=list(live.labels))
+            audit.mark(
+                [c.id for c in done],
+                ChangeState.CONFIRMED,
+                labels_before=list(live.labels),
+                labels_after=list(live.labels),
+            )
             todo = [c for c in todo if c not in done]
             ids = state.repos[(key[0], key[1])]
             gone = [c for c in todo if ids.id_of(str(c.label)) is None]
@@ -83,7 +89,11 @@ async def _labels(
                 after = list(result.labels_after or _expected(live, item))
                 before = list(live.labels)
                 audit.mark(
-                    [c.id for c in item.rows], CONFIRMED, labels_before=before, labels_after=after, issue=item.key
+                    [c.id for c in item.rows],
+                    ChangeState.CONFIRMED,
+                    labels_before=before,
+                    labels_after=after,
+                    issue=item.key,
                 )
                 state.issues[item.key] = replace(live, labels=tuple(after))
             elif result.uncertain:
@@ -99,18 +109,20 @@ async def _comments(
     audit = store.label_audit
     run_rows = {c.issue: c for c in rows}
     pending_labels = (
-        {c.issue for c in audit.changes(rows[0].run_id, PENDING) if c.action != "comment"} if rows else set()
+        {c.issue for c in audit.changes(rows[0].run_id, ChangeState.PENDING) if c.action != "comment"}
+        if rows
+        else set()
     )
-    failed = {c.issue for c in audit.changes(rows[0].run_id, FAILED)} if rows else set()
+    failed = {c.issue for c in audit.changes(rows[0].run_id, ChangeState.FAILED)} if rows else set()
     to_send: list[ChangeRow] = []
     for key, row in run_rows.items():
         live = state.issues.get(key)
         if key in failed or live is None:
-            audit.mark([row.id], SKIPPED, error="the labels were not changed, so no comment")
+            audit.mark([row.id], ChangeState.SKIPPED, error="the labels were not changed, so no comment")
         elif key in pending_labels:
             continue
         elif any(_marker(row) in body for body in live.recent_comments):
-            audit.mark([row.id], CONFIRMED)
+            audit.mark([row.id], ChangeState.CONFIRMED)
         else:
             to_send.append(row)
     for start in range(0, len(to_send), MUTATIONS_PER_REQUEST):
@@ -119,7 +131,7 @@ async def _comments(
         writes = [CommentWrite(_live(state, c).id, str(c.body)) for c in chunk]
         for row, result in zip(chunk, await session.comment_writer.comments(writes), strict=True):
             if result.ok:
-                audit.mark([row.id], CONFIRMED)
+                audit.mark([row.id], ChangeState.CONFIRMED)
             elif result.uncertain:
                 outcome.errors.setdefault(row.issue, f"comment: {result.error} (checked before any retry)")
             else:
@@ -154,7 +166,7 @@ def _expected(live: LiveIssue, item: _Write) -> list[str]:
 
 
 def _fail(store: Store, rows: Sequence[ChangeRow], error: str, outcome: RunOutcome) -> None:
-    store.label_audit.mark([c.id for c in rows], FAILED, error=error)
+    store.label_audit.mark([c.id for c in rows], ChangeState.FAILED, error=error)
     for c in rows:
         outcome.errors.setdefault(c.issue, error)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.github_client import GitHubNotFound
 from github_issue_analysis.github_client.label_reads import IssueKey, LabelReader, LiveIssue, RepoLabels
-from github_issue_analysis.storage.label_audit_store import CONFIRMED, ChangeRow
+from github_issue_analysis.storage.label_audit_store import ChangeRow
 
 from .plan import LabelPlan, PlannedChange, Skipped, analysed_at
 
@@ -77,7 +78,7 @@ def refine(
 
 def _removed_by_person(label: str, live: LiveIssue, history: list[ChangeRow]) -> bool:
     """This tool added the label (its last confirmed action on it) and it is gone now."""
-    ours = [c for c in history if c.state == CONFIRMED and c.label and c.label.lower() == label.lower()]
+    ours = [c for c in history if c.state is ChangeState.CONFIRMED and c.label and c.label.lower() == label.lower()]
     return bool(ours) and ours[-1].action == "add" and not live.has_label(label)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.github_client import GitHubConnection
 from github_issue_analysis.github_client.pacing import WriteLimits
-from github_issue_analysis.storage.label_audit_store import CONFIRMED, ChangeRow, NewChange, RunRow
+from github_issue_analysis.storage.label_audit_store import ChangeRow, NewChange, RunRow
 from github_issue_analysis.storage.store import Store
 
 from .apply import ApplyReport, _collect, new_run_id
@@ -61,7 +62,7 @@ async def revert_run(
     run = find_run(store, run_id)
     if dry_run:
         return await _revert(store, connection, run, on_event, None)
-    async with OrgClaim(store.label_audit.claims, run.org, "revert", run_id=new_run_id()) as claim:
+    async with OrgClaim(store.label_claims, run.org, "revert", run_id=new_run_id()) as claim:
         return await _revert(store, connection, run, on_event, claim)
 
 
@@ -69,7 +70,7 @@ async def _revert(
     store: Store, connection: GitHubConnection, run: RunRow, on_event: EventHook | None, claim: OrgClaim | None
 ) -> tuple[RevertPlan, ApplyReport]:
     """Without a claim: the plan only."""
-    done = [c for c in store.label_audit.changes(run.id, CONFIRMED) if c.action in ("add", "remove")]
+    done = [c for c in store.label_audit.changes(run.id, ChangeState.CONFIRMED) if c.action in ("add", "remove")]
     fence = claim.check if claim is not None else None
     async with LabelSession(connection, WriteLimits(), on_event, fence=fence) as session:
         state = LiveState()

@@ -27,7 +27,7 @@ def matching_groups(store: Store, key: RunKey) -> list[tuple[BatchGroup, GroupSt
     """Groups (newest first) of the same run key, with their state (a sampled group is never a `label` run)."""
     return [
         (group, summarize(group, children).status)
-        for group, children in store.batches.groups()
+        for group, children in store.jobs.groups()
         if _same_run(group, key)
     ]
 

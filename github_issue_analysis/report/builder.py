@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import BatchJob
-from github_issue_analysis.errors import UsageError
-from github_issue_analysis.storage.batch_store import AmbiguousId
+from github_issue_analysis.errors import UnknownId, UsageError
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
@@ -17,7 +16,7 @@ from .model import ReportData
 from .summary import summarize_groups
 from .table import TableBuilder
 
-PROCESSOR = "product-labeling"
+PROCESSOR = "product-labeling"  # an organization's report shows this processor's results
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,14 @@ class ReportScope:
     org: str | None = None
 
 
-class UnknownGroup(UsageError):
-    pass
-
-
 def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -> ReportData:
+    """One group's report (of the processor that group ran), or an organization's (of `processor`). An
+    unknown or ambiguous group id raises UnknownId or AmbiguousId, as every command that takes an id does."""
     if (scope.group is None) == (scope.org is None):
         raise UsageError("name a group or an organization (--org), not both")
     groups = _groups(store, scope, processor)
+    if scope.group is not None:
+        processor = groups[0][0].processor
     group_ids = [group.group_id for group, _ in groups]
     org = scope.org or (str(groups[0][0].selection.get("org")) if groups else None)
     only = group_ids if scope.group else None
@@ -58,28 +57,13 @@ def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -
 
 def _groups(store: Store, scope: ReportScope, processor: str) -> list[tuple[BatchGroup, list[BatchJob]]]:
     if scope.group is not None:
-        group_id = resolve_group(store, scope.group)
-        group = store.batches.group(group_id)
-        assert group is not None
-        return [(group, store.batches.jobs(group_id))]
+        group_id = store.ids.group(scope.group)
+        group = store.jobs.group(group_id)
+        if group is None:  # removed between the lookup and the read
+            raise UnknownId(scope.group, "group")
+        return [(group, store.jobs.jobs(group_id))]
     return [
         (group, children)
-        for group, children in store.batches.groups()
+        for group, children in store.jobs.groups()
         if group.selection.get("org") == scope.org and group.processor == processor
     ]
-
-
-def resolve_group(store: Store, id_prefix: str) -> str:
-    """The group an id (or unique prefix) names; a child job's id names its group."""
-    try:
-        found = store.batches.resolve(id_prefix)
-    except AmbiguousId as error:
-        raise UsageError(f"'{id_prefix}' matches several groups ({', '.join(error.matches[:5])})") from None
-    if found is None:
-        raise UnknownGroup(f"no batch group matches '{id_prefix}'; see `gh-analysis batch list --groups`")
-    kind, found_id = found
-    if kind == "job":
-        job = store.batches.job(found_id)
-        assert job is not None
-        return job.group_id
-    return found_id

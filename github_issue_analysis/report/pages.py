@@ -8,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from github_issue_analysis.domain.groups import summarize
+from github_issue_analysis.errors import AmbiguousId, UnknownId
 from github_issue_analysis.storage.store import Store
 
-from .builder import ReportScope, UnknownGroup, build_report
+from .builder import ReportScope, build_report
 from .model import ReportData
 from .page import page
 
@@ -24,7 +25,7 @@ async def home(request: Request) -> Response:
     store = store_of(request)
 
     def load() -> tuple[list[object], list[str]]:
-        groups = [summarize(group, children) for group, children in store.batches.groups(200)]
+        groups = [summarize(group, children) for group, children in store.jobs.groups(200)]
         orgs = sorted({repo.org for repo in store.issues.summary()})
         return list(groups), orgs
 
@@ -45,7 +46,7 @@ async def org_report(request: Request) -> Response:
 async def _report(request: Request, scope: ReportScope) -> Response:
     try:
         data: ReportData = await run_in_threadpool(build_report, store_of(request), scope)
-    except UnknownGroup:
+    except (UnknownId, AmbiguousId):
         raise HTTPException(404, f"No batch group '{scope.group}' in this store.") from None
     return page(request, "group.html.j2", title=data.title, data=data, group_links=True, org=data.org)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,32 +55,6 @@ class AlreadyCollected(Exception):
 
 class RetryRaced(Exception):
     """Another process retried the same children first; nothing was written."""
-
-
-class AmbiguousId(LookupError):
-    def __init__(self, prefix: str, matches: list[str]) -> None:
-        super().__init__(prefix)
-        self.matches = matches
-
-
-def process_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def owner_is_dead(owner: str | None) -> bool:
-    """A claim by a process on this host that no longer runs is stale."""
-    if not owner:
-        return True
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def group_from_row(row: Any, child_ids: list[str]) -> BatchGroup:

@@ -1,24 +1,25 @@
 """Label runs and the audit of every GitHub label write: recorded `pending` before it is sent, then marked
-`confirmed` (GitHub answered) or `failed`; `skipped` when a re-check found it no longer wanted. And the claim
-that lets one process at a time write an organization's labels."""
+`confirmed` (GitHub answered) or `failed`; `skipped` when a re-check found it no longer wanted. (Who may write
+an organization's labels now is claim_store.py's.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func, insert, select, update
 
-from .batch_records import owner_is_dead
-from .schema import issues, label_changes, label_claims, label_runs, repo_labels
+from github_issue_analysis.domain.label_audit import ChangeState, RunStatus
+from github_issue_analysis.errors import StoreUnavailable
+
+from .schema import issues, label_changes, label_runs, repo_labels
 from .timeutil import as_utc, utcnow
 
-PENDING, CONFIRMED, FAILED, SKIPPED = "pending", "confirmed", "failed", "skipped"
-RUNNING, COMPLETED = "running", "completed"
 IssueKey = tuple[str, str, int]
+_State = TypeVar("_State", ChangeState, RunStatus)
+_UNDONE_OR_DONE = [ChangeState.CONFIRMED.value, ChangeState.PENDING.value]  # what history shows
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class ChangeRow:
     number: int
     action: str
     label: str | None
-    state: str
+    state: ChangeState
     labels_before: list[str] | None
     labels_after: list[str] | None
     result_id: int | None
@@ -64,7 +65,7 @@ class ChangeRow:
 class RunRow:
     id: str
     kind: str
-    status: str
+    status: RunStatus
     org: str
     login: str | None
     options: dict[str, Any]
@@ -74,19 +75,9 @@ class RunRow:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ClaimRow:
-    org: str
-    owner: str | None
-    until: datetime | None
-    run_id: str | None
-    kind: str | None
-
-
 class LabelAuditStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.claims = LabelClaims(engine)
 
     def start_run(
         self,
@@ -105,7 +96,7 @@ class LabelAuditStore:
                 insert(label_runs).values(
                     id=run_id,
                     kind=kind,
-                    status=RUNNING,
+                    status=RunStatus.RUNNING.value,
                     org=org,
                     login=login,
                     options=options,
@@ -116,16 +107,18 @@ class LabelAuditStore:
             if changes:
                 conn.execute(insert(label_changes), [_change_values(run_id, c, login, now) for c in changes])
 
-    def finish_run(self, run_id: str, status: str = COMPLETED) -> None:
+    def finish_run(self, run_id: str, status: RunStatus = RunStatus.COMPLETED) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                update(label_runs).where(label_runs.c.id == run_id).values(status=status, finished_at=utcnow())
+                update(label_runs)
+                .where(label_runs.c.id == run_id)
+                .values(status=RunStatus(status).value, finished_at=utcnow())
             )
 
     def mark(
         self,
         change_ids: Iterable[int],
-        state: str,
+        state: ChangeState,
         *,
         labels_before: list[str] | None = None,
         labels_after: list[str] | None = None,
@@ -137,8 +130,8 @@ class LabelAuditStore:
         ids = list(change_ids)
         if not ids:
             return
-        values: dict[str, Any] = {"state": state, "error": error}
-        if state == CONFIRMED:
+        values: dict[str, Any] = {"state": ChangeState(state).value, "error": error}
+        if state is ChangeState.CONFIRMED:
             values["confirmed_at"] = utcnow()
         if labels_before is not None:
             values["labels_before"] = labels_before
@@ -156,12 +149,12 @@ class LabelAuditStore:
         with self.engine.connect() as conn:
             return list(conn.execute(select(label_runs.c.id).where(label_runs.c.id.startswith(prefix))).scalars())
 
-    def runs(self, run_ids: Sequence[str] | None = None, status: str | None = None) -> list[RunRow]:
+    def runs(self, run_ids: Sequence[str] | None = None, status: RunStatus | None = None) -> list[RunRow]:
         query = select(label_runs).order_by(label_runs.c.started_at, label_runs.c.id)
         if run_ids is not None:
             query = query.where(label_runs.c.id.in_(list(run_ids)))
         if status is not None:
-            query = query.where(label_runs.c.status == status)
+            query = query.where(label_runs.c.status == RunStatus(status).value)
         counts_query = select(label_changes.c.run_id, label_changes.c.state, func.count()).group_by(
             label_changes.c.run_id, label_changes.c.state
         )
@@ -172,10 +165,10 @@ class LabelAuditStore:
                 counts.setdefault(run_id, {})[state] = int(n)
         return [_run(r, counts.get(r.id, {})) for r in rows]
 
-    def changes(self, run_id: str, state: str | None = None) -> list[ChangeRow]:
+    def changes(self, run_id: str, state: ChangeState | None = None) -> list[ChangeRow]:
         query = select(label_changes).where(label_changes.c.run_id == run_id).order_by(label_changes.c.id)
         if state is not None:
-            query = query.where(label_changes.c.state == state)
+            query = query.where(label_changes.c.state == ChangeState(state).value)
         with self.engine.connect() as conn:
             return [_change(r) for r in conn.execute(query)]
 
@@ -185,7 +178,10 @@ class LabelAuditStore:
         orgs = {k[0] for k in wanted}
         query = (
             select(label_changes)
-            .where(label_changes.c.org.in_(list(orgs)), label_changes.c.state.in_([CONFIRMED, PENDING]))
+            .where(
+                label_changes.c.org.in_(list(orgs)),
+                label_changes.c.state.in_(_UNDONE_OR_DONE),
+            )
             .order_by(label_changes.c.id)
         )
         found: dict[IssueKey, list[ChangeRow]] = {}
@@ -216,7 +212,7 @@ def _change_values(run_id: str, change: NewChange, login: str | None, now: datet
         "number": change.number,
         "action": change.action,
         "label": change.label,
-        "state": PENDING,
+        "state": ChangeState.PENDING.value,
         "labels_before": change.labels_before,
         "labels_after": None,
         "result_id": change.result_id,
@@ -238,7 +234,7 @@ def _change(r: Any) -> ChangeRow:
         number=r.number,
         action=r.action,
         label=r.label,
-        state=r.state,
+        state=_checked(ChangeState, r.state, f"label change {r.id}"),
         labels_before=r.labels_before,
         labels_after=r.labels_after,
         result_id=r.result_id,
@@ -255,7 +251,7 @@ def _run(r: Any, counts: dict[str, int]) -> RunRow:
     return RunRow(
         id=r.id,
         kind=r.kind,
-        status=r.status,
+        status=_checked(RunStatus, r.status, f"label run {r.id}"),
         org=r.org,
         login=r.login,
         options=dict(r.options or {}),
@@ -266,59 +262,12 @@ def _run(r: Any, counts: dict[str, int]) -> RunRow:
     )
 
 
-class LabelClaims:
-    """Who writes an organization's labels now. A claim is taken by one conditional UPDATE (exactly one
-    process wins, on SQLite and PostgreSQL alike), kept alive by renewing it, and free again when released,
-    when it runs out, or when its process on this host is gone."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def claim(
-        self, org: str, owner: str, kind: str, ttl: timedelta, run_id: str | None = None
-    ) -> tuple[bool, ClaimRow]:
-        """(taken, the claim as it stands afterwards)."""
-        self._ensure_row(org)
-        holder = self.holder(org)
-        now = utcnow()
-        free = [label_claims.c.claimed_by.is_(None), label_claims.c.claimed_until < now]
-        if holder.owner and owner_is_dead(holder.owner):
-            free.append(label_claims.c.claimed_by == holder.owner)
-        values = {"claimed_by": owner, "claimed_until": now + ttl, "run_id": run_id, "kind": kind}
-        with self.engine.begin() as conn:
-            query = update(label_claims).where(label_claims.c.org == org, or_(*free)).values(**values)
-            taken = conn.execute(query).rowcount == 1
-        return taken, self.holder(org)
-
-    def renew(self, org: str, owner: str, ttl: timedelta, run_id: str | None = None) -> bool:
-        """Extend the claim (and name the run it works on); False when it is no longer this owner's."""
-        values: dict[str, Any] = {"claimed_until": utcnow() + ttl}
-        if run_id is not None:
-            values["run_id"] = run_id
-        where = (label_claims.c.org == org, label_claims.c.claimed_by == owner)
-        with self.engine.begin() as conn:
-            return bool(conn.execute(update(label_claims).where(*where).values(**values)).rowcount == 1)
-
-    def release(self, org: str, owner: str) -> None:
-        where = (label_claims.c.org == org, label_claims.c.claimed_by == owner)
-        cleared = {"claimed_by": None, "claimed_until": None, "run_id": None, "kind": None}
-        with self.engine.begin() as conn:
-            conn.execute(update(label_claims).where(*where).values(**cleared))
-
-    def holder(self, org: str) -> ClaimRow:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(label_claims).where(label_claims.c.org == org)).first()
-        if row is None:
-            return ClaimRow(org, None, None, None, None)
-        return ClaimRow(org, row.claimed_by, as_utc(row.claimed_until), row.run_id, row.kind)
-
-    def _ensure_row(self, org: str) -> None:
-        """The organization's (unclaimed) row; a concurrent insert of the same row is fine."""
-        with self.engine.connect() as conn:
-            if conn.execute(select(label_claims.c.org).where(label_claims.c.org == org)).first() is not None:
-                return
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(label_claims).values(org=org))
-        except IntegrityError:
-            pass
+def _checked(kind: type[_State], value: str, row: str) -> _State:
+    """A stored state as its enum; one this version does not know is a store it cannot read safely."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise StoreUnavailable(
+            f"{row} has a state this gh-analysis does not know ('{value}'); a newer gh-analysis may have written "
+            "it: upgrade, or leave that run alone"
+        ) from None

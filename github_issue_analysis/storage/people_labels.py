@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .label_audit_store import CONFIRMED, IssueKey
+from github_issue_analysis.domain.label_audit import ChangeState
+
+from .label_audit_store import IssueKey
 from .schema import label_changes
 
 
@@ -29,7 +31,7 @@ def tool_added(conn: Any, keys: Iterable[IssueKey]) -> dict[IssueKey, set[str]]:
         )
         .where(
             label_changes.c.org.in_(sorted({k[0] for k in wanted})),
-            label_changes.c.state == CONFIRMED,
+            label_changes.c.state == ChangeState.CONFIRMED.value,
             label_changes.c.label.is_not(None),
         )
         .order_by(label_changes.c.id)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 
 from .current_results import current_results
 from .schema import issues, results
 from .timeutil import utcnow
+
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,16 @@ class ResultStore:
                     select(func.count()).where(results.c.issue_id == issue_id, results.c.processor == processor)
                 ).scalar_one()
             )
+
+    def issues_with_current_result(self, issue_ids: Sequence[int], processor: str) -> set[int]:
+        """Which of these issues already have a current result of this processor."""
+        found: set[int] = set()
+        with self.engine.connect() as conn:
+            query = select(results.c.issue_id).where(
+                results.c.issue_id.in_(bindparam("ids", expanding=True)),
+                results.c.processor == processor,
+                results.c.is_current.is_(True),
+            )
+            for start in range(0, len(issue_ids), _CHUNK):
+                found.update(conn.execute(query, {"ids": issue_ids[start : start + _CHUNK]}).scalars())
+        return found

@@ -1,4 +1,6 @@
-"""The store: one engine, migrated on open, with a store object per concept."""
+"""The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
+(groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
+label_audit, label_claims, evaluations."""
 
 from __future__ import annotations
 
@@ -7,13 +9,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from .batch_store import BatchStore
+from .claim_store import ClaimStore
 from .database import create_store_engine, migrate
 from .decision_store import DecisionStore
 from .evaluation_store import EvaluationStore
+from .id_lookup import IdLookup
 from .issue_store import IssueStore
+from .job_item_store import JobItemStore
+from .job_lease_store import JobLeaseStore
+from .job_store import JobStore
 from .label_audit_store import LabelAuditStore
 from .limit_store import LimitStore
+from .pacing_store import PacingStore
 from .report_store import ReportStore
 from .result_store import ResultStore
 
@@ -25,8 +32,24 @@ class Store:
         self.issues = IssueStore(engine)
 
     @cached_property
-    def batches(self) -> BatchStore:
-        return BatchStore(self.engine)
+    def ids(self) -> IdLookup:
+        return IdLookup(self.engine)
+
+    @cached_property
+    def jobs(self) -> JobStore:
+        return JobStore(self.engine)
+
+    @cached_property
+    def job_items(self) -> JobItemStore:
+        return JobItemStore(self.engine)
+
+    @cached_property
+    def job_leases(self) -> JobLeaseStore:
+        return JobLeaseStore(self.engine)
+
+    @cached_property
+    def pacing(self) -> PacingStore:
+        return PacingStore(self.engine)
 
     @cached_property
     def limits(self) -> LimitStore:
@@ -47,6 +70,10 @@ class Store:
     @cached_property
     def label_audit(self) -> LabelAuditStore:
         return LabelAuditStore(self.engine)
+
+    @cached_property
+    def label_claims(self) -> ClaimStore:
+        return ClaimStore(self.engine)
 
     @cached_property
     def evaluations(self) -> EvaluationStore:

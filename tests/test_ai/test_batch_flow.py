@@ -237,7 +237,7 @@ def test_bad_inputs_are_one_line_errors(sandbox: Sandbox, seeded: Store, monkeyp
     monkeypatch.delenv("OPENAI_API_KEY")
     missing_key = invoke("batch", "submit", "product-labeling", "--org", "acme")
     assert missing_key.exit_code == 2 and "OPENAI_API_KEY" in missing_key.stderr
-    assert seeded.batches.jobs() == []
+    assert seeded.jobs.jobs() == []
 
 
 def test_wrong_api_key_is_reported_without_the_key(
@@ -248,7 +248,7 @@ def test_wrong_api_key_is_reported_without_the_key(
     result = invoke("batch", "submit", "product-labeling", "--org", "acme")
     assert result.exit_code == 1
     assert "OPENAI_API_KEY" in result.stderr and "sk-wrong" not in result.stderr
-    job = seeded.batches.jobs()[0]
+    job = seeded.jobs.jobs()[0]
     assert job.status.value == "failed" and "401" in (job.error or "")
 
 
@@ -258,14 +258,14 @@ def test_create_refused_for_now_stays_resumable_then_resumes_once(sandbox: Sandb
     result = invoke("batch", "submit", "product-labeling", "--org", "acme")
     assert result.exit_code == 1
     assert "--resume" in result.stderr
-    job = seeded.batches.jobs()[0]  # refused (429): nothing was created, so it waits as queued
+    job = seeded.jobs.jobs()[0]  # refused (429): nothing was created, so it waits as queued
     assert (job.status.value, job.provider_batch_id) == ("queued", None)
     assert sandbox.batches() == 0
     sandbox.config.max_batches_per_hour = 2000
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.job_id)
     assert resumed.exit_code == 0, resumed.stderr
     assert sandbox.batches() == 1
-    assert seeded.batches.job(job.job_id).provider_batch_id is not None
+    assert seeded.jobs.job(job.job_id).provider_batch_id is not None
 
 
 def test_api_key_is_never_stored_or_uploaded(sandbox: Sandbox, seeded: Store, tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_dry_run_shows_the_plan_and_submits_nothing(sandbox: Sandbox, seeded: St
     assert document["dry_run"] is True and document["group_id"] is None
     assert [b["issue_count"] for b in document["plan"]["batches"]] == [30, 30, 30, 5]
     assert document["estimated_prompt_tokens"] > 0
-    assert sandbox.batches() == 0 and seeded.batches.jobs() == []
+    assert sandbox.batches() == 0 and seeded.jobs.jobs() == []
 
 
 def test_limit_and_batch_size_options(sandbox: Sandbox, seeded: Store) -> None:
@@ -123,7 +123,7 @@ def test_split_submission_needs_confirmation(sandbox: Sandbox, seeded: Store) ->
     refused = invoke("batch", "submit", "product-labeling", "--org", "acme")
     assert refused.exit_code == 2
     assert "--yes" in refused.stderr
-    assert sandbox.batches() == 0 and seeded.batches.jobs() == []
+    assert sandbox.batches() == 0 and seeded.jobs.jobs() == []
 
 
 def test_cancelled_child_partial_collection_and_partial_failure(provider_sandbox: Sandbox, seeded: Store) -> None:
@@ -169,7 +169,7 @@ def test_failed_items_then_retry_failed_only(provider_sandbox: Sandbox, seeded: 
     collected = json.loads(invoke("batch", "group-collect", group["group_id"], "--json").stdout)
     assert collected["failed"] > 0
     assert status_of(group["group_id"])["status"] == "partial_failure"
-    failed_ids = {i.custom_id for _, i in seeded.batches.group_items(group["group_id"]) if i.state.value == "failed"}
+    failed_ids = {i.custom_id for _, i in seeded.job_items.group_items(group["group_id"]) if i.state.value == "failed"}
     sent_before = len(provider_sandbox.sent_batches())
     provider_sandbox.config.line_failure_rate = 0.0
     retried = json.loads(invoke("batch", "group-retry", group["group_id"], "--failed-only", "--json").stdout)

@@ -150,13 +150,13 @@ def test_kill_at_each_step_then_resume(
     seed(seeded, 100)  # 4 children: 30/30/30/10
     switch.method, switch.path, switch.nth, switch.when = method, path, nth, when
     run_killed(switch, tmp_path)
-    group_id = seeded.batches.groups()[0][0].group_id
+    group_id = seeded.jobs.groups()[0][0].group_id
     created_before_resume = emulator.stats.batches_created
     assert invoke("batch", "status", group_id).exit_code == 0  # adopts what it finds, sends nothing new
     assert emulator.stats.batches_created == created_before_resume
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", group_id[:12], "--yes")
     assert resumed.exit_code == 0, resumed.stderr
-    children = seeded.batches.jobs(group_id)
+    children = seeded.jobs.jobs(group_id)
     assert len(children) == 4
     assert emulator.stats.batches_created == 4
     assert {c.provider_batch_id for c in children} == set(emulator.batches)  # one batch per child, all tracked
@@ -177,7 +177,7 @@ def test_status_adopts_a_batch_created_before_the_crash(
     seed(seeded, 20)
     switch.method, switch.path, switch.nth = "POST", path, 1
     run_killed(switch, tmp_path)
-    job = seeded.batches.jobs()[0]
+    job = seeded.jobs.jobs()[0]
     assert job.provider_batch_id is None and job.status.value == "submitting"
     status = json.loads(invoke("batch", "status", job.job_id, "--json").stdout)
     assert status["provider_batch_id"] == next(iter(emulator.batches))
@@ -198,12 +198,12 @@ def test_two_candidate_batches_are_reported_and_never_resent(crashable: Any, see
     client = anthropic.Anthropic(api_key=API_KEY, base_url=url)
     params = {"model": "claude-haiku-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
     other = client.messages.batches.create(requests=[{"custom_id": f"x{i}", "params": params} for i in range(20)])
-    job = seeded.batches.jobs()[0]
+    job = seeded.jobs.jobs()[0]
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.group_id)
     assert resumed.exit_code == 1
     [crashed] = set(emulator.batches) - {other.id}
     assert other.id in resumed.stdout and crashed in resumed.stdout  # both candidates named
     assert emulator.stats.batches_created == 2  # nothing sent again
-    stored = seeded.batches.job(job.job_id)
+    stored = seeded.jobs.job(job.job_id)
     assert stored is not None and stored.status.value == "submitting" and stored.provider_batch_id is None
     assert other.id in (stored.error or "")

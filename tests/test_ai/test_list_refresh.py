@@ -102,7 +102,7 @@ def test_a_batch_missing_from_the_provider_is_reported_and_left_as_it_was(sandbo
     seed(seeded, 3)
     group = submit("--batch-size", "1")
     lost = group["job_ids"][1]
-    lost_batch = seeded.batches.job(lost)
+    lost_batch = seeded.jobs.job(lost)
     assert lost_batch is not None and lost_batch.provider_batch_id
     del sandbox.emulator.batches[lost_batch.provider_batch_id]  # the provider no longer knows it
     sandbox.finish_all()
@@ -125,7 +125,7 @@ def test_a_batch_missing_from_the_provider_is_reported_and_left_as_it_was(sandbo
     assert watched.exit_code == 1
     assert lost in watched.stderr and "Traceback" not in watched.stderr
     assert len(invoke("results", "export").stdout.splitlines()) == 2  # the two it could see were collected
-    job = seeded.batches.job(lost)
+    job = seeded.jobs.job(lost)
     assert job is not None and job.status is JobStatus.VALIDATING and job.collected_at is None
 
 
@@ -179,7 +179,7 @@ def test_anthropic_group_status_from_one_list_page_and_a_deleted_batch(
     assert counts == {ANTHROPIC_LIST: 1}  # up to 1,000 batches a page
 
     provider_sandbox.finish_all()
-    gone = seeded.batches.job(group["job_ids"][0])
+    gone = seeded.jobs.job(group["job_ids"][0])
     assert gone is not None and gone.provider_batch_id
     client = Anthropic(api_key=API_KEY, base_url=provider_sandbox.url, max_retries=0)
     client.messages.batches.delete(gone.provider_batch_id)  # documented: an ended batch can be deleted

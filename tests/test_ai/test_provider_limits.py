@@ -33,7 +33,7 @@ def test_byte_limit_is_checked_on_the_real_request_lines(
     assert submitted.exit_code == 0, submitted.stderr
     group = json.loads(submitted.stdout)
     assert len(sandbox.sent_batches()) == plan["total_batches"] == sandbox.batches()
-    assert all(job.input_bytes <= LIMIT_BYTES for job in seeded.batches.jobs(group["group_id"]))
+    assert all(job.input_bytes <= LIMIT_BYTES for job in seeded.jobs.jobs(group["group_id"]))
     sandbox.finish_all()
     status = json.loads(invoke("batch", "status", group["group_id"], "--json").stdout)
     assert (status["status"], status["completed_issues"]) == ("completed", 60)
@@ -47,7 +47,7 @@ def test_a_single_request_over_the_byte_limit_is_a_usage_error(
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes")
     assert result.exit_code == 2
     assert "the request for acme/app#1 is" in result.stderr and "1,000 bytes per batch file" in result.stderr
-    assert seeded.batches.jobs() == [] and sandbox.batches() == 0
+    assert seeded.jobs.jobs() == [] and sandbox.batches() == 0
 
 
 def test_hourly_batch_limit_is_announced_and_paced(
@@ -64,9 +64,9 @@ def test_hourly_batch_limit_is_announced_and_paced(
     assert sandbox.emulator.stats.requests.get("POST /v1/batches", 3) == 3  # no refused creation
     # An hour passes: for the provider (its clock) and for the store (when the first wave was sent).
     sandbox.clock.advance(3600)
-    for job in seeded.batches.jobs(group["group_id"]):
+    for job in seeded.jobs.jobs(group["group_id"]):
         if job.submitted_at:
-            seeded.batches.update_job(job.job_id, submitted_at=job.submitted_at - timedelta(hours=1))
+            seeded.jobs.update_job(job.job_id, submitted_at=job.submitted_at - timedelta(hours=1))
     sandbox.config.validating_seconds = sandbox.config.processing_seconds = sandbox.config.finalizing_seconds = 0
     watched = invoke("batch", "watch", group["group_id"], "--poll-seconds", "0.05", "--json")
     assert watched.exit_code == 0, watched.stderr

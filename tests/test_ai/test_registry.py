@@ -164,7 +164,7 @@ def test_group_of_a_plugin_provider_is_followed_through_that_provider(
     submitted = submit_to_gateway("--batch-size", "20", "--json")
     assert submitted.exit_code == 0, submitted.stderr
     group_id = json.loads(submitted.stdout)["group_id"]
-    assert seeded.batches.group(group_id).provider == "gateway"  # type: ignore[union-attr]
+    assert seeded.jobs.group(group_id).provider == "gateway"  # type: ignore[union-attr]
     sandbox.finish_all()
     status = invoke("batch", "status", group_id, "--json")
     assert status.exit_code == 0, status.stderr

@@ -112,7 +112,7 @@ def test_gh_analysis_model_is_the_default_of_submit_and_process(
     if command == "process":
         assert {r["model"] for r in json.loads(result.stdout)["results"]} == {"claude-haiku-4-5"}
     else:
-        [(group, _)] = seeded.batches.groups()
+        [(group, _)] = seeded.jobs.groups()
         assert (group.provider, group.model) == ("anthropic", "claude-haiku-4-5")
 
 
@@ -134,7 +134,7 @@ def test_gh_analysis_model_is_the_default_of_label_and_processor_is_an_option(
         result = invoke("label", "--org", "sandbox-org", "--yes", "--json", *args)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["results"] == 2
-    [(group, _)] = seeded.batches.groups()
+    [(group, _)] = seeded.jobs.groups()
     assert (group.provider, group.model, group.processor) == ("anthropic", "claude-haiku-4-5", "product-labeling")
     assert emulator.stats.batches_created == 1
 
@@ -148,16 +148,16 @@ def test_a_failed_only_retry_is_cut_under_the_byte_limit(
     group = submit()
     sandbox.finish_all()
     invoke("batch", "group-collect", group["group_id"])
-    failed = [i for _, i in seeded.batches.group_items(group["group_id"]) if i.state.value == "failed"]
+    failed = [i for _, i in seeded.job_items.group_items(group["group_id"]) if i.state.value == "failed"]
     assert len(failed) > 6
-    jobs = seeded.batches.jobs(group["group_id"])
+    jobs = seeded.jobs.jobs(group["group_id"])
     per_item = max(job.input_bytes / job.total_items for job in jobs)
     limit = int(per_item * 3.5)  # three requests (and a little) to a batch file
     monkeypatch.setenv("GH_ANALYSIS_OPENAI_MAX_BYTES_PER_BATCH", str(limit))
     sandbox.config.line_failure_rate = 0.0
     result = invoke("batch", "group-retry", group["group_id"], "--failed-only", "--yes", "--json")
     assert result.exit_code == 0, result.stderr
-    new = [job for job in seeded.batches.jobs(group["group_id"]) if job.job_id not in group["job_ids"]]
+    new = [job for job in seeded.jobs.jobs(group["group_id"]) if job.job_id not in group["job_ids"]]
     assert len(new) >= -(-len(failed) // 4)  # by count alone they would be one batch of up to 30
     assert sum(job.total_items for job in new) == len(failed)
     assert all(0 < job.input_bytes <= limit for job in new)

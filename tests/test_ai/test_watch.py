@@ -92,7 +92,7 @@ def test_retry_failed_resends_items_until_they_succeed(live: Any, seeded: Store)
     live.config.seed = 7
     final = watch(group["group_id"], "--retry-failed", "--max-attempts", "5", "--yes")
     assert final["completed_issues"] >= 55
-    items = seeded.batches.group_items(group["group_id"])
+    items = seeded.job_items.group_items(group["group_id"])
     assert max(sum(1 for _, i in items if i.issue_id == issue) for issue in {i.issue_id for _, i in items}) <= 5
 
 
@@ -121,7 +121,7 @@ def test_two_watchers_never_submit_the_same_child(live: Any, seeded: Store, tmp_
     outputs = [w.communicate(timeout=120) for w in watchers]
     assert [w.returncode for w in watchers] == [0, 0], outputs
     assert live.stats.batches_created == 10
-    children = seeded.batches.jobs(group["group_id"])
+    children = seeded.jobs.jobs(group["group_id"])
     assert {c.provider_batch_id for c in children} == set(live.batches) and len(children) == 10
     assert [json.loads(out)["status"] for out, _ in outputs] == ["completed", "completed"]
     assert len(invoke("results", "export").stdout.splitlines()) == 300  # each child collected once, fully

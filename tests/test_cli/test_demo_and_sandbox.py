@@ -35,11 +35,11 @@ def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
         rows = list(store.results.current(org="sandbox-org"))
         assert len(rows) == 95
         assert all(r["label"].startswith("product::") for row in rows for r in row.analysis["recommended_labels"])
-        full_run = next(group for group, _ in store.batches.groups() if group.total_issues == 95)
+        full_run = next(group for group, _ in store.jobs.groups() if group.total_issues == 95)
         assert f"{full_run.provider}:{full_run.model}" == model
         plan = full_run.split_plan or {}
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
-        blind = next(group for group, _ in store.batches.groups() if group.options.get("blind"))
+        blind = next(group for group, _ in store.jobs.groups() if group.options.get("blind"))
         assert store.evaluations.latest(blind.group_id) is not None
         shown = re.search(r"8\. Label plan at minimum confidence ([0-9.]+): ([^\n]+)", result.stdout)
         assert shown is not None, result.stdout

@@ -51,7 +51,7 @@ def current_labels_line(line: dict) -> str:
 
 
 def sampled_issue_ids(store: Store, group_id: str) -> list[int]:
-    return sorted(i.issue_id for _, i in store.batches.group_items(group_id))
+    return sorted(i.issue_id for _, i in store.job_items.group_items(group_id))
 
 
 def run(*args: str) -> dict:
@@ -77,7 +77,7 @@ def test_blind_submit_leaves_the_taxonomy_labels_out_of_every_request_line(sandb
     for line in lines:
         shown = current_labels_line(line)
         assert shown == "Current labels: bug"  # every sampled issue has bug + product label(s)
-    group = seeded.batches.group(group_id)
+    group = seeded.jobs.group(group_id)
     assert group is not None
     assert group.options["blind"] is True
     assert (group.selection["sample"], group.selection["seed"]) == (30, 4)

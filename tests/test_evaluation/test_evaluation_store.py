@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from github_issue_analysis.evaluation import latest_evaluation
-from github_issue_analysis.storage.batch_store import CollectedResult
+from github_issue_analysis.storage.batch_records import CollectedResult
 from github_issue_analysis.storage.evaluation_store import NewEvaluation
 from github_issue_analysis.storage.store import Store
 from tests.test_storage.test_batch_store import make_group
 
 
 def collect(store: Store, job_id: str, answers: dict[int, str], usage: tuple[int, int]) -> None:
-    job = store.batches.job(job_id)
+    job = store.jobs.job(job_id)
     assert job is not None
     results = [
         CollectedResult(i, f"issue-{i}", {"recommended_labels": [{"label": a}]}, 0.5) for i, a in answers.items()
     ]
-    store.batches.record_collection(job, "p", "m", results, [], usage)
+    store.job_items.record_collection(job, "p", "m", results, [], usage)
 
 
 def evaluation(group_id: str, target: float | None, threshold: float | None, f1: float) -> NewEvaluation:
@@ -46,14 +46,15 @@ def test_latest_evaluation_per_group_and_target(any_store: Store) -> None:
     assert latest_evaluation(any_store, "group_aaaaaaaaaaaa") == {"group_id": "group_aaaaaaaaaaaa", "f1": 0.6}
     assert any_store.evaluations.latest("group_aaaaaaaaaaaa", 0.9) == {"group_id": "group_aaaaaaaaaaaa", "f1": 0.5}
     assert any_store.evaluations.latest("group_aaaaaaaaaaaa", 0.8) is None
-    any_store.batches.delete_group("group_aaaaaaaaaaaa")  # evaluations go with their group
+    any_store.jobs.delete_group("group_aaaaaaaaaaaa")  # evaluations go with their group
     assert latest_evaluation(any_store, "group_aaaaaaaaaaaa") is None
     assert latest_evaluation(any_store, "group_bbbbbbbbbbbb") is not None
 
 
 def test_labels_this_tool_applied_are_not_ground_truth(any_store: Store) -> None:
+    from github_issue_analysis.domain.label_audit import ChangeState
     from github_issue_analysis.storage.issue_store import IssueSelection
-    from github_issue_analysis.storage.label_audit_store import CONFIRMED, NewChange
+    from github_issue_analysis.storage.label_audit_store import NewChange
     from github_issue_analysis.storage.records import IssueRecord, LabelRecord
     from tests.test_storage.test_batch_store import WHEN
 
@@ -77,7 +78,7 @@ def test_labels_this_tool_applied_are_not_ground_truth(any_store: Store) -> None
     ]
     any_store.label_audit.start_run("run_1", "apply", "o", None, {}, changes)
     confirmed = [c.id for c in any_store.label_audit.changes("run_1") if c.label != "product::a"]
-    any_store.label_audit.mark(confirmed, CONFIRMED)
+    any_store.label_audit.mark(confirmed, ChangeState.CONFIRMED)
     collect(any_store, "job_aaaaaa000001", {ids[0]: "product::a"}, (1, 1))
     (answer,) = any_store.evaluations.group_answers("group_aaaaaaaaaaaa")
     assert answer.labels == ["product::a", "product::c"]

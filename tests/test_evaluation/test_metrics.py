@@ -20,7 +20,7 @@ from github_issue_analysis.evaluation.comparison import Contender, compare
 from github_issue_analysis.evaluation.cost import group_cost
 from github_issue_analysis.evaluation.metrics import issue_counts, score
 from github_issue_analysis.evaluation.outcomes import IssueOutcome, Taxonomy, outcome, scorable
-from github_issue_analysis.evaluation.thresholds import lowest_threshold, search
+from github_issue_analysis.evaluation.threshold_search import lowest_threshold, search
 
 approx = pytest.approx
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from github_issue_analysis.errors import UnknownId
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import Sandbox, seed, status_of, submit
@@ -19,7 +20,7 @@ def test_blank_ids_are_usage_errors(sandbox: Sandbox, seeded: Store, command: st
     result = invoke("batch", command, blank)
     assert result.exit_code == 2, result.stderr
     assert "empty or blank" in result.stderr and "Traceback" not in result.stderr
-    assert seeded.batches.job(group["job_ids"][0]) is not None  # nothing removed
+    assert seeded.jobs.job(group["job_ids"][0]) is not None  # nothing removed
 
 
 def test_blank_resume_is_a_usage_error_and_sends_nothing(sandbox: Sandbox, seeded: Store) -> None:
@@ -47,7 +48,8 @@ def test_id_prefixes_are_case_sensitive(sandbox: Sandbox, seeded: Store) -> None
     assert status_of(job_id[:8])["job_id"] == job_id
     result = invoke("batch", "status", job_id[:8].upper())
     assert result.exit_code == 2 and "no batch job or group matches" in result.stderr
-    assert seeded.batches.resolve(job_id.upper()) is None
+    with pytest.raises(UnknownId):
+        seeded.ids.find(job_id.upper())
 
 
 def test_remove_refuses_a_finished_job_whose_results_were_never_collected(sandbox: Sandbox, seeded: Store) -> None:
@@ -58,10 +60,10 @@ def test_remove_refuses_a_finished_job_whose_results_were_never_collected(sandbo
     result = invoke("batch", "remove", job_id)
     assert result.exit_code == 2
     assert "never collected" in result.stderr and f"batch collect {job_id}" in result.stderr
-    assert seeded.batches.job(job_id) is not None
+    assert seeded.jobs.job(job_id) is not None
     assert invoke("batch", "collect", job_id).exit_code == 0
     assert invoke("batch", "remove", job_id).exit_code == 0
-    assert seeded.batches.job(job_id) is None
+    assert seeded.jobs.job(job_id) is None
     assert len(invoke("results", "export").stdout.splitlines()) == 3  # collected results stay
 
 
@@ -73,9 +75,9 @@ def test_remove_refuses_a_group_with_uncollected_children_unless_forced(sandbox:
     status_of(group_id)
     result = invoke("batch", "remove", group_id)
     assert result.exit_code == 2 and f"batch group-collect {group_id}" in result.stderr
-    assert seeded.batches.group(group_id) is not None
+    assert seeded.jobs.group(group_id) is not None
     assert invoke("batch", "remove", group_id, "--force").exit_code == 0
-    assert seeded.batches.group(group_id) is None
+    assert seeded.jobs.group(group_id) is None
 
 
 @pytest.mark.parametrize(
@@ -91,4 +93,4 @@ def test_a_labels_file_without_labels_is_an_error(
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--labels-file", str(path), "--dry-run")
     assert result.exit_code == 2, result.stdout
     assert "labels file" in result.stderr and "Traceback" not in result.stderr
-    assert seeded.batches.groups() == []
+    assert seeded.jobs.groups() == []

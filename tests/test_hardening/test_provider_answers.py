@@ -30,9 +30,9 @@ def test_collect_from_an_html_page_records_nothing_and_stays_collectable(sandbox
     result = invoke("batch", "collect", job_id)
     assert result.exit_code == 1
     assert "not JSON" in one_line_error(result.stderr)
-    job = seeded.batches.job(job_id)
+    job = seeded.jobs.job(job_id)
     assert job is not None and job.collected_at is None
-    assert all(item.state.value == "pending" for item in seeded.batches.items(job_id))
+    assert all(item.state.value == "pending" for item in seeded.job_items.items(job_id))
     grouped = invoke("batch", "group-collect", job_id)
     assert grouped.exit_code == 1 and "could not be collected" in grouped.stderr
     sandbox.config.html_routes = []
@@ -57,7 +57,7 @@ def test_a_create_answered_without_an_id_leaves_the_job_submitting_then_it_is_ad
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes")
     assert result.exit_code == 1
     assert "without a valid id" in one_line_error(result.stderr)
-    (job,) = seeded.batches.jobs()
+    (job,) = seeded.jobs.jobs()
     assert (job.status, job.provider_batch_id) == (JobStatus.SUBMITTING, None)
     sandbox.config.omit_fields = {}
     assert status_of(job.job_id)["provider_batch_id"] is not None  # found by its metadata, not sent again
@@ -72,12 +72,12 @@ def test_cancel_of_a_job_whose_create_answer_had_no_id_cancels_the_provider_batc
     seed(seeded, 3)
     sandbox.config.omit_fields = {CREATE: ["id"]}
     assert invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes").exit_code == 1
-    (job,) = seeded.batches.jobs()
+    (job,) = seeded.jobs.jobs()
     result = invoke("batch", "cancel", job.job_id)
     assert result.exit_code == 0, result.stderr
     (batch,) = sandbox.emulator.batches.values()
     assert batch.cancel_at is not None  # the provider batch itself was cancelled
-    stored = seeded.batches.job(job.job_id)
+    stored = seeded.jobs.job(job.job_id)
     assert stored is not None and stored.provider_batch_id == batch.id
     assert stored.status in (JobStatus.CANCELLING, JobStatus.CANCELLED)
 
@@ -88,8 +88,8 @@ def test_a_job_stored_running_without_a_provider_id_is_sent_not_watched_forever(
     seed(seeded, 3)
     live.config.max_batches_per_hour = 0
     assert invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes").exit_code == 1
-    (job,) = seeded.batches.jobs()
-    seeded.batches.update_job(job.job_id, status=JobStatus.IN_PROGRESS, raw_status="in_progress")
+    (job,) = seeded.jobs.jobs()
+    seeded.jobs.update_job(job.job_id, status=JobStatus.IN_PROGRESS, raw_status="in_progress")
     live.config.max_batches_per_hour = 2000
     result = invoke("batch", "watch", job.job_id, "--poll-seconds", "0.05", "--json")
     assert result.exit_code == 0, result.stderr

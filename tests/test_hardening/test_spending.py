@@ -93,7 +93,7 @@ def test_out_of_range_options_are_refused(sandbox: Sandbox, seeded: Store, optio
     result = invoke(*SUBMIT, "--org", "acme", "--yes", *option)
     assert result.exit_code == 2, result.stdout
     assert option[0] in result.stderr and "Unexpected" not in result.stderr
-    assert sandbox.batches() == 0 and seeded.batches.groups() == []
+    assert sandbox.batches() == 0 and seeded.jobs.groups() == []
 
 
 def test_watch_retry_failed_and_group_retry_ask_before_sending_several(sandbox: Sandbox, seeded: Store) -> None:

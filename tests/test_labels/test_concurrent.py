@@ -55,7 +55,7 @@ def _exactly_once(store: Store, url: str) -> None:
         assert labels == ["bug", "product::docs", "product::installer"], number
         assert len(comments) == 1 and "gh-analysis:labels" in comments[0], (number, comments)
     assert {r.status for r in store.label_audit.runs()} == {"completed"}
-    assert store.label_audit.claims.holder(ORG).owner is None  # released
+    assert store.label_claims.holder(ORG).owner is None  # released
     again = run_apply()
     assert again.returncode == 0 and json.loads(again.stdout)["applied"] == [], again.stderr
     assert mutations(url) == ONCE_EACH
@@ -67,7 +67,7 @@ def test_a_second_apply_while_the_first_works_is_refused_naming_its_run(served: 
     answer_delay(served, 4_000)  # the first apply takes several seconds
     first = start_apply()
     deadline = time.monotonic() + 30
-    while store.label_audit.claims.holder(ORG).owner is None:
+    while store.label_claims.holder(ORG).owner is None:
         assert first.poll() is None and time.monotonic() < deadline, first.communicate()
         time.sleep(0.02)
     second = start_apply()

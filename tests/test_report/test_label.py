@@ -49,7 +49,7 @@ def _wait_for_submitted_group(database_url: str, deadline: float) -> str:
     while time.monotonic() < deadline:
         store = open_store(database_url)
         try:
-            jobs = store.batches.jobs()
+            jobs = store.jobs.jobs()
             if jobs and all(job.provider_batch_id for job in jobs):
                 return jobs[0].group_id
         finally:
@@ -141,7 +141,7 @@ def test_blind_run_is_recorded_blind_and_continued_as_its_own_run(emulators: Emu
     run = label("--blind", "--limit", "10")
     store = open_store(database_url)
     try:
-        group = store.batches.group(run["group_id"])
+        group = store.jobs.group(run["group_id"])
     finally:
         store.close()
     assert group is not None and group.options.get("blind") is True

@@ -1,4 +1,4 @@
-"""The batch store on SQLite and (with GH_ANALYSIS_TEST_POSTGRES_URL) PostgreSQL."""
+"""The job, item, lease and pacing stores on SQLite and (with GH_ANALYSIS_TEST_POSTGRES_URL) PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import pytest
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import ItemErrorKind, ItemState, JobStatus
-from github_issue_analysis.storage.batch_store import (
+from github_issue_analysis.storage.batch_records import (
     AlreadyCollected,
-    AmbiguousId,
     CollectedResult,
     FailedItem,
     NewJob,
@@ -41,7 +40,7 @@ def make_group(store: Store, group_id: str = "group_aaaaaaaaaaaa", jobs: int = 2
         )
         for n in range(1, jobs + 1)
     ]
-    store.batches.create_group(
+    store.jobs.create_group(
         BatchGroup(
             group_id=group_id,
             processor="p",
@@ -60,44 +59,33 @@ def make_group(store: Store, group_id: str = "group_aaaaaaaaaaaa", jobs: int = 2
 
 def test_group_jobs_and_items_are_recorded_together(any_store: Store) -> None:
     ids = make_group(any_store)
-    group = any_store.batches.group("group_aaaaaaaaaaaa")
+    group = any_store.jobs.group("group_aaaaaaaaaaaa")
     assert group is not None and group.child_job_ids == ["job_aaaaaa000001", "job_aaaaaa000002"]
-    jobs = any_store.batches.jobs("group_aaaaaaaaaaaa")
+    jobs = any_store.jobs.jobs("group_aaaaaaaaaaaa")
     assert [(j.status, j.total_items) for j in jobs] == [(JobStatus.QUEUED, 2), (JobStatus.QUEUED, 2)]
-    items = any_store.batches.items("job_aaaaaa000001")
+    items = any_store.job_items.items("job_aaaaaa000001")
     assert [(i.issue_id, i.org, i.repo, i.state) for i in items] == [
         (ids[0], "o", "r", ItemState.PENDING),
         (ids[2], "o", "r", ItemState.PENDING),
     ]
 
 
-def test_resolve_prefixes(any_store: Store) -> None:
-    make_group(any_store)
-    make_group(any_store, "group_aaaaaabbbbbb")
-    assert any_store.batches.resolve("job_aaaaaa000001") == ("job", "job_aaaaaa000001")
-    assert any_store.batches.resolve("group_aaaaaab") == ("group", "group_aaaaaabbbbbb")
-    assert any_store.batches.resolve("nothing") is None
-    with pytest.raises(AmbiguousId):
-        any_store.batches.resolve("group_aaaaaa")
-    assert any_store.batches.resolve("group%") is None  # LIKE wildcards are matched literally
-
-
 def test_only_one_owner_claims_a_job(any_store: Store) -> None:
     make_group(any_store)
     queued = [JobStatus.QUEUED]
-    assert any_store.batches.claim_job("job_aaaaaa000001", "host-a:1", queued)
-    assert not any_store.batches.claim_job("job_aaaaaa000001", "other-host:2", queued)
-    any_store.batches.release_job("job_aaaaaa000001", "host-a:1")
-    assert any_store.batches.claim_job("job_aaaaaa000001", "other-host:2", queued)
-    any_store.batches.update_job("job_aaaaaa000002", status=JobStatus.VALIDATING)
-    assert not any_store.batches.claim_job("job_aaaaaa000002", "host-a:1", queued)
+    assert any_store.job_leases.claim_job("job_aaaaaa000001", "host-a:1", queued)
+    assert not any_store.job_leases.claim_job("job_aaaaaa000001", "other-host:2", queued)
+    any_store.job_leases.release_job("job_aaaaaa000001", "host-a:1")
+    assert any_store.job_leases.claim_job("job_aaaaaa000001", "other-host:2", queued)
+    any_store.jobs.update_job("job_aaaaaa000002", status=JobStatus.VALIDATING)
+    assert not any_store.job_leases.claim_job("job_aaaaaa000002", "host-a:1", queued)
 
 
 def test_collection_writes_results_states_and_counts_in_one_go(any_store: Store) -> None:
     ids = make_group(any_store)
-    job = any_store.batches.job("job_aaaaaa000001")
+    job = any_store.jobs.job("job_aaaaaa000001")
     assert job is not None
-    any_store.batches.record_collection(
+    any_store.job_items.record_collection(
         job,
         "p",
         "m",
@@ -105,23 +93,23 @@ def test_collection_writes_results_states_and_counts_in_one_go(any_store: Store)
         [FailedItem(f"issue-{ids[2]}", ItemErrorKind.NON_JSON, "answer is not JSON")],
         (120, 30),
     )
-    collected = any_store.batches.job("job_aaaaaa000001")
+    collected = any_store.jobs.job("job_aaaaaa000001")
     assert collected is not None
     assert (collected.completed_items, collected.failed_items, collected.input_tokens) == (1, 1, 120)
     assert collected.collected_at is not None
-    states = {i.issue_id: (i.state, i.error_kind) for i in any_store.batches.items(job.job_id)}
+    states = {i.issue_id: (i.state, i.error_kind) for i in any_store.job_items.items(job.job_id)}
     assert states == {ids[0]: (ItemState.SUCCEEDED, None), ids[2]: (ItemState.FAILED, "non_json")}
     assert [r.analysis for r in any_store.results.current()] == [{"summary": "x"}]
-    assert any_store.batches.issues_with_current_result(ids, "p") == {ids[0]}
-    assert any_store.batches.observed_output_tokens_per_item("m", "p") == 30.0
+    assert any_store.results.issues_with_current_result(ids, "p") == {ids[0]}
+    assert any_store.pacing.observed_output_tokens_per_item("m", "p") == 30.0
 
 
 def test_newer_result_becomes_current_and_history_stays(any_store: Store) -> None:
     ids = make_group(any_store)
     for job_id, summary in (("job_aaaaaa000001", "old"), ("job_aaaaaa000002", "new")):
-        job = any_store.batches.job(job_id)
+        job = any_store.jobs.job(job_id)
         assert job is not None
-        any_store.batches.record_collection(
+        any_store.job_items.record_collection(
             job, "p", "m", [CollectedResult(ids[0], "c", {"s": summary}, None)], [], (0, 0)
         )
     assert [r.analysis for r in any_store.results.current()] == [{"s": "new"}]
@@ -130,45 +118,43 @@ def test_newer_result_becomes_current_and_history_stays(any_store: Store) -> Non
 
 def test_in_flight_tokens_and_removal(any_store: Store) -> None:
     make_group(any_store)
-    any_store.batches.update_jobs(
-        [("job_aaaaaa000001", {"status": JobStatus.IN_PROGRESS}, {"status": JobStatus.QUEUED})]
-    )
-    assert any_store.batches.in_flight_tokens("m") == 100
-    any_store.batches.delete_job("job_aaaaaa000001")
-    assert any_store.batches.group("group_aaaaaaaaaaaa") is not None
-    any_store.batches.delete_job("job_aaaaaa000002")
-    assert any_store.batches.group("group_aaaaaaaaaaaa") is None
+    any_store.jobs.update_jobs([("job_aaaaaa000001", {"status": JobStatus.IN_PROGRESS}, {"status": JobStatus.QUEUED})])
+    assert any_store.pacing.in_flight_tokens("m") == 100
+    any_store.jobs.delete_job("job_aaaaaa000001")
+    assert any_store.jobs.group("group_aaaaaaaaaaaa") is not None
+    any_store.jobs.delete_job("job_aaaaaa000002")
+    assert any_store.jobs.group("group_aaaaaaaaaaaa") is None
 
 
 def test_a_job_is_collected_once_even_when_two_processes_race(any_store: Store) -> None:
     ids = make_group(any_store)
-    job = any_store.batches.job("job_aaaaaa000001")
+    job = any_store.jobs.job("job_aaaaaa000001")
     assert job is not None
     first = [CollectedResult(ids[0], f"issue-{ids[0]}", {"s": 1}, None)]
-    any_store.batches.record_collection(job, "p", "m", first, [], (1, 1))
+    any_store.job_items.record_collection(job, "p", "m", first, [], (1, 1))
     with pytest.raises(AlreadyCollected):  # the loser read the job before the winner wrote it
-        any_store.batches.record_collection(job, "p", "m", [], [], (0, 0))
-    collected = any_store.batches.job(job.job_id)
+        any_store.job_items.record_collection(job, "p", "m", [], [], (0, 0))
+    collected = any_store.jobs.job(job.job_id)
     assert collected is not None and (collected.completed_items, collected.failed_items) == (1, 1)
     assert len(list(any_store.results.current())) == 1
 
 
 def test_a_stale_change_never_undoes_newer_state(any_store: Store) -> None:
     make_group(any_store)
-    any_store.batches.update_job("job_aaaaaa000001", status=JobStatus.COMPLETED, provider_batch_id="b1")
+    any_store.jobs.update_job("job_aaaaaa000001", status=JobStatus.COMPLETED, provider_batch_id="b1")
     stale = ("job_aaaaaa000001", {"status": JobStatus.IN_PROGRESS}, {"status": JobStatus.VALIDATING})
-    assert any_store.batches.update_jobs([stale]) == 0
-    job = any_store.batches.job("job_aaaaaa000001")
+    assert any_store.jobs.update_jobs([stale]) == 0
+    job = any_store.jobs.job("job_aaaaaa000001")
     assert job is not None and job.status is JobStatus.COMPLETED
 
 
 def test_a_group_is_retried_once_even_when_two_processes_race(any_store: Store) -> None:
     ids = make_group(any_store)
     retry = [NewJob("job_retry0000001", 3, 3, [(ids[0], f"issue-{ids[0]}")])]
-    any_store.batches.add_jobs("group_aaaaaaaaaaaa", retry, ["job_aaaaaa000001"])
+    any_store.jobs.add_jobs("group_aaaaaaaaaaaa", retry, ["job_aaaaaa000001"])
     with pytest.raises(RetryRaced):
-        any_store.batches.add_jobs("group_aaaaaaaaaaaa", [NewJob("job_retry0000002", 4, 4, [])], ["job_aaaaaa000001"])
-    assert [j.job_id for j in any_store.batches.jobs("group_aaaaaaaaaaaa")] == [
+        any_store.jobs.add_jobs("group_aaaaaaaaaaaa", [NewJob("job_retry0000002", 4, 4, [])], ["job_aaaaaa000001"])
+    assert [j.job_id for j in any_store.jobs.jobs("group_aaaaaaaaaaaa")] == [
         "job_aaaaaa000001",
         "job_aaaaaa000002",
         "job_retry0000001",

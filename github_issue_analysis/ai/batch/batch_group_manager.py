@@ -14,7 +14,7 @@ from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus, summarize
 from github_issue_analysis.domain.jobs import TERMINAL_STATUSES, BatchJob, JobStatus
-from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.store import Store
 
 from .collector import CollectReport, JobCollector
@@ -52,8 +52,8 @@ class BatchGroupManager:
     ) -> None:
         self.store = store
         self.provider = provider
-        self.runner = JobRunner(store.batches, provider, retry_seconds=retry_seconds, limits=store.limits)
-        self.collector = JobCollector(store.batches, provider)
+        self.runner = JobRunner(store, provider, retry_seconds=retry_seconds, limits=store.limits)
+        self.collector = JobCollector(store, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
 
     # -- drive -----------------------------------------------------------------------------------------
@@ -63,13 +63,13 @@ class BatchGroupManager:
         group = self._group(group_id)
         children = [
             c
-            for c in self.store.batches.jobs(group_id)
+            for c in self.store.jobs.jobs(group_id)
             if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
         ]
         if not children:
             return []
         stranded = [c for c in children if c.status is JobStatus.SUBMITTING]
-        listing = await find_created(self.provider, self.store.batches, stranded) if stranded else None
+        listing = await find_created(self.provider, self.store.jobs, stranded) if stranded else None
         limit = effective_limit(self.store, self.provider, group, max_enqueued_tokens)
         children = fit_children(self.store, group, children, limit)
         chosen = self._fit_budget(group, children, limit)
@@ -78,7 +78,7 @@ class BatchGroupManager:
 
     def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
         hourly_room = self._hourly_room()
-        in_flight = self.store.batches.in_flight_tokens(group.model)
+        in_flight = self.store.pacing.in_flight_tokens(group.model)
         chosen: list[BatchJob] = []
         for child in children:
             if child.status is JobStatus.QUEUED:
@@ -99,23 +99,23 @@ class BatchGroupManager:
         stranded = [c for c in self._without_provider_id(group_id) if c.status is JobStatus.SUBMITTING]
         if not stranded:
             return
-        found = await find_created(self.provider, self.store.batches, stranded)
+        found = await find_created(self.provider, self.store.jobs, stranded)
         for child in stranded:
             if batch := found.batches.get(child.job_id):
                 self.runner.adopt(child, batch)
             elif reason := found.ambiguity(child.job_id):
-                self.store.batches.update_job(child.job_id, error=reason)
+                self.store.jobs.update_job(child.job_id, error=reason)
 
     def _without_provider_id(self, group_id: str) -> list[BatchJob]:
         """Children past `queued` with no provider batch id. One shown as running (an older version stored
         such rows after a malformed answer) is not in progress: it goes back to `submitting`, to be found by
         its metadata or sent again."""
         found = []
-        for child in self.store.batches.jobs(group_id):
+        for child in self.store.jobs.jobs(group_id):
             if child.superseded or child.provider_batch_id or child.status in (JobStatus.QUEUED, *TERMINAL_STATUSES):
                 continue
             if child.status is not JobStatus.SUBMITTING:
-                self.store.batches.update_jobs(
+                self.store.jobs.update_jobs(
                     [
                         (
                             child.job_id,
@@ -132,7 +132,7 @@ class BatchGroupManager:
         """Refresh every unfinished child together from the provider's list pages (adopting batches created
         before a crash), then summarise; children whose batch the provider does not know are named."""
         await self.adopt(group_id)
-        refreshed = await fetch_group_changes(self.runner, self.store.batches.jobs(group_id), self.each)
+        refreshed = await fetch_group_changes(self.runner, self.store.jobs.jobs(group_id), self.each)
         self.runner.apply_changes(refreshed.changes)
         status = self.status(group_id)
         if refreshed.missing:
@@ -140,7 +140,7 @@ class BatchGroupManager:
         return status
 
     def status(self, group_id: str) -> BatchGroupStatus:
-        return summarize(self._group(group_id), self.store.batches.jobs(group_id))
+        return summarize(self._group(group_id), self.store.jobs.jobs(group_id))
 
     async def collect(self, group_id: str) -> GroupCollectReport:
         """Collect every finished child (partial output included); one that cannot be collected is
@@ -148,7 +148,7 @@ class BatchGroupManager:
         group = self._group(group_id)
         processor = self.prepared(group)
         report = GroupCollectReport(group_id)
-        children = [c for c in self.store.batches.jobs(group_id) if not c.superseded or c.collected_at is None]
+        children = [c for c in self.store.jobs.jobs(group_id) if not c.superseded or c.collected_at is None]
         ready = []
         for child in children:
             if not child.status.is_terminal:
@@ -169,7 +169,7 @@ class BatchGroupManager:
         return report
 
     async def cancel(self, group_id: str) -> list[BatchJob]:
-        return await self.cancel_jobs([c for c in self.store.batches.jobs(group_id) if not c.superseded])
+        return await self.cancel_jobs([c for c in self.store.jobs.jobs(group_id) if not c.superseded])
 
     async def cancel_jobs(self, jobs: list[BatchJob]) -> list[BatchJob]:
         return await self.each([j for j in jobs if not j.status.is_terminal], self.runner.cancel)
@@ -183,7 +183,7 @@ class BatchGroupManager:
         return list(await asyncio.gather(*(bounded(item) for item in items)))
 
     def _group(self, group_id: str) -> BatchGroup:
-        group = self.store.batches.group(group_id)
+        group = self.store.jobs.group(group_id)
         if group is None:
             raise LookupError(group_id)
         return group

@@ -9,13 +9,13 @@ from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome
-from github_issue_analysis.storage.batch_store import (
+from github_issue_analysis.storage.batch_records import (
     AlreadyCollected,
-    BatchStore,
     CollectedResult,
     FailedItem,
     JobItem,
 )
+from github_issue_analysis.storage.store import Store
 
 
 class NotCollectable(Exception):
@@ -41,8 +41,9 @@ _MISSING_KIND = {
 
 
 class JobCollector:
-    def __init__(self, batches: BatchStore, provider: BatchProvider) -> None:
-        self.batches = batches
+    def __init__(self, store: Store, provider: BatchProvider) -> None:
+        self.jobs = store.jobs
+        self.job_items = store.job_items
         self.provider = provider
 
     async def collect(self, job: BatchJob, processor: PreparedProcessor, model: str) -> CollectReport:
@@ -50,7 +51,7 @@ class JobCollector:
             return self._report_from_store(job, already=True)
         if not job.status.is_terminal:
             raise NotCollectable(f"job {job.job_id} is still {job.status.value}; collect it when it has finished")
-        items = {item.custom_id: item for item in self.batches.items(job.job_id)}
+        items = {item.custom_id: item for item in self.job_items.items(job.job_id)}
         collected: list[CollectedResult] = []
         failed: dict[str, FailedItem] = {}
         usage = [0, 0]
@@ -79,9 +80,9 @@ class JobCollector:
                 failed[custom_id] = FailedItem(custom_id, kind, message)
         totals = (job.input_tokens or usage[0], job.output_tokens or usage[1])
         try:
-            self.batches.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
+            self.job_items.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
         except AlreadyCollected:  # a concurrent `watch` or `collect` won the race
-            fresh = self.batches.job(job.job_id)
+            fresh = self.jobs.job(job.job_id)
             assert fresh is not None
             return self._report_from_store(fresh, already=True)
         report = CollectReport(
@@ -104,7 +105,7 @@ class JobCollector:
             input_tokens=job.input_tokens or 0,
             output_tokens=job.output_tokens or 0,
         )
-        for item in self.batches.items(job.job_id):
+        for item in self.job_items.items(job.job_id):
             if item.state is ItemState.FAILED and item.error_kind:
                 report.failures_by_kind[item.error_kind] = report.failures_by_kind.get(item.error_kind, 0) + 1
         return report

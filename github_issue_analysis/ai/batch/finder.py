@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.jobs import BatchJob
 from github_issue_analysis.domain.provider_batches import ProviderBatch
-from github_issue_analysis.storage.batch_store import BatchStore
+from github_issue_analysis.storage.job_store import JobStore
 
 META_GROUP = "gh_analysis_group"
 META_JOB = "gh_analysis_job"
@@ -46,7 +46,7 @@ def batch_metadata(job: BatchJob) -> dict[str, str]:
     return {META_GROUP: job.group_id, META_JOB: job.job_id, META_ATTEMPT: str(job.attempt)}
 
 
-async def find_created(provider: BatchProvider, store: BatchStore, jobs: Sequence[BatchJob]) -> Found:
+async def find_created(provider: BatchProvider, store: JobStore, jobs: Sequence[BatchJob]) -> Found:
     if not jobs:
         return Found()
     if provider.has_metadata:
@@ -75,7 +75,7 @@ async def _by_metadata(provider: BatchProvider, jobs: Sequence[BatchJob]) -> Fou
     return found
 
 
-async def _by_count_and_time(provider: BatchProvider, store: BatchStore, jobs: Sequence[BatchJob]) -> Found:
+async def _by_count_and_time(provider: BatchProvider, store: JobStore, jobs: Sequence[BatchJob]) -> Found:
     starts = {job.job_id: (job.submitted_at or job.created_at) - CLOCK_SKEW for job in jobs}
     listed = await _listed_since(provider, min(starts.values()))
     owned = store.owned_provider_batch_ids([batch.id for batch in listed])

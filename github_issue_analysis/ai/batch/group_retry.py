@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from github_issue_analysis.domain.groups import new_job_id
 from github_issue_analysis.domain.jobs import UNSUCCESSFUL_STATUSES, BatchJob, ItemState
-from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.store import Store
 
 from .batch_splitter import BatchSplitter
@@ -33,11 +33,11 @@ def plan_retry(
 ) -> tuple[list[NewJob], list[str]]:
     """(new children, ids of the children they supersede). Children must be collected first, so that
     partial results are known. With `max_attempts`, issues already sent that often are left out."""
-    group = store.batches.group(group_id)
+    group = store.jobs.group(group_id)
     assert group is not None
-    children = [c for c in store.batches.jobs(group_id) if not c.superseded]
+    children = [c for c in store.jobs.jobs(group_id) if not c.superseded]
     items_by_job: dict[str, list[tuple[int, str]]] = {}
-    group_items = store.batches.group_items(group_id)
+    group_items = store.job_items.group_items(group_id)
     sent = Counter(item.issue_id for _, item in group_items)
     for job_id, item in group_items:
         if max_attempts is not None and sent[item.issue_id] >= max_attempts:
@@ -45,9 +45,9 @@ def plan_retry(
         if item.state is not ItemState.SUCCEEDED:
             items_by_job.setdefault(job_id, []).append((item.issue_id, item.custom_id))
     all_ids = [issue for items in items_by_job.values() for issue, _ in items]
-    done = store.batches.issues_with_current_result(all_ids, group.processor)
+    done = store.results.issues_with_current_result(all_ids, group.processor)
     targets = _targets(children, items_by_job, failed_only)
-    next_sequence = max((c.batch_sequence for c in store.batches.jobs(group_id)), default=0) + 1
+    next_sequence = max((c.batch_sequence for c in store.jobs.jobs(group_id)), default=0) + 1
     per_target = [[it for it in items_by_job.get(t.job_id, []) if it[0] not in done] for t in targets]
     if failed_only:
         pooled = list(dict.fromkeys(it for items in per_target for it in items))

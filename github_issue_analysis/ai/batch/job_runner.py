@@ -13,8 +13,9 @@ from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.domain.provider_batches import ProviderBatch
-from github_issue_analysis.storage.batch_store import BatchStore, process_owner
 from github_issue_analysis.storage.limit_store import LimitStore
+from github_issue_analysis.storage.owners import process_owner
+from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .finder import Found, batch_metadata, find_created
@@ -65,13 +66,15 @@ def learned_token_limit(batch: ProviderBatch) -> int | None:
 class JobRunner:
     def __init__(
         self,
-        batches: BatchStore,
+        store: Store,
         provider: BatchProvider,
         owner: str | None = None,
         retry_seconds: float = 0.5,
         limits: LimitStore | None = None,
     ) -> None:
-        self.batches = batches
+        self.jobs = store.jobs
+        self.job_items = store.job_items
+        self.job_leases = store.job_leases
         self.limits = limits
         self.provider = provider
         self.owner = owner or process_owner()
@@ -93,7 +96,7 @@ class JobRunner:
             return await self._submit(job, requests, listing)
 
     async def _submit(self, job: BatchJob, requests: RequestBuilder, listing: Found | None) -> SubmitOutcome:
-        current = self.batches.claim_job(
+        current = self.job_leases.claim_job(
             job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING], mark=JobStatus.SUBMITTING
         )
         if current is None:
@@ -102,48 +105,46 @@ class JobRunner:
         try:
             if current.status is JobStatus.SUBMITTING:  # an earlier attempt may have reached the provider
                 use_listing = listing is not None and job.status is JobStatus.SUBMITTING
-                found = (
-                    listing if use_listing and listing else await find_created(self.provider, self.batches, [current])
-                )
+                found = listing if use_listing and listing else await find_created(self.provider, self.jobs, [current])
                 if known := found.batches.get(current.job_id):
                     adopted = self._adopt(current, known)
                     return SubmitOutcome(adopted, True, "adopted")
                 if reason := found.ambiguity(current.job_id):
-                    self.batches.update_job(job.job_id, error=reason)
+                    self.jobs.update_job(job.job_id, error=reason)
                     return SubmitOutcome(self._reload(job), False, reason)
             file_id, content = await self._input(current, requests)
             adopted = self._adopt(current, await self._create(current, file_id, content))
             return SubmitOutcome(adopted, True)
         except Requeued as refused:
-            self.batches.update_job(job.job_id, status=JobStatus.QUEUED, submitted_at=None, error=f"waiting: {refused}")
+            self.jobs.update_job(job.job_id, status=JobStatus.QUEUED, submitted_at=None, error=f"waiting: {refused}")
             return SubmitOutcome(self._reload(job), False, f"waiting in the queue: {refused}")
         except MalformedAnswer:
             raise  # the batch may exist all the same: the job stays `submitting`, to be found by its metadata
         except ProviderError as error:
             if error.transient:
                 return SubmitOutcome(self._reload(job), False, str(error))
-            self.batches.update_job(
+            self.jobs.update_job(
                 job.job_id, status=JobStatus.FAILED, raw_status=None, error=str(error), finished_at=utcnow()
             )
             raise
         finally:
             if adopted is None:
-                self.batches.release_job(job.job_id, self.owner)
+                self.job_leases.release_job(job.job_id, self.owner)
 
     async def _input(self, job: BatchJob, requests: RequestBuilder) -> tuple[str | None, bytes]:
         """The uploaded file's id (uploaded now unless it already was) and, for inline providers, the lines."""
         if self.provider.uploads_input and job.input_file_id is not None:
             return job.input_file_id, b""
-        content = requests.input_file([(i.issue_id, i.custom_id) for i in self.batches.items(job.job_id)])
+        content = requests.input_file([(i.issue_id, i.custom_id) for i in self.job_items.items(job.job_id)])
         if not self.provider.uploads_input:
             return None, content
         file_id = await self.provider.upload(content, input_filename(job))
-        self.batches.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
+        self.jobs.update_job(job.job_id, input_file_id=file_id, input_bytes=len(content))
         return file_id, b""
 
     def adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
         """Take over a provider batch found for a job, unless another process is submitting the job."""
-        claimed = self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
+        claimed = self.job_leases.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
         return self._adopt(claimed, batch) if claimed else job
 
     async def _create(self, job: BatchJob, file_id: str | None, content: bytes) -> ProviderBatch:
@@ -151,7 +152,7 @@ class JobRunner:
         pay twice). Refusals (429) before any such failure send the job back to the queue."""
         delay, uncertain = self.retry_seconds, False
         if not self.provider.has_metadata and job.submitted_at is None:
-            self.batches.update_job(job.job_id, submitted_at=utcnow())  # the window a finder searches
+            self.jobs.update_job(job.job_id, submitted_at=utcnow())  # the window a finder searches
             job = self._reload(job)
         for attempt in range(CREATE_ATTEMPTS):
             try:
@@ -167,7 +168,7 @@ class JobRunner:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 16 * self.retry_seconds)
             if uncertain:
-                found = await find_created(self.provider, self.batches, [job])
+                found = await find_created(self.provider, self.jobs, [job])
                 if found.batches.get(job.job_id):
                     return found.batches[job.job_id]
                 if reason := found.ambiguity(job.job_id):
@@ -176,7 +177,7 @@ class JobRunner:
 
     def _adopt(self, job: BatchJob, batch: ProviderBatch) -> BatchJob:
         """Record the provider batch and release the claim, in one statement."""
-        self.batches.update_job(
+        self.jobs.update_job(
             job.job_id,
             provider_batch_id=batch.id,
             submitted_at=job.submitted_at or utcnow(),
@@ -187,7 +188,7 @@ class JobRunner:
         return self._reload(job)
 
     def _reload(self, job: BatchJob) -> BatchJob:
-        fresh = self.batches.job(job.job_id)
+        fresh = self.jobs.job(job.job_id)
         assert fresh is not None
         return fresh
 
@@ -222,11 +223,11 @@ class JobRunner:
 
     def apply_changes(self, changes: list[JobChange]) -> None:
         """Every change in one transaction (refreshing 100 children costs one commit, not 100)."""
-        self.batches.update_jobs([(c.job.job_id, c.values, c.expected) for c in changes])
+        self.jobs.update_jobs([(c.job.job_id, c.values, c.expected) for c in changes])
         for change in changes:
             if change.learned_token_limit:
-                self.batches.update_group_options(change.job.group_id, stated_token_limit=change.learned_token_limit)
-                group = self.batches.group(change.job.group_id)
+                self.jobs.update_group_options(change.job.group_id, stated_token_limit=change.learned_token_limit)
+                group = self.jobs.group(change.job.group_id)
                 if self.limits is not None and group is not None:
                     self.limits.learn(
                         self.provider.name, self.provider.account, group.model, change.learned_token_limit
@@ -236,19 +237,19 @@ class JobRunner:
         """A queued job is cancelled here. A `submitting` one may have reached the provider: it is looked up
         (finder.py) and adopted, then cancelled there; only when none exists is it cancelled here."""
         if job.status is JobStatus.QUEUED:
-            if self.batches.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
-                self.batches.update_job(job.job_id, **_cancelled_here())
+            if self.job_leases.claim_job(job.job_id, self.owner, [JobStatus.QUEUED]):
+                self.jobs.update_job(job.job_id, **_cancelled_here())
             return self._reload(job)
-        listing = await find_created(self.provider, self.batches, [job])
+        listing = await find_created(self.provider, self.jobs, [job])
         if reason := listing.ambiguity(job.job_id):
             raise ProviderError(f"job {job.job_id} was not cancelled: {reason}")
         found = listing.batches.get(job.job_id)
-        claimed = self.batches.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
+        claimed = self.job_leases.claim_job(job.job_id, self.owner, [JobStatus.SUBMITTING])
         if claimed is None:
             raise ProviderError(f"job {job.job_id} is being submitted by another process; cancel it in a minute")
         if found is not None:
             return self._adopt(claimed, found)
-        self.batches.update_job(job.job_id, **_cancelled_here())
+        self.jobs.update_job(job.job_id, **_cancelled_here())
         return self._reload(job)
 
     async def cancel(self, job: BatchJob) -> BatchJob:
@@ -264,7 +265,7 @@ class JobRunner:
             batch = await self.provider.retrieve(job.provider_batch_id)
             if not batch.status.is_terminal:  # refused for another reason than having ended already
                 raise error from None
-        self.batches.update_job(job.job_id, **_status_values(batch))
+        self.jobs.update_job(job.job_id, **_status_values(batch))
         return self._reload(job)
 
 

@@ -14,7 +14,7 @@ from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_P
 from github_issue_analysis.ai.registry import processor as registered_processor
 from github_issue_analysis.domain.groups import BatchGroup, PlannedBatch, SplitPlan, new_group_id, new_job_id
 from github_issue_analysis.errors import AmbiguousIssueNumber
-from github_issue_analysis.storage.batch_store import NewJob
+from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.issue_store import IssueSelection, IssueStore
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
@@ -69,7 +69,7 @@ def splitter_for(provider: BatchProvider, batch_size: int) -> BatchSplitter:
 
 def hourly_room(store: Store, provider: BatchProvider) -> int:
     """New batches the provider still creates in this rolling hour (counting what we sent)."""
-    sent = store.batches.submitted_since(utcnow() - timedelta(hours=1), provider.name)
+    sent = store.pacing.submitted_since(utcnow() - timedelta(hours=1), provider.name)
     return max(0, provider.max_batches_per_hour - sent)
 
 
@@ -92,9 +92,9 @@ class SubmitPlanner:
         selected = self._select(request)
         skipped, in_flight = 0, 0
         if not request.reprocess and request.sample is None:  # a sample is answered whole, for measuring
-            done = self.store.batches.issues_with_current_result(selected, request.processor)
+            done = self.store.results.issues_with_current_result(selected, request.processor)
             selected = [i for i in selected if i not in done]
-            coming = self.store.batches.issues_in_flight(selected, request.processor)
+            coming = self.store.job_items.issues_in_flight(selected, request.processor)
             selected = [i for i in selected if i not in coming]
             skipped, in_flight = len(done), len(coming)
         if not selected:
@@ -106,7 +106,7 @@ class SubmitPlanner:
             issue = self.store.issues.issues_by_id([sizes.issue_ids[error.index]])[0]
             what = f"the request for {issue.org}/{issue.repo}#{issue.number}"
             raise RequestTooLarge(error.index, error.size, error.limit, what) from None
-        observed = self.store.batches.observed_output_tokens_per_item(request.model_name, request.processor)
+        observed = self.store.pacing.observed_output_tokens_per_item(request.model_name, request.processor)
         planned = PlannedSubmission(
             request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, in_flight
         )
@@ -173,5 +173,5 @@ class SubmitPlanner:
                     batch.request_bytes,
                 )
             )
-        self.store.batches.create_group(group, jobs)
+        self.store.jobs.create_group(group, jobs)
         return group

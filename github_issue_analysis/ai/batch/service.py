@@ -16,7 +16,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus, summarize
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
 from github_issue_analysis.errors import OperationFailed, UsageError
-from github_issue_analysis.storage.batch_store import AmbiguousId, RetryRaced
+from github_issue_analysis.storage.batch_records import RetryRaced
 from github_issue_analysis.storage.store import Store
 
 from .batch_group_manager import BatchGroupManager, GroupCollectReport
@@ -73,7 +73,7 @@ class BatchService:
         """Children not (or not known to be) at the provider yet: what a resume would send."""
         return [
             c
-            for c in self.store.batches.jobs(group_id)
+            for c in self.store.jobs.jobs(group_id)
             if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
         ]
 
@@ -89,27 +89,23 @@ class BatchService:
         return self._result(manager, group_id, self._run(manager, send))
 
     def _result(self, manager: BatchGroupManager, group_id: str, problems: list[str]) -> SubmitResult:
-        group = self.store.batches.group(group_id)
+        group = self.store.jobs.group(group_id)
         assert group is not None
         return SubmitResult(group, manager.status(group_id), problems)
 
     # -- look ------------------------------------------------------------------------------------------
     def resolve(self, id_prefix: str) -> tuple[str, str]:
-        try:
-            found = self.store.batches.resolve(id_prefix)
-        except AmbiguousId as error:
-            raise errors.AmbiguousId(id_prefix, error.matches) from None
-        if found is None:
-            raise errors.UnknownId(id_prefix)
-        return found
+        """('group' | 'job', full id) through the store's one id lookup (UnknownId, AmbiguousId)."""
+        found = self.store.ids.find(id_prefix)
+        return found.kind, found.id
 
     def group_id(self, id_prefix: str, action: str) -> str:
-        """The group an id names; a child job's id is refused (`action`: collect, cancel, retry, watch, resume)."""
-        kind, found = self.resolve(id_prefix)
-        job = self.store.batches.job(found) if kind == "job" else None
-        if job is not None and job.group_id != job.job_id:
-            raise errors.WrongIdKind(found, action, job.group_id)
-        return found
+        """The group an id names; a child job's id is refused (`action`: collect, cancel, retry, watch, resume):
+        acting on a whole group is not what someone naming one job meant."""
+        found = self.store.ids.find(id_prefix)
+        if found.id != found.group_id:
+            raise errors.WrongIdKind(found.id, action, found.group_id)
+        return found.group_id
 
     def job_id(self, id_prefix: str, action: str) -> str:
         kind, found = self.resolve(id_prefix)
@@ -134,10 +130,10 @@ class BatchService:
         return self._job(job_id)
 
     def groups(self, limit: int | None = None) -> list[tuple[BatchGroup, BatchGroupStatus]]:
-        return [(group, summarize(group, children)) for group, children in self.store.batches.groups(limit)]
+        return [(group, summarize(group, children)) for group, children in self.store.jobs.groups(limit)]
 
     def jobs(self, limit: int | None = None) -> list[BatchJob]:
-        return self.store.batches.jobs(limit=limit)
+        return self.store.jobs.jobs(limit=limit)
 
     # -- act -------------------------------------------------------------------------------------------
     def collect_job(self, job_id: str) -> CollectReport:
@@ -189,12 +185,12 @@ class BatchService:
     def _add_retry_children(
         self, manager: BatchGroupManager, group_id: str, failed_only: bool, confirm: Callable[[int], None]
     ) -> None:
-        requeued = sum(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.batches.jobs(group_id))
+        requeued = sum(j.status is JobStatus.QUEUED and not j.superseded for j in self.store.jobs.jobs(group_id))
         try:
             jobs, superseded = manager.retry_children(group_id, failed_only=failed_only)
             if len(jobs) + requeued > 1:
                 confirm(len(jobs) + requeued)
-            self.store.batches.add_jobs(group_id, jobs, superseded)
+            self.store.jobs.add_jobs(group_id, jobs, superseded)
         except RetryRaced:
             raise errors.ConcurrentChange(group_id, "retrying") from None
         except RequestTooLarge as error:
@@ -211,7 +207,7 @@ class BatchService:
 
     def remove(self, id_prefix: str, force: bool) -> list[str]:
         kind, found = self.resolve(id_prefix)
-        jobs = [self._job(found)] if kind == "job" else self.store.batches.jobs(found)
+        jobs = [self._job(found)] if kind == "job" else self.store.jobs.jobs(found)
         running = [j for j in jobs if j.provider_batch_id and not j.status.is_terminal]
         if running and not force:
             raise errors.StillRunning(found, len(running))
@@ -222,9 +218,9 @@ class BatchService:
             manager = self._manager(self._group(jobs[0].group_id).provider)
             self._run(manager, lambda: manager.cancel_jobs(running))
         if kind == "job":
-            self.store.batches.delete_job(found)
+            self.store.jobs.delete_job(found)
         else:
-            self.store.batches.delete_group(found)
+            self.store.jobs.delete_group(found)
         return [j.job_id for j in jobs]
 
     # -- plumbing --------------------------------------------------------------------------------------
@@ -254,13 +250,13 @@ class BatchService:
             raise OperationFailed(str(error)) from None
 
     def _job(self, job_id: str) -> BatchJob:
-        job = self.store.batches.job(job_id)
+        job = self.store.jobs.job(job_id)
         if job is None:
             raise UsageError(f"no batch job '{job_id}'")
         return job
 
     def _group(self, group_id: str) -> BatchGroup:
-        group = self.store.batches.group(group_id)
+        group = self.store.jobs.group(group_id)
         if group is None:
             raise UsageError(f"no batch group '{group_id}'")
         return group

@@ -11,7 +11,8 @@ import math
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.groups import BatchGroup, new_job_id
 from github_issue_analysis.domain.jobs import BatchJob, JobStatus
-from github_issue_analysis.storage.batch_store import NewJob, RetryRaced, process_owner
+from github_issue_analysis.storage.batch_records import NewJob, RetryRaced
+from github_issue_analysis.storage.owners import process_owner
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
@@ -23,7 +24,7 @@ def effective_limit(store: Store, provider: BatchProvider, group: BatchGroup, gi
     one learned for this account and model; never above a limit the provider stated for this group."""
     if given:
         if group.options.get("max_enqueued_tokens") != given:
-            store.batches.update_group_options(group.group_id, max_enqueued_tokens=given)
+            store.jobs.update_group_options(group.group_id, max_enqueued_tokens=given)
         chosen: int | None = given
     else:
         kept = group.options.get("max_enqueued_tokens")
@@ -43,7 +44,7 @@ def fit_children(store: Store, group: BatchGroup, children: list[BatchJob], limi
             _split_or_fail(store, group, child, limit)
     return [
         c
-        for c in store.batches.jobs(group.group_id)
+        for c in store.jobs.jobs(group.group_id)
         if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
     ]
 
@@ -54,10 +55,10 @@ def _too_big(child: BatchJob, limit: int) -> bool:
 
 def _split_or_fail(store: Store, group: BatchGroup, child: BatchJob, limit: int) -> None:
     owner = f"{process_owner()}:split"
-    if store.batches.claim_job(child.job_id, owner, [JobStatus.QUEUED]) is None:
+    if store.job_leases.claim_job(child.job_id, owner, [JobStatus.QUEUED]) is None:
         return  # another process is sending or splitting it
     if child.total_items <= 1:
-        store.batches.update_job(
+        store.jobs.update_job(
             child.job_id,
             status=JobStatus.FAILED,
             finished_at=utcnow(),
@@ -70,20 +71,20 @@ def _split_or_fail(store: Store, group: BatchGroup, child: BatchJob, limit: int)
         )
         return
     with contextlib.suppress(RetryRaced):
-        store.batches.add_jobs(group.group_id, _pieces(store, group, child, limit), [child.job_id])
-    store.batches.release_job(child.job_id, owner)
+        store.jobs.add_jobs(group.group_id, _pieces(store, group, child, limit), [child.job_id])
+    store.job_leases.release_job(child.job_id, owner)
 
 
 def _pieces(store: Store, group: BatchGroup, child: BatchJob, limit: int) -> list[NewJob]:
     """The child cut by the one splitter under the token limit (from its per-item average), always into
     smaller children than itself."""
-    items = [(item.issue_id, item.custom_id) for item in store.batches.items(child.job_id)]
+    items = [(item.issue_id, item.custom_id) for item in store.job_items.items(child.job_id)]
     per_item = child.estimated_tokens / max(1, len(items))
     # every item counts as the average, so the budget is a whole number of items (no float drift at the edge)
     items_per_limit = math.floor(limit / per_item) if per_item else None
     splitter = BatchSplitter(max(1, len(items) // 2), max_tokens=items_per_limit)
     chunks = splitter.chunks(items, tokens=[1] * len(items))
-    next_sequence = max((c.batch_sequence for c in store.batches.jobs(group.group_id)), default=0) + 1
+    next_sequence = max((c.batch_sequence for c in store.jobs.jobs(group.group_id)), default=0) + 1
     total = len(group.child_job_ids) + len(chunks)
     return [
         NewJob(new_job_id(), next_sequence + n, total, chunk, estimated_tokens=math.ceil(per_item * len(chunk)))

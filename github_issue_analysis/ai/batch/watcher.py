@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.errors import BatchesMissingAtProvider
-from github_issue_analysis.storage.batch_store import RetryRaced
+from github_issue_analysis.storage.batch_records import RetryRaced
 
 from .batch_group_manager import BatchGroupManager
 from .group_retry import NothingToRetry
@@ -72,7 +72,7 @@ async def watch_group(
             retries += 1
             delay = options.poll_seconds
             continue
-        in_flight = manager.store.batches.in_flight_tokens(status.model)
+        in_flight = manager.store.pacing.in_flight_tokens(status.model)
         on_progress(WatchProgress(status, in_flight, time.monotonic() - started, retries))
         if _finished(status):
             return status
@@ -92,7 +92,7 @@ def _retry(manager: BatchGroupManager, group_id: str, options: WatchOptions) -> 
         jobs, superseded = manager.retry_children(group_id, failed_only=True, max_attempts=options.max_attempts)
         if len(jobs) > 1 and options.confirm is not None:
             options.confirm(len(jobs))
-        manager.store.batches.add_jobs(group_id, jobs, superseded)
+        manager.store.jobs.add_jobs(group_id, jobs, superseded)
     except NothingToRetry:
         return False
     except RetryRaced:  # another watcher retried these children first

@@ -84,8 +84,8 @@ class LiveService:
         done: set[int] = set()
         coming: set[int] = set()
         if not reprocess:
-            done = self.store.batches.issues_with_current_result(ids, processor_name)
-            coming = self.store.batches.issues_in_flight([i for i in ids if i not in done], processor_name)
+            done = self.store.results.issues_with_current_result(ids, processor_name)
+            coming = self.store.job_items.issues_in_flight([i for i in ids if i not in done], processor_name)
         chosen = [i for i in ids if i not in done and i not in coming]
         if not chosen:
             raise errors.NothingToSubmit(len(done), len(coming))
