@@ -26,9 +26,7 @@ class RunKey:
 def matching_groups(store: Store, key: RunKey) -> list[tuple[BatchGroup, GroupState]]:
     """Groups (newest first) of the same run key, with their state (a sampled group is never a `label` run)."""
     return [
-        (group, summarize(group, children).status)
-        for group, children in store.jobs.groups()
-        if _same_run(group, key)
+        (group, summarize(group, children).status) for group, children in store.jobs.groups() if _same_run(group, key)
     ]
 
 
