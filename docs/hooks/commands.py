@@ -23,7 +23,7 @@ def walk_commands(command: Command, ctx: typer.Context) -> Iterator[tuple[Comman
     """The command, then each visible subcommand depth-first, in the order `--help` lists them."""
     yield command, ctx
     for name, child in _children(command, ctx):
-        yield from walk_commands(child, typer.Context(child, info_name=name, parent=ctx))
+        yield from walk_commands(child, _context(child, name, ctx))
 
 
 def _children(command: Command, ctx: typer.Context) -> list[tuple[str, Command]]:
@@ -34,11 +34,16 @@ def _children(command: Command, ctx: typer.Context) -> list[tuple[str, Command]]
 
 
 def _root(app: typer.Typer | None) -> tuple[Command, typer.Context]:
-    if app is None:
-        from github_issue_analysis.cli.main import app
-    root = typer.main.get_command(app)
+    from github_issue_analysis.cli.main import app as gh_analysis
+
+    root = typer.main.get_command(app or gh_analysis)
     assert isinstance(root, Command)
-    return root, typer.Context(root, info_name=ROOT)
+    return root, _context(root, ROOT, None)
+
+
+def _context(command: Command, name: str, parent: typer.Context | None) -> typer.Context:
+    """The context `--help` would have: the command's own settings (e.g. `-h` beside `--help`)."""
+    return typer.Context(command, info_name=name, parent=parent, **command.context_settings)
 
 
 def command_reference(app: typer.Typer | None = None) -> str:
@@ -95,7 +100,7 @@ def _epilog(epilog: str) -> list[str]:
 
 
 def _anchor(command_path: str) -> str:
-    """The id MkDocs' toc gives a heading of the command path in a code span (`gh-analysis batch` -> gh-analysis-batch)."""
+    """The id MkDocs gives the heading of a command path: `gh-analysis batch` -> gh-analysis-batch."""
     return command_path.replace(" ", "-").lower()
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 PENDING = {
-    "architecture.md": "# Architecture\n\nThe layers of the package, where each concept lives and how to add a provider "
-    "or a processor: this page is being written.\n",
+    "architecture.md": "# Architecture\n\nThe layers of the package, where each concept lives and how to add a "
+    "provider or a processor: this page is being written.\n",
 }
 
 

@@ -94,7 +94,7 @@ def _default(variable: str, field: FieldInfo) -> str:
     if variable in DEFAULT_TEXT:
         return _cell(DEFAULT_TEXT[variable])
     if field.default is None or field.default_factory is not None:
-        return "–"
+        return "none"
     return f"`{field.default}`"
 
 
