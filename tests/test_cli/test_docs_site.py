@@ -1,5 +1,6 @@
 """The documentation site's generated pages: the command reference lists every command `--help` lists, with every
-option, and the settings table every setting; both are generated, so a new command or setting shows up alone."""
+option, and the settings table every setting; both are generated, so a new command or setting shows up alone.
+Also: one version for the package metadata, `--version` and the changelog."""
 
 from __future__ import annotations
 
@@ -107,3 +108,17 @@ def test_the_generated_pages_keep_their_markers_and_the_nav_names_every_page() -
     assert settings_hook.MARKER in (DOCS / settings_hook.PAGE).read_text()
     assert pages - in_nav == set()
     assert in_nav - pages <= {"architecture.md"}  # written on another branch; pending_pages.py stands in for it
+
+
+def test_one_version_for_the_package_metadata_the_cli_and_the_changelog() -> None:
+    import importlib.metadata
+    import tomllib
+
+    from github_issue_analysis import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert importlib.metadata.version("gh-analysis") == __version__
+    assert invoke("--version").stdout.strip() == f"gh-analysis {__version__}"
+    assert f"## [{__version__}] - " in (ROOT / "CHANGELOG.md").read_text()
