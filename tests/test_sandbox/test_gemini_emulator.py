@@ -108,28 +108,29 @@ class Sandbox:
         return body
 
 
-@pytest.fixture(scope="module")
-def served_gemini() -> Iterator[tuple[GeminiEmulator, str]]:
-    emulator = GeminiEmulator()
-    with BackgroundServer(create_gemini_app(emulator=emulator)) as server:
-        yield emulator, server.url
-
-
 def client_for(url: str, key: str = API_KEY, version: str | None = "v1beta") -> genai.Client:
     return genai.Client(api_key=key, http_options=types.HttpOptions(base_url=url, api_version=version))
 
 
+@pytest.fixture(scope="module")
+def served_gemini() -> Iterator[tuple[GeminiEmulator, str, genai.Client]]:
+    """One emulator on 127.0.0.1 and one SDK client for the module; each test resets and configures it."""
+    emulator = GeminiEmulator()
+    with BackgroundServer(create_gemini_app(emulator=emulator)) as server:
+        client = client_for(server.url)
+        yield emulator, server.url, client
+        client.close()
+
+
 @pytest.fixture
-def sandbox(served_gemini: tuple[GeminiEmulator, str]) -> Iterator[Sandbox]:
-    emulator, url = served_gemini
+def sandbox(served_gemini: tuple[GeminiEmulator, str, genai.Client]) -> Sandbox:
+    emulator, url, client = served_gemini
     clock = FakeClock(START)
     emulator.config = GeminiEmulatorConfig(
         api_key=API_KEY, clock=clock, pending_seconds=1, processing_seconds=10, cancelling_seconds=1
     )
     emulator.reset()
-    client = client_for(url)
-    yield Sandbox(emulator, clock, url, client)
-    client.close()
+    return Sandbox(emulator, clock, url, client)
 
 
 def answer_of(response: types.GenerateContentResponse | None) -> Labeling:
