@@ -17,11 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
+from anthropic import Anthropic
 from google import genai
 from google.genai import errors, types
+from openai import OpenAI
 
+from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from github_issue_analysis.sandbox.emulator_common import newest_first
 from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
+from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.sandbox.server import BackgroundServer
 from tests.clock import FakeClock
 from tests.test_sandbox.labeling_answer import Labeling
@@ -459,3 +463,56 @@ def test_a_missing_key_is_refused_and_a_wrong_one_too(sandbox: Sandbox) -> None:
         wrong.batches.create(model=MODEL, src=inlined(1), config={"display_name": "x"})
     assert refused.value.code == 400 and "API key not valid" in str(refused.value.message)
     assert sandbox.emulator.batches == {}
+
+
+# --- the async client, as the provider uses it
+
+
+async def test_the_async_client_creates_uploads_and_downloads(sandbox: Sandbox) -> None:
+    client = sandbox.client.aio
+    job = await client.batches.create(model=MODEL, src=inlined(2), config={"display_name": "async"})
+    text = "".join(json.dumps(file_line(f"issue-{i}")) + "\n" for i in range(2))
+    uploaded = await client.files.upload(file=io.BytesIO(text.encode()), config={"mime_type": "jsonl"})
+    assert uploaded.name is not None
+    from_file = await client.batches.create(model=MODEL, src=uploaded.name, config={"display_name": "async-file"})
+    sandbox.clock.advance(11)
+    assert job.name is not None and from_file.name is not None
+    done = await client.batches.get(name=from_file.name)
+    assert done.state == types.JobState.JOB_STATE_SUCCEEDED and done.dest is not None and done.dest.file_name
+    lines = (await client.files.download(file=done.dest.file_name)).splitlines()
+    assert sorted(json.loads(line)["key"] for line in lines) == ["issue-0", "issue-1"]
+    pager = await client.batches.list(config={"page_size": 1})
+    assert [item.name async for item in pager] == [from_file.name, job.name]
+
+
+# --- the same order setting on the OpenAI and Anthropic emulators
+
+
+def test_openai_and_anthropic_lists_follow_the_order_within_a_second(
+    served_openai: tuple[OpenAIEmulator, str], served_anthropic: tuple[AnthropicEmulator, str]
+) -> None:
+    openai_emulator, openai_url = served_openai
+    openai_emulator.config = EmulatorConfig(api_key=API_KEY, clock=FakeClock(START), list_order_within_second="oldest")
+    openai_emulator.reset()
+    anthropic_emulator, anthropic_url = served_anthropic
+    anthropic_emulator.config = AnthropicEmulatorConfig(
+        api_key=API_KEY, clock=FakeClock(START), list_order_within_second="oldest"
+    )
+    anthropic_emulator.reset()
+    line = {"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "m", "messages": []}}
+    with OpenAI(api_key=API_KEY, base_url=f"{openai_url}/v1", max_retries=0) as openai_client:
+        file_id = openai_client.files.create(file=("in.jsonl", json.dumps(line).encode()), purpose="batch").id
+        created = [
+            openai_client.batches.create(
+                input_file_id=file_id, endpoint="/v1/chat/completions", completion_window="24h"
+            ).id
+            for _ in range(3)
+        ]
+        assert [batch.id for batch in openai_client.batches.list(limit=2)] == created
+    params = {"model": "claude-haiku-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+    with Anthropic(api_key=API_KEY, base_url=anthropic_url, max_retries=0) as anthropic_client:
+        made = [
+            anthropic_client.messages.batches.create(requests=[{"custom_id": "a", "params": params}]).id
+            for _ in range(3)
+        ]
+        assert [batch.id for batch in anthropic_client.messages.batches.list(limit=2)] == made
