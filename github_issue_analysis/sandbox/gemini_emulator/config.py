@@ -39,8 +39,8 @@ class GeminiEmulatorConfig(EmulatorSettings):
 
     # --- what a cancelled batch keeps
     keep_output_on_cancel: bool = True
-    """A cancelled batch returns the answers of the requests it ran before the cancel (the rest: none).
-    The reference does not say; switch off to test a client that gets nothing back."""
+    """A cancelled batch returns the answers of the requests it ran before the cancel (the rest: a CANCELLED
+    error each). The reference does not say; switch off to test a client that gets no output back."""
 
     # --- usage the offline answers report
     thinking_tokens: int = Field(default=0, ge=0)
