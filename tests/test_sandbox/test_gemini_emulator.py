@@ -418,6 +418,22 @@ def test_http_faults_and_the_concurrency_limit(sandbox: Sandbox) -> None:
     assert sandbox.emulator.stats.batches_created == 1
 
 
+def test_the_enqueued_token_limit_counts_pending_and_running_batches_of_the_model(sandbox: Sandbox) -> None:
+    first = sandbox.create(2)
+    tokens = next(iter(sandbox.emulator.batches.values())).prompt_tokens
+    assert tokens > 0
+    sandbox.config.enqueued_token_limit = tokens * 3 // 2
+    with pytest.raises(errors.ClientError) as limited:
+        sandbox.create(2)
+    assert limited.value.code == 429 and "Enqueued token limit" in str(limited.value.message)
+    other_model = sandbox.client.batches.create(model="gemini-2.5-pro", src=inlined(2), config={"display_name": "p"})
+    assert other_model.name is not None  # the limit is per model
+    sandbox.clock.advance(11)
+    assert sandbox.get(first).state == types.JobState.JOB_STATE_SUCCEEDED
+    assert sandbox.create(2).name is not None  # an ended batch no longer counts
+    assert sandbox.emulator.stats.peak_enqueued_tokens == tokens
+
+
 # --- live generateContent and the key
 
 

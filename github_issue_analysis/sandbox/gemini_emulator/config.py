@@ -33,6 +33,9 @@ class GeminiEmulatorConfig(EmulatorSettings):
     """Largest upload (documented: 2 GB per file)."""
     max_concurrent_batches: int | None = Field(default=100, ge=0)
     """Batches pending or running at once; a create past it answers 429. None = unlimited."""
+    enqueued_token_limit: int | None = Field(default=None, ge=0)
+    """Prompt tokens of a model's pending and running batches (the documented "batch enqueued tokens" limit
+    of the tier); a create past it answers 429 RESOURCE_EXHAUSTED. None = unlimited."""
     default_page_size: int = Field(default=20, ge=1)
     max_page_size: int = Field(default=1000, ge=1)
     """A larger `pageSize` is lowered to this, as Google's list methods do."""

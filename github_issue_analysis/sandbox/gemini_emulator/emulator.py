@@ -12,11 +12,11 @@ from typing import Any
 
 from ..emulator_common import newest_first
 from ..openai_emulator.answers import LineFault, hex_id, pick_fault, unit_hash
-from .answers import Usage, build_response
+from .answers import Usage, build_response, prompt_tokens
 from .config import GeminiEmulatorConfig
 from .errors import ApiError, invalid, not_found, precondition, rate_limited, server_fault
 from .files import FileRecord, UploadSession
-from .intake import file_requests, inlined_requests, parse_create_body
+from .intake import CreateBody, file_requests, inlined_requests, parse_create_body
 from .request_check import check_request
 from .results import build_output, output_file_content
 from .state import ACTIVE, WITH_OUTPUT, BatchRecord, BatchRequest, BatchState, Schedule
@@ -39,6 +39,7 @@ class Stats:
     generate_content_calls: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0
+    peak_enqueued_tokens: int = 0
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Stats:
             "generate_content_calls": self.generate_content_calls,
             "prompt_tokens": self.prompt_tokens,
             "output_tokens": self.output_tokens,
+            "peak_enqueued_tokens": self.peak_enqueued_tokens,
             "faults_injected": dict(self.faults),
         }
 
@@ -118,29 +120,42 @@ class GeminiEmulator:
     def active_batches(self, now: float) -> int:
         return sum(1 for batch in self.batches.values() if batch.state_at(now) in ACTIVE)
 
-    def _check_concurrency(self, now: float) -> None:
-        limit = self.config.max_concurrent_batches
-        active = self.active_batches(now)
-        if limit is not None and active >= limit:
-            raise rate_limited(
-                f"Too many concurrent batches: at most {limit} may be pending or running at once.",
-                self.config.retry_after_seconds,
-            )
+    def enqueued_tokens(self, model: str, now: float) -> int:
+        return sum(b.prompt_tokens for b in self.batches.values() if b.model == model and b.state_at(now) in ACTIVE)
 
-    def _plan(self, body: Any, batch_id: str) -> tuple[Any, list[BatchRequest]]:
+    def _check_limits(self, model: str, tokens: int, now: float) -> None:
+        config = self.config
+        if config.max_concurrent_batches is not None and self.active_batches(now) >= config.max_concurrent_batches:
+            raise rate_limited(
+                f"Too many concurrent batches: at most {config.max_concurrent_batches} may be pending or running.",
+                config.retry_after_seconds,
+            )
+        enqueued = self.enqueued_tokens(model, now) + tokens
+        if config.enqueued_token_limit is not None and enqueued > config.enqueued_token_limit:
+            raise rate_limited(
+                f"Enqueued token limit reached for models/{model}: {enqueued:,} tokens would be enqueued, the limit "
+                f"is {config.enqueued_token_limit:,}. Try again once some batches have finished.",
+                config.retry_after_seconds,
+            )
+        self.stats.peak_enqueued_tokens = max(self.stats.peak_enqueued_tokens, enqueued)
+
+    def _plan(self, model: str, body: Any, batch_id: str) -> tuple[CreateBody, list[BatchRequest], int]:
+        """The parsed body, the batch's requests and their prompt tokens."""
         parsed = parse_create_body(body)
         fault_for = lambda index: self._line_fault(batch_id, index)  # noqa: E731
         if parsed.file_name is None:
-            return parsed, inlined_requests(parsed, fault_for)
-        record = self._file(parsed.file_name.removeprefix("files/"))
-        return parsed, file_requests(record.content, fault_for)
+            requests = inlined_requests(parsed, fault_for)
+        else:
+            requests = file_requests(self._file(parsed.file_name.removeprefix("files/")).content, fault_for)
+        tokens = sum(prompt_tokens(item.request, model) for item in requests if item.request is not None)
+        return parsed, requests, tokens
 
     async def create_batch(self, model: str, body: Any) -> BatchRecord:
         """Check the body (in a worker thread), then queue the batch at once."""
         batch_id = self._new_id(36)
-        parsed, requests = await asyncio.to_thread(self._plan, body, batch_id)
+        parsed, requests, tokens = await asyncio.to_thread(self._plan, model, body, batch_id)
         now = self.now()
-        self._check_concurrency(now)
+        self._check_limits(model, tokens, now)
         config = self.config
         schedule = Schedule(
             config.pending_seconds, config.processing_seconds, config.cancelling_seconds, config.expire_after_seconds
@@ -153,6 +168,7 @@ class GeminiEmulator:
         batch = BatchRecord(
             batch_id, model, parsed.display_name, now, schedule, requests, parsed.file_name, failure, parsed.priority
         )
+        batch.prompt_tokens = tokens
         self.batches[batch_id] = batch
         self.stats.batches_created += 1
         self.stats.batch_requests_created += len(requests)

@@ -82,6 +82,8 @@ class BatchRecord:
     cancel_at: float | None = None
     output: dict[str, Any] | None = None
     """The built `GenerateContentBatchOutput`, once the batch ended with output."""
+    prompt_tokens: int = 0
+    """What the batch counts against the model's enqueued-token limit while it is pending or running."""
 
     @property
     def name(self) -> str:
