@@ -1,5 +1,5 @@
-"""What the OpenAI and Anthropic emulators share: a settings object patched at runtime, the `/_sandbox`
-control routes (no auth, no faults) and the gate every `/v1` request goes through.
+"""What the provider emulators share: a settings object patched at runtime, the `/_sandbox` control routes
+(no auth, no faults), the gate every API request goes through and the newest-first order of batch lists.
 
 Each emulator keeps its own error shape: its `ApiError` derives from `EmulatorApiError`, and the control
 routes are given its `invalid` error and its JSON body reader.
@@ -8,9 +8,11 @@ routes are given its `invalid` error and its JSON body reader.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import itertools
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, Protocol
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
@@ -19,6 +21,8 @@ from starlette.routing import Route
 
 Handler = Callable[[Request], Awaitable[Response]]
 Rate = float
+ListOrder = Literal["newest", "oldest", "random"]
+T = TypeVar("T")
 
 
 class EmulatorSettings(BaseModel):
@@ -44,6 +48,11 @@ class EmulatorSettings(BaseModel):
     refusal_rate: Rate = Field(default=0.0, ge=0, le=1)
     """Answers that refuse (Anthropic: `stop_reason: "refusal"` and no content)."""
     seed: int = 0
+
+    # --- listing
+    list_order_within_second: ListOrder = "newest"
+    """Batch lists are newest first by creation second, as documented; within one second the order is not
+    promised: `newest` (strictly newest first), `oldest` (oldest first) or `random` (a fixed shuffle)."""
 
     clock: Callable[[], float] = Field(default=time.time, exclude=True)
 
@@ -168,3 +177,19 @@ class ControlRoutes:
 def api_routes(endpoints: Sequence[tuple[str, str, Handler]], wrap: Callable[[str, Handler], Handler]) -> list[Route]:
     """One route per `(path, method, handler)`, each behind `wrap(route name, handler)`."""
     return [Route(path, wrap(f"{method} {path}", handler), methods=[method]) for path, method, handler in endpoints]
+
+
+def newest_first(
+    records: Iterable[T], created: Callable[[T], float], ident: Callable[[T], str], order: ListOrder, seed: int
+) -> list[T]:
+    """`records` (given oldest first) newest first by creation second, ordered within each second by `order`;
+    `random` is a shuffle fixed by the seed and the ids, so paging through the list sees one order."""
+    result: list[T] = []
+    for _second, group in itertools.groupby(reversed(list(records)), key=lambda record: int(created(record))):
+        same_second = list(group)
+        if order == "oldest":
+            same_second.reverse()
+        elif order == "random":
+            same_second.sort(key=lambda record: hashlib.sha256(f"{seed}:{ident(record)}".encode()).digest())
+        result.extend(same_second)
+    return result

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..emulator_common import newest_first
 from ..openai_emulator.answers import LineFault, pick_fault, unit_hash
 from .answers import build_message, make_ids
 from .config import AnthropicEmulatorConfig
@@ -170,7 +171,10 @@ class AnthropicEmulator:
 
     def list_batches(self, limit: int, before_id: str | None, after_id: str | None) -> tuple[list[BatchRecord], bool]:
         """Newest first; `after_id` pages towards older batches, `before_id` towards newer ones."""
-        ordered = list(reversed(self.batches.values()))
+        config = self.config
+        ordered = newest_first(
+            self.batches.values(), lambda b: b.created, lambda b: b.id, config.list_order_within_second, config.seed
+        )
         ids = [batch.id for batch in ordered]
         cursor = after_id if after_id is not None else before_id
         if cursor is not None and cursor not in ids:

@@ -9,6 +9,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..emulator_common import newest_first
 from .answers import LineFault, pick_fault, unit_hash
 from .config import EmulatorConfig
 from .errors import ApiError, invalid, not_found, rate_limited, server_error
@@ -291,7 +292,10 @@ class OpenAIEmulator:
 
     async def list_batches(self, after: str | None, limit: int) -> dict[str, Any]:
         now = self.now()
-        ordered = list(reversed(self.batches.values()))
+        config = self.config
+        ordered = newest_first(
+            self.batches.values(), lambda b: b.created, lambda b: b.id, config.list_order_within_second, config.seed
+        )
         page = _page([{"id": batch.id} for batch in ordered], after, limit)
         records = [self.batches[item["id"]] for item in page["data"]]
         for batch in records:
