@@ -4,6 +4,7 @@ or a device is refused in one line and left as it was, and so is its target."""
 from __future__ import annotations
 
 import os
+import socket
 import stat
 from pathlib import Path
 
@@ -54,10 +55,14 @@ def test_a_fifo_is_refused_with_force(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_a_device_is_refused_with_force() -> None:
-    code, stderr = export(Path("/dev/null"), "--force")
+def test_a_socket_is_refused_with_force(tmp_path: Path) -> None:
+    """Stands in for a device such as /dev/null (never used here: a broken build run as root would replace it)."""
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(path))
+        code, stderr = export(path, "--force")
     assert code == 2 and "not a regular file" in one_error_line(stderr)
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
 
 
 def test_a_regular_file_is_still_replaced_with_force(tmp_path: Path) -> None:
