@@ -15,7 +15,6 @@ import orjson
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from . import links
-
 from .storage.issue_store import IssueStore, StoreRefused, UpsertCounts
 from .storage.records import CommentRecord, IssueRecord, LabelRecord
 

@@ -41,7 +41,10 @@ def create_app(store: Store, settings: Settings, allowed_hosts: list[str] | None
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS),
+        ],
         exception_handlers={HTTPException: _http_error, GhAnalysisError: _usage_error, Exception: _server_error},
     )
     app.state.store = store

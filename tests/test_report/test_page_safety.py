@@ -56,7 +56,7 @@ def crafted(tmp_path: Path, database_url: str) -> Iterator[Crafted]:
     """Two analysed issues in labs/app; the first one's stored URL is a script (as an older import stored it)."""
     labels = [{"name": "bug"}, {"name": "product::ui", "description": "The user interface"}]
     for number in (1, 2):
-        document = issue_document(ORG, "app", number, labels=labels[: number])
+        document = issue_document(ORG, "app", number, labels=labels[:number])
         write_json(tmp_path / "issues" / f"{number}.json", document)
     assert invoke("import", str(tmp_path / "issues")).exit_code == 0
     get_settings.cache_clear()
