@@ -98,13 +98,14 @@ def html_table_bytes(table: dict[str, Any]) -> int:
     labels, repos = table["labels"], table["repos"]
     parts = []
     for r in table["rows"]:
-        _org, repo, base = repos[r[0]]
+        org, repo = repos[r[0]]
         recs = "".join(f'<span class="tag" title="{html.escape(x[2])}">{html.escape(labels[x[0]])} {x[1]}</span>'
-                       for x in r[5])  # fmt: skip
-        current = "".join(f'<span class="tag cur">{html.escape(labels[i])}</span>' for i in r[4])
+                       for x in r[4])  # fmt: skip
+        current = "".join(f'<span class="tag cur">{html.escape(labels[i])}</span>' for i in r[3])
+        link = f"https://github.com/{org}/{repo}/issues/{r[1]}"
         parts.append(
-            f'<tr><td><a href="{base}{r[1]}">{repo}#{r[1]}</a></td><td>{html.escape(r[2])}</td><td>{current}</td>'
-            f"<td>{recs}</td><td>{r[6]}</td><td>{html.escape(r[7])}</td><td>{r[8]}</td></tr>\n"
+            f'<tr><td><a href="{link}">{repo}#{r[1]}</a></td><td>{html.escape(r[2])}</td><td>{current}</td>'
+            f"<td>{recs}</td><td>{r[5]}</td><td>{html.escape(r[6])}</td><td>{r[7]}</td></tr>\n"
         )
     return len("".join(parts).encode())
 

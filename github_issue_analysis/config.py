@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     prices_file: Path | None = Field(default=None, validation_alias="GH_ANALYSIS_PRICES_FILE")
     debug: bool = Field(default=False, validation_alias="GH_ANALYSIS_DEBUG")
 
+    @field_validator("debug", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return False if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _text_name(cls, value: Path) -> Path:
+        if any("\ud800" <= char <= "\udfff" for char in str(value)):
+            raise ValueError("the folder name is not valid UTF-8 text; rename the folder or choose another")
+        return value
+
     @field_validator("data_dir", "prices_file", mode="after")
     @classmethod
     def _expand_home(cls, value: Path | None) -> Path | None:

@@ -1,4 +1,8 @@
-"""Import issue JSON files in the upstream layout `{org, repo, issue: {...}}` into the store."""
+"""Import issue JSON files in the upstream layout `{org, repo, issue: {...}}` into the store.
+
+Owner and repository names are checked as GitHub defines them and the state is open or closed (in any case);
+an issue URL is kept only when it is an https URL on the configured GitHub host (links are built from
+org/repo/number anyway); times keep their offsets and are stored in UTC."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from . import links
 from .storage.issue_store import IssueStore, StoreRefused, UpsertCounts
 from .storage.records import CommentRecord, IssueRecord, LabelRecord
 
@@ -47,11 +52,32 @@ class _Issue(BaseModel):
     html_url: str | None = None
     url: str | None = None
 
+    @field_validator("state", mode="after")
+    @classmethod
+    def _open_or_closed(cls, value: str) -> str:
+        if value.lower() not in ("open", "closed"):
+            raise ValueError("must be open or closed")
+        return value.lower()
+
 
 class _IssueFile(BaseModel):
     org: str
     repo: str
     issue: _Issue
+
+    @field_validator("org", mode="after")
+    @classmethod
+    def _owner(cls, value: str) -> str:
+        if problem := links.owner_problem(value):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("repo", mode="after")
+    @classmethod
+    def _repository(cls, value: str) -> str:
+        if problem := links.repository_problem(value):
+            raise ValueError(problem)
+        return value
 
 
 @dataclass
@@ -80,9 +106,10 @@ def find_issue_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def parse_issue_file(path: Path) -> IssueRecord:
+def parse_issue_file(path: Path, web_host: str = links.web_host()) -> IssueRecord:
     """Read one file; raises ValueError with a reason a user can act on. orjson refuses what the store cannot
-    hold (lone surrogates, invalid UTF-8) and nesting deeper than 1024 levels."""
+    hold (lone surrogates, invalid UTF-8) and nesting deeper than 1024 levels. `web_host`: the GitHub whose
+    issue URLs are kept."""
     try:
         raw = orjson.loads(path.read_bytes())
     except FileNotFoundError:
@@ -93,14 +120,14 @@ def parse_issue_file(path: Path) -> IssueRecord:
         raise ValueError(f"not valid JSON ({error.msg} at line {error.lineno})") from None
     try:
         parsed = _IssueFile.model_validate(raw)
-        return _to_record(parsed)
+        return _to_record(parsed, web_host)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "document"
-        raise ValueError(f"{where}: {first['msg']}") from None
+        raise ValueError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
-def _to_record(parsed: _IssueFile) -> IssueRecord:
+def _to_record(parsed: _IssueFile, web_host: str) -> IssueRecord:
     issue = parsed.issue
     return IssueRecord.model_validate(
         {
@@ -114,7 +141,7 @@ def _to_record(parsed: _IssueFile) -> IssueRecord:
             "labels": [LabelRecord(**label.model_dump()) for label in issue.labels],
             "created_at": issue.created_at,
             "updated_at": issue.updated_at,
-            "url": issue.html_url or issue.url,
+            "url": links.checked_url(issue.html_url, web_host),
             "comments": [
                 CommentRecord.model_validate(
                     {
@@ -130,16 +157,21 @@ def _to_record(parsed: _IssueFile) -> IssueRecord:
     )
 
 
-def import_files(store: IssueStore, files: list[Path], on_progress: Callable[[int], Any] | None = None) -> ImportReport:
+def import_files(
+    store: IssueStore,
+    files: list[Path],
+    on_progress: Callable[[int], Any] | None = None,
+    web_host: str = links.web_host(),
+) -> ImportReport:
     """Parse every file, store good ones in chunks (one transaction each) with the label definitions they
     show, collect the bad ones. A chunk the store refuses is stored file by file, so one file cannot stop
-    the rest."""
+    the rest. Issue URLs are kept only on `web_host` (the configured GitHub's, see links.web_host)."""
     report = ImportReport(files=len(files))
     for chunk in _chunks(files, _BATCH):
         parsed: list[tuple[Path, IssueRecord]] = []
         for path in chunk:
             try:
-                parsed.append((path, parse_issue_file(path)))
+                parsed.append((path, parse_issue_file(path, web_host)))
             except ValueError as error:
                 report.bad.append(BadFile(path, str(error)))
         _store(store, parsed, report)

@@ -1,10 +1,12 @@
 """Opening a file the user named for output: never over the store's database, never over an existing file
-unless asked, and every file-system failure phrased as one line."""
+unless asked, never over anything but a regular file (a symlink, device, pipe or socket is refused, so neither
+`/dev/null` nor a link's target is ever replaced), and every file-system failure phrased as one line."""
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ def output_file(path: Path, *, force: bool, protected: set[Path]) -> Iterator[IO
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
+        _check_replaceable(target, path, force=force)  # again: the path may have changed while we wrote
         os.replace(temporary, target)
     except OSError as error:
         raise describe_os_error(error, path) from None
@@ -48,13 +51,30 @@ def check_output_path(path: Path, *, force: bool, protected: set[Path]) -> Path:
     target = path.expanduser()
     if target.resolve() in protected:
         raise UsageError(f"{path} is the store's own database; choose another --output file")
-    if target.is_dir():
+    if not target.is_symlink() and target.is_dir():
         raise UsageError(f"{path} is a folder; give a file name for --output")
     if not target.parent.is_dir():
         raise UsageError(f"the folder {target.parent} does not exist; create it or choose another --output")
-    if target.exists() and not force:
-        raise UsageError(f"{path} already exists; pass --force to overwrite it")
+    _check_replaceable(target, path, force=force)
     return target
+
+
+def _check_replaceable(target: Path, path: Path, *, force: bool) -> None:
+    """Absent, or a regular file (with `force`); never a symlink, device, pipe, socket or folder."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise describe_os_error(error, path) from None
+    if stat.S_ISLNK(mode):
+        raise UsageError(f"{path} is a symbolic link; give the file itself for --output (links are never replaced)")
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{path} is a folder; give a file name for --output")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{path} is not a regular file (a device, pipe or socket); choose another --output")
+    if not force:
+        raise UsageError(f"{path} already exists; pass --force to overwrite it")
 
 
 def describe_os_error(error: OSError, path: Path) -> OperationFailed:

@@ -21,6 +21,7 @@ def import_issues(
 
     from github_issue_analysis.errors import OperationFailed, UsageError
     from github_issue_analysis.importer import find_issue_files, import_files
+    from github_issue_analysis.links import web_host
 
     from . import context
 
@@ -34,7 +35,8 @@ def import_issues(
     err = context.console(stderr=True)
     with Progress(console=err, transient=True, disable=len(files) < 200) as progress:
         task = progress.add_task("Importing issues", total=len(files))
-        report = import_files(store.issues, files, lambda n: progress.advance(task, n))
+        host = web_host(context.settings().github_api_url)
+        report = import_files(store.issues, files, lambda n: progress.advance(task, n), web_host=host)
     if len(report.bad) > 1:  # one bad file is named in the error line itself
         for bad in report.bad:
             err.print(f"[red]skipped[/red] {escape(str(bad.path))}: {escape(bad.reason)}", soft_wrap=True)

@@ -11,6 +11,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on."),
     open_browser: bool = typer.Option(False, "--open", help="Open the start page in a browser."),
+    allow_remote: bool = typer.Option(
+        False, "--allow-remote", help="Allow a --host other machines can reach (they could act with your token)."
+    ),
 ) -> None:
     """Serve the groups, live reports, the review queue and the apply plan on http://HOST:PORT (Ctrl+C stops)."""
     import threading
@@ -18,14 +21,28 @@ def serve(
 
     import uvicorn
 
-    from github_issue_analysis.report.app import LOCAL_HOSTS, create_app
+    from github_issue_analysis.errors import UsageError
+    from github_issue_analysis.report.app import create_app
+    from github_issue_analysis.report.serve_hosts import WILDCARDS, allowed_hosts, beyond_loopback
 
+    remote = beyond_loopback(host)
+    if remote and not allow_remote:
+        raise UsageError(
+            f"--host {host} lets other machines reach the review page and act with your GitHub token; "
+            "add --allow-remote to do that, or leave --host at 127.0.0.1"
+        )
     store = context.open_store()
-    every_address = host in ("0.0.0.0", "::")
-    hosts = ["*"] if every_address else sorted({*LOCAL_HOSTS, host})
+    hosts = allowed_hosts(host)
     app = create_app(store, context.settings(), allowed_hosts=hosts)
-    url = f"http://{'127.0.0.1' if every_address else host}:{port}/"
-    context.console(stderr=True).print(f"Serving {store.display_location} on {url} (Ctrl+C to stop)")
+    url = f"http://{'127.0.0.1' if host in WILDCARDS else host}:{port}/"
+    err = context.console(stderr=True)
+    if remote:
+        err.print(
+            f"Warning: other machines on the network can reach {host}:{port}; only requests addressed to "
+            f"{', '.join(hosts)} are answered.",
+            soft_wrap=True,
+        )
+    err.print(f"Serving {store.display_location} on {url} (Ctrl+C to stop)")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     try:

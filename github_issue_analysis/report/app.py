@@ -15,12 +15,14 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import GhAnalysisError
 from github_issue_analysis.storage.store import Store
 
-from . import apply_pages, pages, review_pages
+from . import apply_pages, pages, review_pages, static_files
 from .apply_jobs import ApplyJobs
 from .csrf import CsrfGuard
 from .page import page
+from .security_headers import SecurityHeaders
+from .serve_hosts import LOOPBACK_NAMES
 
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+LOCAL_HOSTS = list(LOOPBACK_NAMES)
 
 
 def create_app(store: Store, settings: Settings, allowed_hosts: list[str] | None = None) -> Starlette:
@@ -34,10 +36,14 @@ def create_app(store: Store, settings: Settings, allowed_hosts: list[str] | None
         Route("/orgs/{org}/plan", review_pages.plan),
         Route("/orgs/{org}/apply", apply_pages.start_apply, methods=["POST"]),
         Route("/orgs/{org}/apply/{job_id}", apply_pages.apply_progress),
+        Route("/static/report.js", static_files.report_js),
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS),
+        ],
         exception_handlers={HTTPException: _http_error, GhAnalysisError: _usage_error, Exception: _server_error},
     )
     app.state.store = store

@@ -1,12 +1,21 @@
-"""Jinja2 (autoescape on) over the packaged templates; the report is one file with its CSS, script and SVG inline."""
+"""Jinja2 (autoescape on) over the packaged templates; the report is one file with its CSS, script and SVG inline.
+
+Issue links are built from org/repo/number on the configured GitHub web host (`issue_link`), never taken from a
+stored URL. The report's one inline script runs under a Content-Security-Policy naming its sha256 hash; the
+review app serves the same script as a file (`static/report.js`) and allows only scripts of its own origin."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
+from github_issue_analysis import links
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -22,6 +31,27 @@ def script_json(value: Any) -> Any:
     from markupsafe import Markup
 
     return Markup(orjson.dumps(value).decode().translate(_SCRIPT_SAFE))
+
+
+def report_script() -> str:
+    """The issue table's script, shared by the report file (inline) and the review app (/static/report.js)."""
+    return files("github_issue_analysis.report").joinpath("static", "report.js").read_text(encoding="utf-8")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source allowing exactly this inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+def issue_host() -> str:
+    """The configured GitHub's web host (github.com unless GITHUB_API_URL names another)."""
+    from github_issue_analysis.config import get_settings
+
+    return links.web_host(get_settings().github_api_url)
+
+
+def issue_link(org: str, repo: str, number: int) -> str:
+    return links.issue_url(issue_host(), org, repo, number)
 
 
 def money(value: float | None) -> str:
@@ -56,7 +86,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["script_json"] = script_json
-    env.globals.update(money=money, duration=duration, pct=pct)
+    env.globals.update(money=money, duration=duration, pct=pct, issue_link=issue_link, issue_host=issue_host)
     return env
 
 
@@ -65,7 +95,19 @@ def render(template: str, **context: Any) -> str:
 
 
 def render_report(data: ReportData) -> str:
-    return render("report.html.j2", title=data.title, data=data, group_links=False)
+    from markupsafe import Markup
+
+    script = report_script()
+    if "</script" in script.lower():
+        raise ValueError("report.js must not contain '</script'")
+    return render(
+        "report.html.j2",
+        title=data.title,
+        data=data,
+        group_links=False,
+        inline_script=Markup(script),
+        script_src=script_hash(script),
+    )
 
 
 def write_report(data: ReportData, path: Path) -> int:

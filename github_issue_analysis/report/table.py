@@ -1,7 +1,8 @@
 """The issue table as compact JSON: label and repository names interned, one short list per issue.
 
-Row: [repo index, number, title, url or null (null: repository base + number), [current label indexes],
-[[label index, confidence, reasoning], ...], overall confidence, reasoning, decision]."""
+Row: [repo index, number, title, [current label indexes], [[label index, confidence, reasoning], ...], overall
+confidence, reasoning, decision]; repository: [org, name]. The page builds each issue's link from org, name and
+number on the GitHub host (never from a stored URL)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ class TableBuilder:
 
     def add(self, issue: AnalysedIssue) -> None:
         repo_index = self._repo(issue)
-        base = self.repo_rows[repo_index][2]
         recommended = [
             [self._label(str(rec.get("label", ""))), _rounded(rec.get("confidence")), str(rec.get("reasoning", ""))]
             for rec in issue.analysis.get("recommended_labels") or []
@@ -38,7 +38,6 @@ class TableBuilder:
                 repo_index,
                 issue.number,
                 issue.title,
-                None if issue.url in (None, f"{base}{issue.number}") else issue.url,
                 [self._label(name) for name in issue.labels],
                 recommended,
                 confidence,
@@ -62,17 +61,8 @@ class TableBuilder:
         key = (issue.org, issue.repo)
         if key not in self.repos:
             self.repos[key] = len(self.repo_rows)
-            self.repo_rows.append([issue.org, issue.repo, _issue_base(issue)])
+            self.repo_rows.append([issue.org, issue.repo])
         return self.repos[key]
-
-
-def _issue_base(issue: AnalysedIssue) -> str:
-    """The address of the repository's issues ending in '/', from the stored url when there is one
-    (GitHub Enterprise), else github.com's."""
-    suffix = f"/{issue.number}"
-    if issue.url and issue.url.endswith(suffix):
-        return issue.url[: -len(str(issue.number))]
-    return f"https://github.com/{issue.org}/{issue.repo}/issues/"
 
 
 def _rounded(value: Any) -> float | None:

@@ -365,8 +365,8 @@ def _issue_row(record: IssueRecord, collected_at: datetime) -> dict[str, Any]:
         "state": record.state,
         "author": record.author,
         "labels": [label.model_dump() for label in record.labels],
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
+        "created_at": as_utc(record.created_at),
+        "updated_at": as_utc(record.updated_at),
         "url": record.url,
         "collected_at": collected_at,
     }
@@ -378,8 +378,8 @@ def _comment_row(issue_id: int, position: int, comment: CommentRecord) -> dict[s
         "position": position,
         "author": comment.author,
         "body": comment.body,
-        "created_at": comment.created_at,
-        "updated_at": comment.updated_at,
+        "created_at": as_utc(comment.created_at),
+        "updated_at": as_utc(comment.updated_at),
     }
 
 

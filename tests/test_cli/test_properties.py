@@ -2,23 +2,29 @@
 with exit 0, 1 or 2, at most one line on stderr, never "Unexpected error", and a refused command leaves the
 store as it was.
 
-CI cost is bounded by the "ci" profile (the default): 50 examples per property, 300 in all; HYPOTHESIS_PROFILE=thorough
-runs 500 each."""
+The import path (owner and repository names, issue URLs, states, times with offsets) and the export path (what
+`--output` may replace) have properties of their own.
+
+CI cost is bounded by the "ci" profile (the default): 50 examples per property (half that for the import and
+export paths, which build a store per example); HYPOTHESIS_PROFILE=thorough runs ten times as many."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from github_issue_analysis.links import owner_problem, repository_problem
 from tests.conftest import CliResult, invoke
 from tests.factories import issue_document, write_issue_files
 
@@ -29,6 +35,7 @@ settings.register_profile(
     "thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+HALF = max(10, settings.default.max_examples // 2)  # properties that build a fresh store per example
 
 # Text as a hostile user types it: NUL, lone surrogates, control characters, very long runs.
 hostile_text = st.one_of(
@@ -225,3 +232,114 @@ def test_importer(data_dir: Path, files: list[bytes]) -> None:
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert len(error_lines) == (1 if result.exit_code else 0), result.stderr[:500]
     check(invoke("status", "--json", env=env))
+
+
+# The import path: names as GitHub defines them, URLs only on the GitHub host, times compared as instants.
+owner_names = st.one_of(st.from_regex(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,19}", fullmatch=True), hostile_text)
+repo_names = st.one_of(
+    st.from_regex(r"[A-Za-z0-9._-]{1,30}", fullmatch=True), st.sampled_from([".", "..", "../x"]), hostile_text
+)
+issue_urls = st.one_of(
+    st.none(),
+    st.builds(
+        lambda scheme, host, path: f"{scheme}{host}{path}",
+        st.sampled_from(["https://", "http://", "javascript:", "JAVASCRIPT:", "data:", "//", " https://", ""]),
+        st.sampled_from(["github.com", "GitHub.com", "evil.example", "github.com@evil.example", "github.com:443"]),
+        st.sampled_from(["/acme/app/issues/1", "/x", "", "/a b", '/"><script>']),
+    ),
+    hostile_text.filter(lambda text: not any(0xD800 <= ord(char) <= 0xDFFF for char in text)),  # else not JSON
+)
+offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+instants = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30))
+
+
+def stored_issues(folder: Path) -> list[tuple[str, str, int, str, str | None, str]]:
+    with sqlite3.connect(folder / "data" / "gh-analysis.db") as conn:
+        return list(conn.execute("SELECT org, repo, number, title, url, updated_at FROM issues"))
+
+
+@settings(max_examples=HALF)
+@given(org=owner_names, repo=repo_names, url=issue_urls, state=st.sampled_from(["open", "CLOSED", "Open", "weird", ""]))
+def test_import_names_urls_and_states(org: str, repo: str, url: str | None, state: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        path = root / "issue.json"
+        path.write_text(json.dumps(issue_document(org, repo, 1, html_url=url, state=state)))
+        result = invoke("import", str(path), env=store_env(root))
+        valid = owner_problem(org) is None and repository_problem(repo) is None and state.lower() in ("open", "closed")
+        assert result.exit_code == (0 if valid else 1), result.stderr[:500]
+        check(result)
+        rows = stored_issues(root) if (root / "data" / "gh-analysis.db").exists() else []
+        assert [(r[0], r[1]) for r in rows] == ([(org, repo)] if valid else [])
+        for row in rows:
+            assert row[4] is None or (row[4] == url and row[4].startswith("https://github.com/"))
+
+
+@settings(max_examples=HALF)
+@given(first=instants, second=instants, first_zone=offsets, second_zone=offsets, reverse=st.booleans())
+def test_import_keeps_the_later_instant(
+    first: datetime, second: datetime, first_zone: timezone, second_zone: timezone, reverse: bool
+) -> None:
+    times = [first.replace(tzinfo=first_zone), second.replace(tzinfo=second_zone)]
+    assume(times[0] != times[1])
+    latest = max(times)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        order = list(reversed(times)) if reverse else times
+        for index, when in enumerate(order):
+            title = "latest" if when == latest else "earlier"
+            path = root / f"{index}" / "issue.json"
+            path.parent.mkdir()
+            path.write_text(json.dumps(issue_document("acme", "app", 1, title=title, updated_at=when.isoformat())))
+            result = invoke("import", str(path), env=store_env(root))
+            assert result.exit_code == 0, result.stderr[:500]
+        ((_, _, _, title, _, updated_at),) = stored_issues(root)
+        assert title == "latest"
+        assert datetime.fromisoformat(updated_at) == latest.astimezone(UTC).replace(tzinfo=None)
+
+
+# The export path: --output replaces only a regular file (with --force), never a link, pipe or folder.
+TARGET_KINDS = ["absent", "file", "symlink", "dangling", "fifo", "folder", "no-parent"]
+
+
+def make_target(root: Path, kind: str) -> Path:
+    target = root / "out" / "x.jsonl" if kind == "no-parent" else root / "x.jsonl"
+    if kind == "file":
+        target.write_text("old")
+    elif kind in ("symlink", "dangling"):
+        (root / "precious").write_text("keep") if kind == "symlink" else None
+        target.symlink_to(root / "precious")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    return target
+
+
+@settings(max_examples=HALF)
+@given(kind=st.sampled_from(TARGET_KINDS), force=st.booleans(), output_format=st.sampled_from(["jsonl", "csv"]))
+def test_export_targets(data_dir: Path, kind: str, force: bool, output_format: str) -> None:
+    env = seeded_store(data_dir)
+    with tempfile.TemporaryDirectory(dir=data_dir) as folder:
+        root = Path(folder)
+        target = make_target(root, kind)
+        before = os.lstat(target).st_mode if os.path.lexists(target) else None
+        args = [
+            "results",
+            "export",
+            "--format",
+            output_format,
+            "--output",
+            str(target),
+            *(["--force"] if force else []),
+        ]
+        result = check_refused_leaves_store(data_dir, args, env)
+        replaceable = kind == "absent" or (kind == "file" and force)
+        assert result.exit_code == (0 if replaceable else 2), (kind, force, result.stderr)
+        if replaceable:
+            assert stat.S_ISREG(os.lstat(target).st_mode)
+        elif before is not None:
+            assert os.lstat(target).st_mode == before
+        if kind == "symlink":
+            assert (root / "precious").read_text() == "keep"
+        assert not (root / "precious").exists() or kind == "symlink"

@@ -2,6 +2,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("report-rows").textContent);
   var tbody = document.getElementById("rows");
+  var host = document.getElementById("issue-table").getAttribute("data-issue-host");
   var labels = data.labels, repos = data.repos;
   var COLUMNS = ["Issue", "Title", "Current labels", "Recommended", "Confidence", "Reasoning", "Decision"];
 
@@ -17,6 +18,10 @@
     tr.appendChild(td);
     return td;
   }
+  function issueLink(org, name, number) {  // built like links.issue_url: https, the GitHub host, escaped parts
+    return "https://" + host + "/" + encodeURIComponent(org) + "/" + encodeURIComponent(name) + "/issues/" +
+      Number(number);
+  }
   function fmt(c) { return c === null || c === undefined ? "–" : c.toFixed(2); }
 
   var items = data.rows.map(function (r, i) {
@@ -24,27 +29,27 @@
     var tr = el("tr");
     tr.dataset.index = i;
     var a = el("a", null, repo[1] + "#" + r[1]);
-    a.href = r[3] || repo[2] + r[1];
+    a.href = issueLink(repo[0], repo[1], r[1]);
     a.rel = "noopener";
     cell(tr, 0).appendChild(a);
     cell(tr, 1, null).textContent = r[2];
     var current = cell(tr, 2);
-    r[4].forEach(function (l) { current.appendChild(el("span", "tag cur", labels[l])); });
+    r[3].forEach(function (l) { current.appendChild(el("span", "tag cur", labels[l])); });
     var rec = cell(tr, 3);
-    r[5].forEach(function (x) {
+    r[4].forEach(function (x) {
       var tag = el("span", "tag", labels[x[0]] + " " + fmt(x[1]));
       tag.title = x[2];
       rec.appendChild(tag);
     });
-    cell(tr, 4).textContent = fmt(r[6]);
-    cell(tr, 5, "reason").textContent = r[7];
-    var decision = cell(tr, 6, "d-" + r[8]);
-    decision.textContent = r[8];
+    cell(tr, 4).textContent = fmt(r[5]);
+    cell(tr, 5, "reason").textContent = r[6];
+    var decision = cell(tr, 6, "d-" + r[7]);
+    decision.textContent = r[7];
     var names = {};
-    r[4].concat(r[5].map(function (x) { return x[0]; })).forEach(function (l) { names[labels[l]] = true; });
+    r[3].concat(r[4].map(function (x) { return x[0]; })).forEach(function (l) { names[labels[l]] = true; });
     return {
       tr: tr, repo: repo[0] + "/" + repo[1], number: r[1], title: r[2].toLowerCase(), names: names,
-      confidence: r[6] === null ? -1 : r[6], decision: r[8], recommended: r[5].length
+      confidence: r[5] === null ? -1 : r[5], decision: r[7], recommended: r[4].length
     };
   });
   var fragment = document.createDocumentFragment();
