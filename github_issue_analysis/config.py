@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str | None = Field(default=None, validation_alias="ANTHROPIC_BASE_URL")
+    # Like the google-genai SDK: GEMINI_API_KEY, else GOOGLE_API_KEY.
+    gemini_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    )
+    gemini_base_url: str | None = Field(default=None, validation_alias="GEMINI_BASE_URL")
     # Like the GitHub CLI: GH_TOKEN first, then GITHUB_TOKEN (then `gh auth token`: github_client/credentials.py).
     github_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("GH_TOKEN", "GITHUB_TOKEN"))
     # The provider's documented limits, lower for accounts (or compatible services) that have lower ones.
@@ -54,6 +59,15 @@ class Settings(BaseSettings):
     )
     anthropic_max_bytes_per_batch: int = Field(
         default=256 * 1024 * 1024, ge=1, validation_alias="GH_ANALYSIS_ANTHROPIC_MAX_BYTES_PER_BATCH"
+    )
+    gemini_max_requests_per_batch: int = Field(
+        default=100_000, ge=1, validation_alias="GH_ANALYSIS_GEMINI_MAX_REQUESTS_PER_BATCH"
+    )
+    gemini_max_bytes_per_batch: int = Field(  # documented: an input file of up to 2 GB
+        default=2 * 1024**3, ge=1, le=2 * 1024**3, validation_alias="GH_ANALYSIS_GEMINI_MAX_BYTES_PER_BATCH"
+    )
+    gemini_max_inline_bytes: int = Field(  # documented: inlined requests while the create stays under 20 MB
+        default=20 * 1024**2, ge=0, le=20 * 1024**2, validation_alias="GH_ANALYSIS_GEMINI_MAX_INLINE_BYTES"
     )
     model: str = Field(default=defaults.MODEL, validation_alias="GH_ANALYSIS_MODEL")  # PROVIDER:NAME
     retry_seconds: float = Field(default=0.5, gt=0, le=3600, validation_alias="GH_ANALYSIS_RETRY_SECONDS")

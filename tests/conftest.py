@@ -15,6 +15,7 @@ from github_issue_analysis.cli.context import run_app
 from github_issue_analysis.cli.main import app
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, create_anthropic_app
+from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, create_gemini_app
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store, open_store
@@ -38,6 +39,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         "ANTHROPIC_API_KEY",
         "ANTHROPIC_AUTH_TOKEN",
         "ANTHROPIC_BASE_URL",
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "GEMINI_BASE_URL",
         "GITHUB_TOKEN",
         "GITHUB_API_URL",
         "GH_ANALYSIS_DATABASE_URL",
@@ -108,6 +112,15 @@ def served_anthropic() -> Iterator[tuple[AnthropicEmulator, str]]:
     `anthropic` SDK takes it); fixtures reset and configure it per test."""
     emulator = AnthropicEmulator()
     with BackgroundServer(create_anthropic_app(emulator=emulator)) as server:
+        yield emulator, server.url
+
+
+@pytest.fixture(scope="session")
+def served_gemini() -> Iterator[tuple[GeminiEmulator, str]]:
+    """One Gemini batch-mode emulator on 127.0.0.1 for the session (the base URL `google-genai` takes as
+    `HttpOptions(base_url=...)`); fixtures reset and configure it per test."""
+    emulator = GeminiEmulator()
+    with BackgroundServer(create_gemini_app(emulator=emulator)) as server:
         yield emulator, server.url
 
 

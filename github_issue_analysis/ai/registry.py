@@ -24,9 +24,10 @@ PROCESSOR_GROUP = "gh_analysis.processors"
 
 def _builtin_providers() -> list[ProviderPlugin]:
     from .providers.anthropic_provider import PLUGIN as ANTHROPIC
+    from .providers.gemini_provider import PLUGIN as GEMINI
     from .providers.openai_provider import PLUGIN as OPENAI
 
-    return [OPENAI, ANTHROPIC]
+    return [OPENAI, ANTHROPIC, GEMINI]
 
 
 def _builtin_processors() -> list[Processor]:

@@ -55,7 +55,8 @@ def document(found: Catalog) -> dict[str, Any]:
 def _price(price: Price | None) -> dict[str, float] | None:
     if price is None:
         return None
-    return {"input_per_million": price.input_per_million, "output_per_million": price.output_per_million}
+    cached = {"cached_input_per_million": price.cached_input_per_million} if price.cached_input_per_million else {}
+    return {"input_per_million": price.input_per_million, "output_per_million": price.output_per_million, **cached}
 
 
 def _table(found: Catalog) -> None:

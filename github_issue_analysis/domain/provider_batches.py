@@ -7,6 +7,12 @@ from datetime import datetime
 
 from .jobs import ItemErrorKind, JobStatus
 
+# What every batch we create says about itself (as metadata, or in its name where a provider has no
+# metadata), so that the tool can find its own batches again after a crash.
+META_GROUP = "gh_analysis_group"
+META_JOB = "gh_analysis_job"
+META_ATTEMPT = "gh_analysis_attempt"
+
 
 @dataclass(frozen=True)
 class ProviderBatch:

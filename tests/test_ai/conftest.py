@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
+from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import Store, open_store
@@ -33,6 +34,17 @@ TOPICS = [
 
 
 ANTHROPIC_MODEL = "anthropic:claude-haiku-4-5"
+GEMINI_MODEL = "gemini:gemini-2.5-flash"
+# Our status words as Gemini writes them (a batch asked to cancel stays RUNNING until it has stopped).
+GEMINI_WORDS = {
+    "validating": "BATCH_STATE_PENDING",
+    "in_progress": "BATCH_STATE_RUNNING",
+    "cancelling": "BATCH_STATE_RUNNING",
+    "completed": "BATCH_STATE_SUCCEEDED",
+    "failed": "BATCH_STATE_FAILED",
+    "cancelled": "BATCH_STATE_CANCELLED",
+    "expired": "BATCH_STATE_EXPIRED",
+}
 
 
 def use_openai(
@@ -73,11 +85,36 @@ def use_anthropic(
     return emulator
 
 
+def use_gemini(
+    served: tuple[GeminiEmulator, str], config: GeminiEmulatorConfig, monkeypatch: pytest.MonkeyPatch
+) -> GeminiEmulator:
+    """The served Gemini emulator, reset with `config`, the SDK pointed at it and the default model naming it."""
+    emulator, url = served
+    emulator.config = config
+    emulator.reset()
+    monkeypatch.setenv("GEMINI_API_KEY", API_KEY)
+    monkeypatch.setenv("GEMINI_BASE_URL", url)
+    monkeypatch.setenv("GH_ANALYSIS_MODEL", GEMINI_MODEL)
+    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    return emulator
+
+
+def gemini_config(clock: FakeClock) -> GeminiEmulatorConfig:
+    return GeminiEmulatorConfig(
+        api_key=API_KEY,
+        clock=clock,
+        pending_seconds=1,
+        processing_seconds=10,
+        cancelling_seconds=1,
+        retry_after_seconds=0.01,
+    )
+
+
 @dataclass
 class Sandbox:
     """A provider's emulator on a fake clock; the same questions answered for OpenAI and Anthropic."""
 
-    emulator: Any  # OpenAIEmulator | AnthropicEmulator
+    emulator: Any  # OpenAIEmulator | AnthropicEmulator | GeminiEmulator
     clock: FakeClock
     url: str
     provider: str = "openai"
@@ -95,6 +132,8 @@ class Sandbox:
 
     def word(self, status: str) -> str:
         """The provider's own status string for one of ours (job status JSON shows the provider's)."""
+        if self.provider == "gemini":
+            return GEMINI_WORDS[status]
         if self.provider != "anthropic":
             return status
         ended = {"completed", "expired", "cancelled", "failed"}
@@ -105,6 +144,10 @@ class Sandbox:
     def batch_status(self, index: int = 0) -> str:
         """The status the emulator gives its index-th batch now (in our words)."""
         batch = list(self.emulator.batches.values())[index]
+        if self.provider == "gemini":
+            state = batch.state_at(self.clock()).value
+            cancelling = batch.cancel_at is not None and state == GEMINI_WORDS["in_progress"]
+            return "cancelling" if cancelling else {raw: ours for ours, raw in GEMINI_WORDS.items()}[state]
         if self.provider == "anthropic":
             document = batch.to_api(self.clock(), self.url)
             return {"canceling": "cancelling"}.get(document["processing_status"], document["processing_status"])
@@ -112,6 +155,11 @@ class Sandbox:
 
     def sent_batches(self) -> list[dict[str, str]]:
         """Each batch's requests as {custom_id: request as sent}, in the order the batches were sent."""
+        if self.provider == "gemini":
+            return [
+                {str(r.key): json.dumps(r.request, sort_keys=True) for r in batch.requests}
+                for batch in self.emulator.batches.values()
+            ]
         if self.provider == "anthropic":
             return [
                 {r.custom_id: json.dumps(r.params, sort_keys=True) for r in batch.requests}
@@ -125,6 +173,8 @@ class Sandbox:
 
     def reported_input_tokens(self) -> int:
         """Input tokens the provider reported for every batch."""
+        if self.provider == "gemini":
+            return int(self.emulator.stats.prompt_tokens)
         if self.provider == "anthropic":
             return int(self.emulator.stats.input_tokens)
         usages = [b.to_api(self.clock())["usage"] for b in self.emulator.batches.values()]
@@ -146,16 +196,21 @@ def sandbox(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.Monke
     return Sandbox(use_openai(served_openai, config, monkeypatch), clock, served_openai[1])
 
 
-@pytest.fixture(params=["openai", "anthropic"])
+@pytest.fixture(params=["openai", "anthropic", "gemini"])
 def provider_sandbox(
     request: pytest.FixtureRequest,
     served_openai: tuple[OpenAIEmulator, str],
     served_anthropic: tuple[AnthropicEmulator, str],
+    served_gemini: tuple[GeminiEmulator, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Sandbox:
     """The group tests on each provider: its emulator, its SDK, its key, and the default model naming it."""
     if request.param == "openai":
         return request.getfixturevalue("sandbox")  # type: ignore[no-any-return]
+    if request.param == "gemini":
+        clock = FakeClock()
+        emulator = use_gemini(served_gemini, gemini_config(clock), monkeypatch)
+        return Sandbox(emulator, clock, served_gemini[1], provider="gemini")
     clock = FakeClock()
     config = AnthropicEmulatorConfig(
         api_key=API_KEY, clock=clock, processing_seconds=10, canceling_seconds=1, retry_after_seconds=0.01

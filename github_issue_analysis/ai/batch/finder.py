@@ -18,12 +18,9 @@ from datetime import datetime, timedelta
 
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.jobs import BatchJob
-from github_issue_analysis.domain.provider_batches import ProviderBatch
+from github_issue_analysis.domain.provider_batches import META_ATTEMPT, META_GROUP, META_JOB, ProviderBatch
 from github_issue_analysis.storage.job_store import JobStore
 
-META_GROUP = "gh_analysis_group"
-META_JOB = "gh_analysis_job"
-META_ATTEMPT = "gh_analysis_attempt"
 CLOCK_SKEW = timedelta(minutes=5)  # clocks differ a little between us and the provider
 
 
@@ -65,13 +62,21 @@ async def _listed_since(provider: BatchProvider, since: datetime) -> list[Provid
 
 
 async def _by_metadata(provider: BatchProvider, jobs: Sequence[BatchJob]) -> Found:
+    """Exact by group, job and attempt; two batches naming one job (created by hand, or a create that went out
+    twice) make it ambiguous: reported with both ids, never adopted or sent again."""
     wanted = {(job.group_id, job.job_id, str(job.attempt)) for job in jobs}
-    found = Found()
+    matches: dict[str, list[ProviderBatch]] = {}
     for batch in await _listed_since(provider, min(job.created_at for job in jobs) - CLOCK_SKEW):
         meta = batch.metadata
         key = (meta.get(META_GROUP), meta.get(META_JOB), meta.get(META_ATTEMPT, "1"))
         if key in wanted:
-            found.batches.setdefault(str(key[1]), batch)
+            matches.setdefault(str(key[1]), []).append(batch)
+    found = Found()
+    for job_id, batches in matches.items():
+        if len(batches) == 1:
+            found.batches[job_id] = batches[0]
+        else:
+            found.ambiguous[job_id] = sorted(batch.id for batch in batches)
     return found
 
 

@@ -1,5 +1,5 @@
 """Prices per model in USD per million tokens. The table holds live prices; batch APIs (OpenAI Batch,
-Anthropic Message Batches) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE (read by config.Settings)
+Anthropic Message Batches, Gemini batch mode) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE (read by config.Settings)
 overrides batch prices: {"model-name": {"input": 0.075, "output": 0.30}} (live prices then count as double)."""
 
 from __future__ import annotations
@@ -27,6 +27,19 @@ LIVE_PRICES: dict[str, tuple[float, float]] = {
     "claude-opus-4-1": (15.00, 75.00),
     "claude-sonnet-4": (3.00, 15.00),
     "claude-3-5-haiku": (0.80, 4.00),
+    # Gemini (Google's paid tier, text, prompts up to 200k tokens; thinking tokens are billed as output)
+    "gemini-2.5-pro": (1.25, 10.00),
+    "gemini-2.5-flash": (0.30, 2.50),
+    "gemini-2.5-flash-lite": (0.10, 0.40),
+    "gemini-2.0-flash": (0.10, 0.40),
+    "gemini-2.0-flash-lite": (0.075, 0.30),
+}
+# Live price of a cached input token (context caching), where the provider lists one; batches charge half.
+CACHED_INPUT_PRICES: dict[str, float] = {
+    "gemini-2.5-pro": 0.125,
+    "gemini-2.5-flash": 0.03,
+    "gemini-2.5-flash-lite": 0.01,
+    "gemini-2.0-flash": 0.025,
 }
 BATCH_PRICES: dict[str, tuple[float, float]] = {
     name: (live_in * BATCH_DISCOUNT, live_out * BATCH_DISCOUNT) for name, (live_in, live_out) in LIVE_PRICES.items()
@@ -41,6 +54,7 @@ ESTIMATED_OUTPUT_TOKENS_PER_ISSUE = 250
 class Price:
     input_per_million: float
     output_per_million: float
+    cached_input_per_million: float | None = None  # a cached input token, where the provider lists a price
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         return (input_tokens * self.input_per_million + output_tokens * self.output_per_million) / 1_000_000
@@ -56,4 +70,5 @@ def price_for(model: str, live: bool = False) -> Price | None:
         return None
     batch_in, batch_out = table[name]
     factor = 1 / BATCH_DISCOUNT if live else 1.0
-    return Price(batch_in * factor, batch_out * factor)
+    cached = CACHED_INPUT_PRICES.get(name)
+    return Price(batch_in * factor, batch_out * factor, cached * (1.0 if live else BATCH_DISCOUNT) if cached else None)
