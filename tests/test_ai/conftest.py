@@ -146,7 +146,7 @@ class Sandbox:
         batch = list(self.emulator.batches.values())[index]
         if self.provider == "gemini":
             state = batch.state_at(self.clock()).value
-            cancelling = batch.cancel_at is not None and state == GEMINI_WORDS["in_progress"]
+            cancelling = batch.cancel_at is not None and state in ("BATCH_STATE_PENDING", "BATCH_STATE_RUNNING")
             return "cancelling" if cancelling else {raw: ours for ours, raw in GEMINI_WORDS.items()}[state]
         if self.provider == "anthropic":
             document = batch.to_api(self.clock(), self.url)

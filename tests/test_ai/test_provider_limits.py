@@ -18,10 +18,15 @@ LIMIT_BYTES = 40_000
 def test_byte_limit_is_checked_on_the_real_request_lines(
     provider_sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The splitter plans with each provider's own limit: OpenAI's file bytes, Anthropic's request bytes."""
+    """The splitter plans with each provider's own limit: OpenAI's file bytes, Anthropic's request bytes,
+    Gemini's input file bytes (every batch uploaded as a file here: no inline batch allowed)."""
     sandbox = provider_sandbox
     seed(seeded, 60)
-    if sandbox.provider == "anthropic":
+    if sandbox.provider == "gemini":
+        sandbox.config.max_file_bytes = LIMIT_BYTES
+        monkeypatch.setenv("GH_ANALYSIS_GEMINI_MAX_BYTES_PER_BATCH", str(LIMIT_BYTES))
+        monkeypatch.setenv("GH_ANALYSIS_GEMINI_MAX_INLINE_BYTES", "0")
+    elif sandbox.provider == "anthropic":
         sandbox.config.max_batch_bytes = LIMIT_BYTES
         monkeypatch.setenv("GH_ANALYSIS_ANTHROPIC_MAX_BYTES_PER_BATCH", str(LIMIT_BYTES))
     else:
@@ -37,6 +42,11 @@ def test_byte_limit_is_checked_on_the_real_request_lines(
     sandbox.finish_all()
     status = json.loads(invoke("batch", "status", group["group_id"], "--json").stdout)
     assert (status["status"], status["completed_issues"]) == ("completed", 60)
+    if sandbox.provider == "gemini":  # each batch read its requests from an uploaded file
+        assert sandbox.emulator.stats.files_uploaded == plan["total_batches"]
+        assert all(batch.input_file for batch in sandbox.emulator.batches.values())
+        collected = json.loads(invoke("batch", "group-collect", group["group_id"], "--json").stdout)
+        assert collected["collected"] == 60  # from output files whose lines come in any order
 
 
 def test_a_single_request_over_the_byte_limit_is_a_usage_error(
