@@ -20,12 +20,13 @@ from github_issue_analysis.sandbox.anthropic_emulator import (
     AnthropicEmulatorConfig,
     create_anthropic_app,
 )
+from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.conftest import invoke
-from tests.test_ai.conftest import ANTHROPIC_MODEL, API_KEY, seed
+from tests.test_ai.conftest import ANTHROPIC_MODEL, API_KEY, GEMINI_MODEL, seed
 
 
 @dataclass
@@ -75,8 +76,19 @@ def crashable(
     """A provider's emulator behind a kill switch (parametrize indirectly with the provider's name)."""
     clock = FakeClock()
     monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
+    if request.param.startswith("gemini"):  # "gemini-file": every batch from an uploaded input file
+        emulator: Any = GeminiEmulator(GeminiEmulatorConfig(api_key=API_KEY, clock=clock, processing_seconds=10))
+        switch = KillSwitch(create_gemini_app(emulator=emulator))
+        with BackgroundServer(switch) as server:
+            monkeypatch.setenv("GEMINI_API_KEY", API_KEY)
+            monkeypatch.setenv("GEMINI_BASE_URL", server.url)
+            monkeypatch.setenv("GH_ANALYSIS_MODEL", GEMINI_MODEL)
+            if request.param == "gemini-file":
+                monkeypatch.setenv("GH_ANALYSIS_GEMINI_MAX_INLINE_BYTES", "0")
+            yield emulator, switch, server.url, clock
+        return
     if request.param == "anthropic":
-        emulator: Any = AnthropicEmulator(AnthropicEmulatorConfig(api_key=API_KEY, clock=clock, processing_seconds=10))
+        emulator = AnthropicEmulator(AnthropicEmulatorConfig(api_key=API_KEY, clock=clock, processing_seconds=10))
         switch = KillSwitch(create_anthropic_app(emulator=emulator))
         with BackgroundServer(switch) as server:
             monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
@@ -119,6 +131,15 @@ def run_killed(switch: KillSwitch, tmp_path: Path) -> None:
 
 
 ANTHROPIC_CREATE = "/v1/messages/batches"
+GEMINI_CREATE = "/v1beta/models/gemini-2.5-flash:batchGenerateContent"
+GEMINI_UPLOAD = "/upload/v1beta/files"  # a resumable upload: the start, then the chunk that finishes it
+
+
+def provider_batch_ids(emulator: Any) -> set[str]:
+    """The ids the store keeps for the emulator's batches (Gemini's are resource names, `batches/…`)."""
+    if isinstance(emulator, GeminiEmulator):
+        return {batch.name for batch in emulator.batches.values()}
+    return set(emulator.batches)
 SLOW = pytest.mark.slow  # each kill-and-resume runs the CLI in a subprocess: the fast lane keeps one
 
 
@@ -140,6 +161,13 @@ SLOW = pytest.mark.slow  # each kill-and-resume runs the CLI in a subprocess: th
         pytest.param("anthropic", "POST", ANTHROPIC_CREATE, 4, "response", marks=SLOW),
         # a child of the same size as the first
         pytest.param("anthropic", "POST", ANTHROPIC_CREATE, 2, "response", marks=SLOW),
+        # Gemini: no metadata either; the display name names group, job and attempt.
+        ("gemini", "POST", GEMINI_CREATE, 1, "response"),  # after create, before the batch id was stored
+        pytest.param("gemini", "POST", GEMINI_CREATE, 1, "request", marks=SLOW),  # create never arrived
+        pytest.param("gemini", "POST", GEMINI_CREATE, 3, "response", marks=SLOW),  # a later child's create
+        # from an uploaded file: after the second child's upload finished, before its create
+        pytest.param("gemini-file", "POST", GEMINI_UPLOAD, 4, "response", marks=SLOW),
+        pytest.param("gemini-file", "POST", GEMINI_CREATE, 2, "response", marks=SLOW),  # a file child's create
     ],
     indirect=["crashable"],
 )
@@ -159,7 +187,7 @@ def test_kill_at_each_step_then_resume(
     children = seeded.jobs.jobs(group_id)
     assert len(children) == 4
     assert emulator.stats.batches_created == 4
-    assert {c.provider_batch_id for c in children} == set(emulator.batches)  # one batch per child, all tracked
+    assert {c.provider_batch_id for c in children} == provider_batch_ids(emulator)  # one per child, all tracked
     clock.advance(3600)
     invoke("batch", "group-collect", group_id)
     assert len(invoke("results", "export").stdout.splitlines()) == 100
@@ -167,7 +195,11 @@ def test_kill_at_each_step_then_resume(
 
 @pytest.mark.parametrize(
     ("crashable", "path"),
-    [("openai", "/v1/batches"), pytest.param("anthropic", ANTHROPIC_CREATE, marks=SLOW)],
+    [
+        ("openai", "/v1/batches"),
+        pytest.param("anthropic", ANTHROPIC_CREATE, marks=SLOW),
+        pytest.param("gemini", GEMINI_CREATE, marks=SLOW),
+    ],
     indirect=["crashable"],
 )
 def test_status_adopts_a_batch_created_before_the_crash(
@@ -180,7 +212,7 @@ def test_status_adopts_a_batch_created_before_the_crash(
     job = seeded.jobs.jobs()[0]
     assert job.provider_batch_id is None and job.status.value == "submitting"
     status = json.loads(invoke("batch", "status", job.job_id, "--json").stdout)
-    assert status["provider_batch_id"] == next(iter(emulator.batches))
+    assert {status["provider_batch_id"]} == provider_batch_ids(emulator)
     assert emulator.stats.batches_created == 1
 
 
@@ -207,3 +239,31 @@ def test_two_candidate_batches_are_reported_and_never_resent(crashable: Any, see
     stored = seeded.jobs.job(job.job_id)
     assert stored is not None and stored.status.value == "submitting" and stored.provider_batch_id is None
     assert other.id in (stored.error or "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("crashable", ["gemini"], indirect=True)
+def test_two_gemini_batches_of_one_name_are_reported_and_never_resent(
+    crashable: Any, seeded: Store, tmp_path: Path
+) -> None:
+    """Gemini's create is not idempotent: a second batch carrying the same display name (made by hand, or a
+    create that went out twice) makes the job ambiguous: both are named, nothing is sent again."""
+    from google import genai
+    from google.genai import types
+
+    emulator, switch, url, _ = crashable
+    seed(seeded, 20)
+    switch.method, switch.path, switch.nth = "POST", GEMINI_CREATE, 1
+    run_killed(switch, tmp_path)
+    [crashed] = emulator.batches.values()
+    client = genai.Client(api_key=API_KEY, http_options=types.HttpOptions(base_url=url, api_version="v1beta"))
+    request = types.InlinedRequest(contents="hi", metadata={"key": "x"})
+    other = client.batches.create(model="gemini-2.5-flash", src=[request], config={"display_name": crashed.display_name})
+    job = seeded.jobs.jobs()[0]
+    resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.group_id)
+    assert resumed.exit_code == 1
+    assert str(other.name) in resumed.stdout and crashed.name in resumed.stdout  # both candidates named
+    assert emulator.stats.batches_created == 2  # nothing sent again
+    stored = seeded.jobs.job(job.job_id)
+    assert stored is not None and stored.status.value == "submitting" and stored.provider_batch_id is None
+    assert str(other.name) in (stored.error or "")
