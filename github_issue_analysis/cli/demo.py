@@ -23,7 +23,9 @@ def demo(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Where the demo store goes (default DATA_DIR/demo)."),
     processing_seconds: float = typer.Option(4.0, "--processing-seconds", help="How long each sandbox batch runs."),
     model: str = typer.Option(
-        defaults.MODEL, "--model", help="PROVIDER:NAME; openai:... or anthropic:... (each answered by its emulator)."
+        defaults.MODEL,
+        "--model",
+        help="PROVIDER:NAME; openai:..., anthropic:... or gemini:... (each answered by its emulator).",
     ),
 ) -> None:
     """Run the whole flow offline: collect from the GitHub emulator, split, submit to the Batch API emulator,

@@ -3,8 +3,8 @@
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
 the group completes -> group-collect -> recommended labels -> a blind run on a sample of labelled issues
 and its evaluation -> the label plan (what `labels apply` would do; nothing is sent) at the minimum
-confidence that evaluation found for a precision of 0.9 (0.8 when none reaches it). The OpenAI and
-Anthropic emulators both run, so either provider's model can be chosen. Answers come from the emulators'
+confidence that evaluation found for a precision of 0.9 (0.8 when none reaches it). The OpenAI, Anthropic
+and Gemini emulators all run, so any of the three providers' models can be chosen. Answers come from the emulators'
 offline labeller (word matching against label descriptions), not from a model."""
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
 from .anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
+from .gemini_emulator import GeminiEmulatorConfig, create_gemini_app
 from .github_emulator import GitHubEmulator, default_world
 from .openai_emulator import EmulatorConfig, create_openai_app
 from .server import BackgroundServer
@@ -67,7 +68,9 @@ class DemoSteps:
     label_plan: Callable[[LabelPlan, PlanThreshold], None] = lambda _plan, _threshold: None
 
 
-def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None) -> Settings:
+def demo_settings(
+    data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None, gemini_url: str | None = None
+) -> Settings:
     return Settings.model_validate(
         {
             "GH_ANALYSIS_DATA_DIR": str(data_dir),
@@ -78,6 +81,8 @@ def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_ur
             "GITHUB_API_URL": github_url,
             "ANTHROPIC_API_KEY": SANDBOX_API_KEY,
             **({"ANTHROPIC_BASE_URL": anthropic_url} if anthropic_url else {}),
+            "GEMINI_API_KEY": SANDBOX_API_KEY,
+            **({"GEMINI_BASE_URL": gemini_url} if gemini_url else {}),
         }
     )
 
@@ -85,20 +90,25 @@ def demo_settings(data_dir: Path, openai_url: str, github_url: str, anthropic_ur
 def run_demo(
     data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0, model_spec: str = defaults.MODEL
 ) -> Store:
-    """Run every step with `model_spec` (`openai:...` or `anthropic:...`, each answered by its emulator);
+    """Run every step with `model_spec` (`openai:…`, `anthropic:…` or `gemini:…`, each answered by its emulator);
     returns the demo store (left on disk for a look afterwards)."""
     shutil.rmtree(data_dir, ignore_errors=True)
     openai_app = create_openai_app(EmulatorConfig(api_key=SANDBOX_API_KEY, processing_seconds=processing_seconds))
     anthropic_app = create_anthropic_app(
         AnthropicEmulatorConfig(api_key=SANDBOX_API_KEY, processing_seconds=processing_seconds)
     )
+    gemini_app = create_gemini_app(
+        GeminiEmulatorConfig(api_key=SANDBOX_API_KEY, pending_seconds=0.1, processing_seconds=processing_seconds)
+    )
     github = GitHubEmulator(default_world())
     with (
         BackgroundServer(openai_app) as openai_server,
         BackgroundServer(github.app) as github_server,
         BackgroundServer(anthropic_app) as anthropic_server,
+        BackgroundServer(gemini_app) as gemini_server,
     ):
-        settings = demo_settings(data_dir, openai_server.url, github_server.url, anthropic_server.url)
+        urls = (openai_server.url, github_server.url, anthropic_server.url, gemini_server.url)
+        settings = demo_settings(data_dir, *urls)
         store = open_store(settings.resolved_database_url())
         connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
         steps.collected(asyncio.run(collect_issues(store.issues, CollectRequest(org=DEMO_ORG), connection)))

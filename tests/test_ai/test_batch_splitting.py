@@ -85,7 +85,9 @@ def test_children_keep_working_with_job_commands(provider_sandbox: Sandbox, seed
     child = group["job_ids"][1]
     provider_sandbox.finish_all()
     job = json.loads(invoke("batch", "status", child, "--json").stdout)
-    finished = {"openai": "completed", "anthropic": "ended", "gemini": "BATCH_STATE_SUCCEEDED"}[provider_sandbox.provider]  # the provider's word
+    finished = {"openai": "completed", "anthropic": "ended", "gemini": "BATCH_STATE_SUCCEEDED"}[
+        provider_sandbox.provider
+    ]  # the provider's word
     assert (job["group_id"], job["batch_sequence"], job["status"], job["total_items"]) == (
         group["group_id"],
         2,

@@ -140,6 +140,8 @@ def provider_batch_ids(emulator: Any) -> set[str]:
     if isinstance(emulator, GeminiEmulator):
         return {batch.name for batch in emulator.batches.values()}
     return set(emulator.batches)
+
+
 SLOW = pytest.mark.slow  # each kill-and-resume runs the CLI in a subprocess: the fast lane keeps one
 
 
@@ -258,7 +260,9 @@ def test_two_gemini_batches_of_one_name_are_reported_and_never_resent(
     [crashed] = emulator.batches.values()
     client = genai.Client(api_key=API_KEY, http_options=types.HttpOptions(base_url=url, api_version="v1beta"))
     request = types.InlinedRequest(contents="hi", metadata={"key": "x"})
-    other = client.batches.create(model="gemini-2.5-flash", src=[request], config={"display_name": crashed.display_name})
+    other = client.batches.create(
+        model="gemini-2.5-flash", src=[request], config={"display_name": crashed.display_name}
+    )
     job = seeded.jobs.jobs()[0]
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.group_id)
     assert resumed.exit_code == 1

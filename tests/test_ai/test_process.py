@@ -66,7 +66,9 @@ def test_nothing_to_do_and_missing_key_are_one_line_errors(
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     missing = invoke("process", "product-labeling", "--org", "acme")
     assert missing.exit_code == 2
-    assert {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "gemini": "GEMINI_API_KEY"}[provider_sandbox.provider] in missing.stderr
+    assert {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "gemini": "GEMINI_API_KEY"}[
+        provider_sandbox.provider
+    ] in missing.stderr
     assert invoke("results", "export").stdout == ""
 
 

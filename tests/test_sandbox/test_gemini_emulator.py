@@ -117,18 +117,17 @@ def client_for(url: str, key: str = API_KEY, version: str | None = "v1beta") -> 
 
 
 @pytest.fixture(scope="module")
-def served_gemini() -> Iterator[tuple[GeminiEmulator, str, genai.Client]]:
-    """One emulator on 127.0.0.1 and one SDK client for the module; each test resets and configures it."""
-    emulator = GeminiEmulator()
-    with BackgroundServer(create_gemini_app(emulator=emulator)) as server:
-        client = client_for(server.url)
-        yield emulator, server.url, client
-        client.close()
+def gemini_client(served_gemini: tuple[GeminiEmulator, str]) -> Iterator[genai.Client]:
+    """One SDK client for the module, on the session's emulator (tests/conftest.py); each test resets it."""
+    client = client_for(served_gemini[1])
+    yield client
+    client.close()
 
 
 @pytest.fixture
-def sandbox(served_gemini: tuple[GeminiEmulator, str, genai.Client]) -> Sandbox:
-    emulator, url, client = served_gemini
+def sandbox(served_gemini: tuple[GeminiEmulator, str], gemini_client: genai.Client) -> Sandbox:
+    emulator, url = served_gemini
+    client = gemini_client
     clock = FakeClock(START)
     emulator.config = GeminiEmulatorConfig(
         api_key=API_KEY, clock=clock, pending_seconds=1, processing_seconds=10, cancelling_seconds=1
