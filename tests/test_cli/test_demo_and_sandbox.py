@@ -21,7 +21,12 @@ from tests.conftest import invoke
 
 
 @pytest.mark.parametrize(
-    "model", [pytest.param("openai:gpt-4o-mini", marks=pytest.mark.slow), "anthropic:claude-haiku-4-5"]
+    "model",
+    [
+        pytest.param("openai:gpt-4o-mini", marks=pytest.mark.slow),
+        "anthropic:claude-haiku-4-5",
+        pytest.param("gemini:gemini-2.5-flash", marks=pytest.mark.slow),
+    ],
 )
 def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
     result = invoke("demo", "--data-dir", str(tmp_path / "demo"), "--processing-seconds", "0.3", "--model", model)

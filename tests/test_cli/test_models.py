@@ -39,3 +39,31 @@ def test_models_table_names_every_provider() -> None:
     result = invoke("models")
     assert result.exit_code == 0, result.stderr
     assert "anthropic:claude-haiku-4-5" in result.stdout and "openai:gpt-4o-mini" in result.stdout
+
+
+def test_models_json_lists_gemini_with_its_limits_cached_prices_and_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOOGLE_API_KEY", "google-test-secret")  # the SDK's other name for the key
+    document = json.loads(invoke("models", "--json").stdout)
+    gemini = next(p for p in document["providers"] if p["name"] == "gemini")
+    assert (gemini["api_key_env"], gemini["base_url_env"], gemini["key_set"]) == (
+        "GEMINI_API_KEY",
+        "GEMINI_BASE_URL",
+        True,
+    )
+    assert gemini["limits"] == {
+        "max_requests_per_batch": 100_000,
+        "max_bytes_per_batch": 2 * 1024**3,  # an input file; inline only under 20 MB
+        "max_batches_per_hour": None,
+    }
+    flash = next(m for m in gemini["models"] if m["model"] == "gemini:gemini-2.5-flash")
+    assert flash["live_price"] == {
+        "input_per_million": 0.3,
+        "output_per_million": 2.5,
+        "cached_input_per_million": 0.03,
+    }
+    assert flash["batch_price"] == {
+        "input_per_million": 0.15,
+        "output_per_million": 1.25,
+        "cached_input_per_million": 0.015,
+    }
+    assert "google-test-secret" not in json.dumps(document)

@@ -159,8 +159,9 @@ class GeminiProvider(BatchProvider, LiveProvider):
                 return
 
     async def list_page(self, after: str | None) -> BatchPage:
-        """One page, newest first. Gemini pages by token: the token after a batch is known once a page ending
-        with it was read; for another `after`, pages are read from the newest until it is found."""
+        """One page, newest first. Gemini pages by an opaque token, known once a page ending with `after` was
+        read; for another `after`, pages are read from the newest until one holds it, and the rest of that
+        page is the answer (fewer than a page; `has_more` says whether the list goes on)."""
         token = self._page_tokens.get(after) if after else None
         if after is None or token is not None:
             listed, token = await self._read_page(token)
