@@ -24,9 +24,8 @@ from openai import OpenAI
 
 from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from github_issue_analysis.sandbox.emulator_common import newest_first
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
+from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig
 from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
-from github_issue_analysis.sandbox.server import BackgroundServer
 from tests.clock import FakeClock
 from tests.test_sandbox.labeling_answer import Labeling
 
