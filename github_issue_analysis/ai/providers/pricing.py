@@ -1,6 +1,7 @@
 """Prices per model in USD per million tokens. The table holds live prices; batch APIs (OpenAI Batch,
-Anthropic Message Batches, Gemini batch mode) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE (read by config.Settings)
-overrides batch prices: {"model-name": {"input": 0.075, "output": 0.30}} (live prices then count as double)."""
+Anthropic Message Batches, Gemini batch mode) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE
+(read by config.Settings) overrides batch prices: {"model-name": {"input": 0.075, "output": 0.30}} (live
+prices then count as double)."""
 
 from __future__ import annotations
 
