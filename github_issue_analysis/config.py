@@ -61,13 +61,25 @@ class Settings(BaseSettings):
         default=256 * 1024 * 1024, ge=1, validation_alias="GH_ANALYSIS_ANTHROPIC_MAX_BYTES_PER_BATCH"
     )
     gemini_max_requests_per_batch: int = Field(
-        default=100_000, ge=1, validation_alias="GH_ANALYSIS_GEMINI_MAX_REQUESTS_PER_BATCH"
+        default=100_000,
+        ge=1,
+        validation_alias="GH_ANALYSIS_GEMINI_MAX_REQUESTS_PER_BATCH",
+        description="requests per Gemini batch (Google documents no count; this keeps a retry small)",
     )
-    gemini_max_bytes_per_batch: int = Field(  # documented: an input file of up to 2 GB
-        default=2 * 1024**3, ge=1, le=2 * 1024**3, validation_alias="GH_ANALYSIS_GEMINI_MAX_BYTES_PER_BATCH"
+    gemini_max_bytes_per_batch: int = Field(
+        default=2 * 1024**3,
+        ge=1,
+        le=2 * 1024**3,
+        validation_alias="GH_ANALYSIS_GEMINI_MAX_BYTES_PER_BATCH",
+        description="bytes of a Gemini batch's input file (the documented 2 GB), checked on the real request lines",
     )
-    gemini_max_inline_bytes: int = Field(  # documented: inlined requests while the create stays under 20 MB
-        default=20 * 1024**2, ge=0, le=20 * 1024**2, validation_alias="GH_ANALYSIS_GEMINI_MAX_INLINE_BYTES"
+    gemini_max_inline_bytes: int = Field(
+        default=20 * 1024**2,
+        ge=0,
+        le=20 * 1024**2,
+        validation_alias="GH_ANALYSIS_GEMINI_MAX_INLINE_BYTES",
+        description="a Gemini batch goes inline while its create request stays under this (the documented 20 MB), "
+        "else as an uploaded JSONL file",
     )
     model: str = Field(default=defaults.MODEL, validation_alias="GH_ANALYSIS_MODEL")  # PROVIDER:NAME
     retry_seconds: float = Field(default=0.5, gt=0, le=3600, validation_alias="GH_ANALYSIS_RETRY_SECONDS")
