@@ -196,6 +196,28 @@ def sandbox(served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.Monke
     return Sandbox(use_openai(served_openai, config, monkeypatch), clock, served_openai[1])
 
 
+# Gemini variants of group tests whose cases the other providers and the remaining Gemini cases already cover:
+# run in the slow lane only, to keep the fast lane's Gemini cost small (inlined creates convert each request
+# through the SDK's models, about 6 ms a request).
+GEMINI_SLOW_LANE = frozenset(
+    {
+        "test_submit_status_collect[gemini-400]",
+        "test_submission_splits_into_a_group[gemini-400-14]",
+        "test_submission_splits_into_a_group[gemini-60-2]",
+        "test_submission_splits_into_a_group[gemini-31-2]",
+        "test_submission_splits_into_a_group[gemini-30-1]",
+        "test_submission_splits_into_a_group[gemini-29-1]",
+        "test_reprocess_and_skip_issues_with_results[gemini]",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.name in GEMINI_SLOW_LANE:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(params=["openai", "anthropic", "gemini"])
 def provider_sandbox(
     request: pytest.FixtureRequest,
