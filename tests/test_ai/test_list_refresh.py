@@ -189,3 +189,33 @@ def test_anthropic_group_status_from_one_list_page_and_a_deleted_batch(
     assert counts == {ANTHROPIC_LIST: 1, ANTHROPIC_RETRIEVE: 1}  # the page lacked it; one retrieve said 404
     assert final["missing_at_provider"] == [gone.job_id]
     assert final["completed_batches"] == 3
+
+
+GEMINI_LIST = "GET /v1beta/batches"
+GEMINI_RETRIEVE = "GET /v1beta/batches/{batch_id}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("provider_sandbox", ["gemini"], indirect=True)
+def test_gemini_group_status_from_one_list_page_and_a_deleted_batch(provider_sandbox: Sandbox, seeded: Store) -> None:
+    """Gemini's list pages (by token, up to 1,000 batches) carry each batch's state and request counts."""
+    from google import genai
+    from google.genai import types
+
+    seed(seeded, 12)
+    group = submit("--batch-size", "3")
+    assert group["total_batches"] == 4
+    counts = requests_during(provider_sandbox, lambda: status_of(group["group_id"]))
+    assert counts == {GEMINI_LIST: 1}
+    provider_sandbox.finish_all()
+    gone = seeded.jobs.job(group["job_ids"][0])
+    assert gone is not None and gone.provider_batch_id
+    options = types.HttpOptions(base_url=provider_sandbox.url, api_version="v1beta")
+    client = genai.Client(api_key=API_KEY, http_options=options)
+    client.batches.delete(name=gone.provider_batch_id)  # documented: deleting does not cancel, it forgets
+    client.close()
+    final: dict[str, object] = {}
+    counts = requests_during(provider_sandbox, lambda: final.update(status_of(group["group_id"])))
+    assert counts == {GEMINI_LIST: 1, GEMINI_RETRIEVE: 1}  # the page lacked it; one retrieve said 404
+    assert final["missing_at_provider"] == [gone.job_id]
+    assert final["completed_batches"] == 3
