@@ -17,6 +17,7 @@ from github_issue_analysis.domain.provider_batches import META_ATTEMPT, META_GRO
 from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
+from tests.conftest import invoke
 from tests.test_ai.conftest import API_KEY, Sandbox, gemini_config, seed, submit
 
 SCHEMA = AnswerSchema("answer", {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]})
@@ -139,3 +140,18 @@ def test_inline_and_file_batches_send_the_same_requests(
     batches = list(provider_sandbox.emulator.batches.values())
     assert (batches[0].input_file, batches[1].input_file is not None) == (None, True)
     assert inline == from_file and len(inline) == 3
+
+
+@pytest.mark.parametrize("provider_sandbox", ["gemini"], indirect=True)
+def test_a_wrong_key_is_one_line_naming_the_setting_never_the_key(
+    provider_sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(seeded, 2)
+    monkeypatch.delenv("GEMINI_API_KEY")
+    monkeypatch.setenv("GOOGLE_API_KEY", "google-wrong-secret-789")  # read when GEMINI_API_KEY is not set
+    result = invoke("batch", "submit", "product-labeling", "--org", "acme")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "GEMINI_API_KEY" in result.stderr and "google-wrong-secret" not in result.stderr + result.stdout
+    job = seeded.jobs.jobs()[0]
+    assert job.status.value == "failed" and "rejected the API key" in (job.error or "")  # Google answers 400
+    assert provider_sandbox.batches() == 0
