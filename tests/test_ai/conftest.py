@@ -231,8 +231,8 @@ def provider_sandbox(
         return request.getfixturevalue("sandbox")  # type: ignore[no-any-return]
     if request.param == "gemini":
         clock = FakeClock()
-        emulator = use_gemini(served_gemini, gemini_config(clock), monkeypatch)
-        return Sandbox(emulator, clock, served_gemini[1], provider="gemini")
+        gemini = use_gemini(served_gemini, gemini_config(clock), monkeypatch)
+        return Sandbox(gemini, clock, served_gemini[1], provider="gemini")
     clock = FakeClock()
     config = AnthropicEmulatorConfig(
         api_key=API_KEY, clock=clock, processing_seconds=10, canceling_seconds=1, retry_after_seconds=0.01
