@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..labelling import PRODUCT_SCHEMA_NAME, SOURCE, answer, content_text, count_text
+from ..labelling import SOURCE, content_text, count_text, structured_answer
 from ..openai_emulator.answers import LineFault, hex_id
 
 NON_JSON_TEXT = f"{SOURCE} (sandbox-injected fault): this answer is prose, not the tool call you asked for."
@@ -77,16 +77,8 @@ def output_schema(params: dict[str, Any]) -> dict[str, Any] | None:
 
 def _structured(params: dict[str, Any], schema: dict[str, Any], name: str, fault: LineFault) -> dict[str, Any]:
     """An answer that follows `schema` (the labelling answer for the product-labelling schema)."""
-    properties = schema.get("properties")
-    labelling = isinstance(properties, dict) and "recommended_labels" in properties
-    produced = json.loads(answer(user_text(params), PRODUCT_SCHEMA_NAME if labelling else name, schema))
-    result = produced if isinstance(produced, dict) else {"value": produced}
-    if fault is LineFault.SCHEMA_VIOLATION:
-        if result:
-            result.pop(next(iter(result)))
-        else:
-            result = {"unexpected": f"{SOURCE}: sandbox-injected schema violation"}
-    return result
+    produced = structured_answer(user_text(params), schema, name, fault is LineFault.SCHEMA_VIOLATION)
+    return produced if isinstance(produced, dict) else {"value": produced}
 
 
 def _plain_text(params: dict[str, Any]) -> str:

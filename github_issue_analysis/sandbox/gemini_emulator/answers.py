@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..labelling import PRODUCT_SCHEMA_NAME, SOURCE, answer, count_text
+from ..labelling import SOURCE, count_text, structured_answer
 from ..openai_emulator.answers import LineFault
 
 NON_JSON_TEXT = f"{SOURCE} (sandbox-injected fault): this answer is prose, not the JSON you asked for."
@@ -70,15 +70,8 @@ def requested_schema(request: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _structured(request: dict[str, Any], schema: dict[str, Any], fault: LineFault) -> str:
-    properties = schema.get("properties")
-    labelling = isinstance(properties, dict) and "recommended_labels" in properties
-    produced = json.loads(answer(user_text(request), PRODUCT_SCHEMA_NAME if labelling else "output", schema))
-    if fault is LineFault.SCHEMA_VIOLATION:
-        if isinstance(produced, dict) and produced:
-            produced.pop(next(iter(produced)))
-        else:
-            produced = {"unexpected": f"{SOURCE}: sandbox-injected schema violation"}
-    return json.dumps(produced)
+    violate = fault is LineFault.SCHEMA_VIOLATION
+    return json.dumps(structured_answer(user_text(request), schema, "output", violate))
 
 
 def answer_text(request: dict[str, Any], fault: LineFault) -> str:
