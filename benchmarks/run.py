@@ -15,6 +15,7 @@ from pathlib import Path
 
 import apply_labels
 import collect
+import gemini
 import groups
 import import_files
 import imports
@@ -41,6 +42,7 @@ def main() -> None:
     rows: list[Row] = []
     rows += startup.measure()
     rows += groups.measure(quick)
+    rows += gemini.measure()
     rows += collect.measure()
     rows += import_files.measure()
     rows += report.measure(1_000 if quick else 10_000)

@@ -28,7 +28,8 @@ def _service() -> BatchService:
 
 def _request(org: str, concurrency: int) -> SubmitRequest:
     selection = IssueSelection(org)
-    return SubmitRequest("product-labeling", selection, "openai:gpt-4o-mini", reprocess=True, concurrency=concurrency)
+    model = get_settings().model  # GH_ANALYSIS_MODEL, else openai:gpt-4o-mini
+    return SubmitRequest("product-labeling", selection, model, reprocess=True, concurrency=concurrency)
 
 
 def submit(org: str, concurrency: int) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def sequential_retrieves(group_id: str) -> dict[str, Any]:
     """The comparison for status: one retrieve per batch, one after another."""
     service = _service()
     batch_ids = [j.provider_batch_id for j in service.store.jobs.jobs(group_id) if j.provider_batch_id]
-    provider = create_provider("openai", get_settings())
+    provider = create_provider(get_settings().model.partition(":")[0], get_settings())
 
     async def one_by_one() -> int:
         for batch_id in batch_ids:
