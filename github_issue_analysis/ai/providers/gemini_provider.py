@@ -28,7 +28,7 @@ from . import gemini_batches as batches
 from .answers import MalformedAnswer, not_json
 from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, LiveProvider
 from .gemini_errors import URL_ENV, around
-from .gemini_wire import CUSTOM_ID, content_config, display_name, generate_content_request, inlined_request
+from .gemini_wire import CUSTOM_ID, content_config, display_name, generate_content_request, inlined_requests
 from .plugin import ProviderPlugin
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class GeminiProvider(BatchProvider, LiveProvider):
         config = {"display_name": name, "http_options": CREATE_ONCE}
         src: Any
         if self.inline(content, len(lines)):
-            src = [inlined_request(line) for line in lines]
+            src = inlined_requests(lines)
         else:
             src = await self.upload(b"".join(orjson.dumps(line) + b"\n" for line in lines), name)
         async with around("create the batch"):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
+
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import META_ATTEMPT, META_GROUP, META_JOB
 
@@ -62,14 +64,20 @@ def content_config(request: dict[str, Any]) -> types.GenerateContentConfig:
     return types.GenerateContentConfig.model_validate(fields)
 
 
-def inlined_request(line: dict[str, Any]) -> types.InlinedRequest:
-    """One input-file line `{"key", "request"}` as an inlined request with `metadata.key`."""
+def inlined_requests(lines: list[dict[str, Any]]) -> list[types.InlinedRequest]:
+    """Input-file lines `{"key", "request"}` as inlined requests with `metadata.key`. Requests of a run share
+    their instructions, schema and options: each distinct config is built once (building one validates the
+    schema through the SDK's models, the dearest step of an inlined create)."""
     from google.genai import types
 
-    request = line["request"]
-    return types.InlinedRequest(
-        contents=request["contents"], metadata={"key": line["key"]}, config=content_config(request)
-    )
+    configs: dict[bytes, types.GenerateContentConfig] = {}
+    inlined = []
+    for line in lines:
+        request = line["request"]
+        shared = orjson.dumps([request.get("systemInstruction"), request.get("generationConfig")])
+        config = configs.get(shared) or configs.setdefault(shared, content_config(request))
+        inlined.append(types.InlinedRequest(contents=request["contents"], metadata={"key": line["key"]}, config=config))
+    return inlined
 
 
 def display_name(metadata: dict[str, str]) -> str:
