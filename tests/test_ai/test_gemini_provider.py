@@ -155,3 +155,33 @@ def test_a_wrong_key_is_one_line_naming_the_setting_never_the_key(
     job = seeded.jobs.jobs()[0]
     assert job.status.value == "failed" and "rejected the API key" in (job.error or "")  # Google answers 400
     assert provider_sandbox.batches() == 0
+
+
+@pytest.mark.parametrize("provider_sandbox", ["gemini"], indirect=True)
+def test_thinking_is_billed_as_output_and_cached_tokens_count_as_input(
+    provider_sandbox: Sandbox, seeded: Store
+) -> None:
+    seed(seeded, 4)
+    provider_sandbox.config.thinking_tokens = 9
+    provider_sandbox.config.cached_token_rate = 0.5
+    job_id = submit()["group_id"]
+    provider_sandbox.finish_all()
+    assert invoke("batch", "collect", job_id).exit_code == 0
+    usage = json.loads(invoke("batch", "status", job_id, "--json").stdout)
+    stats = provider_sandbox.emulator.stats
+    assert stats.output_tokens > 4 * 9  # the answers' candidate tokens and 9 thinking tokens each
+    assert (usage["input_tokens"], usage["output_tokens"]) == (stats.prompt_tokens, stats.output_tokens)
+
+
+@pytest.mark.parametrize("provider_sandbox", ["gemini"], indirect=True)
+def test_a_create_refused_with_429_waits_queued_then_resumes_once(provider_sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 2)
+    provider_sandbox.config.max_concurrent_batches = 0  # every create answers 429 RESOURCE_EXHAUSTED
+    refused = invoke("batch", "submit", "product-labeling", "--org", "acme")
+    assert refused.exit_code == 1 and "--resume" in refused.stderr
+    job = seeded.jobs.jobs()[0]
+    assert (job.status.value, job.provider_batch_id, provider_sandbox.batches()) == ("queued", None, 0)
+    provider_sandbox.config.max_concurrent_batches = None
+    resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.job_id)
+    assert resumed.exit_code == 0, resumed.stderr
+    assert provider_sandbox.batches() == 1
