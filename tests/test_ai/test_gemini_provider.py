@@ -185,3 +185,18 @@ def test_a_create_refused_with_429_waits_queued_then_resumes_once(provider_sandb
     resumed = invoke("batch", "submit", "product-labeling", "--org", "acme", "--resume", job.job_id)
     assert resumed.exit_code == 0, resumed.stderr
     assert provider_sandbox.batches() == 1
+
+
+def test_commands_that_do_not_use_gemini_never_import_its_sdk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from github_issue_analysis.cli.context import run_app\n"
+        "from github_issue_analysis.cli.main import app\n"
+        "run_app(app, ['models', '--json'])\n"
+        "print('google.genai' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
