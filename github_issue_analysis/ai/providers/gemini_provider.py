@@ -83,12 +83,16 @@ class GeminiProvider(BatchProvider, LiveProvider):
             from google import genai
             from google.genai import types
 
+            from github_issue_analysis.waiting import waiting_transport
+
             delay, attempts = self._retry
             options = types.HttpOptions(
                 base_url=self._base_url,
                 api_version=API_VERSION,
                 timeout=int(self._read_timeout * 1000),
                 retry_options=types.HttpRetryOptions(attempts=attempts, initial_delay=delay, max_delay=16 * delay),
+                # Slow calls are reported as for the other providers (the SDK's async client on our transport).
+                async_client_args={"transport": waiting_transport(self._read_timeout, _http_module())},
             )
             self._client_instance = genai.Client(api_key=api_key, vertexai=False, http_options=options)
         return self._client_instance
@@ -239,6 +243,16 @@ class GeminiProvider(BatchProvider, LiveProvider):
         if self._client_instance is not None:
             await self._client_instance.aio.aclose()
             self._client_instance.close()
+
+
+def _http_module() -> Any:
+    """The HTTP library the SDK builds its clients on: its fork `httpx2` when installed, else `httpx`."""
+    import importlib
+
+    try:
+        return importlib.import_module("httpx2")
+    except ImportError:
+        return importlib.import_module("httpx")
 
 
 def _from_settings(settings: Settings) -> GeminiProvider:
