@@ -229,17 +229,22 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
             for b in status.batches
         ],
         "usage": usage_document(status),
+        "actual_cost_usd": actual_cost(status),
         "missing_at_provider": status.missing_at_provider,
     }
 
 
-def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
-    """Actual usage and cost from the provider's figures (batches finished so far)."""
+def actual_cost(status: BatchGroupStatus) -> float | None:
+    """What the batches finished so far cost: uncached input, cache reads and writes each at its price."""
     from github_issue_analysis.ai.providers.pricing import price_for
 
     price = price_for(status.model)
-    cost = price.cost(status.input_tokens, status.output_tokens) if price else None
-    return {"input_tokens": status.input_tokens, "output_tokens": status.output_tokens, "cost_usd": cost}
+    return price.cost_of(status.usage) if price else None
+
+
+def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
+    """Actual usage from the provider's figures (batches finished so far); `cost_usd` kept for older scripts."""
+    return {**status.usage.document(), "cost_usd": actual_cost(status)}
 
 
 def group_status(status: BatchGroupStatus, json_output: bool) -> None:
@@ -264,7 +269,8 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
     used = usage_document(status)
     if used["input_tokens"]:
         out.print(
-            f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
+            f"Usage so far: {used['input_tokens']:,} input ({used['cached_input_tokens']:,} from cache, "
+            f"{used['cache_write_tokens']:,} written to it) + {used['output_tokens']:,} output tokens, "
             f"{_cost(used['cost_usd'])} at batch prices"
         )
 

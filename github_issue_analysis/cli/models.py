@@ -55,7 +55,12 @@ def document(found: Catalog) -> dict[str, Any]:
 def _price(price: Price | None) -> dict[str, float] | None:
     if price is None:
         return None
-    return {"input_per_million": price.input_per_million, "output_per_million": price.output_per_million}
+    return {
+        "input_per_million": price.input_per_million,
+        "output_per_million": price.output_per_million,
+        "cached_input_per_million": price.cached_input,
+        "cache_write_per_million": price.cache_write,
+    }
 
 
 def _table(found: Catalog) -> None:
@@ -70,15 +75,22 @@ def _table(found: Catalog) -> None:
             f"  limits: {p.max_requests_per_batch:,} requests and {p.max_bytes_per_batch / 1024 / 1024:,.0f} MB "
             f"per batch, {hourly}; {p.notes}"
         )
-        table = Table("Model", "Batch in", "Batch out", "Live in", "Live out", title=None)
+        table = Table(
+            "Model", "Batch in", "cached", "cache write", "Batch out", "Live in", "cached", "cache write", "Live out"
+        )
         for m in p.models:
             table.add_row(m.spec, *_cells(m.batch_price), *_cells(m.live_price))
         out.print(table)
-    out.print(f"Prices in USD per million tokens. Default model: {found.default_model}")
+    out.print(
+        "Prices in USD per million tokens; cached: input read from the prompt cache; cache write: input "
+        "written to it (Anthropic's 1-hour cache)."
+    )
+    out.print(f"Default model: {found.default_model}")
     out.print(f"Processors: {', '.join(found.processors)}")
 
 
 def _cells(price: Price | None) -> list[str]:
     if price is None:
-        return ["-", "-"]
-    return [f"${price.input_per_million:,.3f}", f"${price.output_per_million:,.3f}"]
+        return ["-"] * 4
+    prices = (price.input_per_million, price.cached_input, price.cache_write, price.output_per_million)
+    return [f"${value:,.4f}".rstrip("0").rstrip(".") if value < 0.01 else f"${value:,.3f}" for value in prices]

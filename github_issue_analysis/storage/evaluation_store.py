@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
+from github_issue_analysis.domain.usage import TokenUsage
+
 from .people_labels import by_people, tool_added
 from .schema import batch_jobs, evaluations, issues, results
 from .timeutil import as_utc, utcnow
@@ -72,12 +74,13 @@ class EvaluationStore:
         when = as_utc(newest)
         return {"count": int(count), "last_id": last_id, "newest": when.isoformat() if when else None}
 
-    def group_usage(self, group_id: str) -> tuple[int, int]:
-        """Input and output tokens the provider reported for every child of the group, retried ones included."""
-        query = select(batch_jobs.c.input_tokens, batch_jobs.c.output_tokens).where(batch_jobs.c.group_id == group_id)
+    def group_usage(self, group_id: str) -> TokenUsage:
+        """The tokens the provider reported for every child of the group, retried ones included."""
+        columns = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens")
+        query = select(*(batch_jobs.c[name] for name in columns)).where(batch_jobs.c.group_id == group_id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return sum(r.input_tokens or 0 for r in rows), sum(r.output_tokens or 0 for r in rows)
+        return TokenUsage(*(sum(row[index] or 0 for row in rows) for index in range(len(columns))))
 
     def save(self, evaluation: NewEvaluation) -> int:
         with self.engine.begin() as conn:

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 
+from github_issue_analysis.domain.usage import TokenUsage
+
 from .current_results import current_results
 from .schema import issues, results
 from .timeutil import utcnow
@@ -60,7 +62,14 @@ class ResultStore:
                 )
 
     def record_live(
-        self, issue_id: int, processor: str, model: str, analysis: dict[str, Any], confidence: float | None
+        self,
+        issue_id: int,
+        processor: str,
+        model: str,
+        analysis: dict[str, Any],
+        confidence: float | None,
+        usage: TokenUsage | None = None,
+        raw_answer: str | None = None,
     ) -> None:
         """One live answer becomes the issue's current result (no group or job), in one transaction."""
         with self.engine.begin() as conn:
@@ -78,6 +87,8 @@ class ResultStore:
                     confidence=confidence,
                     is_current=True,
                     created_at=utcnow(),
+                    raw_answer=raw_answer,
+                    **(usage.document() if usage is not None else {}),
                 )
             )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Container
 from dataclasses import dataclass
@@ -135,17 +136,25 @@ def trim(text: str, budget: int) -> str:
     return text[:head] + marker + text[len(text) - (budget - head) :]
 
 
-def user_prompt(issue: StoredIssue, label_set: LabelSet, hidden: Container[str] = ()) -> str:
-    """The prompt for one issue; current labels in `hidden` (a blind run's taxonomy) are left out."""
-    shown = [label for label in issue.labels if label not in hidden]
+def shared_context(label_set: LabelSet, examples: str = "") -> str:
+    """What every request of a label set shares, sent before the issue so providers can cache it: the
+    available labels with their descriptions, then the people-labelled examples (if any)."""
     label_lines = "\n".join(f"- {lb.name}: {lb.description or 'no description'}" for lb in label_set.labels)
+    parts = ["Available labels:", label_lines]
+    if examples:
+        parts += ["", examples]
+    return "\n".join(parts)
+
+
+def user_prompt(issue: StoredIssue, hidden: Container[str] = ()) -> str:
+    """The issue's own part of the prompt; current labels in `hidden` (a blind run's taxonomy) are left out."""
+    shown = [label for label in issue.labels if label not in hidden]
     return "\n".join(
         [
+            "Issue to label:",
             f"Repository: {issue.org}/{issue.repo}",
             f"Title: {issue.title}",
             f"Current labels: {', '.join(shown) if shown else 'none'}",
-            "Available labels:",
-            label_lines,
             "Body:",
             trim(issue.body or "(empty)", BODY_BUDGET),
             "Comments:",
@@ -167,10 +176,26 @@ def model_request(
     model: str,
     options: RequestOptions = RequestOptions(),
     hidden: Container[str] = (),
+    examples: str = "",
 ) -> ModelRequest:
-    """The request for one issue; depends only on the issue, its label set and the options."""
-    prompt = user_prompt(issue, label_set, hidden)
-    return ModelRequest(model, SYSTEM_PROMPT, prompt, answer_schema(label_set), options=options)
+    """The request for one issue; depends only on the issue, its label set, the examples and the options.
+    The shared part (instructions, labels, examples) comes first and the issue last, so the prefix caches."""
+    context = shared_context(label_set, examples)
+    answer = answer_schema(label_set)
+    return ModelRequest(
+        model,
+        SYSTEM_PROMPT,
+        user_prompt(issue, hidden),
+        answer,
+        context=context,
+        options=options,
+        cache_key=cache_key(model, SYSTEM_PROMPT, context, answer.name),
+    )
+
+
+def cache_key(*shared: str) -> str:
+    """A short stable name of a shared prefix: requests with the same prefix share it (and its cache)."""
+    return "gh-analysis-" + hashlib.sha256("\x1f".join(shared).encode()).hexdigest()[:16]
 
 
 def validate_answer(content: str, label_set_names: set[str] | None) -> ProductLabelingResponse:
