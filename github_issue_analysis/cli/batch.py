@@ -132,7 +132,8 @@ def status(
     if kind == "group":
         render.group_status(service.group_status(found), json_output)
     else:
-        render.job_status(service.job_status(found), json_output)
+        job = service.job_status(found)
+        render.job_status(job, json_output, service.model_of(job.group_id))
 
 
 @app.command("list")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import SubmitResult
     from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus
     from github_issue_analysis.domain.jobs import BatchJob
+    from github_issue_analysis.domain.usage import TokenUsage
 
 
 GROUP_TABLE_ROWS = 50  # rows of a group's batches in tables: 2,000 help no one and take seconds to draw
@@ -236,10 +237,14 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
 
 def actual_cost(status: BatchGroupStatus) -> float | None:
     """What the batches finished so far cost: uncached input, cache reads and writes each at its price."""
+    return _priced(status.model, status.usage)
+
+
+def _priced(model: str, usage: TokenUsage) -> float | None:
     from github_issue_analysis.ai.providers.pricing import price_for
 
-    price = price_for(status.model)
-    return price.cost_of(status.usage) if price else None
+    price = price_for(model)
+    return price.cost_of(usage) if price else None
 
 
 def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
@@ -329,9 +334,12 @@ def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Tab
     return table
 
 
-def job_status(job: BatchJob, json_output: bool) -> None:
+def job_status(job: BatchJob, json_output: bool, model: str | None = None) -> None:
     if json_output:
-        context.print_json(_job_document(job))
+        document = _job_document(job)
+        if model is not None:
+            document |= {"usage": job.usage.document(), "actual_cost_usd": _priced(model, job.usage)}
+        context.print_json(document)
         return
     out = context.console()
     out.print(
