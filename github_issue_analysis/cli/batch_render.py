@@ -99,6 +99,7 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
         "blind": planned.request.blind,
         "sample": planned.request.sample,
         "seed": planned.request.sample_seed if planned.request.sample is not None else None,
+        **({"examples": [ref.document() for ref in planned.request.example_refs]} if planned.request.examples else {}),
     }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from github_issue_analysis import errors
+from github_issue_analysis.ai.batch.examples import with_examples
 from github_issue_analysis.ai.batch.planner import check_issue_number, prepared
 from github_issue_analysis.ai.batch.request import SubmitRequest, resolved
 from github_issue_analysis.ai.processors.base import PreparedProcessor
@@ -72,6 +73,7 @@ class LiveService:
         request, provider = resolved(request, self.settings.model, self._provider_factory)
         check_issue_number(self.store.issues, request.selection)
         issues = self._selected(request.selection, request.processor, request.reprocess)
+        request = with_examples(self.store, request, [issue.id for issue in issues])
         processor = prepared(self.store, request)
         requests = [(issue, processor.request(issue)) for issue in issues]  # bad input stops before sending
         provider.require_key()

@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from github_issue_analysis.domain.model_request import AnswerSchema, ModelRequest, RequestOptions
 from github_issue_analysis.errors import NoLabelSet
-from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
+from github_issue_analysis.storage.issue_store import IssueSelection, IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
 from .base import ProcessorInputError, ProcessorOptions, ValidAnswer
+from .examples import render_examples
 from .taxonomy import Taxonomy
 
 NAME = "product-labeling"
@@ -236,6 +237,19 @@ class PreparedProductLabeling:
         names = frozenset(name.lower() for name in fixed.names) if fixed is not None else None
         self._taxonomy = Taxonomy(options.label_prefix, names)
         self._request_options = RequestOptions.from_stored(options.request_options)
+        self._examples_text: str | None = None
+
+    def examples_text(self) -> str:
+        """The recorded examples as the prompt shows them, read once from the store (an example no longer
+        in the store is left out)."""
+        if self._examples_text is None:
+            shown = []
+            for ref in self._options.examples:
+                found = self._issues.select_issues(IssueSelection(ref.org, ref.repo, ref.number))
+                if found:
+                    shown.append((found[0].title, found[0].body, ref.labels))
+            self._examples_text = render_examples(shown)
+        return self._examples_text
 
     def label_set(self, org: str, repo: str) -> LabelSet:
         if self._fixed is not None:
@@ -251,7 +265,8 @@ class PreparedProductLabeling:
     def request(self, issue: StoredIssue) -> ModelRequest:
         label_set = self.label_set(issue.org, issue.repo)
         hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
-        return model_request(issue, label_set, self._options.model, self._request_options, hidden)
+        options = self._request_options
+        return model_request(issue, label_set, self._options.model, options, hidden, self.examples_text())
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
         answer = validate_answer(content, set(self.label_set(org, repo).names))
