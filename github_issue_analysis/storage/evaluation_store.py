@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, insert, select
 from github_issue_analysis.domain.usage import TokenUsage
 
 from .people_labels import by_people, tool_added
-from .schema import batch_jobs, evaluations, issues, results
+from .schema import batch_groups, batch_jobs, evaluations, issues, results
 from .timeutil import as_utc, utcnow
 
 
@@ -101,6 +101,20 @@ class EvaluationStore:
             key = inserted.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def latest_blind(self, org: str) -> tuple[str, dict[str, Any]] | None:
+        """(group id, figures) of the newest evaluation of a blind group of the organization."""
+        query = (
+            select(evaluations.c.group_id, evaluations.c.figures, batch_groups.c.selection)
+            .join(batch_groups, batch_groups.c.id == evaluations.c.group_id)
+            .where(evaluations.c.blind.is_(True))
+            .order_by(evaluations.c.created_at.desc(), evaluations.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                if (row.selection or {}).get("org") == org:
+                    return str(row.group_id), dict(row.figures)
+        return None
 
     def latest(self, group_id: str, target_precision: float | None = None) -> dict[str, Any] | None:
         """The newest evaluation's figures for the group (with that target precision, when one is given)."""
