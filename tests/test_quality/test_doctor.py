@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -81,6 +82,16 @@ def test_doctor_matches_an_independent_computation(sandbox: Sandbox, seeded: Sto
     assert "too few examples" in rows["product::unused"]["recommendation"]
     shown = invoke("labels", "doctor", "--eval", group)
     assert shown.exit_code == 0 and "product::vendor" in shown.stdout and "add a description" in shown.stdout
+
+
+def test_the_html_report_shows_the_doctors_table(sandbox: Sandbox, seeded: Store, tmp_path: Path) -> None:
+    group = evaluated_group(seeded, sandbox)
+    page = tmp_path / "report.html"
+    assert invoke("report", "--org", "acme", "--output", str(page)).exit_code == 0
+    html = page.read_text()
+    assert 'id="label-doctor"' in html and f"blind group {group}" in html
+    table = html.split('id="label-doctor"')[1].split("</section>")[0]
+    assert "product::unused" in table and "add a description" in table
 
 
 def test_doctor_without_an_evaluation_still_reports_support(sandbox: Sandbox, seeded: Store) -> None:
