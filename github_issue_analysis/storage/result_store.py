@@ -34,6 +34,22 @@ class CurrentResult:
         return "batch" if self.job_id else "live"
 
 
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One stored result with what was recorded of its answer (usage and raw text: None before they were)."""
+
+    issue_id: int
+    processor: str
+    model: str
+    group_id: str | None
+    job_id: str | None
+    analysis: dict[str, Any]
+    confidence: float | None
+    usage: TokenUsage | None
+    raw_answer: str | None
+    is_current: bool
+
+
 class ResultStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -91,6 +107,33 @@ class ResultStore:
                     **(usage.document() if usage is not None else {}),
                 )
             )
+
+    def answer(self, issue_id: int, group_id: str | None = None) -> StoredAnswer | None:
+        """The issue's newest result (of the group, when one is given): the current one first."""
+        query = select(results).where(results.c.issue_id == issue_id)
+        if group_id is not None:
+            query = query.where(results.c.group_id == group_id)
+        query = query.order_by(results.c.is_current.desc(), results.c.created_at.desc(), results.c.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        recorded = row.input_tokens is not None
+        usage = TokenUsage(
+            row.input_tokens or 0, row.cached_input_tokens or 0, row.cache_write_tokens or 0, row.output_tokens or 0
+        )
+        return StoredAnswer(
+            row.issue_id,
+            row.processor,
+            row.model,
+            row.group_id,
+            row.job_id,
+            row.analysis,
+            row.confidence,
+            usage if recorded else None,
+            row.raw_answer,
+            bool(row.is_current),
+        )
 
     def history_count(self, issue_id: int, processor: str) -> int:
         with self.engine.connect() as conn:
