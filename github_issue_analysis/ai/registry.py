@@ -24,9 +24,10 @@ PROCESSOR_GROUP = "gh_analysis.processors"
 
 def _builtin_providers() -> list[ProviderPlugin]:
     from .providers.anthropic_provider import PLUGIN as ANTHROPIC
+    from .providers.local_provider import PLUGIN as LOCAL
     from .providers.openai_provider import PLUGIN as OPENAI
 
-    return [OPENAI, ANTHROPIC]
+    return [OPENAI, ANTHROPIC, LOCAL]
 
 
 def _builtin_processors() -> list[Processor]:

@@ -34,6 +34,8 @@ LIVE_PRICES: dict[str, tuple[float, float]] = {
     "claude-opus-4-1": (15.00, 75.00),
     "claude-sonnet-4": (3.00, 15.00),
     "claude-3-5-haiku": (0.80, 4.00),
+    # The local baseline (local:tfidf-logreg) runs on this machine
+    "tfidf-logreg": (0.0, 0.0),
 }
 # OpenAI's published cached-input prices (live, USD per million tokens).
 LIVE_CACHED_INPUT: dict[str, float] = {
