@@ -21,7 +21,7 @@ from github_issue_analysis.storage.store import Store
 
 MIN_SUPPORT = 5  # fewer people-labelled issues: too few to measure (or to learn from)
 MIN_DESCRIPTION_CHARS = 20
-MIN_PRECISION = 0.8  # below this lower bound, keep the label out of automatic apply
+MIN_PRECISION = 0.8  # below it: keep out of automatic apply; a lower bound below it: measure more
 CONFUSIONS_SHOWN = 3
 Z = 1.959964  # 95%
 
@@ -145,6 +145,8 @@ def recommend(row: dict[str, Any]) -> str:
         advice.append("never predicted: describe it in the words issues use")
     intervals = row["intervals"] or {}
     low = (intervals.get("precision") or {}).get("low")
-    if low is not None and low < MIN_PRECISION:
-        advice.append("keep out of automatic apply")
+    if row["precision"] is not None and row["precision"] < MIN_PRECISION:
+        advice.append(f"keep out of automatic apply (precision {row['precision']:.0%})")
+    elif low is not None and low < MIN_PRECISION:
+        advice.append("measure on a larger sample before applying it automatically")
     return "; ".join(advice) if advice else "ok"
