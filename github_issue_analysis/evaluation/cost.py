@@ -19,9 +19,12 @@ class GroupCost:
         return self.cost_usd / correct_labels
 
 
-def group_cost(model: str, usage: TokenUsage) -> GroupCost:
-    """At the model's batch price, cached and cache-write tokens at their own rates."""
+def group_cost(model: str, usage: TokenUsage | tuple[int, int]) -> GroupCost:
+    """At the model's batch price, cached and cache-write tokens at their own rates ((input, output) counts
+    every input token at the input price)."""
     from github_issue_analysis.ai.providers.pricing import price_for
 
+    if not isinstance(usage, TokenUsage):
+        usage = TokenUsage(usage[0], 0, 0, usage[1])
     price = price_for(model)
     return GroupCost(usage.input_tokens, usage.output_tokens, price.cost_of(usage) if price is not None else None)

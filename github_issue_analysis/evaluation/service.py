@@ -41,9 +41,9 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
         _check(group, options)
     examples = example_keys(groups)
     scored = [(group, *_outcomes(store, group, examples)) for group in groups]
-    evaluations = [_evaluate(store, g, outcomes, answered, seen, options) for g, outcomes, answered, seen in scored]
-    for figures in evaluations:
-        figures["examples_excluded"] = len(examples)
+    evaluations = [
+        _evaluate(store, g, outcomes, answered, seen, options, len(examples)) for g, outcomes, answered, seen in scored
+    ]
     comparison = None
     if len(scored) > 1:
         comparison = compare(
@@ -121,6 +121,7 @@ def _evaluate(
     answered: int,
     seen: dict[str, Any],
     options: EvalOptions,
+    examples_excluded: int = 0,
 ) -> dict[str, Any]:
     scores = score(outcomes, options.min_confidence)
     resamples = bootstrap.Resamples(len(outcomes))
@@ -139,6 +140,7 @@ def _evaluate(
         "issues_scored": len(outcomes),
         "issues_answered": answered,
         "issues_sent": group.total_issues,
+        "examples_excluded": examples_excluded,  # issues left out: examples in any compared group
         "results_seen": seen,
         **_scores(scores),
         "intervals": {
