@@ -42,3 +42,16 @@ def test_show_refuses_what_is_not_there(sandbox: Sandbox, seeded: Store) -> None
     for ref, says in [("acme/app#9", "not in the store"), ("acme/app#1", "has no result"), ("app#1", "org/repo#N")]:
         result = invoke("results", "show", ref)
         assert result.exit_code == 2 and says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_show_a_live_result_with_its_usage_at_live_prices(sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 2)
+    processed = invoke("process", "product-labeling", "--org", "acme", "--issue-number", "1", "--json")
+    assert processed.exit_code == 0, processed.stderr
+    document = json.loads(invoke("results", "show", "acme/app#1", "--json").stdout)
+    assert document["group_id"] is None and "live" in document["prompt"]["note"]
+    usage = TokenUsage.from_document(document["usage"])
+    live = price_for("gpt-4o-mini", live=True)
+    assert live is not None and usage.input_tokens > 0
+    assert document["cost_usd"] == live.cost_of(usage) == json.loads(processed.stdout)["cost_usd"]
+    assert json.loads(document["answer"])["recommended_labels"] == document["analysis"]["recommended_labels"]
