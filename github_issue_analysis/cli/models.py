@@ -64,7 +64,7 @@ def _price(price: Price | None) -> dict[str, float] | None:
 
 
 def _table(found: Catalog) -> None:
-    from rich.table import Table
+    from rich.table import Column, Table
 
     out = context.console()
     for p in found.providers:
@@ -75,15 +75,15 @@ def _table(found: Catalog) -> None:
             f"  limits: {p.max_requests_per_batch:,} requests and {p.max_bytes_per_batch / 1024 / 1024:,.0f} MB "
             f"per batch, {hourly}; {p.notes}"
         )
-        table = Table(
-            "Model", "Batch in", "cached", "cache write", "Batch out", "Live in", "cached", "cache write", "Live out"
-        )
+        prices = [Column(name, no_wrap=True) for name in ("Batch in", "cached", "write", "out", "Live in", "out")]
+        table = Table(Column("Model", no_wrap=True), *prices)
         for m in p.models:
-            table.add_row(m.spec, *_cells(m.batch_price), *_cells(m.live_price))
+            live = _cells(m.live_price)
+            table.add_row(m.spec, *_cells(m.batch_price), live[0], live[3])
         out.print(table)
     out.print(
-        "Prices in USD per million tokens; cached: input read from the prompt cache; cache write: input "
-        "written to it (Anthropic's 1-hour cache)."
+        "Prices in USD per million tokens; cached: input read from the prompt cache; write: input written to "
+        "it (Anthropic's 1-hour cache); live cached prices are twice the batch ones (--json)."
     )
     out.print(f"Default model: {found.default_model}")
     out.print(f"Processors: {', '.join(found.processors)}")
@@ -93,4 +93,13 @@ def _cells(price: Price | None) -> list[str]:
     if price is None:
         return ["-"] * 4
     prices = (price.input_per_million, price.cached_input, price.cache_write, price.output_per_million)
-    return [f"${value:,.4f}".rstrip("0").rstrip(".") if value < 0.01 else f"${value:,.3f}" for value in prices]
+    return [_usd(value) for value in prices]
+
+
+def _usd(value: float) -> str:
+    """$0.0375, $0.30, $10.00: up to 4 decimals, at least 2 (0 as $0)."""
+    if value == 0:
+        return "$0"
+    text = f"{value:,.4f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"${whole}.{decimals.ljust(2, '0')}"
