@@ -19,6 +19,7 @@ import gemini
 import groups
 import import_files
 import imports
+import prompt_cache
 import report
 import scale
 import startup
@@ -49,13 +50,15 @@ def main() -> None:
     rows += apply_labels.measure()
     rows += imports.measure()
     rows += scale.measure(quick)
+    cache_rows, profiles = prompt_cache.measure(100 if quick else 1_000)
+    rows += cache_rows
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]
     summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."
     Path(__file__).with_name("RESULTS.md").write_text(
         f"# Benchmark results\n\n{header}. Produced by `uv run python benchmarks/run.py`"
         f"{' --quick' if quick else ''}; every comparison figure was measured in the same run.\n\n"
-        f"{markdown(rows)}\n\n{summary}\n"
+        f"{markdown(rows)}\n\n{summary}\n\n{prompt_cache.catalog_markdown(profiles)}\n"
     )
     print(summary)
 

@@ -25,9 +25,10 @@ PROCESSOR_GROUP = "gh_analysis.processors"
 def _builtin_providers() -> list[ProviderPlugin]:
     from .providers.anthropic_provider import PLUGIN as ANTHROPIC
     from .providers.gemini_provider import PLUGIN as GEMINI
+    from .providers.local_provider import PLUGIN as LOCAL
     from .providers.openai_provider import PLUGIN as OPENAI
 
-    return [OPENAI, ANTHROPIC, GEMINI]
+    return [OPENAI, ANTHROPIC, GEMINI, LOCAL]
 
 
 def _builtin_processors() -> list[Processor]:

@@ -12,7 +12,7 @@ from github_issue_analysis.errors import OperationFailed, UsageError
 
 from . import context
 from .ids import id_argument, parse_id
-from .issue_options import ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
+from .issue_options import EXAMPLES, ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
@@ -62,6 +62,7 @@ def submit(
         None, "--sample", min=1, help="A stratified sample of N issues people labelled (same seed, same issues)."
     ),
     seed: int | None = typer.Option(None, "--seed", help="Seed of --sample (default 0)."),
+    examples: int | None = EXAMPLES,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the split plan and cost; submit nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Submit a split group without asking."),
     reprocess: bool = REPROCESS,
@@ -107,6 +108,7 @@ def submit(
         blind=blind,
         sample=sample,
         seed=seed,
+        examples=examples,
     )
     planned = service.plan(request)
     if not json_output:
@@ -132,7 +134,8 @@ def status(
     if kind == "group":
         render.group_status(service.group_status(found), json_output)
     else:
-        render.job_status(service.job_status(found), json_output)
+        job = service.job_status(found)
+        render.job_status(job, json_output, service.model_of(job.group_id))
 
 
 @app.command("list")

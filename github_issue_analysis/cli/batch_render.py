@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import SubmitResult
     from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus
     from github_issue_analysis.domain.jobs import BatchJob
+    from github_issue_analysis.domain.usage import TokenUsage
 
 
 GROUP_TABLE_ROWS = 50  # rows of a group's batches in tables: 2,000 help no one and take seconds to draw
@@ -98,6 +99,7 @@ def _plan_document(planned: PlannedSubmission | None) -> dict[str, Any]:
         "blind": planned.request.blind,
         "sample": planned.request.sample,
         "seed": planned.request.sample_seed if planned.request.sample is not None else None,
+        **({"examples": [ref.document() for ref in planned.request.example_refs]} if planned.request.examples else {}),
     }
 
 
@@ -229,17 +231,26 @@ def group_document(status: BatchGroupStatus) -> dict[str, Any]:
             for b in status.batches
         ],
         "usage": usage_document(status),
+        "actual_cost_usd": actual_cost(status),
         "missing_at_provider": status.missing_at_provider,
     }
 
 
-def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
-    """Actual usage and cost from the provider's figures (batches finished so far)."""
+def actual_cost(status: BatchGroupStatus) -> float | None:
+    """What the batches finished so far cost: uncached input, cache reads and writes each at its price."""
+    return _priced(status.model, status.usage)
+
+
+def _priced(model: str, usage: TokenUsage) -> float | None:
     from github_issue_analysis.ai.providers.pricing import price_for
 
-    price = price_for(status.model)
-    cost = price.cost(status.input_tokens, status.output_tokens) if price else None
-    return {"input_tokens": status.input_tokens, "output_tokens": status.output_tokens, "cost_usd": cost}
+    price = price_for(model)
+    return price.cost_of(usage) if price else None
+
+
+def usage_document(status: BatchGroupStatus) -> dict[str, Any]:
+    """Actual usage from the provider's figures (batches finished so far); `cost_usd` kept for older scripts."""
+    return {**status.usage.document(), "cost_usd": actual_cost(status)}
 
 
 def group_status(status: BatchGroupStatus, json_output: bool) -> None:
@@ -264,7 +275,8 @@ def group_status(status: BatchGroupStatus, json_output: bool) -> None:
     used = usage_document(status)
     if used["input_tokens"]:
         out.print(
-            f"Usage so far: {used['input_tokens']:,} input + {used['output_tokens']:,} output tokens, "
+            f"Usage so far: {used['input_tokens']:,} input ({used['cached_input_tokens']:,} from cache, "
+            f"{used['cache_write_tokens']:,} written to it) + {used['output_tokens']:,} output tokens, "
             f"{_cost(used['cost_usd'])} at batch prices"
         )
 
@@ -323,9 +335,12 @@ def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Tab
     return table
 
 
-def job_status(job: BatchJob, json_output: bool) -> None:
+def job_status(job: BatchJob, json_output: bool, model: str | None = None) -> None:
     if json_output:
-        context.print_json(_job_document(job))
+        document = _job_document(job)
+        if model is not None:
+            document |= {"usage": job.usage.document(), "actual_cost_usd": _priced(model, job.usage)}
+        context.print_json(document)
         return
     out = context.console()
     out.print(

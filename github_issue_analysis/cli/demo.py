@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -36,7 +36,7 @@ def demo(
 
     from . import batch_render, context
     from .batch_watch import progress_view
-    from .demo_render import collected, evaluated, finished, measuring, submitted
+    from .demo_render import collected, doctor, finished, measuring, submitted
 
     target = data_dir or context.settings().data_dir / "demo"
     out = context.console()
@@ -57,8 +57,9 @@ def demo(
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,
             measuring=lambda sample: measuring(out, sample),
-            evaluated=lambda report: evaluated(out, report),
+            evaluated=lambda report: _evaluated(out, report),
             label_plan=lambda plan, chosen: _label_plan(out, plan, chosen),
+            doctor=lambda document: doctor(out, document),
         )
         store = run_demo(target, steps, processing_seconds, model)
     out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
@@ -73,3 +74,10 @@ def _label_plan(out: Console, plan: LabelPlan, chosen: PlanThreshold) -> None:
         f"   What `gh-analysis labels apply --org sandbox-org {chosen.options}` would do (a dry run, nothing sent):"
     )
     render_plan(out, plan)
+
+
+def _evaluated(out: Any, report: dict[str, Any]) -> None:
+    from .demo_render import baseline, evaluated
+
+    evaluated(out, report)
+    baseline(out, report)

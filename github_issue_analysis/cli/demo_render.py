@@ -71,3 +71,38 @@ def evaluated(out: Console, report: dict[str, Any]) -> None:
             f"{found['threshold']:g} (covers {found['coverage'] * 100:.0f}% of issues). "
             f"Full figures: `gh-analysis eval {f['group_id']}`"
         )
+
+
+def baseline(out: Console, report: dict[str, Any]) -> None:
+    """The labeller beside the local baseline on the same blind sample."""
+    comparison = report.get("comparison")
+    if not comparison or not comparison["groups"]:
+        return
+    table = Table(title=f"Side by side on the same {comparison['shared_issues']} blind issues")
+    for column in ("Group", "Model", "Micro-F1", "Precision", "Recall", "Cost"):
+        table.add_column(column)
+    for side in comparison["groups"]:
+        cost = "-" if side["cost_usd"] is None else f"${side['cost_usd']:.4f}"
+        micro = side["micro"]
+        table.add_row(
+            side["group_id"],
+            side["model"],
+            f"{micro['f1']:.2f}",
+            f"{micro['precision']:.2f}",
+            f"{micro['recall']:.2f}",
+            cost,
+        )
+    out.print(table)
+    for difference in comparison["differences"]:
+        low, high = difference["interval"]
+        out.print(
+            f"   {difference['group_id']} minus {difference['baseline']}: micro-F1 "
+            f"{difference['micro_f1_difference']:+.2f} (95% {low:+.2f} to {high:+.2f})"
+        )
+
+
+def doctor(out: Console, document: dict[str, Any]) -> None:
+    from .labels_doctor import render
+
+    out.print("[bold]9. Label doctor[/bold]: what to fix first, per label (`gh-analysis labels doctor`)")
+    render(document)

@@ -19,6 +19,10 @@ def report(document: dict[str, Any], json_output: bool) -> None:
         evaluation(out, figures)
     if document.get("comparison"):
         comparison(out, document["comparison"])
+    if document.get("examples_excluded"):
+        out.print(
+            f"{document['examples_excluded']} issue(s) that served as prompt examples are left out of every figure"
+        )
 
 
 def _pct(value: float | None) -> str:

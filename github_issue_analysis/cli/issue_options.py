@@ -15,3 +15,9 @@ LIMIT = typer.Option(None, "--limit", min=1, help="At most this many issues.")
 LABEL_PREFIX = typer.Option(defaults.LABEL_PREFIX, "--label-prefix", help="Repository labels to choose from.")
 LABELS_FILE = typer.Option(None, "--labels-file", help="JSON taxonomy [{name, description}].")
 REPROCESS = typer.Option(False, "--reprocess", help="Include issues that already have a result.")
+EXAMPLES = typer.Option(
+    None,
+    "--examples",
+    min=1,
+    help="Put up to K people-labelled issues per label in the prompt (the most typical; recorded with the group).",
+)

@@ -9,6 +9,7 @@ import typer
 from github_issue_analysis import defaults
 
 from . import context
+from .issue_options import EXAMPLES
 
 LABEL_PROCESSOR = "product-labeling"
 
@@ -22,6 +23,7 @@ def label(
     processor: str = typer.Option(LABEL_PROCESSOR, "--processor", help="Processor name (see `gh-analysis models`)."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Label at most this many issues."),
     blind: bool = typer.Option(False, "--blind", help="Leave the issues' own taxonomy labels out of the prompt."),
+    examples: int | None = EXAMPLES,
     min_confidence: float = typer.Option(
         0.8, "--min-confidence", min=0.0, max=1.0, help="Threshold for the label plan (with --apply)."
     ),
@@ -44,7 +46,8 @@ def label(
 
     if json_output and not yes:
         raise UsageError("--json asks no questions: add --yes to submit (and apply) without asking")
-    request = SubmitRequest(processor, IssueSelection(org, repo, None, limit), model=model, blind=blind)
+    selection = IssueSelection(org, repo, None, limit)
+    request = SubmitRequest(processor, selection, model=model, blind=blind, examples=examples)
     options = LabelRunOptions(request, min_confidence, apply, report_path=report, poll_seconds=poll_seconds)
     run = LabelRun(context.open_store(), context.settings(), options, render.steps(yes, json_output))
     result = run.collect_and_submit()

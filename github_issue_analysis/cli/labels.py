@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import context
+from .labels_doctor import doctor
 from .labels_selection import (
     EVAL_GROUP,
     LABEL,
@@ -226,3 +227,6 @@ def revert(
     failed = run_revert(run_id, connection(token), yes, json_output)
     if failed:
         raise typer.Exit(1)
+
+
+app.command("doctor")(doctor)

@@ -55,12 +55,16 @@ def document(found: Catalog) -> dict[str, Any]:
 def _price(price: Price | None) -> dict[str, float] | None:
     if price is None:
         return None
-    cached = {"cached_input_per_million": price.cached_input_per_million} if price.cached_input_per_million else {}
-    return {"input_per_million": price.input_per_million, "output_per_million": price.output_per_million, **cached}
+    return {
+        "input_per_million": price.input_per_million,
+        "output_per_million": price.output_per_million,
+        "cached_input_per_million": price.cached_input,
+        "cache_write_per_million": price.cache_write,
+    }
 
 
 def _table(found: Catalog) -> None:
-    from rich.table import Table
+    from rich.table import Column, Table
 
     out = context.console()
     for p in found.providers:
@@ -71,15 +75,31 @@ def _table(found: Catalog) -> None:
             f"  limits: {p.max_requests_per_batch:,} requests and {p.max_bytes_per_batch / 1024 / 1024:,.0f} MB "
             f"per batch, {hourly}; {p.notes}"
         )
-        table = Table("Model", "Batch in", "Batch out", "Live in", "Live out", title=None)
+        prices = [Column(name, no_wrap=True) for name in ("Batch in", "cached", "write", "out", "Live in", "out")]
+        table = Table(Column("Model", no_wrap=True), *prices)
         for m in p.models:
-            table.add_row(m.spec, *_cells(m.batch_price), *_cells(m.live_price))
+            live = _cells(m.live_price)
+            table.add_row(m.spec, *_cells(m.batch_price), live[0], live[3])
         out.print(table)
-    out.print(f"Prices in USD per million tokens. Default model: {found.default_model}")
+    out.print(
+        "Prices in USD per million tokens; cached: input read from the prompt cache; write: input written to "
+        "it (Anthropic's 1-hour cache); live cached prices are twice the batch ones (--json)."
+    )
+    out.print(f"Default model: {found.default_model}")
     out.print(f"Processors: {', '.join(found.processors)}")
 
 
 def _cells(price: Price | None) -> list[str]:
     if price is None:
-        return ["-", "-"]
-    return [f"${price.input_per_million:,.3f}", f"${price.output_per_million:,.3f}"]
+        return ["-"] * 4
+    prices = (price.input_per_million, price.cached_input, price.cache_write, price.output_per_million)
+    return [_usd(value) for value in prices]
+
+
+def _usd(value: float) -> str:
+    """$0.0375, $0.30, $10.00: up to 4 decimals, at least 2 (0 as $0)."""
+    if value == 0:
+        return "$0"
+    text = f"{value:,.4f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"${whole}.{decimals.ljust(2, '0')}"

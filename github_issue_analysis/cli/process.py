@@ -10,7 +10,7 @@ import typer
 from github_issue_analysis import defaults
 
 from . import context
-from .issue_options import ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
+from .issue_options import EXAMPLES, ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.live.service import ProcessReport
@@ -28,6 +28,7 @@ def process(
     label_prefix: str = LABEL_PREFIX,
     labels_file: Path | None = LABELS_FILE,
     reprocess: bool = REPROCESS,
+    examples: int | None = EXAMPLES,
     concurrency: int = typer.Option(
         defaults.LIVE_CONCURRENCY, "--concurrency", min=1, help="Live requests in flight at once."
     ),
@@ -46,6 +47,7 @@ def process(
         labels_file=labels_file,
         reprocess=reprocess,
         concurrency=concurrency,
+        examples=examples,
     )
     report = LiveService(context.open_store(), context.settings()).process(request)
     if json_output:

@@ -40,3 +40,25 @@ def export(
     with output_file(output, force=force, protected=protected) as handle:
         count = writer(rows, handle)
     context.console(stderr=True).print(f"Wrote {count} result(s) to {output}")
+
+
+@app.command()
+def show(
+    ref: str = typer.Argument(..., help="org/repo#N"),
+    group: str | None = typer.Option(None, "--group", "-g", help="The result of this group (default: the current)."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
+) -> None:
+    """Why this label? The prompt (rebuilt from the stored issue and the group's options), the raw answer, the
+    labels with confidence and reasoning, tokens and cost."""
+    from github_issue_analysis.ai.batch.result_view import ShowRequest
+    from github_issue_analysis.ai.batch.result_view import show as show_result
+    from github_issue_analysis.labels.decisions import parse_ref
+
+    org, repo, number = parse_ref(ref, None)
+    document = show_result(context.open_store(), ShowRequest(org, repo, number, group))
+    if json_output:
+        context.print_json(document)
+        return
+    from .results_render import render_show
+
+    render_show(document)

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from .jobs import UNSUCCESSFUL_STATUSES, BatchJob, JobStatus
+from .usage import TokenUsage
 
 
 def new_group_id() -> str:
@@ -86,9 +87,15 @@ class BatchGroupStatus(BaseModel):
     batches: list[BatchJob]
     input_tokens: int = 0  # provider usage of every child so far, retried ones included
     output_tokens: int = 0
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
     missing_at_provider: list[str] = Field(default_factory=list)  # job ids whose batch the provider lacks (404)
 
     model_config = {"arbitrary_types_allowed": True}
+
+    @property
+    def usage(self) -> TokenUsage:
+        return TokenUsage(self.input_tokens, self.cached_input_tokens, self.cache_write_tokens, self.output_tokens)
 
 
 _NOT_STARTED = {JobStatus.QUEUED, JobStatus.SUBMITTING, JobStatus.VALIDATING}
@@ -128,4 +135,6 @@ def summarize(group: BatchGroup, children: list[BatchJob]) -> BatchGroupStatus:
         batches=current,
         input_tokens=sum(c.input_tokens or 0 for c in children),
         output_tokens=sum(c.output_tokens or 0 for c in children),
+        cached_input_tokens=sum(c.cached_input_tokens or 0 for c in children),
+        cache_write_tokens=sum(c.cache_write_tokens or 0 for c in children),
     )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from .usage import TokenUsage
+
 
 class JobStatus(StrEnum):
     """Our status of a child job. `queued`: recorded, nothing sent. `submitting`: we began sending it, so a
@@ -85,3 +87,11 @@ class BatchJob:
     submitted_at: datetime | None
     finished_at: datetime | None
     collected_at: datetime | None
+    cached_input_tokens: int | None = None  # parts of input_tokens read from / written to the prompt cache
+    cache_write_tokens: int | None = None
+
+    @property
+    def usage(self) -> TokenUsage:
+        return TokenUsage(
+            self.input_tokens or 0, self.cached_input_tokens or 0, self.cache_write_tokens or 0, self.output_tokens or 0
+        )

@@ -42,7 +42,9 @@ class RequestOptions:
 @dataclass(frozen=True)
 class ModelRequest:
     """One issue's request: `instructions` (system text), `context` (user text shared by every request of a
-    run, sent before the prompt; empty today), `prompt` (the issue's own text), the answer schema and limits."""
+    run, sent before the prompt: the label list and the examples), `prompt` (the issue's own text), the
+    answer schema and limits. `cache_key` names the shared prefix (instructions, context, schema) so that a
+    provider can route requests sharing it to its prompt cache; providers mark `context` as cacheable."""
 
     model: str  # the provider's model name, without the provider prefix
     instructions: str
@@ -51,6 +53,7 @@ class ModelRequest:
     context: str = ""
     max_output_tokens: int | None = None  # None: the provider's default
     options: RequestOptions = field(default_factory=RequestOptions)
+    cache_key: str | None = None
 
     @property
     def user_text(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .jobs import ItemErrorKind, JobStatus
+from .usage import TokenUsage
 
 # What every batch we create says about itself (as metadata, or in its name where a provider has no
 # metadata), so that the tool can find its own batches again after a crash.
@@ -42,5 +43,11 @@ class ItemOutcome:
     content: str | None = None
     error_kind: ItemErrorKind | None = None
     error_message: str | None = None
-    input_tokens: int = 0
+    input_tokens: int = 0  # every input token, cached ones included (see domain/usage.py)
     output_tokens: int = 0
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    @property
+    def usage(self) -> TokenUsage:
+        return TokenUsage(self.input_tokens, self.cached_input_tokens, self.cache_write_tokens, self.output_tokens)

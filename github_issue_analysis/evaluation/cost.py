@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from github_issue_analysis.domain.usage import TokenUsage
+
 
 @dataclass(frozen=True)
 class GroupCost:
@@ -17,8 +19,12 @@ class GroupCost:
         return self.cost_usd / correct_labels
 
 
-def group_cost(model: str, usage: tuple[int, int]) -> GroupCost:
+def group_cost(model: str, usage: TokenUsage | tuple[int, int]) -> GroupCost:
+    """At the model's batch price, cached and cache-write tokens at their own rates ((input, output) counts
+    every input token at the input price)."""
     from github_issue_analysis.ai.providers.pricing import price_for
 
+    if not isinstance(usage, TokenUsage):
+        usage = TokenUsage(usage[0], 0, 0, usage[1])
     price = price_for(model)
-    return GroupCost(usage[0], usage[1], price.cost(*usage) if price is not None else None)
+    return GroupCost(usage.input_tokens, usage.output_tokens, price.cost_of(usage) if price is not None else None)

@@ -39,8 +39,11 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
     groups = list({g.group_id: g for g in groups}.values())
     for group in groups:
         _check(group, options)
-    scored = [(group, *_outcomes(store, group)) for group in groups]
-    evaluations = [_evaluate(store, g, outcomes, answered, seen, options) for g, outcomes, answered, seen in scored]
+    examples = example_keys(groups)
+    scored = [(group, *_outcomes(store, group, examples)) for group in groups]
+    evaluations = [
+        _evaluate(store, g, outcomes, answered, seen, options, len(examples)) for g, outcomes, answered, seen in scored
+    ]
     comparison = None
     if len(scored) > 1:
         comparison = compare(
@@ -49,7 +52,17 @@ def evaluate(store: Store, group_refs: Sequence[str], options: EvalOptions) -> d
                 for (g, outcomes, *_), figures in zip(scored, evaluations, strict=True)
             ]
         )
-    return {"evaluations": evaluations, "comparison": comparison}
+    return {"evaluations": evaluations, "comparison": comparison, "examples_excluded": len(examples)}
+
+
+def example_keys(groups: Sequence[BatchGroup]) -> frozenset[str]:
+    """org/repo#number of every issue that served as a prompt example in any of the groups: left out of every
+    figure, since a model that saw an issue's labels in its prompt is not measured on it."""
+    return frozenset(
+        f"{ref['org']}/{ref['repo']}#{ref['number']}"
+        for group in groups
+        for ref in group.options.get("example_issues") or ()
+    )
 
 
 def _check_options(options: EvalOptions) -> None:
@@ -75,16 +88,23 @@ def _check(group: BatchGroup, options: EvalOptions) -> None:
         raise NotBlind(group.group_id)
 
 
-def _outcomes(store: Store, group: BatchGroup) -> tuple[list[IssueOutcome], int, dict[str, Any]]:
-    """The scorable outcomes, how many issues the group answered in all, and which results it had (read
-    first: results that arrive meanwhile make the evaluation look older, never newer)."""
+def _outcomes(
+    store: Store, group: BatchGroup, examples: frozenset[str] = frozenset()
+) -> tuple[list[IssueOutcome], int, dict[str, Any]]:
+    """The scorable outcomes (issues that served as examples left out), how many issues the group answered in
+    all, and which results it had (read first: results that arrive meanwhile make the evaluation look older,
+    never newer)."""
     seen = store.evaluations.results_seen(group.group_id)
     taxonomy = Taxonomy.of_group_options(group.options)
     answers = store.evaluations.group_answers(group.group_id)
     if answers and not any("recommended_labels" in a.analysis for a in answers):
         raise NoLabelsToScore(group.group_id, group.processor)
     outcomes = scorable(
-        [outcome(a.issue_id, f"{a.org}/{a.repo}#{a.number}", a.labels, a.analysis, taxonomy) for a in answers]
+        [
+            outcome(a.issue_id, key, a.labels, a.analysis, taxonomy)
+            for a in answers
+            if (key := f"{a.org}/{a.repo}#{a.number}") not in examples
+        ]
     )
     if not outcomes:
         raise NothingToScore(
@@ -101,6 +121,7 @@ def _evaluate(
     answered: int,
     seen: dict[str, Any],
     options: EvalOptions,
+    examples_excluded: int = 0,
 ) -> dict[str, Any]:
     scores = score(outcomes, options.min_confidence)
     resamples = bootstrap.Resamples(len(outcomes))
@@ -119,6 +140,7 @@ def _evaluate(
         "issues_scored": len(outcomes),
         "issues_answered": answered,
         "issues_sent": group.total_issues,
+        "examples_excluded": examples_excluded,  # issues left out: examples in any compared group
         "results_seen": seen,
         **_scores(scores),
         "intervals": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import BatchJob
@@ -52,7 +53,18 @@ def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -
         org=org,
         evaluation=evaluation,
         calibration_chart=calibration_chart(evaluation) if evaluation else None,
+        doctor=_doctor(store, org),
     )
+
+
+def _doctor(store: Store, org: str | None) -> dict[str, Any] | None:
+    """The label doctor's table for the organization (its support and descriptions even before any eval)."""
+    from github_issue_analysis.labels.doctor import DoctorOptions, diagnose
+
+    if not org:
+        return None
+    document = diagnose(store, DoctorOptions(org=org))
+    return document if document["labels"] else None
 
 
 def _groups(store: Store, scope: ReportScope, processor: str) -> list[tuple[BatchGroup, list[BatchJob]]]:

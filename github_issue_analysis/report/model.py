@@ -83,3 +83,4 @@ class ReportData:
     org: str | None = None
     evaluation: dict[str, Any] | None = None
     calibration_chart: Histogram | None = None
+    doctor: dict[str, Any] | None = None  # `labels doctor` for the organization (labels/doctor.py)

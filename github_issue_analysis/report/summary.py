@@ -8,6 +8,7 @@ from datetime import datetime
 from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
 from github_issue_analysis.domain.groups import BatchGroup, summarize
 from github_issue_analysis.domain.jobs import UNSUCCESSFUL_STATUSES, BatchJob
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.storage.report_store import ItemFailure
 
 from .model import Failure, GroupLine, ReportSummary
@@ -65,7 +66,7 @@ def _actual_cost(model: str, children: list[BatchJob]) -> float | None:
     price = price_for(model)
     if price is None:
         return None
-    return price.cost(sum(j.input_tokens or 0 for j in children), sum(j.output_tokens or 0 for j in children))
+    return price.cost_of(sum((j.usage for j in children), TokenUsage()))
 
 
 def _total(costs: list[float | None]) -> float | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.errors import StoreUnavailable
 
 from .timeutil import as_utc, utcnow
@@ -40,6 +41,8 @@ class CollectedResult:
     custom_id: str
     analysis: dict[str, Any]
     confidence: float | None
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    raw_answer: str | None = None  # the answer's text as the provider sent it
 
 
 @dataclass(frozen=True)
@@ -120,4 +123,6 @@ def job_from_row(row: Any) -> BatchJob:
         submitted_at=as_utc(row.submitted_at),
         finished_at=as_utc(row.finished_at),
         collected_at=as_utc(row.collected_at),
+        cached_input_tokens=row.cached_input_tokens,
+        cache_write_tokens=row.cache_write_tokens,
     )

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
+from github_issue_analysis.domain.usage import TokenUsage
+
 from .people_labels import by_people, tool_added
-from .schema import batch_jobs, evaluations, issues, results
+from .schema import batch_groups, batch_jobs, evaluations, issues, results
 from .timeutil import as_utc, utcnow
 
 
@@ -72,12 +74,13 @@ class EvaluationStore:
         when = as_utc(newest)
         return {"count": int(count), "last_id": last_id, "newest": when.isoformat() if when else None}
 
-    def group_usage(self, group_id: str) -> tuple[int, int]:
-        """Input and output tokens the provider reported for every child of the group, retried ones included."""
-        query = select(batch_jobs.c.input_tokens, batch_jobs.c.output_tokens).where(batch_jobs.c.group_id == group_id)
+    def group_usage(self, group_id: str) -> TokenUsage:
+        """The tokens the provider reported for every child of the group, retried ones included."""
+        columns = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens")
+        query = select(*(batch_jobs.c[name] for name in columns)).where(batch_jobs.c.group_id == group_id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return sum(r.input_tokens or 0 for r in rows), sum(r.output_tokens or 0 for r in rows)
+        return TokenUsage(*(sum(row[index] or 0 for row in rows) for index in range(len(columns))))
 
     def save(self, evaluation: NewEvaluation) -> int:
         with self.engine.begin() as conn:
@@ -98,6 +101,20 @@ class EvaluationStore:
             key = inserted.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+    def latest_blind(self, org: str) -> tuple[str, dict[str, Any]] | None:
+        """(group id, figures) of the newest evaluation of a blind group of the organization."""
+        query = (
+            select(evaluations.c.group_id, evaluations.c.figures, batch_groups.c.selection)
+            .join(batch_groups, batch_groups.c.id == evaluations.c.group_id)
+            .where(evaluations.c.blind.is_(True))
+            .order_by(evaluations.c.created_at.desc(), evaluations.c.id.desc())
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                if (row.selection or {}).get("org") == org:
+                    return str(row.group_id), dict(row.figures)
+        return None
 
     def latest(self, group_id: str, target_precision: float | None = None) -> dict[str, Any] | None:
         """The newest evaluation's figures for the group (with that target precision, when one is given)."""

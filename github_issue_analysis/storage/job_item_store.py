@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, insert, select, update
 
 from github_issue_analysis.domain.jobs import BatchJob, ItemState, JobStatus
+from github_issue_analysis.domain.usage import TokenUsage
 
 from .batch_records import AlreadyCollected, CollectedResult, FailedItem, JobItem
 from .schema import batch_groups, batch_jobs, issues, job_items, results
@@ -56,12 +57,13 @@ class JobItemStore:
         model: str,
         collected: Sequence[CollectedResult],
         failed: Sequence[FailedItem],
-        usage: tuple[int, int],
+        usage: tuple[int, int] | TokenUsage,
     ) -> None:
         """Results, item states and the job's counts, in one transaction. Earlier results of the same
         issues and processor stop being current. Raises AlreadyCollected (writing nothing) when another
         process collected the job first."""
         now = utcnow()
+        totals = usage if isinstance(usage, TokenUsage) else TokenUsage(usage[0], 0, 0, usage[1])
         with self.engine.begin() as conn:
             claimed = conn.execute(
                 update(batch_jobs)
@@ -69,8 +71,10 @@ class JobItemStore:
                 .values(
                     completed_items=len(collected),
                     failed_items=job.total_items - len(collected),
-                    input_tokens=usage[0],
-                    output_tokens=usage[1],
+                    input_tokens=totals.input_tokens,
+                    output_tokens=totals.output_tokens,
+                    cached_input_tokens=totals.cached_input_tokens,
+                    cache_write_tokens=totals.cache_write_tokens,
                     collected_at=now,
                 )
             ).rowcount
@@ -100,6 +104,8 @@ class JobItemStore:
                     "confidence": r.confidence,
                     "is_current": True,
                     "created_at": now,
+                    **r.usage.document(),
+                    "raw_answer": r.raw_answer,
                 }
                 for r in collected
             ]

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 
+from github_issue_analysis.domain.usage import TokenUsage
+
 from .current_results import current_results
 from .schema import issues, results
 from .timeutil import utcnow
@@ -30,6 +32,22 @@ class CurrentResult:
     def mode(self) -> str:
         """`batch` for results collected from a batch job, `live` for those of `gh-analysis process`."""
         return "batch" if self.job_id else "live"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One stored result with what was recorded of its answer (usage and raw text: None before they were)."""
+
+    issue_id: int
+    processor: str
+    model: str
+    group_id: str | None
+    job_id: str | None
+    analysis: dict[str, Any]
+    confidence: float | None
+    usage: TokenUsage | None
+    raw_answer: str | None
+    is_current: bool
 
 
 class ResultStore:
@@ -60,7 +78,14 @@ class ResultStore:
                 )
 
     def record_live(
-        self, issue_id: int, processor: str, model: str, analysis: dict[str, Any], confidence: float | None
+        self,
+        issue_id: int,
+        processor: str,
+        model: str,
+        analysis: dict[str, Any],
+        confidence: float | None,
+        usage: TokenUsage | None = None,
+        raw_answer: str | None = None,
     ) -> None:
         """One live answer becomes the issue's current result (no group or job), in one transaction."""
         with self.engine.begin() as conn:
@@ -78,8 +103,37 @@ class ResultStore:
                     confidence=confidence,
                     is_current=True,
                     created_at=utcnow(),
+                    raw_answer=raw_answer,
+                    **(usage.document() if usage is not None else {}),
                 )
             )
+
+    def answer(self, issue_id: int, group_id: str | None = None) -> StoredAnswer | None:
+        """The issue's newest result (of the group, when one is given): the current one first."""
+        query = select(results).where(results.c.issue_id == issue_id)
+        if group_id is not None:
+            query = query.where(results.c.group_id == group_id)
+        query = query.order_by(results.c.is_current.desc(), results.c.created_at.desc(), results.c.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        recorded = row.input_tokens is not None
+        usage = TokenUsage(
+            row.input_tokens or 0, row.cached_input_tokens or 0, row.cache_write_tokens or 0, row.output_tokens or 0
+        )
+        return StoredAnswer(
+            row.issue_id,
+            row.processor,
+            row.model,
+            row.group_id,
+            row.job_id,
+            row.analysis,
+            row.confidence,
+            usage if recorded else None,
+            row.raw_answer,
+            bool(row.is_current),
+        )
 
     def history_count(self, issue_id: int, processor: str) -> int:
         with self.engine.connect() as conn:

@@ -119,6 +119,8 @@ batch_jobs = Table(
     Column("submitted_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("collected_at", DateTime(timezone=True)),
+    Column("cached_input_tokens", Integer),
+    Column("cache_write_tokens", Integer),
     Index("ix_batch_jobs_group_id", "group_id"),
 )
 
@@ -151,6 +153,11 @@ results = Table(
     Column("confidence", Float),
     Column("is_current", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("input_tokens", Integer),
+    Column("cached_input_tokens", Integer),
+    Column("cache_write_tokens", Integer),
+    Column("output_tokens", Integer),
+    Column("raw_answer", Text),
     Index("ix_results_issue_processor", "issue_id", "processor"),
     Index("ix_results_job_id", "job_id"),
 )

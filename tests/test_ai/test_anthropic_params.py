@@ -37,7 +37,9 @@ def test_the_response_schema_becomes_one_forced_self_contained_tool() -> None:
 
 def test_limits_context_and_a_request_without_schema_or_instructions() -> None:
     params = messages_params(_request(context="shared", max_output_tokens=300, answer=None, instructions=""))
-    assert params["max_tokens"] == 300 and params["messages"] == [{"role": "user", "content": "shared\nissue text"}]
+    shared = {"type": "text", "text": "shared", "cache_control": {"type": "ephemeral", "ttl": "1h"}}
+    content = [shared, {"type": "text", "text": "issue text"}]
+    assert params["max_tokens"] == 300 and params["messages"] == [{"role": "user", "content": content}]
     assert not {"system", "tools", "tool_choice"} & set(params)
 
 

@@ -44,7 +44,13 @@ def test_demo_runs_the_whole_flow_offline(model: str, tmp_path: Path) -> None:
         assert f"{full_run.provider}:{full_run.model}" == model
         plan = full_run.split_plan or {}
         assert [b["issue_count"] for b in plan["batches"]] == [30, 30, 30, 5]
-        blind = next(group for group, _ in store.jobs.groups() if group.options.get("blind"))
+        blind = next(g for g, _ in store.jobs.groups() if g.options.get("blind") and g.provider != "local")
+        baseline = next(g for g, _ in store.jobs.groups() if g.provider == "local")
+        assert baseline.selection["sample"] == 40 and baseline.options.get("blind")
+        assert "Side by side on the same 40 blind issues" in result.stdout and "tfidf-logreg" in result.stdout
+        out = result.stdout
+        assert out.index("Side by side") < out.index("8. Label plan") < out.index("9. Label doctor")
+        assert "Recommendation" in out[out.index("9. Label doctor") :]
         assert store.evaluations.latest(blind.group_id) is not None
         shown = re.search(r"8\. Label plan at minimum confidence ([0-9.]+): ([^\n]+)", result.stdout)
         assert shown is not None, result.stdout

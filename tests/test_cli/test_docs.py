@@ -40,7 +40,7 @@ COMMANDS = [" ".join(path) for path in command_paths(typer.main.get_command(app)
 
 def test_the_app_is_enumerated() -> None:
     assert {"collect", "batch submit", "labels apply", "labels revert", "sandbox serve"} <= set(COMMANDS)
-    assert len([c for c in COMMANDS if c.startswith("labels ")]) == 8
+    assert len([c for c in COMMANDS if c.startswith("labels ")]) == 9
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -26,10 +26,22 @@ def test_models_json_lists_both_providers_with_prices_and_limits(monkeypatch: py
     assert openai["limits"]["max_requests_per_batch"] == 1000  # the configured limit, not the documented one
     assert (anthropic["key_set"], openai["key_set"]) == (True, False)
     haiku = next(m for m in anthropic["models"] if m["model"] == "anthropic:claude-haiku-4-5")
-    assert haiku["live_price"] == {"input_per_million": 1.0, "output_per_million": 5.0}
-    assert haiku["batch_price"] == {"input_per_million": 0.5, "output_per_million": 2.5}  # half of live
+    assert haiku["live_price"] == {
+        "input_per_million": 1.0,
+        "output_per_million": 5.0,
+        "cached_input_per_million": pytest.approx(0.1),  # cache reads: 0.1x input
+        "cache_write_per_million": 2.0,  # the 1-hour cache: 2x input
+    }
+    assert haiku["batch_price"] == {  # half of live, cached prices included
+        "input_per_million": 0.5,
+        "output_per_million": 2.5,
+        "cached_input_per_million": pytest.approx(0.05),
+        "cache_write_per_million": 1.0,
+    }
     mini = next(m for m in openai["models"] if m["name"] == "gpt-4o-mini")
     assert mini["batch_price"]["input_per_million"] * 2 == mini["live_price"]["input_per_million"]
+    assert mini["live_price"]["cached_input_per_million"] == 0.075  # OpenAI's published cached price
+    assert providers["local"]["models"][0]["batch_price"]["input_per_million"] == 0
     assert document["processors"] == ["product-labeling"]
     assert document["default_model"] == "openai:gpt-4o-mini"
     assert "sk-ant-test-secret" not in result.stdout

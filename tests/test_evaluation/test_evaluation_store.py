@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.evaluation import latest_evaluation
 from github_issue_analysis.storage.batch_records import CollectedResult
 from github_issue_analysis.storage.evaluation_store import NewEvaluation
@@ -32,8 +33,8 @@ def test_a_groups_answers_stay_its_own_after_a_later_run(any_store: Store) -> No
     assert [a.issue_id for a in answers] == ids[:3]  # (org, repo, number) order; not current any more is kept
     assert [a.analysis["recommended_labels"][0]["label"] for a in answers] == ["old-a", "old-b", "old-c"]
     assert answers[0].labels == [] and answers[0].number == 1
-    assert any_store.evaluations.group_usage("group_aaaaaaaaaaaa") == (150, 15)
-    assert any_store.evaluations.group_usage("group_bbbbbbbbbbbb") == (7, 1)
+    assert any_store.evaluations.group_usage("group_aaaaaaaaaaaa") == TokenUsage(150, 0, 0, 15)
+    assert any_store.evaluations.group_usage("group_bbbbbbbbbbbb") == TokenUsage(7, 0, 0, 1)
 
 
 def test_latest_evaluation_per_group_and_target(any_store: Store) -> None:

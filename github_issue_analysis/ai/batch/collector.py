@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.jobs import BatchJob, ItemErrorKind, ItemState, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.storage.batch_records import (
     AlreadyCollected,
     CollectedResult,
@@ -31,6 +32,8 @@ class CollectReport:
     failures_by_kind: dict[str, int] = field(default_factory=dict)
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
 
 
 _MISSING_KIND = {
@@ -54,7 +57,7 @@ class JobCollector:
         items = {item.custom_id: item for item in self.job_items.items(job.job_id)}
         collected: list[CollectedResult] = []
         failed: dict[str, FailedItem] = {}
-        usage = [0, 0]
+        usage = TokenUsage()
         answered: set[str] = set()
         for file_id in (job.output_file_id, job.error_file_id):
             if not file_id:
@@ -65,8 +68,7 @@ class JobCollector:
                     answered.add(outcome.custom_id)
                 if item is None or outcome.custom_id in failed or item.state is ItemState.SUCCEEDED:
                     continue
-                usage[0] += outcome.input_tokens
-                usage[1] += outcome.output_tokens
+                usage += outcome.usage
                 result = _judge(outcome, item, processor)
                 if isinstance(result, FailedItem):
                     failed[outcome.custom_id] = result
@@ -78,7 +80,11 @@ class JobCollector:
         for custom_id, item in items.items():
             if custom_id not in seen and item.state is not ItemState.SUCCEEDED:
                 failed[custom_id] = FailedItem(custom_id, kind, message)
-        totals = (job.input_tokens or usage[0], job.output_tokens or usage[1])
+        totals = replace(
+            usage,
+            input_tokens=job.input_tokens or usage.input_tokens,
+            output_tokens=job.output_tokens or usage.output_tokens,
+        )
         try:
             self.job_items.record_collection(job, processor.name, model, collected, list(failed.values()), totals)
         except AlreadyCollected:  # a concurrent `watch` or `collect` won the race
@@ -89,8 +95,10 @@ class JobCollector:
             job.job_id,
             collected=len(collected),
             failed=job.total_items - len(collected),
-            input_tokens=totals[0],
-            output_tokens=totals[1],
+            input_tokens=totals.input_tokens,
+            output_tokens=totals.output_tokens,
+            cached_input_tokens=totals.cached_input_tokens,
+            cache_write_tokens=totals.cache_write_tokens,
         )
         for failure in failed.values():
             report.failures_by_kind[failure.kind.value] = report.failures_by_kind.get(failure.kind.value, 0) + 1
@@ -104,6 +112,8 @@ class JobCollector:
             already_collected=already,
             input_tokens=job.input_tokens or 0,
             output_tokens=job.output_tokens or 0,
+            cached_input_tokens=job.cached_input_tokens or 0,
+            cache_write_tokens=job.cache_write_tokens or 0,
         )
         for item in self.job_items.items(job.job_id):
             if item.state is ItemState.FAILED and item.error_kind:
@@ -134,4 +144,6 @@ def _judge(outcome: ItemOutcome, item: JobItem, processor: PreparedProcessor) ->
         message = str(error)
         kind = ItemErrorKind.NON_JSON if "not JSON" in message else ItemErrorKind.SCHEMA_VIOLATION
         return FailedItem(outcome.custom_id, kind, message)
-    return CollectedResult(item.issue_id, outcome.custom_id, answer.analysis, answer.confidence)
+    return CollectedResult(
+        item.issue_id, outcome.custom_id, answer.analysis, answer.confidence, outcome.usage, outcome.content
+    )

@@ -20,6 +20,7 @@ from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .batch_splitter import BatchSplitter, RequestTooLarge
+from .examples import with_examples
 from .request import SubmitRequest
 from .requests import RequestBuilder, custom_id_for
 from .sampling import Candidate, stratified_sample
@@ -99,6 +100,7 @@ class SubmitPlanner:
             skipped, in_flight = len(done), len(coming)
         if not selected:
             raise NothingToDo(skipped, in_flight)
+        request = with_examples(self.store, request, selected)
         sizes = RequestBuilder(self.store.issues, prepared(self.store, request), self.provider).measure(selected)
         try:
             plan = splitter_for(self.provider, request.batch_size).create_split_plan(sizes.line_bytes, sizes.tokens)

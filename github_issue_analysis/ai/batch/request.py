@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors.base import ProcessorOptions
+from github_issue_analysis.ai.processors.examples import ExampleRef
 from github_issue_analysis.ai.providers.base import BatchProvider, Provider
 from github_issue_analysis.ai.registry import parse_model
 from github_issue_analysis.ai.registry import processor as registered_processor
@@ -46,6 +47,8 @@ class SubmitRequest:
     blind: bool = False  # leave each issue's current taxonomy labels out of the prompt
     sample: int | None = None  # a stratified sample of this many issues people labelled
     seed: int | None = None  # of the sample (default 0)
+    examples: int | None = None  # up to this many people-labelled examples per label in the prompt
+    example_refs: tuple[ExampleRef, ...] = ()  # the examples chosen for the group (ai/processors/examples.py)
 
     # -- the one resolution of the model ---------------------------------------------------------------
     def with_model(self, default: str) -> SubmitRequest:
@@ -78,6 +81,7 @@ class SubmitRequest:
             fixed_labels=self.fixed_labels,
             request_options=dict(self.request_options),
             blind=self.blind,
+            examples=self.example_refs,
         )
 
     # -- stored form (the group's options and selection columns) ---------------------------------------
@@ -89,6 +93,9 @@ class SubmitRequest:
             "request_options": dict(self.request_options),
             "blind": self.blind,
         }
+        if self.examples:
+            options["examples"] = self.examples
+            options["example_issues"] = [ref.document() for ref in self.example_refs]
         sampled = {"sample": self.sample, "seed": self.sample_seed} if self.sample is not None else {}
         return options, {**asdict(self.selection), **sampled}
 
@@ -116,6 +123,8 @@ class SubmitRequest:
             blind=bool(options.get("blind")),
             sample=sample,
             seed=selection.get("seed") if sample is not None else None,
+            examples=_positive(options.get("examples")),
+            example_refs=tuple(ExampleRef.from_document(ref) for ref in options.get("example_issues") or ()),
         )
 
 
@@ -128,6 +137,8 @@ def checked(request: SubmitRequest, provider: Provider) -> SubmitRequest:
     _check_sample(request)
     if request.max_enqueued_tokens is not None and request.max_enqueued_tokens < 1:
         raise InvalidOption("max_enqueued_tokens", request.max_enqueued_tokens, "must be at least 1")
+    if request.examples is not None and request.examples < 1:
+        raise InvalidOption("examples", request.examples, "must be at least 1")
     if request.concurrency < 1:
         raise InvalidOption("concurrency", request.concurrency, "must be at least 1")
     fixed = request.fixed_labels

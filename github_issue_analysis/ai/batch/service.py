@@ -255,6 +255,10 @@ class BatchService:
             raise UsageError(f"no batch job '{job_id}'")
         return job
 
+    def model_of(self, group_id: str) -> str:
+        """The model a group was submitted with (its jobs' usage is priced at it)."""
+        return self._group(group_id).model
+
     def _group(self, group_id: str) -> BatchGroup:
         group = self.store.jobs.group(group_id)
         if group is None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from github_issue_analysis import errors
+from github_issue_analysis.ai.batch.examples import with_examples
 from github_issue_analysis.ai.batch.planner import check_issue_number, prepared
 from github_issue_analysis.ai.batch.request import SubmitRequest, resolved
 from github_issue_analysis.ai.processors.base import PreparedProcessor
@@ -18,6 +19,7 @@ from github_issue_analysis.ai.providers.pricing import price_for
 from github_issue_analysis.ai.registry import create_live_provider
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.model_request import ModelRequest
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.storage.issue_store import StoredIssue
 from github_issue_analysis.storage.store import Store
 
@@ -49,11 +51,12 @@ class ProcessReport:
     failed: list[LiveFailure] = field(default_factory=list)
     input_tokens: int = 0
     output_tokens: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
 
     @property
     def cost_usd(self) -> float | None:
         price = price_for(self.model, live=True)
-        return price.cost(self.input_tokens, self.output_tokens) if price else None
+        return price.cost_of(self.usage) if price else None
 
 
 class LiveService:
@@ -70,6 +73,7 @@ class LiveService:
         request, provider = resolved(request, self.settings.model, self._provider_factory)
         check_issue_number(self.store.issues, request.selection)
         issues = self._selected(request.selection, request.processor, request.reprocess)
+        request = with_examples(self.store, request, [issue.id for issue in issues])
         processor = prepared(self.store, request)
         requests = [(issue, processor.request(issue)) for issue in issues]  # bad input stops before sending
         provider.require_key()
@@ -135,6 +139,7 @@ class LiveService:
         """Validate with the processor's model; a valid answer is stored at once (paid results are kept)."""
         report.input_tokens += answer.input_tokens
         report.output_tokens += answer.output_tokens
+        report.usage += answer.usage
         failure = LiveFailure(issue.org, issue.repo, issue.number, "")
         if answer.refusal is not None:
             report.failed.append(replace(failure, error=f"refused: {answer.refusal}"))
@@ -144,5 +149,7 @@ class LiveService:
         except ValueError as error:
             report.failed.append(replace(failure, error=str(error)))
             return
-        self.store.results.record_live(issue.id, prepared.name, report.model, valid.analysis, valid.confidence)
+        self.store.results.record_live(
+            issue.id, prepared.name, report.model, valid.analysis, valid.confidence, answer.usage, answer.content
+        )
         report.results.append(LiveResult(issue.org, issue.repo, issue.number, report.model, valid.analysis))

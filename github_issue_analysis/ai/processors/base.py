@@ -12,6 +12,8 @@ from github_issue_analysis.errors import UsageError
 from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
+from .examples import ExampleRef
+
 
 class ProcessorInputError(UsageError):
     """The processor cannot build requests from the given input (e.g. an empty label set)."""
@@ -24,6 +26,7 @@ class ProcessorOptions:
     fixed_labels: tuple[LabelRecord, ...] | None = None  # a taxonomy file's labels instead of the repo's
     request_options: dict[str, Any] = field(default_factory=dict)
     blind: bool = False  # leave the issue's current taxonomy labels (the answer) out of the prompt
+    examples: tuple[ExampleRef, ...] = ()  # people-labelled issues shown before every issue (examples.py)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Container
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from github_issue_analysis.domain.model_request import AnswerSchema, ModelRequest, RequestOptions
 from github_issue_analysis.errors import NoLabelSet
-from github_issue_analysis.storage.issue_store import IssueStore, StoredIssue
+from github_issue_analysis.storage.issue_store import IssueSelection, IssueStore, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 
 from .base import ProcessorInputError, ProcessorOptions, ValidAnswer
+from .examples import render_examples
 from .taxonomy import Taxonomy
 
 NAME = "product-labeling"
@@ -135,17 +137,25 @@ def trim(text: str, budget: int) -> str:
     return text[:head] + marker + text[len(text) - (budget - head) :]
 
 
-def user_prompt(issue: StoredIssue, label_set: LabelSet, hidden: Container[str] = ()) -> str:
-    """The prompt for one issue; current labels in `hidden` (a blind run's taxonomy) are left out."""
-    shown = [label for label in issue.labels if label not in hidden]
+def shared_context(label_set: LabelSet, examples: str = "") -> str:
+    """What every request of a label set shares, sent before the issue so providers can cache it: the
+    available labels with their descriptions, then the people-labelled examples (if any)."""
     label_lines = "\n".join(f"- {lb.name}: {lb.description or 'no description'}" for lb in label_set.labels)
+    parts = ["Available labels:", label_lines]
+    if examples:
+        parts += ["", examples]
+    return "\n".join(parts)
+
+
+def user_prompt(issue: StoredIssue, hidden: Container[str] = ()) -> str:
+    """The issue's own part of the prompt; current labels in `hidden` (a blind run's taxonomy) are left out."""
+    shown = [label for label in issue.labels if label not in hidden]
     return "\n".join(
         [
+            "Issue to label:",
             f"Repository: {issue.org}/{issue.repo}",
             f"Title: {issue.title}",
             f"Current labels: {', '.join(shown) if shown else 'none'}",
-            "Available labels:",
-            label_lines,
             "Body:",
             trim(issue.body or "(empty)", BODY_BUDGET),
             "Comments:",
@@ -167,10 +177,26 @@ def model_request(
     model: str,
     options: RequestOptions = RequestOptions(),
     hidden: Container[str] = (),
+    examples: str = "",
 ) -> ModelRequest:
-    """The request for one issue; depends only on the issue, its label set and the options."""
-    prompt = user_prompt(issue, label_set, hidden)
-    return ModelRequest(model, SYSTEM_PROMPT, prompt, answer_schema(label_set), options=options)
+    """The request for one issue; depends only on the issue, its label set, the examples and the options.
+    The shared part (instructions, labels, examples) comes first and the issue last, so the prefix caches."""
+    context = shared_context(label_set, examples)
+    answer = answer_schema(label_set)
+    return ModelRequest(
+        model,
+        SYSTEM_PROMPT,
+        user_prompt(issue, hidden),
+        answer,
+        context=context,
+        options=options,
+        cache_key=cache_key(model, SYSTEM_PROMPT, context, answer.name),
+    )
+
+
+def cache_key(*shared: str) -> str:
+    """A short stable name of a shared prefix: requests with the same prefix share it (and its cache)."""
+    return "gh-analysis-" + hashlib.sha256("\x1f".join(shared).encode()).hexdigest()[:16]
 
 
 def validate_answer(content: str, label_set_names: set[str] | None) -> ProductLabelingResponse:
@@ -211,6 +237,19 @@ class PreparedProductLabeling:
         names = frozenset(name.lower() for name in fixed.names) if fixed is not None else None
         self._taxonomy = Taxonomy(options.label_prefix, names)
         self._request_options = RequestOptions.from_stored(options.request_options)
+        self._examples_text: str | None = None
+
+    def examples_text(self) -> str:
+        """The recorded examples as the prompt shows them, read once from the store (an example no longer
+        in the store is left out)."""
+        if self._examples_text is None:
+            shown = []
+            for ref in self._options.examples:
+                found = self._issues.select_issues(IssueSelection(ref.org, ref.repo, ref.number))
+                if found:
+                    shown.append((found[0].title, found[0].body, ref.labels))
+            self._examples_text = render_examples(shown)
+        return self._examples_text
 
     def label_set(self, org: str, repo: str) -> LabelSet:
         if self._fixed is not None:
@@ -226,7 +265,8 @@ class PreparedProductLabeling:
     def request(self, issue: StoredIssue) -> ModelRequest:
         label_set = self.label_set(issue.org, issue.repo)
         hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
-        return model_request(issue, label_set, self._options.model, self._request_options, hidden)
+        options = self._request_options
+        return model_request(issue, label_set, self._options.model, options, hidden, self.examples_text())
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
         answer = validate_answer(content, set(self.label_set(org, repo).names))

@@ -1,7 +1,8 @@
 """Anthropic's Message Batches API (and live Messages API) through the official `anthropic` SDK.
 
 Requests go inline with create (no upload); structured output through forced tool use: one tool whose
-`input_schema` is the request's answer schema and a `tool_choice` naming it. `messages_params` writes a
+`input_schema` is the request's answer schema and a `tool_choice` naming it. The group's shared context is a
+user content block marked with a 1-hour `cache_control`, the issue's prompt comes after it. `messages_params` writes a
 `ModelRequest` as Messages parameters. Batches carry no metadata: a batch created just before
 a crash is found by its request count and creation time (see `ai/batch/finder.py`)."""
 
@@ -17,6 +18,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+from github_issue_analysis.domain.usage import TokenUsage
 
 from .answers import MalformedAnswer, snippet
 from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, LiveProvider, sdk_http
@@ -135,9 +137,11 @@ class AnthropicProvider(BatchProvider, LiveProvider):
         async with _ERRORS.around("answer the request"):
             message = await self._client.messages.create(**params)
         outcome = parse_message("", message.to_dict())
-        if outcome.error_kind is ItemErrorKind.REFUSAL:
-            return LiveAnswer(None, outcome.input_tokens, outcome.output_tokens, refusal=outcome.error_message)
-        return LiveAnswer(outcome.content, outcome.input_tokens, outcome.output_tokens)
+        usage = outcome.usage
+        refusal = outcome.error_message if outcome.error_kind is ItemErrorKind.REFUSAL else None
+        content = None if refusal is not None else outcome.content
+        tokens = (usage.input_tokens, usage.output_tokens)
+        return LiveAnswer(content, *tokens, refusal, usage.cached_input_tokens, usage.cache_write_tokens)
 
     async def close(self) -> None:
         if self._client_instance is not None:
@@ -150,7 +154,7 @@ def messages_params(request: ModelRequest) -> dict[str, Any]:
     params: dict[str, Any] = {
         "model": request.model,
         "max_tokens": request.max_output_tokens or MAX_TOKENS,
-        "messages": [{"role": "user", "content": request.user_text}],
+        "messages": [{"role": "user", "content": _user_content(request)}],
     }
     if request.instructions:
         params["system"] = request.instructions
@@ -166,6 +170,21 @@ def messages_params(request: ModelRequest) -> dict[str, Any]:
     if request.options.temperature is not None:
         params["temperature"] = request.options.temperature
     return params
+
+
+# The 1-hour cache: Anthropic's batch documentation recommends it, as a batch may take longer than 5 minutes.
+CACHE_CONTROL: Final = {"type": "ephemeral", "ttl": "1h"}
+
+
+def _user_content(request: ModelRequest) -> str | list[dict[str, Any]]:
+    """The user turn: the group's shared context as a block ending the cached prefix (tools, system and
+    the context, in that order), then the issue's own prompt."""
+    if not request.context:
+        return request.prompt
+    return [
+        {"type": "text", "text": request.context, "cache_control": dict(CACHE_CONTROL)},
+        {"type": "text", "text": request.prompt},
+    ]
 
 
 _INLINED: dict[int, tuple[object, dict[str, Any]]] = {}
@@ -264,16 +283,27 @@ def parse_result(record: dict[str, Any]) -> ItemOutcome:
 
 def parse_message(custom_id: str, message: dict[str, Any]) -> ItemOutcome:
     """The forced tool call's input as JSON text; a refusal or prose answer otherwise."""
-    usage = message.get("usage") or {}
-    tokens_in, tokens_out = int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0)
+    usage = usage_of(message.get("usage"))
+    tokens = (usage.input_tokens, usage.output_tokens, usage.cached_input_tokens, usage.cache_write_tokens)
     blocks = message.get("content") or []
     if message.get("stop_reason") == "refusal":
-        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, "the model refused", tokens_in, tokens_out)
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, "the model refused", *tokens)
     tool = next((b for b in blocks if b.get("type") == "tool_use"), None)
     if tool is not None:
-        return ItemOutcome(custom_id, orjson.dumps(tool.get("input")).decode(), None, None, tokens_in, tokens_out)
+        return ItemOutcome(custom_id, orjson.dumps(tool.get("input")).decode(), None, None, *tokens)
     text = "".join(str(b.get("text") or "") for b in blocks if b.get("type") == "text")
-    return ItemOutcome(custom_id, text, None, None, tokens_in, tokens_out)
+    return ItemOutcome(custom_id, text, None, None, *tokens)
+
+
+def usage_of(usage: Any) -> TokenUsage:
+    """A message's `usage`: `input_tokens` leave out the tokens read from (`cache_read_input_tokens`) and
+    written to (`cache_creation_input_tokens`) the cache, so the neutral total adds them."""
+    usage = usage if isinstance(usage, dict) else {}
+    plain, read, write = (int(usage.get(key) or 0) for key in _INPUT_FIELDS)
+    return TokenUsage(plain + read + write, read, write, int(usage.get("output_tokens") or 0))
+
+
+_INPUT_FIELDS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 
 
 def _from_settings(settings: Settings) -> AnthropicProvider:

@@ -12,6 +12,7 @@ from typing import Any
 
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.errors import MissingCredentials
 
 
@@ -40,6 +41,12 @@ class LiveAnswer:
     input_tokens: int = 0
     output_tokens: int = 0
     refusal: str | None = None
+    cached_input_tokens: int = 0  # parts of input_tokens read from / written to the prompt cache
+    cache_write_tokens: int = 0
+
+    @property
+    def usage(self) -> TokenUsage:
+        return TokenUsage(self.input_tokens, self.cached_input_tokens, self.cache_write_tokens, self.output_tokens)
 
 
 NO_HOURLY_CAP = 1_000_000  # providers that document no limit on batches created per hour

@@ -146,10 +146,10 @@ def outcome(custom_id: str, entry: Mapping[str, Any]) -> ItemOutcome:
     finish = first.get("finishReason")
     if blocked or finish in REFUSED_FINISH or (not candidates and not blocked):
         why = f"the model refused ({blocked or finish or 'no candidate'})"
-        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, why, *tokens)
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, why, *tokens, cached_input_tokens=usage.cached)
     parts = (first.get("content") or {}).get("parts") or []
     text = "".join(str(part.get("text") or "") for part in parts if not part.get("thought"))
-    return ItemOutcome(custom_id, text, None, None, *tokens)
+    return ItemOutcome(custom_id, text, None, None, *tokens, cached_input_tokens=usage.cached)
 
 
 def _error_outcome(custom_id: str, error: Mapping[str, Any]) -> ItemOutcome:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+from github_issue_analysis.domain.usage import TokenUsage
 
 from .answers import MalformedAnswer, checked, snippet
 
@@ -87,6 +88,18 @@ def file_id(answer: Any, action: str) -> str:
     return checked(FileAnswer, answer_data(answer), PROVIDER, action, SETTING).id
 
 
+def usage_of(usage: Any) -> TokenUsage:
+    """A chat completion's `usage`: `prompt_tokens` include `prompt_tokens_details.cached_tokens`. OpenAI
+    charges no premium for writing its cache, so there are no cache-write tokens."""
+    usage = usage if isinstance(usage, dict) else {}
+    details = usage.get("prompt_tokens_details") or {}
+    return TokenUsage(
+        input_tokens=int(usage.get("prompt_tokens") or 0),
+        cached_input_tokens=int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0,
+        output_tokens=int(usage.get("completion_tokens") or 0),
+    )
+
+
 def parse_result_line(line: str, where: str = "a result file") -> ItemOutcome:
     """One line of an output or error file: `{id, custom_id, response: {status_code, body}, error}`. A line
     that is not one is a MalformedAnswer: the file is not a batch result file, and nothing is recorded."""
@@ -113,9 +126,9 @@ def parse_result_line(line: str, where: str = "a result file") -> ItemOutcome:
             error_kind=ItemErrorKind.REQUEST_ERROR,
             error_message=f"HTTP {response.get('status_code')}: {detail or 'request failed'}",
         )
-    usage = body.get("usage") or {}
-    tokens = {"input_tokens": usage.get("prompt_tokens", 0), "output_tokens": usage.get("completion_tokens", 0)}
+    usage = usage_of(body.get("usage"))
+    tokens = (usage.input_tokens, usage.output_tokens, usage.cached_input_tokens)
     message = ((body.get("choices") or [{}])[0]).get("message") or {}
     if message.get("refusal"):
-        return ItemOutcome(custom_id, error_kind=ItemErrorKind.REFUSAL, error_message=str(message["refusal"]), **tokens)
-    return ItemOutcome(custom_id, content=message.get("content") or "", **tokens)
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, str(message["refusal"]), *tokens)
+    return ItemOutcome(custom_id, message.get("content") or "", None, None, *tokens)

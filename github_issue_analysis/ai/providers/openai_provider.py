@@ -1,7 +1,8 @@
 """The OpenAI Batch API (and live chat completions) through the official SDK (async client).
 
-A `ModelRequest` is written as a /v1/chat/completions body (`chat_body`): a system and a user message, the
-answer schema as a strict `json_schema` response format, and the options the model accepts."""
+A `ModelRequest` is written as a /v1/chat/completions body (`chat_body`): a system and a user message (the
+group's shared context first, the issue last, so the prefix caches), the answer schema as a strict
+`json_schema` response format, the options the model accepts and a `prompt_cache_key` per shared prefix."""
 
 from __future__ import annotations
 
@@ -105,12 +106,12 @@ class OpenAIProvider(BatchProvider, LiveProvider):
         """Chat completions with the same body a batch line carries (the SDK retries 429/5xx)."""
         async with _ERRORS.around("answer the request"):
             response = await self._client.chat.completions.create(**chat_body(request))
-        usage = response.usage
-        tokens_in, tokens_out = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
+        usage = answers.usage_of(response.usage.to_dict() if response.usage else {})
+        tokens = (usage.input_tokens, usage.output_tokens)
         message = response.choices[0].message if response.choices else None
-        if message is not None and message.refusal:
-            return LiveAnswer(None, tokens_in, tokens_out, refusal=message.refusal)
-        return LiveAnswer(message.content if message else None, tokens_in, tokens_out)
+        refusal = message.refusal if message is not None and message.refusal else None
+        content = message.content if message is not None and refusal is None else None
+        return LiveAnswer(content, *tokens, refusal, usage.cached_input_tokens)
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
         async with _ERRORS.around(f"read batch {batch_id}"):
@@ -161,6 +162,8 @@ def chat_body(request: ModelRequest) -> dict[str, Any]:
     if request.answer is not None:
         spec = {"name": request.answer.name, "strict": request.answer.strict, "schema": request.answer.schema}
         body["response_format"] = {"type": "json_schema", "json_schema": spec}
+    if request.cache_key is not None:
+        body["prompt_cache_key"] = request.cache_key  # requests sharing a prefix reach the same cache
     if request.max_output_tokens is not None:
         body["max_completion_tokens"] = request.max_output_tokens
     options = request.options

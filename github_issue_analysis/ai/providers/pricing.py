@@ -1,11 +1,17 @@
 """Prices per model in USD per million tokens. The table holds live prices; batch APIs (OpenAI Batch,
-Anthropic Message Batches, Gemini batch mode) charge half. A JSON file named in GH_ANALYSIS_PRICES_FILE
-(read by config.Settings) overrides batch prices: {"model-name": {"input": 0.075, "output": 0.30}} (live
-prices then count as double)."""
+Anthropic Message Batches, Gemini batch mode) charge half, cached tokens included. A JSON file named in
+GH_ANALYSIS_PRICES_FILE (read by config.Settings) overrides batch prices: {"model-name": {"input": 0.075,
+"output": 0.30}} (live prices then count as double; cached rates keep the model's ratio to its input price).
+
+Prompt caching: OpenAI and Gemini bill cached input at each model's published cached-input price and write
+their cache for free (implicit caching); Anthropic bills cache reads at 0.1x the input price and writes to
+the 1-hour cache (the one our batches use) at 2x."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from github_issue_analysis.domain.usage import TokenUsage
 
 BATCH_DISCOUNT = 0.5
 
@@ -34,14 +40,39 @@ LIVE_PRICES: dict[str, tuple[float, float]] = {
     "gemini-2.5-flash-lite": (0.10, 0.40),
     "gemini-2.0-flash": (0.10, 0.40),
     "gemini-2.0-flash-lite": (0.075, 0.30),
+    # The local baseline (local:tfidf-logreg) runs on this machine
+    "tfidf-logreg": (0.0, 0.0),
 }
-# Live price of a cached input token (context caching), where the provider lists one; batches charge half.
-CACHED_INPUT_PRICES: dict[str, float] = {
+# OpenAI's and Google's published cached-input prices (live, USD per million tokens).
+LIVE_CACHED_INPUT: dict[str, float] = {
     "gemini-2.5-pro": 0.125,
     "gemini-2.5-flash": 0.03,
     "gemini-2.5-flash-lite": 0.01,
     "gemini-2.0-flash": 0.025,
+    "gpt-4o-mini": 0.075,
+    "gpt-4o": 1.25,
+    "gpt-4.1": 0.50,
+    "gpt-4.1-mini": 0.10,
+    "gpt-4.1-nano": 0.025,
+    "o4-mini": 0.275,
+    "o3": 0.50,
+    "gpt-5": 0.125,
+    "gpt-5-mini": 0.025,
+    "gpt-5-nano": 0.005,
 }
+ANTHROPIC_CACHE_READ_FACTOR = 0.1
+ANTHROPIC_CACHE_WRITE_1H_FACTOR = 2.0
+
+
+def cache_factors(model: str) -> tuple[float, float]:
+    """(read, write) prices as multiples of the model's input price."""
+    if model.startswith("claude"):
+        return ANTHROPIC_CACHE_READ_FACTOR, ANTHROPIC_CACHE_WRITE_1H_FACTOR
+    if model in LIVE_CACHED_INPUT:
+        return LIVE_CACHED_INPUT[model] / LIVE_PRICES[model][0], 1.0
+    return 1.0, 1.0  # no documented cache discount: every input token at the input price
+
+
 BATCH_PRICES: dict[str, tuple[float, float]] = {
     name: (live_in * BATCH_DISCOUNT, live_out * BATCH_DISCOUNT) for name, (live_in, live_out) in LIVE_PRICES.items()
 }
@@ -55,10 +86,47 @@ ESTIMATED_OUTPUT_TOKENS_PER_ISSUE = 250
 class Price:
     input_per_million: float
     output_per_million: float
-    cached_input_per_million: float | None = None  # a cached input token, where the provider lists a price
+    cached_input_per_million: float | None = None  # None: the input price
+    cache_write_per_million: float | None = None
+
+    @property
+    def cached_input(self) -> float:
+        return self.input_per_million if self.cached_input_per_million is None else self.cached_input_per_million
+
+    @property
+    def cache_write(self) -> float:
+        return self.input_per_million if self.cache_write_per_million is None else self.cache_write_per_million
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
+        """Every input token at the input price (estimates, and answers without cache figures)."""
         return (input_tokens * self.input_per_million + output_tokens * self.output_per_million) / 1_000_000
+
+    def cost_of(self, usage: TokenUsage) -> float:
+        """The cost of a usage: uncached input, cache reads and cache writes each at its own price."""
+        return self.cost_parts(usage).total
+
+    def cost_parts(self, usage: TokenUsage) -> CostParts:
+        per = 1_000_000
+        return CostParts(
+            usage.uncached_input_tokens * self.input_per_million / per,
+            usage.cache_write_tokens * self.cache_write / per,
+            usage.cached_input_tokens * self.cached_input / per,
+            usage.output_tokens * self.output_per_million / per,
+        )
+
+
+@dataclass(frozen=True)
+class CostParts:
+    """A cost split the way providers bill it (USD)."""
+
+    uncached_input: float
+    cache_writes: float
+    cache_reads: float
+    output: float
+
+    @property
+    def total(self) -> float:
+        return self.uncached_input + self.cache_writes + self.cache_reads + self.output
 
 
 def price_for(model: str, live: bool = False) -> Price | None:
@@ -71,5 +139,5 @@ def price_for(model: str, live: bool = False) -> Price | None:
         return None
     batch_in, batch_out = table[name]
     factor = 1 / BATCH_DISCOUNT if live else 1.0
-    cached = CACHED_INPUT_PRICES.get(name)
-    return Price(batch_in * factor, batch_out * factor, cached * (1.0 if live else BATCH_DISCOUNT) if cached else None)
+    read, write = cache_factors(name)
+    return Price(batch_in * factor, batch_out * factor, batch_in * factor * read, batch_in * factor * write)

@@ -113,8 +113,12 @@ def _output_tokens(content: list[dict[str, Any]]) -> int:
     )
 
 
-def build_message(params: dict[str, Any], fault: LineFault, ids: Ids, service_tier: str) -> dict[str, Any]:
-    """A `message` object as the Messages API returns it (max_tokens cuts the answer short)."""
+def build_message(
+    params: dict[str, Any], fault: LineFault, ids: Ids, service_tier: str, cache: tuple[int, int] = (0, 0)
+) -> dict[str, Any]:
+    """A `message` object as the Messages API returns it (max_tokens cuts the answer short); `cache` holds
+    the tokens read from and written to the prompt cache (see prompt_cache.py), left out of input_tokens."""
+    read, written = cache
     content, stop_reason = _content(params, fault, ids)
     output_tokens = _output_tokens(content)
     if output_tokens > params["max_tokens"]:
@@ -129,10 +133,10 @@ def build_message(params: dict[str, Any], fault: LineFault, ids: Ids, service_ti
         "stop_reason": stop_reason,
         "stop_sequence": None,
         "usage": {
-            "input_tokens": count_input_tokens(params),
+            "input_tokens": max(0, count_input_tokens(params) - read - written),
             "output_tokens": output_tokens,
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
+            "cache_creation_input_tokens": written,
+            "cache_read_input_tokens": read,
             "service_tier": service_tier,
         },
     }

@@ -17,6 +17,7 @@ from .config import AnthropicEmulatorConfig
 from .create_body import parse_create_body
 from .errors import ApiError, invalid, not_found, rate_limited, server_fault
 from .params import params_error
+from .prompt_cache import PromptCache
 from .results import build_results
 from .state import BatchRecord, BatchRequest, ProcessingStatus, Schedule
 
@@ -35,6 +36,8 @@ class Stats:
     peak_queued_requests: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,8 @@ class Stats:
             "peak_queued_requests": self.peak_queued_requests,
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
+            "cache_read_input_tokens": self.cached_input_tokens,
+            "cache_creation_input_tokens": self.cache_write_tokens,
             "faults_injected": dict(self.faults),
         }
 
@@ -63,6 +68,7 @@ class AnthropicEmulator:
         self._building: dict[str, asyncio.Task[None]] = {}
         self._id_rng = random.Random(f"ids:{self.config.seed}")
         self._fault_rng = random.Random(f"faults:{self.config.seed}")
+        self.prompt_cache = PromptCache()
 
     def now(self) -> float:
         return self.config.clock()
@@ -204,12 +210,16 @@ class AnthropicEmulator:
 
     async def _build(self, batch: BatchRecord) -> None:
         try:
-            built = await asyncio.to_thread(build_results, batch, self.config.seed, self.config.shuffle_results)
+            built = await asyncio.to_thread(
+                build_results, batch, self.config.seed, self.config.shuffle_results, self.prompt_cache, self.now()
+            )
         finally:
             self._building.pop(batch.id, None)
         self.stats.faults.update(built.faults)
         self.stats.input_tokens += built.input_tokens
         self.stats.output_tokens += built.output_tokens
+        self.stats.cached_input_tokens += built.cached_input_tokens
+        self.stats.cache_write_tokens += built.cache_write_tokens
         batch.results = built.content
 
     # --- live Messages API
@@ -226,7 +236,11 @@ class AnthropicEmulator:
             self.stats.faults[fault.value] += 1
         if fault is LineFault.LINE_FAILURE:
             raise ApiError(500, "Internal server error (sandbox-injected fault).")
-        message = build_message(params, fault, make_ids("live", self.config.seed, serial), "standard")
+        use = self.prompt_cache.use(params, self.now())
+        ids = make_ids("live", self.config.seed, serial)
+        message = build_message(params, fault, ids, "standard", (use.read, use.written))
         self.stats.input_tokens += message["usage"]["input_tokens"]
+        self.stats.cached_input_tokens += use.read
+        self.stats.cache_write_tokens += use.written
         self.stats.output_tokens += message["usage"]["output_tokens"]
         return message

@@ -49,6 +49,7 @@ class LineOutcome:
     """True: the line goes to the output file; False: to the error file."""
     prompt_tokens: int
     completion_tokens: int
+    cached_tokens: int = 0
 
 
 def _user_text(endpoint: str, body: dict[str, Any]) -> str:
@@ -97,9 +98,9 @@ def _content(endpoint: str, body: dict[str, Any], fault: LineFault) -> str | Non
 
 
 def _chat_body(
-    body: dict[str, Any], content: str | None, ident: str, created: int, usage: tuple[int, int]
+    body: dict[str, Any], content: str | None, ident: str, created: int, usage: tuple[int, int, int]
 ) -> dict[str, Any]:
-    prompt, completion = usage
+    prompt, completion, cached = usage
     message: dict[str, Any] = {
         "role": "assistant",
         "content": content,
@@ -116,7 +117,7 @@ def _chat_body(
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
             "completion_tokens_details": {
                 "reasoning_tokens": 0,
                 "audio_tokens": 0,
@@ -130,9 +131,9 @@ def _chat_body(
 
 
 def _responses_body(
-    body: dict[str, Any], content: str | None, ident: str, created: int, usage: tuple[int, int]
+    body: dict[str, Any], content: str | None, ident: str, created: int, usage: tuple[int, int, int]
 ) -> dict[str, Any]:
-    prompt, completion = usage
+    prompt, completion, cached = usage
     part: dict[str, Any] = (
         {"type": "refusal", "refusal": REFUSAL_TEXT}
         if content is None
@@ -162,7 +163,7 @@ def _responses_body(
         "tools": [],
         "usage": {
             "input_tokens": prompt,
-            "input_tokens_details": {"cached_tokens": 0},
+            "input_tokens_details": {"cached_tokens": cached},
             "output_tokens": completion,
             "output_tokens_details": {"reasoning_tokens": 0},
             "total_tokens": prompt + completion,
@@ -182,9 +183,16 @@ SERVER_ERROR_BODY = {
 
 
 def respond(
-    endpoint: str, request: dict[str, Any], fault: LineFault, ident: str, created: int, prompt_tokens: int
+    endpoint: str,
+    request: dict[str, Any],
+    fault: LineFault,
+    ident: str,
+    created: int,
+    prompt_tokens: int,
+    cached_tokens: int = 0,
 ) -> LineOutcome:
-    """The output-file (or error-file) line for one request of the input file."""
+    """The output-file (or error-file) line for one request of the input file; `cached_tokens` of the
+    prompt came from the prompt cache (see prompt_cache.py)."""
     head = {"id": f"batch_req_{ident}", "custom_id": request["custom_id"]}
     request_id = f"req_{ident}"
     if fault is LineFault.LINE_FAILURE:
@@ -195,9 +203,10 @@ def respond(
     model = body.get("model") if isinstance(body.get("model"), str) else None
     completion_tokens = count_text(content if content is not None else REFUSAL_TEXT, model)
     build = _responses_body if endpoint == "/v1/responses" else _chat_body
-    answer_body = build(body, content, ident, created, (prompt_tokens, completion_tokens))
+    answer_body = build(body, content, ident, created, (prompt_tokens, completion_tokens, cached_tokens))
     response = {"status_code": 200, "request_id": request_id, "body": answer_body}
-    return LineOutcome({**head, "response": response, "error": None}, True, prompt_tokens, completion_tokens)
+    line = {**head, "response": response, "error": None}
+    return LineOutcome(line, True, prompt_tokens, completion_tokens, cached_tokens)
 
 
 UNPROCESSED_ERRORS = {

@@ -15,6 +15,7 @@ from .config import EmulatorConfig
 from .errors import ApiError, invalid, not_found, rate_limited, server_error
 from .finalize import build_result
 from .params import BatchParams
+from .prompt_cache import PromptCache
 from .state import ACTIVE, CANCELLABLE, WITH_OUTPUT, BatchRecord, BatchStatus, FileRecord, Schedule
 from .validation import InputLimits, InputPlan, batch_error, validate_input
 
@@ -72,6 +73,7 @@ class OpenAIEmulator:
         self.files: dict[str, FileRecord] = {}
         self.batches: dict[str, BatchRecord] = {}
         self.stats = Stats()
+        self.prompt_cache = PromptCache()
         self._creations: deque[float] = deque()
         self._finalizing: dict[str, asyncio.Task[None]] = {}
         self._id_rng = random.Random(f"ids:{self.config.seed}")
@@ -261,7 +263,9 @@ class OpenAIEmulator:
 
     async def _finalize(self, batch: BatchRecord, status: BatchStatus) -> None:
         try:
-            built = await asyncio.to_thread(build_result, batch, status, self.config.seed)
+            built = await asyncio.to_thread(
+                build_result, batch, status, self.config.seed, self.prompt_cache, self.now()
+            )
         finally:
             self._finalizing.pop(batch.id, None)
         for fault, count in built.faults.items():

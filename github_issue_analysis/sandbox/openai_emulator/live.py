@@ -40,6 +40,8 @@ def chat_completion(emulator: OpenAIEmulator, body: Any) -> dict[str, Any]:
         raise server_error(500, emulator.config.retry_after_seconds)
     ident = hex_id(24, emulator.config.seed, "live", serial)
     request = {"custom_id": f"live-{serial}", "body": checked}
-    outcome = respond(ENDPOINT, request, fault, ident, int(emulator.now()), count_request(ENDPOINT, checked))
+    tokens = count_request(ENDPOINT, checked)
+    cached = emulator.prompt_cache.use(checked, tokens, emulator.now())
+    outcome = respond(ENDPOINT, request, fault, ident, int(emulator.now()), tokens, cached)
     response: dict[str, Any] = outcome.line["response"]["body"]
     return response

@@ -80,6 +80,7 @@ class BatchResult:
     error_file_id: str | None
     input_tokens: int
     output_tokens: int
+    cached_tokens: int = 0
 
 
 @dataclass
@@ -233,7 +234,7 @@ class BatchRecord:
 def _usage(result: BatchResult) -> dict[str, Any]:
     return {
         "input_tokens": result.input_tokens,
-        "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens_details": {"cached_tokens": result.cached_tokens},
         "output_tokens": result.output_tokens,
         "output_tokens_details": {"reasoning_tokens": 0},
         "total_tokens": result.input_tokens + result.output_tokens,
