@@ -72,10 +72,12 @@ def test_models_json_lists_gemini_with_its_limits_cached_prices_and_key(monkeypa
         "input_per_million": 0.3,
         "output_per_million": 2.5,
         "cached_input_per_million": 0.03,
+        "cache_write_per_million": 0.3,  # implicit caching: no write premium, and no write tokens reported
     }
     assert flash["batch_price"] == {
         "input_per_million": 0.15,
         "output_per_million": 1.25,
         "cached_input_per_million": 0.015,
+        "cache_write_per_million": 0.15,
     }
     assert "google-test-secret" not in json.dumps(document)

@@ -122,6 +122,7 @@ def _emulator_usage(sandbox: Sandbox) -> TokenUsage:
     return usage
 
 
+@pytest.mark.parametrize("provider_sandbox", ["openai", "anthropic"], indirect=True)  # the two that mark a prefix
 def test_a_groups_usage_and_cost_follow_the_emulators_cache_figures(provider_sandbox: Sandbox, seeded: Store) -> None:
     seed_big(seeded, 12)
     group = submit("--batch-size", "12")
