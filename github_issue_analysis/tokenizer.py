@@ -16,6 +16,7 @@ the shipped file or skipped.
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import marshal
@@ -71,6 +72,7 @@ _LOADING = threading.Lock()
 _LOADED: dict[str, Encoding] = {}
 
 
+@functools.cache
 def encoding_name_for(model: str) -> str | None:
     """tiktoken's encoding for an OpenAI model name (with or without a `provider:` prefix), if we ship it."""
     from tiktoken.model import encoding_name_for_model
@@ -90,6 +92,9 @@ def encoding_for(model: str) -> Encoding | None:
 def load_encoding(name: str) -> Encoding:
     """The encoding from the shipped file, loaded once per process even when many threads ask at once (the
     emulators count in a thread pool); ValueError when the file is missing or not the one OpenAI publishes."""
+    loaded = _LOADED.get(name)
+    if loaded is not None:
+        return loaded
     with _LOADING:
         if name not in _LOADED:
             _LOADED[name] = _read_encoding(name)
