@@ -208,8 +208,9 @@ def plan_rows(folder: Path, issues: int) -> list[Row]:
     return [
         Row(
             f"dry-run plan for {issues:,} issues ({big['value']:,} batches)",
-            f"{big['seconds']:.2f} s, peak RSS {big['peak_rss_mb']:.0f} MB",
-            f"{small['seconds']:.2f} s, {small['peak_rss_mb']:.0f} MB for {issues // 10:,} issues",
+            f"{big['seconds']:.2f} s (CPU {big['cpu_seconds']:.2f} s), peak RSS {big['peak_rss_mb']:.0f} MB",
+            f"{small['seconds']:.2f} s (CPU {small['cpu_seconds']:.2f} s), {small['peak_rss_mb']:.0f} MB for "
+            f"{issues // 10:,} issues",
             f"{big['seconds'] / small['seconds']:.1f}x time for 10x issues",
             "<= 3 s",
             big["seconds"] <= 3.0,
