@@ -114,7 +114,9 @@ def status_row(folder: Path) -> list[Row]:
         for order in ORDERS:
             emulator.config.list_order_within_second = order
             run, counts = counted(emulator, lambda: run_command([console_script(), "batch", "status", group_id], env))
-            rows.append(_status_row(100, order, run, counts, sdk_floor() + STATUS_MARGIN_S, 3))
+            row = _status_row(100, order, run, counts, sdk_floor() + STATUS_MARGIN_S, 3)
+            cpu_met = run.cpu_seconds <= sdk_floor_cpu() + STATUS_MARGIN_S  # wall time alone is noisy when shared
+            rows.append(dataclasses.replace(row, goal=f"{row.goal}; CPU likewise", met=bool(row.met) and cpu_met))
     return rows
 
 
