@@ -67,10 +67,11 @@ def run_step(step: str, env: dict[str, str], **args: Any) -> dict[str, Any]:
 
 
 def timed(action: Callable[[], Any]) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     value = action()
     return {
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,  # steadier than wall time on a shared machine
         "peak_rss_mb": peak_rss_mb(),
         "value": value,
     }
@@ -117,3 +118,31 @@ def run_command(args: list[str], env: dict[str, str]) -> CommandRun:
             raise RuntimeError(f"{' '.join(args[1:])} failed: {err_file.read_text()[-2000:]}")
         cpu = usage.ru_utime + usage.ru_stime
         return CommandRun(seconds, float(peak_file.read_text()), out_file.read_text(), started_wall, cpu)
+
+
+FLOOR_CODE = "import openai; openai.AsyncOpenAI(api_key='sk-floor', base_url='http://127.0.0.1:9/v1')"
+_floor: list[float] = []
+
+
+def sdk_floor(runs: int = 5) -> float:
+    """What no command that calls the provider can beat, measured once per run: a fresh Python process that
+    imports the official OpenAI SDK and builds a client (median of `runs`, bytecode cache on)."""
+    if not _floor:
+        env = {"PYTHONDONTWRITEBYTECODE": ""}
+        times = sorted(command_seconds([sys.executable, "-c", FLOOR_CODE], env, runs))
+        _floor.append(times[len(times) // 2])
+        cpu = sorted(_cpu_seconds([sys.executable, "-c", FLOOR_CODE], env) for _ in range(runs))
+        _floor.append(cpu[len(cpu) // 2])
+    return _floor[0]
+
+
+def sdk_floor_cpu() -> float:
+    """The CPU seconds of the SDK floor (user + system): steadier than wall time on a shared machine."""
+    sdk_floor()
+    return _floor[1]
+
+
+def _cpu_seconds(args: list[str], env: dict[str, str]) -> float:
+    proc = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return float(usage.ru_utime + usage.ru_stime)

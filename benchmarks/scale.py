@@ -1,8 +1,9 @@
 """At the providers' limits (issue 15), against the OpenAI Batch API emulator on 127.0.0.1 at 100 ms latency
 unless said; each case prints its request count beside the fewest requests the API allows, and the ratio:
 
-1. status of a 100-batch group, whole command (goal <= 0.9 s, <= 3 requests);
+1. status of a 100-batch group, whole command (goal <= the SDK floor + 0.4 s, <= 3 requests);
 2. status of a 2,000-batch group, whole command (goal <= 3 s, <= 25 requests);
+   both under each order the emulator may list batches created in the same second in (newest, oldest, random);
 3. watch of that group from submit to the last collect, batches finishing over time (goal <= 1.3x the
    minimum: upload + create + one output download per batch, plus the list pages each poll needs;
    peak RSS <= 300 MB);
@@ -29,7 +30,7 @@ from typing import Any
 
 import list_groups
 from groups import populate, sandbox
-from harness import CommandRun, Row, print_rows, run_command, run_step
+from harness import CommandRun, Row, print_rows, run_command, run_step, sdk_floor, sdk_floor_cpu
 from startup import console_script
 
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
@@ -99,27 +100,49 @@ def finish_over(emulator: OpenAIEmulator, seconds: float) -> None:
         batch.schedule = dataclasses.replace(batch.schedule, processing=processing)
 
 
+ORDERS = ("newest", "oldest", "random")  # the emulator's order for batches created in the same second
+STATUS_MARGIN_S = 0.4  # a 100-batch status: at most this above the SDK floor
+
+
 def status_row(folder: Path) -> list[Row]:
+    rows = []
     with sandbox(folder) as (emulator, env):
         populate(env["GH_ANALYSIS_DATABASE_URL"], "acme", 100 * ISSUES_PER_BATCH)
         emulator.config.processing_seconds = 3600  # every batch stays in progress while we look
         group_id = run_step("submit", env, org="acme", concurrency=32)["value"]
         emulator.config.latency_ms = LATENCY_MS
-        run, counts = counted(emulator, lambda: run_command([console_script(), "batch", "status", group_id], env))
-    return [_status_row(100, 100, run, counts, 0.9, 3)]
+        for order in ORDERS:
+            emulator.config.list_order_within_second = order
+            run, counts = counted(emulator, lambda: run_command([console_script(), "batch", "status", group_id], env))
+            row = _status_row(100, order, run, counts, sdk_floor() + STATUS_MARGIN_S, 3)
+            cpu_met = run.cpu_seconds <= sdk_floor_cpu() + STATUS_MARGIN_S  # wall time alone is noisy when shared
+            rows.append(dataclasses.replace(row, goal=f"{row.goal}; CPU likewise", met=bool(row.met) and cpu_met))
+    return rows
 
 
-def _status_row(
-    batches: int, running: int, run: CommandRun, counts: Counter[str], goal_s: float, goal_requests: int
-) -> Row:
+def status_orders(emulator: OpenAIEmulator, env: dict[str, str], group_id: str, batches: int) -> list[Row]:
+    """The status of a group under each order within a second (the group stays in progress throughout)."""
+    rows = []
+    args = [console_script(), "batch", "status", group_id]
+    for order in ORDERS:
+        emulator.config.list_order_within_second = order
+        run, counts = counted(emulator, lambda: run_command(args, env))
+        rows.append(_status_row(batches, order, run, counts, 3.0, 25))
+    emulator.config.list_order_within_second = "newest"
+    return rows
+
+
+def _status_row(batches: int, order: str, run: CommandRun, counts: Counter[str], goal_s: float, most: int) -> Row:
     used, minimum = sum(counts.values()), ceil(batches / PAGE)
     return Row(
-        f"status of a {batches:,}-batch group ({running:,} running), whole command, {LATENCY_MS:.0f} ms latency",
+        f"status of a {batches:,}-batch group (all running), whole command, {LATENCY_MS:.0f} ms latency, "
+        f"listed {order} first within a second",
         f"{run.seconds:.2f} s (CPU {run.cpu_seconds:.2f} s), {used} requests ({describe(counts)})",
-        f"minimum {minimum} (list pages of {PAGE}); one retrieve per batch: {batches:,}",
-        f"{used / minimum:.2f}x the minimum",
-        f"<= {goal_s} s, <= {goal_requests} requests",
-        run.seconds <= goal_s and used <= goal_requests,
+        f"minimum {minimum} (list pages of {PAGE}); one retrieve per batch: {batches:,}; "
+        f"SDK floor {sdk_floor():.2f} s (CPU {sdk_floor_cpu():.2f} s)",
+        f"{used / minimum:.2f}x the minimum; {run.seconds - sdk_floor():+.2f} s over the floor",
+        f"<= {goal_s:.2f} s, <= {most} requests",
+        run.seconds <= goal_s and used <= most,
     )
 
 
@@ -134,8 +157,7 @@ def big_group_rows(folder: Path, batches: int) -> list[Row]:
         submitted, submit_counts = counted(emulator, lambda: run_command(submit_args, env))
         created = sorted(b.created for b in emulator.batches.values())
         group_id = json.loads(submitted.stdout)["group_id"]
-        status_args = [console_script(), "batch", "status", group_id]
-        status, status_counts = counted(emulator, lambda: run_command(status_args, env))
+        status_rows = status_orders(emulator, env, group_id, batches)
         polls_before_watch = len(recorder.minimums)
         finish_over(emulator, seconds=30)
         watched, watch_counts = counted(emulator, lambda: run_step("watch", env, group_id=group_id, poll_seconds=1.0))
@@ -146,7 +168,7 @@ def big_group_rows(folder: Path, batches: int) -> list[Row]:
     used = sum(total.values())
     peak = max(watched["peak_rss_mb"], submitted.peak_rss_mb)
     return [
-        _status_row(batches, batches, status, status_counts, 3.0, 25),
+        *status_rows,
         Row(
             f"watch of a {batches:,}-batch group, submit to last collect, finishing over 30 s, "
             f"{LATENCY_MS:.0f} ms latency",

@@ -17,7 +17,7 @@ from github_issue_analysis import defaults
 
 from .errors import UsageError
 
-APP_NAME = "gh-analysis"
+APP_NAME = defaults.APP_NAME
 DATABASE_FILE = "gh-analysis.db"
 
 

@@ -151,16 +151,21 @@ class GitHubGraphQL:
         return data["repository"]["issue"], CommentsPage.parse(data["repository"]["labels"])
 
     async def more_comments(self, issues: list[PartialIssue]) -> dict[str, CommentsPage]:
-        """The next page of comments of each issue (at most FOLLOW_UP_ISSUES), in one request."""
+        """The next page of comments of each issue (at most FOLLOW_UP_ISSUES), in one request: onwards from
+        the cursor, or, for an issue read backwards towards its stored thread, the page before it."""
         definitions: list[str] = []
         parts: list[str] = []
         variables: dict[str, Any] = {}
         for index, issue in enumerate(issues):
-            definitions += [f"$id{index}: ID!", f"$after{index}: String"]
-            variables |= {f"id{index}": issue.id, f"after{index}": issue.cursor}
+            backwards = issue.stored is not None
+            mark = "before" if backwards else "after"
+            window = f"last: {FOLLOW_UP_COMMENTS}, before" if backwards else f"first: {FOLLOW_UP_COMMENTS}, after"
+            info = "pageInfo { hasPreviousPage startCursor }" if backwards else PAGE_INFO
+            definitions += [f"$id{index}: ID!", f"${mark}{index}: String"]
+            variables |= {f"id{index}": issue.id, f"{mark}{index}": issue.cursor}
             parts.append(
-                f"i{index}: node(id: $id{index}) {{ ... on Issue {{ comments(first: {FOLLOW_UP_COMMENTS}, "
-                f"after: $after{index}) {{ {PAGE_INFO} nodes {{ {COMMENT} }} }} }} }}"
+                f"i{index}: node(id: $id{index}) {{ ... on Issue {{ comments({window}: ${mark}{index}) "
+                f"{{ {info} nodes {{ {COMMENT} }} }} }} }}"
             )
         query = f"query MoreComments({', '.join(definitions)}) {{ {RATE} {' '.join(parts)} }}"
         data = await self.query(query, variables, tolerate=frozenset({"NOT_FOUND"}))

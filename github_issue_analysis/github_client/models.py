@@ -98,6 +98,7 @@ class CommentsPage:
     end_cursor: str | None
     has_previous: bool = False
     total: int | None = None
+    start_cursor: str | None = None
 
     @classmethod
     def parse(cls, connection: dict[str, Any] | None) -> CommentsPage:
@@ -111,6 +112,7 @@ class CommentsPage:
             info.get("endCursor"),
             bool(info.get("hasPreviousPage")),
             int(total) if isinstance(total, int) else None,
+            info.get("startCursor"),
         )
 
 
@@ -125,12 +127,16 @@ class IssuesPage:
 
 @dataclass
 class PartialIssue:
-    """An issue whose comments span more pages than the listing returned."""
+    """An issue whose comments span more pages than the listing returned: read on forward from `cursor`, or
+    (`stored` set) backwards from `cursor` until the comments read join the stored thread of `total`."""
 
     node: dict[str, Any]
     comments: list[dict[str, Any]] = field(default_factory=list)
     cursor: str | None = None
     has_next: bool = True
+    stored: list[CommentRecord] | None = None  # set while reading backwards towards the stored thread
+    total: int = 0  # the thread's length as GitHub counted it
+    joined: list[CommentRecord] | None = None  # the whole thread, once the comments read joined the stored
 
     @property
     def id(self) -> str:

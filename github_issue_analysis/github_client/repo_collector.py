@@ -14,7 +14,7 @@ from .graphql import FOLLOW_UP_ISSUES, GitHubGraphQL
 from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, issue_record, label_record
 from .observer import CollectObserver
 from .reports import RepoReport
-from .threads import join_thread
+from .threads import join_thread, reaches
 
 SAVE_EVERY_PAGES = 4
 """Issues waiting for more comments are completed at least this often, so the resume cursor moves on."""
@@ -66,13 +66,37 @@ class IssueWriter:
             batch = waiting[:FOLLOW_UP_ISSUES]
             pages = await self.api.more_comments(batch)
             for partial in batch:
-                page = pages[partial.id]
-                partial.comments += page.nodes
-                partial.cursor = page.end_cursor
-                partial.has_next = page.has_next and bool(page.nodes)
+                if partial.stored is not None:
+                    self._earlier(partial, pages[partial.id])
+                else:
+                    page = pages[partial.id]
+                    partial.comments += page.nodes
+                    partial.cursor = page.end_cursor
+                    partial.has_next = page.has_next and bool(page.nodes)
             waiting = [p for p in pending if p.has_next]
-        self.write([issue_record(self.org, self.repo, p.node, p.comments) for p in pending])
+        self.write([self._record(p) for p in pending])
         pending.clear()
+
+    def _earlier(self, partial: PartialIssue, page: CommentsPage) -> None:
+        """Comments read backwards: join them once they reach the stored thread; go on while they do not;
+        when the two disagree, read the thread whole from the start."""
+        assert partial.stored is not None
+        partial.comments = [*page.nodes, *partial.comments]
+        partial.cursor = page.start_cursor
+        newest = issue_record(self.org, self.repo, partial.node, partial.comments).comments
+        joined = join_thread(partial.stored, newest, partial.total)
+        if joined is not None:
+            partial.joined, partial.has_next = joined, False
+        elif not page.has_previous:
+            partial.has_next = False  # read back to the first comment: the whole thread is in hand
+        elif page.nodes and not reaches(partial.stored, len(newest), partial.total):
+            partial.has_next = True  # the stored comments are further back
+        else:  # reached them, but they do not line up
+            partial.comments, partial.cursor, partial.stored, partial.has_next = [], None, None, True
+
+    def _record(self, partial: PartialIssue) -> IssueRecord:
+        record = issue_record(self.org, self.repo, partial.node, partial.comments)
+        return record if partial.joined is None else record.model_copy(update={"comments": partial.joined})
 
     def write(self, records: list[IssueRecord]) -> None:
         if not records:
@@ -173,12 +197,17 @@ class RepoCollector:
             if not self.quota.take():
                 stop = True
                 break
-            if comments.has_previous:  # read from the end: join to the stored thread, or read it whole
-                joined = join_thread(threads.get(record.number, []), record.comments, comments.total or 0)
-                if joined is None:
-                    pending.append(PartialIssue(node, [], None))
-                else:
+            if comments.has_previous:  # read from the end: join to the stored thread, or read further back
+                stored, total = threads.get(record.number, []), comments.total or 0
+                joined = join_thread(stored, record.comments, total)
+                if joined is not None:
                     complete.append(record.model_copy(update={"comments": joined}))
+                elif stored and not reaches(stored, len(record.comments), total):
+                    pending.append(
+                        PartialIssue(node, comments.nodes, comments.start_cursor, stored=stored, total=total)
+                    )
+                else:  # nothing stored to join, or a thread changed before its newest comments: read it whole
+                    pending.append(PartialIssue(node, [], None))
             elif comments.has_next:
                 pending.append(PartialIssue(node, comments.nodes, comments.end_cursor))
             else:

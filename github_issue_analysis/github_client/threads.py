@@ -1,5 +1,6 @@
 """Joining the newest comments of a changed issue (read from the end with `comments(last: N)`) to the
-thread already stored, so an incremental collection does not re-read long threads from the start."""
+thread already stored, so an incremental collection does not re-read long threads from the start; when more
+comments arrived than one window holds, the thread is read backwards only as far as the stored comments."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def join_thread(
     if any(_identity(old) != _identity(new) for old, new in zip(overlap, newest, strict=False)):
         return None
     return [*stored[:earlier], *newest]
+
+
+def reaches(stored: Sequence[CommentRecord], read: int, total: int) -> bool:
+    """Whether the newest `read` comments of a thread of `total` go back as far as the last stored one."""
+    return total - read < len(stored)
 
 
 def _identity(comment: CommentRecord) -> tuple[str | None, object]:

@@ -1,28 +1,32 @@
 """The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
 (groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
-label_audit, label_claims, evaluations."""
+label_audit, label_claims, evaluations. Each store's module is imported when the store is first used, so a
+command loads only the ones it reads (start-up time)."""
 
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from .claim_store import ClaimStore
 from .database import create_store_engine, migrate
-from .decision_store import DecisionStore
-from .evaluation_store import EvaluationStore
-from .id_lookup import IdLookup
 from .issue_store import IssueStore
-from .job_item_store import JobItemStore
-from .job_lease_store import JobLeaseStore
-from .job_store import JobStore
-from .label_audit_store import LabelAuditStore
-from .limit_store import LimitStore
-from .pacing_store import PacingStore
-from .report_store import ReportStore
-from .result_store import ResultStore
+
+if TYPE_CHECKING:
+    from .claim_store import ClaimStore
+    from .decision_store import DecisionStore
+    from .evaluation_store import EvaluationStore
+    from .id_lookup import IdLookup
+    from .job_item_store import JobItemStore
+    from .job_lease_store import JobLeaseStore
+    from .job_store import JobStore
+    from .label_audit_store import LabelAuditStore
+    from .limit_store import LimitStore
+    from .pacing_store import PacingStore
+    from .report_store import ReportStore
+    from .result_store import ResultStore
 
 
 class Store:
@@ -33,50 +37,74 @@ class Store:
 
     @cached_property
     def ids(self) -> IdLookup:
+        from .id_lookup import IdLookup
+
         return IdLookup(self.engine)
 
     @cached_property
     def jobs(self) -> JobStore:
+        from .job_store import JobStore
+
         return JobStore(self.engine)
 
     @cached_property
     def job_items(self) -> JobItemStore:
+        from .job_item_store import JobItemStore
+
         return JobItemStore(self.engine)
 
     @cached_property
     def job_leases(self) -> JobLeaseStore:
+        from .job_lease_store import JobLeaseStore
+
         return JobLeaseStore(self.engine)
 
     @cached_property
     def pacing(self) -> PacingStore:
+        from .pacing_store import PacingStore
+
         return PacingStore(self.engine)
 
     @cached_property
     def limits(self) -> LimitStore:
+        from .limit_store import LimitStore
+
         return LimitStore(self.engine)
 
     @cached_property
     def results(self) -> ResultStore:
+        from .result_store import ResultStore
+
         return ResultStore(self.engine)
 
     @cached_property
     def reports(self) -> ReportStore:
+        from .report_store import ReportStore
+
         return ReportStore(self.engine)
 
     @cached_property
     def decisions(self) -> DecisionStore:
+        from .decision_store import DecisionStore
+
         return DecisionStore(self.engine)
 
     @cached_property
     def label_audit(self) -> LabelAuditStore:
+        from .label_audit_store import LabelAuditStore
+
         return LabelAuditStore(self.engine)
 
     @cached_property
     def label_claims(self) -> ClaimStore:
+        from .claim_store import ClaimStore
+
         return ClaimStore(self.engine)
 
     @cached_property
     def evaluations(self) -> EvaluationStore:
+        from .evaluation_store import EvaluationStore
+
         return EvaluationStore(self.engine)
 
     @property

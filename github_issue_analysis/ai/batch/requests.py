@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.providers.base import BatchProvider
+from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.storage.issue_store import IssueStore
 
 from .token_estimate import estimate_prompt_tokens
@@ -35,22 +36,22 @@ class RequestBuilder:
     def measure(self, issue_ids: Sequence[int]) -> RequestSizes:
         """Byte size and estimated prompt tokens of each issue's request line, in selection order."""
         sizes = RequestSizes([], [], [])
-        for issue_id, line, tokens in self._lines(issue_ids):
+        for issue_id, request, line in self._lines(issue_ids):
             sizes.issue_ids.append(issue_id)
             sizes.line_bytes.append(len(line))
-            sizes.tokens.append(tokens)
+            sizes.tokens.append(estimate_prompt_tokens(request))
         return sizes
 
     def input_file(self, items: Sequence[tuple[int, str]]) -> bytes:
-        """The JSONL input file for (issue_id, custom_id) items."""
+        """The JSONL input file for (issue_id, custom_id) items (no token count: the plan has them)."""
         by_issue = dict(items)
-        return b"".join(line for _, line, _ in self._lines(list(by_issue), by_issue))
+        return b"".join(line for _, _, line in self._lines(list(by_issue), by_issue))
 
     def _lines(
         self, issue_ids: Sequence[int], custom_ids: dict[int, str] | None = None
-    ) -> Iterator[tuple[int, bytes, int]]:
+    ) -> Iterator[tuple[int, ModelRequest, bytes]]:
         for start in range(0, len(issue_ids), _CHUNK):
             for issue in self.issues.issues_by_id(issue_ids[start : start + _CHUNK]):
                 request = self.processor.request(issue)
                 custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
-                yield issue.id, self.provider.request_line(custom_id, request), estimate_prompt_tokens(request)
+                yield issue.id, request, self.provider.request_line(custom_id, request)
