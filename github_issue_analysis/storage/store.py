@@ -1,6 +1,6 @@
 """The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
 (groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
-label_audit, label_claims, evaluations."""
+label_audit, label_claims, evaluations, triage."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from .limit_store import LimitStore
 from .pacing_store import PacingStore
 from .report_store import ReportStore
 from .result_store import ResultStore
+from .triage_store import TriageStore
 
 
 class Store:
@@ -78,6 +79,10 @@ class Store:
     @cached_property
     def evaluations(self) -> EvaluationStore:
         return EvaluationStore(self.engine)
+
+    @cached_property
+    def triage(self) -> TriageStore:
+        return TriageStore(self.engine)
 
     @property
     def display_location(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Container
 from dataclasses import dataclass
@@ -192,6 +193,7 @@ def validate_answer(content: str, label_set_names: set[str] | None) -> ProductLa
 
 class ProductLabelingProcessor:
     name = NAME
+    prompt_version = hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()[:12]  # part of a run's setup fingerprint
 
     def prepare(self, issues: IssueStore, options: ProcessorOptions) -> PreparedProductLabeling:
         fixed = LabelSet(tuple(options.fixed_labels)) if options.fixed_labels is not None else None
