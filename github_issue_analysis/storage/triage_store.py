@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, insert, select, update
 
-from .schema import applied_label_outcomes, group_setups, label_changes, triage_issues
+from .schema import applied_label_outcomes, group_setups, issues, label_changes, triage_issues
 from .timeutil import as_utc, utcnow
 
 
@@ -150,10 +150,30 @@ class TriageStore:
             with self.engine.begin() as conn:
                 conn.execute(insert(applied_label_outcomes), rows)
 
+    def issue_labels(self, keys: Sequence[tuple[str, str, int]]) -> dict[tuple[str, str, int], set[str]]:
+        """The labels (lower-cased) the store holds for these issues, as the last collection saw them."""
+        found: dict[tuple[str, str, int], set[str]] = {}
+        wanted = set(keys)
+        orgs = {org for org, _, _ in wanted}
+        numbers = sorted({number for _, _, number in wanted})
+        with self.engine.connect() as conn:
+            for start in range(0, len(numbers), 500):
+                query = select(issues.c.org, issues.c.repo, issues.c.number, issues.c.labels).where(
+                    issues.c.org.in_(orgs), issues.c.number.in_(numbers[start : start + 500])
+                )
+                for r in conn.execute(query):
+                    if (r.org, r.repo, r.number) in wanted:
+                        found[(r.org, r.repo, r.number)] = {str(lb["name"]).lower() for lb in r.labels}
+        return found
+
     def kept_counts(self, org: str | None = None) -> dict[str, tuple[int, int]]:
         """label -> (kept, removed by a person)."""
         kept = func.sum(case((applied_label_outcomes.c.outcome == "kept", 1), else_=0))
-        query = select(applied_label_outcomes.c.label, func.count(), kept).group_by(applied_label_outcomes.c.label)
+        query = (
+            select(applied_label_outcomes.c.label, func.count(), kept)
+            .where(applied_label_outcomes.c.outcome.in_(("kept", "removed")))
+            .group_by(applied_label_outcomes.c.label)
+        )
         if org is not None:
             query = query.where(applied_label_outcomes.c.org == org)
         with self.engine.connect() as conn:
