@@ -1,0 +1,84 @@
+"""A simulated fortnight of hourly triage steps against the GitHub and OpenAI emulators (real clients): the
+backlog and the calibration sample go out first, only labels whose measured precision passes are applied,
+later steps send only what is new or changed, a label a person removed is never applied again, and a label
+people keep removing is demoted."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from github_issue_analysis.storage.schema import label_changes
+
+from .conftest import API_TEXT, UI_TEXT, Team, backlog, later
+
+
+def _added(team: Team) -> list[tuple[int, str]]:
+    query = select(label_changes.c.number, label_changes.c.label).where(
+        label_changes.c.action == "add", label_changes.c.state == "confirmed"
+    )
+    with team.store.engine.connect() as conn:
+        return sorted((int(r.number), str(r.label)) for r in conn.execute(query))
+
+
+def _gate(report: object) -> dict[str, str]:
+    return {g["label"]: g["state"] for g in report.gate}  # type: ignore[attr-defined]
+
+
+def test_a_fortnight_of_steps(team: Team) -> None:
+    backlog(team.world)
+    new_ui = [team.world.add(UI_TEXT) for _ in range(6)]
+    new_api = [team.world.add(API_TEXT) for _ in range(3)]
+
+    first = team.step()
+    assert first.failed == []
+    assert first.calibration is not None and first.calibration["status"] == "submitted"
+    assert first.submitted is not None and first.submitted["issues"] == 9  # the open backlog, not the sample
+    assert first.applied is None  # nothing is trusted before the sample is scored
+    assert set(_gate(first).values()) == {"suggest"}
+    sent_first = team.sandbox.batches()
+    assert len(team.store.jobs.groups()) == 2
+    assert sent_first == 3  # the sample of 40 in two batches of at most 30, the backlog in one
+
+    team.sandbox.finish_all()
+    second = team.step()
+    assert second.failed == []
+    assert second.results_collected == 49
+    assert second.evaluation_group == first.calibration["group_id"]
+    states = _gate(second)
+    assert states["product::ui"] == "auto"
+    assert states["product::api"] == "suggest"
+    assert second.submitted is None  # nothing new or changed
+    assert team.sandbox.batches() == sent_first
+    assert _added(team) == [(n, "product::ui") for n in new_ui]  # the poor label is never applied
+    assert second.suggested >= len(new_api)
+
+    # a person removes two of the applied labels; new issues arrive; one old issue gets a comment
+    team.world.remove_label(new_ui[0], "product::ui")
+    team.world.remove_label(new_ui[1], "product::ui")
+    newer = [team.world.add(UI_TEXT) for _ in range(2)]
+    team.world.world.touch_issue("team", "app", new_api[0], comment="Still failing with the api tokens.")
+    third = team.step()
+    assert third.failed == []
+    assert third.kept_decided["removed"] == 2
+    assert third.submitted is not None and third.submitted["issues"] == 3  # two new, one changed by a comment
+
+    team.sandbox.finish_all()
+    fourth = team.step()
+    assert fourth.failed == []
+    added = _added(team)
+    assert added.count((new_ui[0], "product::ui")) == 1  # never re-applied after the person removed it
+    assert [(n, "product::ui") for n in newer] == [a for a in added if a[0] in newer]
+    assert "product::ui" not in team.world.issue(new_ui[0]).labels
+
+    # people remove the label from every issue it went on: its kept rate drops and it is demoted
+    for number in new_ui[2:] + newer:
+        team.world.remove_label(number, "product::ui")
+    another = team.world.add(UI_TEXT)
+    fifth = team.step(now=later(1))
+    assert fifth.kept_decided["removed"] == 6
+    assert _gate(fifth)["product::ui"] == "suggest"
+    assert fifth.demoted == ["product::ui"]
+    team.sandbox.finish_all()
+    sixth = team.step(now=later(8))
+    assert sixth.failed == []
+    assert all(number != another for number, _ in _added(team))
