@@ -42,8 +42,9 @@ class World_:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.repo = world.repo(ORG, "app")
-        assert self.repo is not None
+        repo = world.repo(ORG, "app")
+        assert repo is not None
+        self.repo: Repo = repo
         self.next_number = 1
 
     def add(self, text: tuple[str, str], labels: list[str] | None = None, state: str = "OPEN") -> int:

@@ -4,7 +4,7 @@ Wilson interval, and hand counts)."""
 from __future__ import annotations
 
 import pytest
-from scipy.stats import binomtest
+from scipy.stats import binomtest  # type: ignore[import-untyped]
 
 from github_issue_analysis.evaluation.label_thresholds import label_threshold
 from github_issue_analysis.evaluation.outcomes import IssueOutcome
