@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .label_thresholds import LabelThreshold, label_thresholds
 from .service import outcomes_of, resolve_group
+from .setup import group_fingerprint
 from .wilson import wilson
 
 if TYPE_CHECKING:
@@ -68,11 +69,20 @@ class Gate:
 
 
 def matching_evaluation(store: Store, org: str, fingerprint: str) -> str | None:
-    """The newest blind group of this setup that has a stored evaluation (its group id), or None."""
-    for setup in store.triage.setups(org=org, fingerprint=fingerprint):
-        figures = store.evaluations.latest(setup.group_id)
-        if figures is not None and figures.get("blind"):
-            return setup.group_id
+    """The newest blind group of the organization whose setup matches and which has a stored evaluation: a
+    triage calibration sample, or a `batch submit --blind --sample` run (its setup computed from its stored
+    request), or None."""
+    stored = store.triage.setups(org=org)
+    by_group = {s.group_id: s.fingerprint for s in stored}
+    for group, _ in store.jobs.groups():  # newest first
+        if group.selection.get("org") != org or not group.options.get("blind"):
+            continue
+        figures = store.evaluations.latest(group.group_id)
+        if figures is None:
+            continue
+        found = by_group.get(group.group_id) or group_fingerprint(store, group)
+        if found == fingerprint:
+            return group.group_id
     return None
 
 

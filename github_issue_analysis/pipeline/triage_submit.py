@@ -14,7 +14,9 @@ from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_P
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import OperationFailed
+from github_issue_analysis.evaluation.gate import matching_evaluation
 from github_issue_analysis.storage.store import Store
+from github_issue_analysis.storage.timeutil import as_utc
 
 from .triage_config import TriageConfig
 from .triage_content import content_fingerprint
@@ -53,12 +55,19 @@ class SubmitChooser:
 
     # -- calibration -----------------------------------------------------------------------------------
     def calibration_due(self, fingerprint: str, now: datetime) -> bool:
-        """No calibration sample of this setup within `recalibrate_days`."""
+        """No calibration sample of this setup sent, and no matching blind evaluation's group created, within
+        `recalibrate_days`."""
         since = now - timedelta(days=self.config.recalibrate_days)
-        return not any(
+        org = self.request.selection.org
+        if any(
             s.purpose == CALIBRATION and s.created_at >= since
-            for s in self.store.triage.setups(org=self.request.selection.org, fingerprint=fingerprint)
-        )
+            for s in self.store.triage.setups(org=org, fingerprint=fingerprint)
+        ):
+            return False
+        evaluated = matching_evaluation(self.store, org, fingerprint)
+        group = self.store.jobs.group(evaluated) if evaluated else None
+        created = as_utc(group.created_at) if group is not None else None
+        return created is None or created < since
 
     def calibration_request(self) -> SubmitRequest:
         return replace(self.request, sample=self.config.calibration_sample, seed=None)

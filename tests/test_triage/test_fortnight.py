@@ -82,3 +82,38 @@ def test_a_fortnight_of_steps(team: Team) -> None:
     sixth = team.step(now=later(8))
     assert sixth.failed == []
     assert all(number != another for number, _ in _added(team))
+
+
+def test_an_evaluated_blind_sample_sent_by_hand_calibrates_the_gate(team: Team) -> None:
+    """A `batch submit --blind --sample` run scored with `eval` has the same setup: no second sample is sent."""
+    import json
+
+    from tests.conftest import invoke
+
+    backlog(team.world)
+    ui = team.world.add(UI_TEXT)
+    assert invoke("collect", "--org", "team").exit_code == 0
+    sent = invoke(
+        "batch", "submit", "product-labeling", "--org", "team", "--blind", "--sample", "40", "--yes", "--json"
+    )
+    assert sent.exit_code == 0, sent.stderr
+    group = json.loads(sent.stdout)["group_id"]
+    team.sandbox.finish_all()
+    assert invoke("batch", "group-collect", group).exit_code == 0
+    scored = invoke("eval", group, "--target-precision", "0.8", "--json")
+    assert scored.exit_code == 0, scored.stderr
+    per_label = {e["label"]: e for e in json.loads(scored.stdout)["evaluations"][0]["per_label"]}
+    assert per_label["product::ui"]["precision_interval"]["low"] > 0.8
+    assert per_label["product::ui"]["threshold"] is not None
+    assert per_label["product::api"]["threshold"] is None
+    assert set(per_label["product::api"]["recall_interval"]) == {"low", "high"}
+
+    step = team.step()
+    assert step.failed == []
+    assert step.calibration is None  # the hand-made sample serves
+    assert step.evaluation_group == group
+    assert _gate(step)["product::ui"] == "auto"
+    assert step.submitted is not None and step.submitted["issues"] == 1
+    team.sandbox.finish_all()
+    team.step()
+    assert _added(team) == [(ui, "product::ui")]
