@@ -130,7 +130,8 @@ class TriageStep:
         for group, children in self.store.jobs.groups():
             if group.selection.get("org") != self.options.org:
                 continue
-            if summarize(group, children).status not in UNFINISHED:
+            uncollected = any(c.collected_at is None and c.status.has_output and not c.superseded for c in children)
+            if summarize(group, children).status not in UNFINISHED and not uncollected:
                 continue
             if self.options.dry_run:
                 status = self.batches.group_status(group.group_id, refresh=False)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.label_audit import RunStatus
 from github_issue_analysis.evaluation.gate import Gate
 from github_issue_analysis.github_client import connect
 from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
@@ -56,8 +57,9 @@ def apply_gated(
     if options.dry_run:
         would = planned if cap is None else min(planned, cap)
         return {"run_id": None, "labels_added": would, "issues": None}
-    if planned == 0 or not confirm(planned):
-        return None
+    unfinished = any(run.org == options.org for run in store.label_audit.runs(status=RunStatus.RUNNING))
+    if (planned == 0 and not unfinished) or (planned and not confirm(planned)):
+        return None  # a run a crash left unfinished is finished even when nothing new is planned
     connection = connect(settings)
     summary: dict[str, Any] = {"run_id": None, "labels_added": 0, "issues": 0, "failed": []}
     for selection in chosen:

@@ -68,6 +68,7 @@ class Team:
     url: str
     sandbox: Sandbox
     store: Store
+    github: GitHubEmulator
 
     def step(self, config: TriageConfig = CONFIG, *, now: datetime | None = None, **options: Any) -> TriageReport:
         clock: Callable[[], datetime] = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
@@ -98,7 +99,7 @@ def team(sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch) -> It
         monkeypatch.setenv("GITHUB_API_URL", server.url)
         monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
         get_settings.cache_clear()
-        yield Team(World_(world), server.url, sandbox, seeded)
+        yield Team(World_(world), server.url, sandbox, seeded, emulator)
 
 
 def later(days: float) -> datetime:
