@@ -173,7 +173,7 @@ class TriageStep:
         calibration_ids: set[int] = set()
         if self.chooser.calibration_due(setup_fp, self.options.now()):
             calibration_ids = self._submit_calibration(setup_fp, budget)
-        candidates = self.chooser.candidates(self.options.repos, calibration_ids)
+        candidates = self.chooser.candidates(self.options.repos, calibration_ids, self.options.dry_run)
         if candidates.adopted and not self.options.dry_run:
             self.store.triage.record_sent(candidates.adopted, None)
         if not candidates.issue_ids:

@@ -73,20 +73,17 @@ class SubmitChooser:
         return replace(self.request, sample=self.config.calibration_sample, seed=None)
 
     # -- new or changed --------------------------------------------------------------------------------
-    def candidates(self, repos: tuple[str, ...], exclude: set[int]) -> Candidates:
+    def candidates(self, repos: tuple[str, ...], exclude: set[int], dry_run: bool = False) -> Candidates:
+        """Issues collected since they were last looked at, compared by content with what was last sent."""
         found = Candidates()
-        org = self.request.selection.org
-        issues = [
-            issue
-            for repo in (repos or (None,))
-            for issue in self.store.issues.select_issues(replace(self.request.selection, org=org, repo=repo))
-            if issue.state.lower() in self.config.states
-        ]
-        ids = [i.id for i in issues]
+        org, states = self.request.selection.org, self.config.states
+        ids = [i for repo in (repos or (None,)) for i in self.store.triage.unseen_issue_ids(org, repo, states)]
+        issues = self.store.issues.issues_by_id(ids)
         sent = self.store.triage.sent_fingerprints(ids)
         in_flight = self.store.job_items.issues_in_flight(ids, self.request.processor)
         unsent = [i.id for i in issues if i.id not in sent]
         answered = self.store.results.issues_with_current_result(unsent, self.request.processor)
+        unchanged: list[int] = []
         for issue in sorted(issues, key=lambda i: (-i.number, i.repo)):
             if issue.id in in_flight or issue.id in exclude:
                 continue
@@ -96,6 +93,10 @@ class SubmitChooser:
             elif sent.get(issue.id) != now:
                 found.issue_ids.append(issue.id)
                 found.fingerprints[issue.id] = now
+            else:
+                unchanged.append(issue.id)
+        if unchanged and not dry_run:
+            self.store.triage.touch(unchanged)
         return found
 
     # -- spend -----------------------------------------------------------------------------------------

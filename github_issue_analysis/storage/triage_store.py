@@ -83,6 +83,32 @@ class TriageStore:
                 found.update({r.issue_id: r.fingerprint for r in conn.execute(query)})
         return found
 
+    def unseen_issue_ids(self, org: str, repo: str | None, states: Sequence[str]) -> list[int]:
+        """Issues (in these states) never recorded, or collected again since they were last recorded: only
+        these can be new or changed (a cheap pre-filter; the content fingerprint decides)."""
+        query = (
+            select(issues.c.id)
+            .outerjoin(triage_issues, triage_issues.c.issue_id == issues.c.id)
+            .where(
+                issues.c.org == org,
+                func.lower(issues.c.state).in_([s.lower() for s in states]),
+                (triage_issues.c.issue_id.is_(None)) | (issues.c.collected_at > triage_issues.c.recorded_at),
+            )
+        )
+        if repo is not None:
+            query = query.where(issues.c.repo == repo)
+        with self.engine.connect() as conn:
+            return [int(r) for r in conn.scalars(query)]
+
+    def touch(self, issue_ids: Sequence[int]) -> None:
+        """Seen again with unchanged content: no need to look at them until they are collected again."""
+        with self.engine.begin() as conn:
+            for start in range(0, len(issue_ids), 500):
+                chunk = list(issue_ids[start : start + 500])
+                conn.execute(
+                    update(triage_issues).where(triage_issues.c.issue_id.in_(chunk)).values(recorded_at=utcnow())
+                )
+
     def record_sent(self, fingerprints: dict[int, str], group_id: str | None) -> None:
         """Each issue's content as it was sent (or adopted, `group_id` None), replacing an older one."""
         now = utcnow()
