@@ -21,6 +21,7 @@ import imports
 import report
 import scale
 import startup
+import triage_step
 from harness import ROOT, Row, markdown, print_rows
 
 
@@ -47,6 +48,7 @@ def main() -> None:
     rows += apply_labels.measure()
     rows += imports.measure()
     rows += scale.measure(quick)
+    rows += triage_step.measure(2_000 if quick else 10_000)
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]
     summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."
