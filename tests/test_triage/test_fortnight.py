@@ -117,3 +117,9 @@ def test_an_evaluated_blind_sample_sent_by_hand_calibrates_the_gate(team: Team) 
     team.sandbox.finish_all()
     team.step()
     assert _added(team) == [(ui, "product::ui")]
+    kept = team.step(now=later(8))  # a week on, the label still stands: people kept it
+    assert kept.kept_decided == {"kept": 1, "removed": 0}
+    scored_again = invoke("eval", group, "--json")
+    assert json.loads(scored_again.stdout)["evaluations"][0]["kept"] == [
+        {"label": "product::ui", "applied": 1, "kept": 1, "removed": 0, "rate": 1.0}
+    ]
