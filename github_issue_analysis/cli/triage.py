@@ -35,8 +35,9 @@ def triage(
     if ctx.invoked_subcommand is not None:
         return
     from github_issue_analysis.errors import UsageError
-    from github_issue_analysis.pipeline.triage import TriageOptions, TriageStep
+    from github_issue_analysis.pipeline.triage import TriageStep
     from github_issue_analysis.pipeline.triage_config import load_config
+    from github_issue_analysis.pipeline.triage_options import TriageOptions
 
     from . import triage_render as render
 

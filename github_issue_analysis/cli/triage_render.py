@@ -8,7 +8,7 @@ import sys
 import typer
 
 from github_issue_analysis.errors import UsageError
-from github_issue_analysis.pipeline.triage import TriageConfirm
+from github_issue_analysis.pipeline.triage_options import TriageConfirm
 from github_issue_analysis.pipeline.triage_report import TriageReport
 
 from . import context

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from github_issue_analysis.ai.batch.planner import PlannedSubmission, SubmitPlanner
 from github_issue_analysis.ai.batch.request import SubmitRequest
@@ -27,38 +26,18 @@ from github_issue_analysis.evaluation.setup import fingerprint, setup_of
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.owners import process_owner
 from github_issue_analysis.storage.store import Store
-from github_issue_analysis.storage.timeutil import utcnow
 from github_issue_analysis.storage.triage_store import GroupSetup
 
 from .collection import collect_org
 from .triage_apply import apply_gated, suggestions
-from .triage_config import TriageConfig
+from .triage_content import content_fingerprint
 from .triage_kept import decide_kept
+from .triage_options import TriageConfirm, TriageOptions
 from .triage_report import TriageReport
 from .triage_submit import BACKLOG, CALIBRATION, Budget, SubmitChooser
 
 CLAIM_TTL = timedelta(minutes=30)
 UNFINISHED = (GroupState.PENDING, GroupState.PROCESSING)
-
-
-@dataclass(frozen=True)
-class TriageOptions:
-    org: str
-    repos: tuple[str, ...] = ()
-    config: TriageConfig = field(default_factory=TriageConfig)
-    model: str | None = None
-    dry_run: bool = False
-    wait: bool = False
-    poll_seconds: float = 5.0
-    now: Callable[[], datetime] = utcnow  # tests move it forward (kept_after_days, recalibrate_days, UTC days)
-
-
-@dataclass
-class TriageConfirm:
-    """Asked before paid and GitHub-writing work; False skips that phase (it is not a failure)."""
-
-    submit: Callable[[int, float], bool] = lambda issues, usd: True
-    apply: Callable[[int], bool] = lambda labels: True
 
 
 class TriageStep:
@@ -224,8 +203,6 @@ class TriageStep:
             return set()
         budget.spend(usd)
         contents = {i.id: i for i in self.store.issues.issues_by_id(ids)}
-        from .triage_content import content_fingerprint
-
         fps = {i: content_fingerprint(contents[i]) for i in ids}
         group_id = self._send(planned, CALIBRATION, usd, setup_fp, fps)
         self.report.calibration = {"group_id": group_id, "status": "submitted"}
@@ -273,7 +250,3 @@ class TriageStep:
             from github_issue_analysis.labels.claim import ClaimLost
 
             raise ClaimLost(self.options.org)
-
-
-def with_repo(request: SubmitRequest, repo: str | None) -> SubmitRequest:
-    return replace(request, selection=replace(request.selection, repo=repo))

@@ -19,7 +19,7 @@ from github_issue_analysis.labels.plan import build_plan
 from github_issue_analysis.storage.store import Store
 
 if TYPE_CHECKING:
-    from .triage import TriageOptions
+    from .triage_options import TriageOptions
 
 
 def selections(options: TriageOptions, thresholds: dict[str, float]) -> list[LabelSelection]:

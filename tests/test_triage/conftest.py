@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from github_issue_analysis.config import get_settings
-from github_issue_analysis.pipeline.triage import TriageConfirm, TriageOptions, TriageStep
+from github_issue_analysis.pipeline.triage import TriageStep
 from github_issue_analysis.pipeline.triage_config import TriageConfig
+from github_issue_analysis.pipeline.triage_options import TriageConfirm, TriageOptions
 from github_issue_analysis.pipeline.triage_report import TriageReport
 from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
 from github_issue_analysis.sandbox.github_emulator.world import Issue, Label, Org, Repo
