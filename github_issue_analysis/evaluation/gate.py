@@ -96,11 +96,11 @@ def build_gate(store: Store, org: str, evaluation_group: str | None, labels: Seq
     kept = store.triage.kept_counts(org)
     gate = Gate(evaluation_group)
     for label in sorted(set(labels) | set(found)):
-        gate.labels.append(_decide(label, found.get(label), kept.get(label, (0, 0)), evaluation_group, policy))
+        gate.labels.append(decide_label(label, found.get(label), kept.get(label, (0, 0)), evaluation_group, policy))
     return gate
 
 
-def _decide(
+def decide_label(
     label: str, measured: LabelThreshold | None, kept: tuple[int, int], group: str | None, policy: GatePolicy
 ) -> LabelGate:
     kept_n, removed_n = kept
