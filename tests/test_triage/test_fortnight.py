@@ -123,3 +123,8 @@ def test_an_evaluated_blind_sample_sent_by_hand_calibrates_the_gate(team: Team) 
     assert json.loads(scored_again.stdout)["evaluations"][0]["kept"] == [
         {"label": "product::ui", "applied": 1, "kept": 1, "removed": 0, "rate": 1.0}
     ]
+    page = team.store.sqlite_file.parent / "report.html" if team.store.sqlite_file else None
+    assert page is not None
+    assert invoke("report", group, "--output", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Own threshold" in html and "1 kept, 0 removed of 1 applied" in html
