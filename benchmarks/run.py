@@ -23,6 +23,7 @@ import prompt_cache
 import report
 import scale
 import startup
+import triage_step
 from harness import ROOT, Row, markdown, print_rows
 
 
@@ -52,6 +53,7 @@ def main() -> None:
     rows += scale.measure(quick)
     cache_rows, profiles = prompt_cache.measure(100 if quick else 1_000)
     rows += cache_rows
+    rows += triage_step.measure(2_000 if quick else 10_000)
     print_rows("gh-analysis benchmarks", rows)
     missed = [row.case for row in rows if row.met is False]
     summary = "Every goal met." if not missed else f"Goals missed: {'; '.join(missed)}."

@@ -58,6 +58,7 @@ def _register() -> None:
         sandbox,
         serve,
         status,
+        triage,
     )
     from . import eval as eval_cli
     from .metavars import set_metavars
@@ -76,6 +77,7 @@ def _register() -> None:
     app.add_typer(labels.app, name="labels")
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")
+    app.add_typer(triage.app, name="triage")
     _complete_summaries(app)
     set_metavars(app)
 

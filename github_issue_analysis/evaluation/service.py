@@ -13,6 +13,8 @@ from .calibration import calibrate
 from .comparison import Contender, compare
 from .cost import group_cost
 from .errors import NoLabelsToScore, NotBlind, NothingToScore
+from .kept import kept_figures
+from .label_thresholds import DEFAULT_TARGET_PRECISION, LabelThreshold, label_thresholds
 from .metrics import Scores, issue_counts, score
 from .outcomes import IssueOutcome, Taxonomy, outcome, scorable
 from .threshold_search import ThresholdSearch, search
@@ -88,6 +90,11 @@ def _check(group: BatchGroup, options: EvalOptions) -> None:
         raise NotBlind(group.group_id)
 
 
+def outcomes_of(store: Store, group: BatchGroup) -> list[IssueOutcome]:
+    """The group's scorable outcomes (NothingToScore, NoLabelsToScore when it has none)."""
+    return _outcomes(store, group)[0]
+
+
 def _outcomes(
     store: Store, group: BatchGroup, examples: frozenset[str] = frozenset()
 ) -> tuple[list[IssueOutcome], int, dict[str, Any]]:
@@ -124,6 +131,12 @@ def _evaluate(
     examples_excluded: int = 0,
 ) -> dict[str, Any]:
     scores = score(outcomes, options.min_confidence)
+    per_label = label_thresholds(
+        outcomes,
+        [label.label for label in scores.per_label],
+        options.target_precision if options.target_precision is not None else DEFAULT_TARGET_PRECISION,
+        min_confidence=options.min_confidence,
+    )
     resamples = bootstrap.Resamples(len(outcomes))
     counts = issue_counts(outcomes, options.min_confidence)
     target = options.target_precision
@@ -142,7 +155,7 @@ def _evaluate(
         "issues_sent": group.total_issues,
         "examples_excluded": examples_excluded,  # issues left out: examples in any compared group
         "results_seen": seen,
-        **_scores(scores),
+        **_scores(scores, per_label),
         "intervals": {
             "micro_f1": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_f1(counts, i)))),
             "precision": list(bootstrap.interval(resamples.each(lambda i: bootstrap.micro_precision(counts, i)))),
@@ -153,6 +166,7 @@ def _evaluate(
         "output_tokens": cost.output_tokens,
         "cost_per_correct_label": cost.per_correct_label(scores.correct_labels),
         **_threshold(found),
+        "kept": kept_figures(store, group.selection.get("org")),
     }
     if not figures["blind"]:
         figures["warning"] = LEAK_WARNING
@@ -161,7 +175,7 @@ def _evaluate(
     return figures
 
 
-def _scores(scores: Scores) -> dict[str, Any]:
+def _scores(scores: Scores, thresholds: dict[str, LabelThreshold]) -> dict[str, Any]:
     return {
         "min_confidence": scores.threshold,
         "micro": scores.micro.as_dict(),
@@ -169,8 +183,19 @@ def _scores(scores: Scores) -> dict[str, Any]:
         "exact_match": scores.exact_match,
         "coverage": scores.coverage,
         "correct_labels": scores.correct_labels,
-        "per_label": [label.as_dict() for label in scores.per_label],
+        "per_label": [_label(label.as_dict(), thresholds[label.label]) for label in scores.per_label],
         "confusions": [{"true": t, "predicted": p, "count": n} for t, p, n in scores.confusions],
+    }
+
+
+def _label(figures: dict[str, Any], found: LabelThreshold) -> dict[str, Any]:
+    """A label's scores with its Wilson intervals and its own threshold for the target precision."""
+    extra = found.as_dict()
+    return {
+        **figures,
+        "precision_interval": extra["precision_interval"],
+        "recall_interval": extra["recall_interval"],
+        "threshold": extra["threshold"],
     }
 
 

@@ -30,6 +30,7 @@ class ApplyOptions:
     comment: bool = False
     comment_template: Path | None = None
     limits: WriteLimits = field(default_factory=WriteLimits)
+    max_label_writes: int | None = None  # label additions and removals this run may send (None: all)
 
 
 @dataclass
@@ -98,6 +99,7 @@ async def apply_labels(
         plan = build_plan(store, options.selection)
         history = store.label_audit.history(c.key for c in plan.changes)
         checked, state = await check_live(plan, session.reader, history)
+        checked = capped(checked, options.max_label_writes)
         report.skipped = checked.skipped
         if checked.changes:
             login = await session.reader.viewer_login()
@@ -118,6 +120,22 @@ async def _resume(store: Store, session: LabelSession, claim: OrgClaim, org: str
             outcome = await execute_run(store, session, run.id, LiveState(), resumed=True)
             report.resumed_runs.append(run.id)
             _collect(store, outcome, report)
+
+
+def capped(plan: LabelPlan, max_label_writes: int | None) -> LabelPlan:
+    """The plan cut to whole issues whose label writes fit the cap; the rest skipped (`write_cap`)."""
+    if max_label_writes is None:
+        return plan
+    kept = LabelPlan(plan.selection, skipped=list(plan.skipped))
+    writes = 0
+    for change in plan.changes:
+        size = len(change.add) + len(change.remove)
+        if writes + size <= max_label_writes:
+            kept.changes.append(change)
+            writes += size
+        else:
+            kept.skipped.append(Skipped(change.org, change.repo, change.number, "write_cap"))
+    return kept
 
 
 def _intents(run_id: str, change: PlannedChange, template: str | None) -> list[NewChange]:

@@ -19,8 +19,16 @@ Labels updated by gh-analysis from an analysis by `{model}` (confidence {confide
 FIELDS = "model, confidence, added, removed, changes, reasoning, summary, org, repo, number, title"
 
 
+MARKER_PREFIX = "<!-- gh-analysis:labels "
+
+
 def marker(run_id: str, change: PlannedChange) -> str:
-    return f"<!-- gh-analysis:labels run={run_id} result={change.result_id} -->"
+    return f"{MARKER_PREFIX}run={run_id} result={change.result_id} -->"
+
+
+def is_tool_comment(body: str) -> bool:
+    """A comment this tool wrote (it carries the marker)."""
+    return MARKER_PREFIX in body
 
 
 def load_template(path: Path | None) -> str:

@@ -27,6 +27,7 @@ REASONS = {
     "already_labelled": "the issue already has these labels",
     "person_changed": "a person changed these labels on GitHub",
     "not_found": "the issue no longer exists on GitHub",
+    "write_cap": "the step's cap on label writes is reached; the next step applies it",
 }
 
 

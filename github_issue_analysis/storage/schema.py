@@ -249,3 +249,36 @@ batch_limits = Table(
     Column("max_enqueued_tokens", Integer, nullable=False),
     Column("learned_at", DateTime(timezone=True), nullable=False),
 )
+
+group_setups = Table(
+    "group_setups",
+    metadata,
+    Column("group_id", String(64), ForeignKey("batch_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("org", String(200), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("setup", JSON, nullable=False),
+    Column("purpose", String(20)),  # triage's calibration | backlog, None for other groups
+    Column("estimated_usd", Float),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_group_setups_fingerprint", "fingerprint"),
+)
+
+triage_issues = Table(
+    "triage_issues",
+    metadata,
+    Column("issue_id", Integer, ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("group_id", String(64)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+applied_label_outcomes = Table(
+    "applied_label_outcomes",
+    metadata,
+    Column("change_id", Integer, primary_key=True),  # the label_changes row of the tool's addition
+    Column("org", String(200), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("outcome", String(10), nullable=False),  # kept | removed
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index("ix_applied_label_outcomes_org_label", "org", "label"),
+)

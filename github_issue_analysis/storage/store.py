@@ -1,7 +1,7 @@
 """The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
 (groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
 label_audit, label_claims, evaluations. Each store's module is imported when the store is first used, so a
-command loads only the ones it reads (start-up time)."""
+command loads only the ones it reads (start-up time). Also: triage (the unattended step's records)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .pacing_store import PacingStore
     from .report_store import ReportStore
     from .result_store import ResultStore
+    from .triage_store import TriageStore
 
 
 class Store:
@@ -106,6 +107,12 @@ class Store:
         from .evaluation_store import EvaluationStore
 
         return EvaluationStore(self.engine)
+
+    @cached_property
+    def triage(self) -> TriageStore:
+        from .triage_store import TriageStore
+
+        return TriageStore(self.engine)
 
     @property
     def display_location(self) -> str:

@@ -98,6 +98,12 @@ class SubmitPlanner:
             coming = self.store.job_items.issues_in_flight(selected, request.processor)
             selected = [i for i in selected if i not in coming]
             skipped, in_flight = len(done), len(coming)
+        return self.plan_issues(request, selected, skipped, in_flight)
+
+    def plan_issues(
+        self, request: SubmitRequest, selected: list[int], skipped: int = 0, in_flight: int = 0
+    ) -> PlannedSubmission:
+        """The plan for exactly these issues (the caller chose them: `triage` sends what is new or changed)."""
         if not selected:
             raise NothingToDo(skipped, in_flight)
         request = with_examples(self.store, request, selected)

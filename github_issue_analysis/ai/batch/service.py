@@ -58,6 +58,16 @@ class BatchService:
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
 
+    def plan_issues(self, request: SubmitRequest, issue_ids: list[int]) -> PlannedSubmission:
+        """The plan for exactly these issues, the request resolved as `plan` resolves it."""
+        request, provider = resolved(request, self.settings.model, self._provider_factory)
+        try:
+            return SubmitPlanner(self.store, provider).plan_issues(request, issue_ids)
+        except NothingToDo as error:
+            raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
+        except RequestTooLarge as error:
+            raise UsageError(str(error)) from None
+
     def submit(self, planned: PlannedSubmission) -> SubmitResult:
         """Record the planned group, then send what the budget and pace allow (the rest waits for `watch`)."""
         request = planned.request

@@ -218,6 +218,7 @@ def validate_answer(content: str, label_set_names: set[str] | None) -> ProductLa
 
 class ProductLabelingProcessor:
     name = NAME
+    prompt_version = hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()[:12]  # part of a run's setup fingerprint
 
     def prepare(self, issues: IssueStore, options: ProcessorOptions) -> PreparedProductLabeling:
         fixed = LabelSet(tuple(options.fixed_labels)) if options.fixed_labels is not None else None

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 # The newest revision; tests check it against the scripts so opening an up-to-date store costs one query.
-HEAD_REVISION = "0007_i21_answer_usage"
+HEAD_REVISION = "0008_triage"
 SCRIPT_LOCATION = "github_issue_analysis.storage:migrations"
 
 

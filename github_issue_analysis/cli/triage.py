@@ -1,0 +1,73 @@
+"""`gh-analysis triage`: one unattended step for cron and CI (collect, refresh, gate, apply, submit, exit), and
+`triage init-workflow`, which writes a GitHub Actions workflow that runs it every hour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import typer
+
+from . import context
+
+app = typer.Typer(
+    help="One unattended labelling step for cron or CI; `init-workflow` writes a workflow that runs it hourly.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@app.callback()
+def triage(
+    ctx: typer.Context,
+    org: str | None = typer.Option(None, "--org", help="GitHub organization to triage."),
+    repo: list[str] = typer.Option([], "--repo", help="Only this repository (repeat for more)."),
+    config: Path | None = typer.Option(None, "--config", help="Triage config file (TOML; keys in the README)."),
+    model: str | None = typer.Option(None, "--model", help="PROVIDER:NAME (default: the config's, GH_ANALYSIS_MODEL)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what each phase would do; send and store nothing."),
+    wait: bool = typer.Option(False, "--wait", help="Wait for this step's batches, then gate and apply again."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before submitting or applying."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
+) -> None:
+    """Collect what is new, collect finished batches, apply the labels whose measured precision passes the
+    gate, submit what is new or changed, and exit: 0 all went well, 1 a phase failed (the rest still ran), 2
+    bad input or no --yes without a terminal. Never waits for a batch unless --wait."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from github_issue_analysis.errors import UsageError
+    from github_issue_analysis.pipeline.triage import TriageStep
+    from github_issue_analysis.pipeline.triage_config import load_config
+    from github_issue_analysis.pipeline.triage_options import TriageOptions
+
+    from . import triage_render as render
+
+    if org is None:
+        raise UsageError("--org is required (or a subcommand: init-workflow)")
+    settings = context.settings()
+    options = TriageOptions(org, tuple(dict.fromkeys(repo)), load_config(config), model, dry_run, wait)
+    confirm = render.confirmations(yes or dry_run, json_output)
+    report = TriageStep(context.open_store(), settings, options, confirm).run()
+    render.finished(report, json_output)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("init-workflow")
+def init_workflow(
+    store: Literal["postgres", "sqlite-cache"] = typer.Option(
+        "sqlite-cache", "--store", help="postgres: a secret database URL; sqlite-cache: SQLite kept by actions/cache."
+    ),
+    org: str | None = typer.Option(None, "--org", help="Organization to triage (default: the repository's owner)."),
+    output: Path = typer.Option(
+        Path(".github/workflows/gh-analysis-triage.yml"), "--output", help="Where to write the workflow."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+) -> None:
+    """Write a GitHub Actions workflow that runs `gh-analysis triage` every hour (and on demand)."""
+    from github_issue_analysis.output_file import output_file
+    from github_issue_analysis.pipeline.triage_workflow import REPOSITORY_OWNER, workflow_yaml
+
+    text = workflow_yaml(store, org or REPOSITORY_OWNER)
+    output.expanduser().parent.mkdir(parents=True, exist_ok=True)
+    with output_file(output, force=force, protected=set()) as handle:
+        handle.write(text)
+    context.console().print(f"Wrote {output}")

@@ -1,0 +1,252 @@
+"""`gh-analysis triage`: one unattended step, safe to run every hour. It holds a claim on the organization for
+the whole step, then: collect incrementally -> refresh the groups earlier steps left in flight and collect what
+finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its measured
+precision and kept rate -> apply what passes (the `labels apply` machinery) -> submit one group for what is
+new or changed (and the calibration sample when the setup has none) -> report. A failing phase is reported and
+the rest still run. A dry run reads only: it sends nothing and writes nothing to the store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+
+from github_issue_analysis.ai.batch.planner import PlannedSubmission, SubmitPlanner
+from github_issue_analysis.ai.batch.request import SubmitRequest
+from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.watcher import WatchOptions
+from github_issue_analysis.ai.registry import create_provider
+from github_issue_analysis.config import Settings
+from github_issue_analysis.domain.groups import GroupState, summarize
+from github_issue_analysis.errors import GhAnalysisError, NothingToSubmit
+from github_issue_analysis.evaluation.errors import NothingToScore
+from github_issue_analysis.evaluation.gate import Gate, build_gate, matching_evaluation
+from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+from github_issue_analysis.evaluation.setup import fingerprint, setup_of
+from github_issue_analysis.storage.issue_store import IssueSelection
+from github_issue_analysis.storage.owners import process_owner
+from github_issue_analysis.storage.store import Store
+from github_issue_analysis.storage.triage_store import GroupSetup
+
+from .collection import collect_org
+from .triage_apply import apply_gated, suggestions
+from .triage_content import content_fingerprint
+from .triage_kept import decide_kept
+from .triage_options import TriageConfirm, TriageOptions
+from .triage_report import TriageReport
+from .triage_submit import BACKLOG, CALIBRATION, Budget, SubmitChooser
+
+CLAIM_TTL = timedelta(minutes=30)
+UNFINISHED = (GroupState.PENDING, GroupState.PROCESSING)
+
+
+class TriageStep:
+    def __init__(self, store: Store, settings: Settings, options: TriageOptions, confirm: TriageConfirm) -> None:
+        self.store, self.settings, self.options, self.confirm = store, settings, options, confirm
+        self.config = options.config
+        self.batches = BatchService(store, settings)
+        self.report = TriageReport(options.org, options.dry_run)
+        repo = options.repos[0] if len(options.repos) == 1 else None
+        request = SubmitRequest(
+            processor=self.config.processor,
+            selection=IssueSelection(options.org, repo),
+            model=options.model or self.config.model,
+            label_prefix=self.config.label_prefix,
+            blind=True,  # every triage answer is blind, so the backlog and the calibration share one setup
+        )
+        self.request = request.with_model(settings.model)
+        self.chooser = SubmitChooser(store, settings, self.config, self.request)
+        self.owner = process_owner()
+        self.claim_key = f"triage:{options.org}"
+
+    # -- the step --------------------------------------------------------------------------------------
+    def run(self) -> TriageReport:
+        if not self.options.dry_run and not self._claim():
+            return self.report
+        try:
+            self._phases()
+            if self.options.wait and not self.options.dry_run:
+                self._phase("wait", self._wait)
+                self._phases(collect=False, submit=False)
+        finally:
+            if not self.options.dry_run:
+                self.store.label_claims.release(self.claim_key, self.owner)
+        return self.report
+
+    def _phases(self, collect: bool = True, submit: bool = True) -> None:
+        create_provider(self.request.provider_name, self.settings).require_key()
+        if collect:
+            self._phase("collect", self._collect)
+        self._phase("refresh", self._refresh)
+        self._phase("kept", self._kept)
+        gate = self._phase("gate", self._gate)
+        if gate is not None:
+            self._phase("apply", lambda: self._apply(gate))
+        if submit:
+            self._phase("submit", self._submit)
+
+    def _phase(self, name: str, work: Callable[[], object]) -> Gate | None:
+        try:
+            if not self.options.dry_run:
+                self._renew()
+            found = work()
+            return found if isinstance(found, Gate) else None
+        except GhAnalysisError as error:
+            self.report.fail(name, error)
+        return None
+
+    # -- phases ----------------------------------------------------------------------------------------
+    def _collect(self) -> None:
+        if self.options.dry_run:
+            self.report.skip("collect", "a dry run writes nothing to the store: it plans from what the store holds")
+            return
+        for repo in self.options.repos or (None,):
+            found = asyncio.run(collect_org(self.store, self.settings, self.options.org, repo))
+            self.report.collected["issues"] += found.issues
+            self.report.collected["requests"] += found.requests
+
+    def _refresh(self) -> None:
+        for group, children in self.store.jobs.groups():
+            if group.selection.get("org") != self.options.org:
+                continue
+            uncollected = any(c.collected_at is None and c.status.has_output and not c.superseded for c in children)
+            if summarize(group, children).status not in UNFINISHED and not uncollected:
+                continue
+            if self.options.dry_run:
+                status = self.batches.group_status(group.group_id, refresh=False)
+                self.report.refreshed.append({"group_id": group.group_id, "status": status.status.value})
+                continue
+            if self.batches.unsent(group.group_id):
+                self.batches.resume(group.group_id, self.request.concurrency)
+            collected = self.batches.collect_group(group.group_id)
+            self.report.results_collected += collected.collected
+            status = self.batches.group_status(group.group_id, refresh=False)
+            self.report.refreshed.append({"group_id": group.group_id, "status": status.status.value})
+
+    def _kept(self) -> None:
+        counts = decide_kept(
+            self.store, self.options.org, self.options.now(), self.config.kept_after_days, not self.options.dry_run
+        )
+        self.report.kept_decided = counts
+
+    def _gate(self) -> Gate:
+        setup_fp = self._setup_fingerprint()
+        self._score_calibration(setup_fp)
+        group = matching_evaluation(self.store, self.options.org, setup_fp)
+        labels = [name for name, _ in setup_of(self.store, self.request)["labels"]]
+        gate = build_gate(self.store, self.options.org, group, labels, self.config.policy())
+        self.report.evaluation_group = group
+        self.report.gate = [g.as_dict() for g in gate.labels]
+        self.report.demoted = gate.demoted
+        return gate
+
+    def _apply(self, gate: Gate) -> None:
+        self.report.suggested = suggestions(self.store, self.options, gate)
+        if not gate.thresholds():
+            return
+        self.report.applied = apply_gated(self.store, self.settings, self.options, gate, self.confirm.apply)
+
+    def _submit(self) -> None:
+        setup_fp = self._setup_fingerprint()
+        budget = self.chooser.budget(self.options.now())
+        calibration_ids: set[int] = set()
+        if self.chooser.calibration_due(setup_fp, self.options.now()):
+            calibration_ids = self._submit_calibration(setup_fp, budget)
+        candidates = self.chooser.candidates(self.options.repos, calibration_ids, self.options.dry_run)
+        if candidates.adopted and not self.options.dry_run:
+            self.store.triage.record_sent(candidates.adopted, None)
+        if not candidates.issue_ids:
+            return
+        costs = self.chooser.issue_costs(self.request, candidates.issue_ids)
+        chosen, self.report.deferred_by_cap = self.chooser.fitting(candidates.issue_ids, costs, budget)
+        if not chosen:
+            return
+        usd = sum(costs[i] for i in chosen)
+        planned = self.batches.plan_issues(self.request, chosen)
+        group_id = self._send(planned, BACKLOG, usd, setup_fp, {i: candidates.fingerprints[i] for i in chosen})
+        self.report.submitted = {"group_id": group_id, "issues": len(chosen), "estimated_usd": round(usd, 6)}
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def _setup_fingerprint(self) -> str:
+        return fingerprint(setup_of(self.store, self.request))
+
+    def _score_calibration(self, setup_fp: str) -> None:
+        """Evaluate this setup's newest finished calibration sample once its results are in."""
+        for setup in self.store.triage.setups(org=self.options.org, fingerprint=setup_fp):
+            if setup.purpose != CALIBRATION:
+                continue
+            status = self.batches.group_status(setup.group_id, refresh=False)
+            if status.status in UNFINISHED:
+                self.report.calibration = {"group_id": setup.group_id, "status": status.status.value}
+                continue
+            self.report.calibration = {"group_id": setup.group_id, "status": "scored"}
+            if self.store.evaluations.latest(setup.group_id) is None and not self.options.dry_run:
+                try:
+                    options = EvalOptions(target_precision=self.config.target_precision)
+                    evaluate(self.store, [setup.group_id], options)
+                except NothingToScore as error:
+                    self.report.calibration["status"] = "unscorable"
+                    self.report.fail("gate", error)
+            return
+
+    def _submit_calibration(self, setup_fp: str, budget: Budget) -> set[int]:
+        request = self.chooser.calibration_request()
+        try:
+            planned = self.batches.plan(request)
+        except NothingToSubmit:
+            self.report.skip("calibration", "no issue people labelled to sample")
+            return set()
+        ids = list(planned.issue_ids)
+        usd = sum(self.chooser.issue_costs(request, ids).values())
+        if not budget.fits(usd):
+            self.report.skip("calibration", f"the sample's estimate ${usd:.2f} exceeds what the spend caps leave")
+            return set()
+        budget.spend(usd)
+        contents = {i.id: i for i in self.store.issues.issues_by_id(ids)}
+        fps = {i: content_fingerprint(contents[i]) for i in ids}
+        group_id = self._send(planned, CALIBRATION, usd, setup_fp, fps)
+        self.report.calibration = {"group_id": group_id, "status": "submitted"}
+        return set(ids)
+
+    def _send(
+        self, planned: PlannedSubmission, purpose: str, usd: float, setup_fp: str, fps: dict[int, str]
+    ) -> str | None:
+        """Record the group, its setup and what each issue was sent with, then send (nothing in a dry run)."""
+        if self.options.dry_run:
+            return None
+        if not self.confirm.submit(planned.plan.total_issues, usd):
+            self.report.skip("submit", "not confirmed")
+            return None
+        provider = create_provider(planned.request.provider_name, self.settings)
+        provider.require_key()
+        group = SubmitPlanner(self.store, provider).record(planned)
+        setup = setup_of(self.store, self.request)
+        self.store.triage.save_setup(
+            GroupSetup(group.group_id, self.options.org, setup_fp, setup, purpose, usd, self.options.now())
+        )
+        self.store.triage.record_sent(fps, group.group_id)
+        self._renew()
+        self.batches.resume(group.group_id, planned.request.concurrency)
+        return group.group_id
+
+    def _wait(self) -> None:
+        for entry in self.report.refreshed + ([self.report.submitted] if self.report.submitted else []):
+            group_id = entry.get("group_id")
+            if group_id:
+                self.batches.watch(group_id, WatchOptions(poll_seconds=self.options.poll_seconds), 4, lambda _: None)
+        if self.report.calibration and self.report.calibration.get("group_id"):
+            watch = WatchOptions(poll_seconds=self.options.poll_seconds)
+            self.batches.watch(self.report.calibration["group_id"], watch, 4, lambda _: None)
+
+    def _claim(self) -> bool:
+        step = "step_" + self.owner.replace(":", "_")[-20:]
+        taken, holder = self.store.label_claims.claim(self.claim_key, self.owner, "triage", CLAIM_TTL, step)
+        if not taken:
+            self.report.held_by = f"{holder.kind or 'triage'} step of process {holder.owner}"
+        return taken
+
+    def _renew(self) -> None:
+        if not self.store.label_claims.renew(self.claim_key, self.owner, CLAIM_TTL):
+            from github_issue_analysis.labels.claim import ClaimLost
+
+            raise ClaimLost(self.options.org)

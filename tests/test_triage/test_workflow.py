@@ -1,0 +1,55 @@
+"""`triage init-workflow`: the written workflow validates against GitHub's workflow schema (check-jsonschema's
+offline copy) and, where actionlint is installed, passes actionlint; it asks for `issues: write` only."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml  # type: ignore[import-untyped]
+
+from tests.conftest import invoke
+
+
+@pytest.mark.parametrize("store", ["sqlite-cache", "postgres"])
+def test_the_workflow_validates(store: str, tmp_path: Path) -> None:
+    result = invoke("triage", "init-workflow", "--store", store, "--org", "my-org")
+    assert result.exit_code == 0, result.stderr
+    written = tmp_path / ".github" / "workflows" / "gh-analysis-triage.yml"
+    check = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(written)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    document = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert document["permissions"] == {"issues": "write"}
+    assert document["concurrency"]["group"] == "gh-analysis-triage"
+    assert document[True]["schedule"] == [{"cron": "17 * * * *"}]  # YAML 1.1 reads `on` as true
+    assert "workflow_dispatch" in document[True]
+    steps = document["jobs"]["triage"]["steps"]
+    install = next(s["run"] for s in steps if "uv tool install" in s.get("run", ""))
+    assert "@v0." in install or "@v1." in install  # pinned to a release tag
+    env = document["jobs"]["triage"]["env"]
+    assert env["OPENAI_API_KEY"] == "${{ secrets.OPENAI_API_KEY }}"
+    if store == "postgres":
+        assert env["GH_ANALYSIS_DATABASE_URL"] == "${{ secrets.GH_ANALYSIS_DATABASE_URL }}"
+    else:
+        assert any(s.get("uses", "").startswith("actions/cache/save@") for s in steps)
+    actionlint = shutil.which("actionlint")
+    if actionlint is not None:
+        linted = subprocess.run([actionlint, str(written)], capture_output=True, text=True, check=False)
+        assert linted.returncode == 0, linted.stdout
+
+
+def test_an_existing_workflow_is_kept_and_a_bad_org_refused(tmp_path: Path) -> None:
+    assert invoke("triage", "init-workflow").exit_code == 0
+    again = invoke("triage", "init-workflow")
+    assert again.exit_code == 2 and "Traceback" not in again.stderr
+    bad = invoke("triage", "init-workflow", "--org", 'x"; rm -rf /', "--output", "w.yml")
+    assert bad.exit_code == 2
+    assert not (tmp_path / "w.yml").exists()
