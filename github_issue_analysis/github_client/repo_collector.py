@@ -47,6 +47,7 @@ class IssueWriter:
 
     def __init__(self, store: IssueStore, api: GitHubGraphQL, org: str, repo: str, observer: CollectObserver) -> None:
         self.store, self.api, self.org, self.repo, self.observer = store, api, org, repo, observer
+        self.api_url = api.transport.rest_url
         self.report = RepoReport(repo)
 
     async def store_labels(self, first: CommentsPage | None) -> None:
@@ -71,7 +72,7 @@ class IssueWriter:
                 partial.cursor = page.end_cursor
                 partial.has_next = page.has_next and bool(page.nodes)
             waiting = [p for p in pending if p.has_next]
-        self.write([issue_record(self.org, self.repo, p.node, p.comments) for p in pending])
+        self.write([issue_record(self.org, self.repo, p.node, p.comments, self.api_url) for p in pending])
         pending.clear()
 
     def write(self, records: list[IssueRecord]) -> None:
@@ -164,7 +165,7 @@ class RepoCollector:
         threads = self._stored_threads(nodes)
         for node in nodes:
             comments = CommentsPage.parse(node.get("comments"))
-            record = issue_record(self.request.org, self.repo, node, comments.nodes)
+            record = issue_record(self.request.org, self.repo, node, comments.nodes, self.writer.api_url)
             if self.scope.past_end(record):
                 stop = True
                 break
