@@ -1,6 +1,6 @@
 """The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
 (groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
-label_audit, label_claims, evaluations."""
+label_audit, label_claims, issue_claims, evaluations."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .database import create_store_engine, migrate
 from .decision_store import DecisionStore
 from .evaluation_store import EvaluationStore
 from .id_lookup import IdLookup
+from .issue_claim_store import IssueClaimStore
 from .issue_store import IssueStore
 from .job_item_store import JobItemStore
 from .job_lease_store import JobLeaseStore
@@ -74,6 +75,10 @@ class Store:
     @cached_property
     def label_claims(self) -> ClaimStore:
         return ClaimStore(self.engine)
+
+    @cached_property
+    def issue_claims(self) -> IssueClaimStore:
+        return IssueClaimStore(self.engine)
 
     @cached_property
     def evaluations(self) -> EvaluationStore:

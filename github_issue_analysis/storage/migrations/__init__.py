@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 # The newest revision; tests check it against the scripts so opening an up-to-date store costs one query.
-HEAD_REVISION = "0006_label_claims"
+HEAD_REVISION = "0007_issue_claims"
 SCRIPT_LOCATION = "github_issue_analysis.storage:migrations"
 
 
