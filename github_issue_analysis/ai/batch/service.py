@@ -26,6 +26,7 @@ from .group_retry import NothingToRetry
 from .job_runner import SubmitOutcome
 from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number, skips_taken
 from .request import SubmitRequest, resolved
+from .stranded import adopt_batch, mark_unsent
 from .submit_claim import SubmitClaim
 from .watcher import WatchOptions, WatchProgress, watch_group
 
@@ -223,6 +224,17 @@ class BatchService:
     ) -> BatchGroupStatus:
         manager = self._manager(self._group(group_id).provider, concurrency, require_key=True)
         return self._run(manager, lambda: watch_group(manager, group_id, options, on_progress))
+
+    def adopt_batch(self, job_id: str, provider_batch_id: str) -> BatchJob:
+        """Settle a child left `submitting`: take `provider_batch_id` as its batch (stranded.py)."""
+        job = self._job(job_id)
+        manager = self._manager(self._group(job.group_id).provider, require_key=True)
+        return self._run(manager, lambda: adopt_batch(manager.runner, self.store, job, provider_batch_id))
+
+    def mark_unsent(self, job_id: str) -> BatchJob:
+        """Settle a child left `submitting` that the provider has no batch of: back to the queue."""
+        job = self._job(job_id)
+        return mark_unsent(self._manager(self._group(job.group_id).provider).runner, self.store, job)
 
     def remove(self, id_prefix: str, force: bool) -> list[str]:
         kind, found = self.resolve(id_prefix)
