@@ -1,6 +1,7 @@
 """Pacing writes ahead of GitHub's secondary rate limits (documented: at most 80 content-generating requests a
 minute and 500 an hour, and at least a second between mutative requests), saying how long it waits. GitHub may
-count each mutation of a request, so every mutation counts here as one write."""
+count each mutation of a request instead: once it has refused a write under the limit (`per_mutation`), every
+mutation counts here as one write."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Pacer:
         self.on_wait = on_wait or (lambda _message, _seconds: None)
         self.sleep = sleep or asyncio.sleep
         self.clock = clock
+        self.per_mutation = False
 
     def delay(self, writes: int = 1) -> float:
         """Seconds until a request of `writes` mutations stays within both limits."""
@@ -45,7 +47,8 @@ class Pacer:
                 waits.append(recent[over - 1] + window - now)
         return max(waits)
 
-    async def before_write(self, writes: int = 1) -> None:
+    async def before_write(self, mutations: int = 1) -> None:
+        writes = mutations if self.per_mutation else 1
         seconds = self.delay(writes)
         if seconds > 0:
             self.on_wait("Pacing writes under GitHub's content-creation limit", seconds)

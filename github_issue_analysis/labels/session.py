@@ -80,15 +80,17 @@ class LabelSession:
         return self.transport.requests + self.comment_transport.requests
 
     async def before_write(self, mutations: int = 1) -> None:
-        """Pace (each mutation counts), then make sure the claim still holds, right before a request goes out."""
+        """Pace (per request, or per mutation once GitHub showed it counts them), then make sure the claim
+        still holds, right before a request goes out."""
         await self.pacer.before_write(mutations)
         self.fence()
         self.mutation_requests += 1
 
     def refused_for_content(self, mutations: int) -> None:
         """GitHub refused a request of `mutations` under its content-creation limit: half as many per request
-        from now on."""
+        from now on, and each mutation paced as one write."""
         self.mutations_per_request = max(1, min(self.mutations_per_request, mutations) // 2)
+        self.pacer.per_mutation = True
 
     async def _sleep(self, seconds: float) -> None:
         await self._base_sleep(seconds)

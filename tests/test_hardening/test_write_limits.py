@@ -71,3 +71,26 @@ def test_a_limit_of_15_writes_per_20_seconds_counting_each_mutation_finishes(str
 
 def test_a_limit_of_5_writes_per_2_seconds_finishes_on_the_real_clock(quick: Rig, store: Store) -> None:
     _apply(store, quick, GitHubConnection(quick.url, TOKEN), 10)
+
+
+def test_the_pacer_counts_each_mutation_once_github_showed_it_does() -> None:
+    from github_issue_analysis.github_client.pacing import Pacer, WriteLimits
+
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(WriteLimits(per_minute=80, per_hour=500), None, sleep, lambda: now[0])
+
+    async def writes() -> None:
+        await pacer.before_write(50)
+        await pacer.before_write(50)  # per request: two of 80 a minute, a second apart
+        pacer.per_mutation = True
+        await pacer.before_write(50)  # per mutation: 2 + 50 of 80 a minute fit ...
+        await pacer.before_write(50)  # ... 52 + 50 do not: wait until the 50 leave the window
+
+    asyncio.run(writes())
+    assert waits[:2] == [1.0, 1.0] and waits[2] == pytest.approx(60.0)
