@@ -45,6 +45,7 @@ def main() -> None:
     rows += import_files.measure()
     rows += report.measure(1_000 if quick else 10_000)
     rows += apply_labels.measure()
+    rows += apply_labels.measure_limited()
     rows += imports.measure()
     rows += scale.measure(quick)
     print_rows("gh-analysis benchmarks", rows)
