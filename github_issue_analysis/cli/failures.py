@@ -32,8 +32,8 @@ def _store_file() -> Path | None:
     from github_issue_analysis.storage.opening import sqlite_file_of
 
     try:
-        from .context import settings
+        from github_issue_analysis.config import get_settings
 
-        return sqlite_file_of(settings().resolved_database_url())
+        return sqlite_file_of(get_settings().resolved_database_url())
     except Exception:  # settings that fail here were reported already; the message then names no file
         return None
