@@ -86,3 +86,30 @@ def test_a_second_run_after_the_first_recorded_says_everything_is_in_flight(sand
     result = invoke("batch", "submit", PROCESSOR, "--org", "acme", "--yes", "--json")
     assert result.exit_code == 1 and "4 are in flight" in result.stderr
     assert sandbox.batches() == 1
+
+
+@pytest.mark.slow
+def test_three_submits_started_at_once_send_each_issue_once(sandbox: Sandbox, seeded: Store) -> None:
+    """The reported case: three `batch submit --yes` processes started together (a thread-free race between
+    real processes on one SQLite store); every issue goes out once in all."""
+    import os
+    import subprocess
+    import sys
+
+    seed(seeded, 45)
+    command = [sys.executable, "-m", "github_issue_analysis", "batch", "submit", PROCESSOR, "--org", "acme"]
+    runs = [
+        subprocess.Popen(
+            [*command, "--yes", "--json", "--batch-size", "5"],
+            env=dict(os.environ),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [(run.wait(timeout=90), *run.communicate()) for run in runs]
+    assert any(code == 0 for code, _, _ in outcomes), outcomes
+    sent = _sent_custom_ids(sandbox)
+    assert len(sent) == 45 and set(sent.values()) == {1}, outcomes
+    assert sandbox.batches() == 9  # 45 issues in batches of 5, not 27
