@@ -121,12 +121,53 @@ def measure(total: int = 500, latency_ms: float = 50.0) -> list[Row]:
     ]
 
 
+def measure_limited(total: int = 100, limit: int = 15, window: float = 20.0) -> list[Row]:
+    """Apply under a secondary limit that counts every mutation (`limit` writes per `window` s), on a fake
+    clock: requests and simulated time beside the least the limit allows."""
+    config = GitHubEmulatorConfig(
+        content_creation_limit=limit, content_creation_window_seconds=window, content_creation_per_mutation=True
+    )
+    emulator = GitHubEmulator(world(total), config)
+    now = [time.monotonic()]
+    emulator.content_limiter.clock = lambda: now[0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with tempfile.TemporaryDirectory() as folder, BackgroundServer(emulator.app) as server:
+        store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
+        connection = GitHubConnection(server.url, "bench-token", sleep=sleep, clock=lambda: now[0])
+        asyncio.run(collect_issues(store.issues, CollectRequest(org=ORG), connection))
+        count = seed(store)
+        emulator.stats.reset()
+        started = now[0]
+        report = asyncio.run(apply_labels(store, connection, ApplyOptions(LabelSelection(ORG))))
+        simulated = now[0] - started
+        stats = emulator.stats.snapshot()
+        store.close()
+    mutations = stats["graphql"]["mutations"]
+    refused = stats["faults"].get("secondary_limit", 0)
+    least = math.ceil(count / limit - 1) * window
+    complete = not report.failed and len(report.applied) == count
+    return [
+        Row(
+            f"apply {count} issues' labels under {limit} writes / {window:.0f} s counting each mutation (fake clock)",
+            f"{mutations} mutations, {stats['graphql']['mutation_requests']} write requests ({refused} refused), "
+            f"{simulated:.0f} s simulated" + ("" if complete else " (INCOMPLETE)"),
+            f"least the limit allows: {least:.0f} s; before: never finished (50 mutations a request, refused)",
+            f"{simulated / least:.2f}x the least time" if least else "-",
+            "finishes, nothing sent twice",
+            complete and mutations == count,
+        )
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--issues", type=int, default=500)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     args = parser.parse_args()
-    print_rows("Applying labels", measure(args.issues, args.latency_ms))
+    print_rows("Applying labels", measure(args.issues, args.latency_ms) + measure_limited())
 
 
 if __name__ == "__main__":

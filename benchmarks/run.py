@@ -49,6 +49,7 @@ def main() -> None:
     rows += import_files.measure()
     rows += report.measure(1_000 if quick else 10_000)
     rows += apply_labels.measure()
+    rows += apply_labels.measure_limited()
     rows += imports.measure()
     rows += scale.measure(quick)
     cache_rows, profiles = prompt_cache.measure(100 if quick else 1_000)

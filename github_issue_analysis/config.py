@@ -5,12 +5,13 @@ A bad value becomes one `UsageError` naming the variable and what it accepts."""
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from github_issue_analysis import defaults
@@ -93,7 +94,15 @@ class Settings(BaseSettings):
     @field_validator("debug", mode="before")
     @classmethod
     def _empty_is_off(cls, value: object) -> object:
-        return False if isinstance(value, str) and not value.strip() else value
+        return _empty_is_off(value)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _well_formed_secret(cls, value: object, info: ValidationInfo) -> object:
+        field = cls.model_fields[info.field_name or ""]
+        if isinstance(value, str) and "SecretStr" in str(field.annotation):
+            check_credential(value)
+        return value
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -142,6 +151,28 @@ class Settings(BaseSettings):
         return read_prices_file(self.prices_file) if self.prices_file else {}
 
 
+def _empty_is_off(value: object) -> object:
+    return False if isinstance(value, str) and not value.strip() else value
+
+
+def debug_from_environment() -> bool:
+    """GH_ANALYSIS_DEBUG read as settings read it (empty, 0, off, false: off), for when settings fail to load;
+    a value settings would refuse counts as off."""
+    from pydantic import TypeAdapter
+
+    try:
+        return TypeAdapter(bool).validate_python(_empty_is_off(os.environ.get("GH_ANALYSIS_DEBUG", "")))
+    except ValidationError:
+        return False
+
+
+def check_credential(value: str) -> None:
+    """ValueError when a key or token holds a character none can hold (a newline, another control character, a
+    space, non-ASCII): sent as it is, it fails in ways that look transient. The message never repeats it."""
+    if not all("!" <= char <= "~" for char in value):
+        raise ValueError("holds a newline, a space or another character a key or token cannot hold (value not shown)")
+
+
 def read_prices_file(path: Path) -> dict[str, tuple[float, float]]:
     """`{"model": {"input": 0.075, "output": 0.30}}` (USD per million tokens); ValueError says what is wrong."""
     import json
@@ -181,12 +212,28 @@ def get_settings() -> Settings:
 
 def _setting_error(error: ValidationError) -> str:
     first = error.errors()[0]
-    variable = str(first["loc"][0]) if first["loc"] else "a setting"
+    variable = _variable_set(str(first["loc"][0])) if first["loc"] else "a setting"
     message = str(first["msg"]).removeprefix("Value error, ")
     given = first.get("input")
-    shown = f"='{given}'" if isinstance(given, str) and len(given) < 80 else ""
+    secret = _is_secret(variable)
+    shown = f"='{given}'" if isinstance(given, str) and len(given) < 80 and not secret else ""
     allowed = _allowed_range(variable)
     return f"{variable}{shown}: {message}{allowed}; fix it in the environment or .env"
+
+
+def _variable_set(reported: str) -> str:
+    """The variable the user set, for a setting read from one of several (pydantic names the first)."""
+    for field in Settings.model_fields.values():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices) and reported in alias.choices:
+            names = [str(choice) for choice in alias.choices]
+            return next((name for name in names if name in os.environ), " or ".join(names))
+    return reported
+
+
+def _is_secret(variable: str) -> bool:
+    fields = Settings.model_fields.values()
+    return any(variable in str(f.validation_alias) and "SecretStr" in str(f.annotation) for f in fields)
 
 
 def _allowed_range(variable: str) -> str:

@@ -175,3 +175,32 @@ class BatchesMissingAtProvider(OperationFailed):
 
 class StoreUnavailable(OperationFailed):
     """The store cannot be opened or read: its folder, its file or its schema (exit code 1)."""
+
+
+class NotCollected(OperationFailed):
+    """A finished child's results were not collected (its output could not be read): retrying would pay for
+    answers that may already be there."""
+
+    def __init__(self, job_ids: list[str]) -> None:
+        first = job_ids[0]
+        more = f" (and {len(job_ids) - 1} more)" if len(job_ids) > 1 else ""
+        super().__init__(
+            f"batch {first}{more} finished but its results are not collected; "
+            f"run `gh-analysis batch collect {first}` first, then retry what is still missing"
+        )
+        self.job_ids = job_ids
+
+
+class UnresolvedChild(OperationFailed):
+    """A child left `submitting` that several provider batches could be: never resent automatically, so a
+    person must settle it (watching it cannot)."""
+
+    def __init__(self, job_id: str, candidates: list[str]) -> None:
+        super().__init__(
+            f"batch {job_id} was left `submitting` and {len(candidates)} provider batches could be it "
+            f"({', '.join(candidates)}); check them at the provider, then run "
+            f"`gh-analysis batch adopt {job_id} PROVIDER_BATCH_ID` with the one that is its batch, "
+            f"or `gh-analysis batch unsent {job_id}` if none is"
+        )
+        self.job_id = job_id
+        self.candidates = candidates

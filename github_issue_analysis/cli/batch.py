@@ -217,6 +217,31 @@ def group_retry(
 
 
 @app.command()
+def adopt(
+    job_id: str = id_argument("JOB_ID", "The child left `submitting` (a unique prefix is enough)."),
+    provider_batch_id: str = typer.Argument(..., help="The provider's batch that is this child's."),
+    json_output: bool = JSON,
+) -> None:
+    """Settle a child left `submitting`: take this provider batch as its batch (checked at the provider)."""
+    from . import batch_render as render
+
+    service = _service()
+    render.job_status(service.adopt_batch(service.job_id(job_id, "adopt"), provider_batch_id), json_output)
+
+
+@app.command()
+def unsent(
+    job_id: str = id_argument("JOB_ID", "The child left `submitting` (a unique prefix is enough)."),
+    json_output: bool = JSON,
+) -> None:
+    """Settle a child left `submitting` the provider has no batch of: back to the queue, sent by resume or watch."""
+    from . import batch_render as render
+
+    service = _service()
+    render.job_status(service.mark_unsent(service.job_id(job_id, "settle")), json_output)
+
+
+@app.command()
 def remove(
     job_or_group: str = id_argument("ID"),
     force: bool = typer.Option(False, "--force", help="Also when batches still run (they are cancelled)."),

@@ -152,6 +152,8 @@ def confirm_or_refuse(total_batches: int) -> None:
 
 def submitted(result: SubmitResult, json_output: bool, planned: PlannedSubmission | None = None) -> None:
     group, status = result.group, result.status
+    shown, planned = planned, result.planned or planned
+    held = [{"org": org, "repo": repo, "number": number} for org, repo, number in result.skipped_in_flight]
     if json_output:
         document = {
             "group_id": group.group_id,
@@ -164,12 +166,14 @@ def submitted(result: SubmitResult, json_output: bool, planned: PlannedSubmissio
             **_plan_document(planned),
             "queued": [b.job_id for b in status.batches if b.status.value == "queued"],
             "problems": result.problems,
+            "skipped_in_flight": held,
         }
         context.print_json(document)
         if result.problems:
             raise OperationFailed(f"{len(result.problems)} batch(es) could not be submitted now")
         return
     out = context.console()
+    _held_meanwhile(result, shown)
     queued = sum(b.status.value == "queued" for b in status.batches)
     if group.is_split_job:
         out.print(f"[green]Created batch group: {group.group_id}[/green]")
@@ -186,6 +190,18 @@ def submitted(result: SubmitResult, json_output: bool, planned: PlannedSubmissio
             f"{len(result.problems)} batch(es) could not be submitted now; "
             f"run `gh-analysis batch submit --resume {group.group_id}` to finish"
         )
+
+
+def _held_meanwhile(result: SubmitResult, shown: PlannedSubmission | None) -> None:
+    """Issues another run took between the plan shown and the recording, named (the plan said the rest)."""
+    if result.planned is None or shown is None or result.planned is shown:
+        return
+    newly = result.skipped_in_flight[shown.skipped_in_flight :]
+    names = ", ".join(f"{org}/{repo}#{number}" for org, repo, number in newly[:10])
+    more = f" and {len(newly) - 10} more" if len(newly) > 10 else ""
+    context.console().print(
+        f"[yellow]Skipped {len(newly)} issue(s) another run submitted meanwhile: {names}{more}[/yellow]"
+    )
 
 
 def _job_document(job: BatchJob) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +86,9 @@ def _debugging() -> bool:
     try:
         return settings().debug
     except GhAnalysisError:
-        return bool(os.environ.get("GH_ANALYSIS_DEBUG"))
+        from github_issue_analysis.config import debug_from_environment
+
+        return debug_from_environment()
 
 
 def _report(message: str) -> None:

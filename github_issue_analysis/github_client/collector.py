@@ -93,7 +93,7 @@ async def _collect_one_issue(
     if comments.has_next:
         await writer.complete([PartialIssue(node, comments.nodes, comments.end_cursor)])
     else:
-        writer.write([issue_record(request.org, request.repo, node, comments.nodes)])
+        writer.write([issue_record(request.org, request.repo, node, comments.nodes, writer.api_url)])
     observer.repository_finished(writer.report)
     return writer.report
 

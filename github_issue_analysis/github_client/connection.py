@@ -3,6 +3,7 @@ command, the pipeline and the review page alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from github_issue_analysis.config import Settings
@@ -18,6 +19,7 @@ class GitHubConnection:
     token: str | None = field(default=None, repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Sleep | None = None
+    clock: Callable[[], float] | None = None  # what pacing measures time with (tests: the emulator's clock)
 
 
 def connect(settings: Settings, token: str | None = None) -> GitHubConnection:

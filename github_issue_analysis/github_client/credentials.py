@@ -7,13 +7,19 @@ import shutil
 import subprocess
 from urllib.parse import urlsplit
 
-from github_issue_analysis.config import Settings
+from github_issue_analysis.config import Settings, check_credential
+from github_issue_analysis.errors import UsageError
 
 from .errors import GitHubTokenMissing
 
 
 def github_token(settings: Settings, given: str | None = None) -> str:
     """The first token found, in the GitHub CLI's order; GitHubTokenMissing when there is none."""
+    if given:
+        try:
+            check_credential(given)
+        except ValueError as error:
+            raise UsageError(f"the token given (--token) {error}") from None
     secret = settings.github_token
     token = given or (secret.get_secret_value() if secret else None) or token_from_gh_cli(settings.github_api_url)
     if not token:

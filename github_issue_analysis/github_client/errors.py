@@ -55,3 +55,8 @@ class GitHubTokenMissing(UsageError):
             "no GitHub token: set GH_TOKEN or GITHUB_TOKEN, or log in with `gh auth login` "
             "(GitHub's GraphQL API needs one)"
         )
+
+
+class ContentLimited(GitHubError):
+    """A write request refused under GitHub's secondary (content-creation) limit, not carried out; raised
+    (after waiting what GitHub asked) for a caller that sends fewer mutations per request instead of the same."""

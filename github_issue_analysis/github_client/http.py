@@ -12,7 +12,14 @@ import httpx
 
 from github_issue_analysis.waiting import waiting_transport
 
-from .errors import GitHubAuthError, GitHubError, GitHubForbidden, GitHubNotFound, GitHubUnavailable
+from .errors import (
+    ContentLimited,
+    GitHubAuthError,
+    GitHubError,
+    GitHubForbidden,
+    GitHubNotFound,
+    GitHubUnavailable,
+)
 from .ratelimit import (
     RateBudget,
     RetryPolicy,
@@ -71,8 +78,11 @@ class GitHubTransport:
     ) -> None:
         await self._http.aclose()
 
-    async def post_graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        response = await self.send("POST", self.graphql_url, json={"query": query, "variables": variables})
+    async def post_graphql(self, query: str, variables: dict[str, Any], shrinkable: bool = False) -> dict[str, Any]:
+        """`shrinkable`: a write the caller can cut smaller; a secondary-limit refusal raises ContentLimited
+        (after the wait GitHub asks for) instead of sending the same request again."""
+        body = {"query": query, "variables": variables}
+        response = await self.send("POST", self.graphql_url, json=body, shrinkable=shrinkable)
         try:
             body = response.json()
         except ValueError as error:
@@ -84,8 +94,8 @@ class GitHubTransport:
     async def get(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
         return await self.send("GET", f"{self.rest_url}/{path.lstrip('/')}", params=params)
 
-    async def send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        attempts = _Attempts()
+    async def send(self, method: str, url: str, shrinkable: bool = False, **kwargs: Any) -> httpx.Response:
+        attempts = _Attempts(shrinkable)
         while True:
             await self._respect_budget()
             try:
@@ -123,6 +133,8 @@ class GitHubTransport:
             if attempts.secondary > (self.policy.max_secondary_waits or self.policy.max_attempts):
                 raise GitHubUnavailable("GitHub's secondary rate limit persisted; wait a few minutes and re-run")
             await self._wait("GitHub secondary rate limit; backing off", self._secondary_wait(response, attempts))
+            if attempts.shrinkable:
+                raise ContentLimited("GitHub's secondary (content-creation) limit refused the write")
             return True
         if is_primary_limit(response):
             attempts.limits += 1
@@ -153,7 +165,8 @@ class GitHubTransport:
 
 
 class _Attempts:
-    def __init__(self) -> None:
+    def __init__(self, shrinkable: bool = False) -> None:
+        self.shrinkable = shrinkable
         self.failures = 0
         self.secondary = 0
         self.limits = 0

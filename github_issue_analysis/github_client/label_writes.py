@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import GitHubError, GitHubUnavailable
+from .errors import ContentLimited, GitHubError, GitHubUnavailable
 from .http import GitHubTransport
 
 MUTATIONS_PER_REQUEST = 50
@@ -35,6 +35,8 @@ class WriteOutcome:
     error: str | None = None
     uncertain: bool = False
     """The request failed in a way that leaves open whether GitHub did it (timeouts, 5xx): check, then retry."""
+    limited: bool = False
+    """Refused under the secondary (content-creation) limit, not carried out: send again, fewer at a time."""
 
 
 class LabelWriter:
@@ -42,7 +44,8 @@ class LabelWriter:
         self.transport = transport
 
     async def labels(self, writes: Sequence[LabelWrite]) -> list[WriteOutcome]:
-        """One request for all `writes` (at most MUTATIONS_PER_REQUEST); outcomes in the same order."""
+        """One request for all `writes` (at most MUTATIONS_PER_REQUEST); outcomes in the same order. Under the
+        secondary limit every outcome is `limited` (nothing was done): the caller sends them again, fewer at once."""
         definitions: list[str] = []
         parts: list[str] = []
         variables: dict[str, Any] = {}
@@ -73,7 +76,9 @@ class LabelWriter:
 
     async def _send(self, query: str, variables: dict[str, Any], count: int, read: Any) -> list[WriteOutcome]:
         try:
-            body = await self.transport.post_graphql(query, variables)
+            body = await self.transport.post_graphql(query, variables, shrinkable=True)
+        except ContentLimited as error:
+            return [WriteOutcome(False, error=str(error), limited=True)] * count
         except GitHubUnavailable as error:
             return [WriteOutcome(False, error=str(error), uncertain=True)] * count
         except GitHubError as error:

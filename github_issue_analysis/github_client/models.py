@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from github_issue_analysis import links
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 
 
@@ -164,7 +165,10 @@ def comment_record(node: dict[str, Any]) -> CommentRecord:
     )
 
 
-def issue_record(org: str, repo: str, node: dict[str, Any], comments: list[dict[str, Any]]) -> IssueRecord:
+def issue_record(
+    org: str, repo: str, node: dict[str, Any], comments: list[dict[str, Any]], api_url: str
+) -> IssueRecord:
+    """The issue as stored; its URL is kept only when it is an https URL on the GitHub behind `api_url`."""
     labels = (node.get("labels") or {}).get("nodes") or []
     return IssueRecord(
         org=org,
@@ -177,6 +181,6 @@ def issue_record(org: str, repo: str, node: dict[str, Any], comments: list[dict[
         labels=[label_record(lb) for lb in labels if lb],
         created_at=parse_time(node["createdAt"]),
         updated_at=parse_time(node["updatedAt"]),
-        url=node.get("url"),
+        url=links.checked_url(node.get("url"), links.web_host(api_url)),
         comments=[comment_record(c) for c in comments],
     )

@@ -47,6 +47,7 @@ class IssueWriter:
 
     def __init__(self, store: IssueStore, api: GitHubGraphQL, org: str, repo: str, observer: CollectObserver) -> None:
         self.store, self.api, self.org, self.repo, self.observer = store, api, org, repo, observer
+        self.api_url = api.transport.rest_url
         self.report = RepoReport(repo)
 
     async def store_labels(self, first: CommentsPage | None) -> None:
@@ -83,7 +84,7 @@ class IssueWriter:
         assert partial.stored is not None
         partial.comments = [*page.nodes, *partial.comments]
         partial.cursor = page.start_cursor
-        newest = issue_record(self.org, self.repo, partial.node, partial.comments).comments
+        newest = issue_record(self.org, self.repo, partial.node, partial.comments, self.api_url).comments
         joined = join_thread(partial.stored, newest, partial.total)
         if joined is not None:
             partial.joined, partial.has_next = joined, False
@@ -95,7 +96,7 @@ class IssueWriter:
             partial.comments, partial.cursor, partial.stored, partial.has_next = [], None, None, True
 
     def _record(self, partial: PartialIssue) -> IssueRecord:
-        record = issue_record(self.org, self.repo, partial.node, partial.comments)
+        record = issue_record(self.org, self.repo, partial.node, partial.comments, self.api_url)
         return record if partial.joined is None else record.model_copy(update={"comments": partial.joined})
 
     def write(self, records: list[IssueRecord]) -> None:
@@ -188,7 +189,7 @@ class RepoCollector:
         threads = self._stored_threads(nodes)
         for node in nodes:
             comments = CommentsPage.parse(node.get("comments"))
-            record = issue_record(self.request.org, self.repo, node, comments.nodes)
+            record = issue_record(self.request.org, self.repo, node, comments.nodes, self.writer.api_url)
             if self.scope.past_end(record):
                 stop = True
                 break

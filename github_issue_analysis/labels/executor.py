@@ -4,17 +4,23 @@ failure (timeout, 5xx) stays pending: the next run checks it first, so nothing i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.github_client.label_reads import IssueKey, LiveIssue
-from github_issue_analysis.github_client.label_writes import MUTATIONS_PER_REQUEST, CommentWrite, LabelWrite
+from github_issue_analysis.github_client.label_writes import CommentWrite, LabelWrite, WriteOutcome
 from github_issue_analysis.storage.label_audit_store import ChangeRow
 from github_issue_analysis.storage.store import Store
 
 from .live import LiveState
 from .session import LabelSession
+
+Item = TypeVar("Item")
+MAX_REFUSALS_IN_A_ROW = 12
+"""Refusals under the content-creation limit before the rest is left pending for the next apply (halving
+reaches one mutation a request after six)."""
 
 
 @dataclass
@@ -78,10 +84,11 @@ async def _labels(
                 label_ids = tuple(str(ids.id_of(str(c.label))) for c in todo)
                 writes.append(_Write(key, todo, LabelWrite(live.id, label_ids, add)))
             session.advance(len(done) + len(gone))
-    for start in range(0, len(writes), MUTATIONS_PER_REQUEST):
-        chunk = writes[start : start + MUTATIONS_PER_REQUEST]
-        await session.before_write()
-        results = await session.writer.labels([w.write for w in chunk])
+
+    async def send(chunk: list[_Write]) -> list[WriteOutcome]:
+        return await session.writer.labels([w.write for w in chunk])
+
+    async for chunk, results in _in_requests(session, writes, send):
         for item, result in zip(chunk, results, strict=True):
             live = state.issues[item.key]
             assert live is not None
@@ -96,7 +103,7 @@ async def _labels(
                     issue=item.key,
                 )
                 state.issues[item.key] = replace(live, labels=tuple(after))
-            elif result.uncertain:
+            elif result.uncertain or result.limited:
                 outcome.errors.setdefault(item.key, f"{result.error} (checked and retried on the next apply)")
             else:
                 _fail(store, item.rows, str(result.error), outcome)
@@ -125,19 +132,43 @@ async def _comments(
             audit.mark([row.id], ChangeState.CONFIRMED)
         else:
             to_send.append(row)
-    for start in range(0, len(to_send), MUTATIONS_PER_REQUEST):
-        chunk = to_send[start : start + MUTATIONS_PER_REQUEST]
-        await session.before_write()
-        writes = [CommentWrite(_live(state, c).id, str(c.body)) for c in chunk]
-        for row, result in zip(chunk, await session.comment_writer.comments(writes), strict=True):
+
+    async def send(chunk: list[ChangeRow]) -> list[WriteOutcome]:
+        return await session.comment_writer.comments([CommentWrite(_live(state, c).id, str(c.body)) for c in chunk])
+
+    async for chunk, results in _in_requests(session, to_send, send):
+        for row, result in zip(chunk, results, strict=True):
             if result.ok:
                 audit.mark([row.id], ChangeState.CONFIRMED)
-            elif result.uncertain:
+            elif result.uncertain or result.limited:
                 outcome.errors.setdefault(row.issue, f"comment: {result.error} (checked before any retry)")
             else:
                 _fail(store, [row], f"comment: {result.error}", outcome)
         session.advance(len(chunk))
     session.advance(len(rows) - len(to_send))
+
+
+async def _in_requests(
+    session: LabelSession, items: list[Item], send: Callable[[list[Item]], Awaitable[list[WriteOutcome]]]
+) -> AsyncIterator[tuple[list[Item], list[WriteOutcome]]]:
+    """`items` sent a request at a time (paced per mutation), each chunk with its outcomes. A chunk GitHub
+    refuses under its content-creation limit was not carried out: it goes again after GitHub's wait, cut in
+    half when no request of its size got through since the last refusal (down to one mutation a request), so
+    that any limit of at least one write per window finishes."""
+    start, refusals, fitted = 0, 0, False
+    while start < len(items):
+        chunk = items[start : start + session.mutations_per_request]
+        await session.before_write(len(chunk))
+        results = await send(chunk)
+        if results and all(r.limited for r in results) and refusals < MAX_REFUSALS_IN_A_ROW:
+            refusals += 1
+            if not fitted:  # this size never got through: smaller
+                session.refused_for_content(len(chunk))
+            fitted = False
+            continue
+        refusals, fitted = 0, True
+        yield chunk, results
+        start += len(chunk)
 
 
 def _marker(row: ChangeRow) -> str:

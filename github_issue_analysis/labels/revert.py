@@ -1,5 +1,7 @@
 """Undoing an apply run: remove exactly the labels it added and restore those it removed, skipping (and
-reporting) every label a person changed since. The revert is itself an audited run."""
+reporting) every label a person changed since: one whose state differs from what the run left, and one whose
+last change on the issue's timeline was not the tool's (removed and added back by a person, say). The revert
+is itself an audited run."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from typing import Any
 from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.github_client import GitHubConnection
+from github_issue_analysis.github_client.label_reads import IssueKey
+from github_issue_analysis.github_client.label_timeline import LabelTimeline, label_timelines
 from github_issue_analysis.github_client.pacing import WriteLimits
 from github_issue_analysis.storage.label_audit_store import ChangeRow, NewChange, RunRow
 from github_issue_analysis.storage.store import Store
@@ -74,12 +78,14 @@ async def _revert(
     fence = claim.check if claim is not None else None
     async with LabelSession(connection, WriteLimits(), on_event, fence=fence) as session:
         state = LiveState()
-        await state.load(session.reader, list(dict.fromkeys(c.issue for c in done)))
-        plan = _plan(run, done, state)
+        keys = list(dict.fromkeys(c.issue for c in done))
+        await state.load(session.reader, keys)
+        login = await session.reader.viewer_login() if done else None
+        timelines = await label_timelines(session.reader.api, keys) if done else {}
+        plan = _plan(run, done, state, timelines, {name for name in (login, run.login) if name})
         report = ApplyReport(None)
         if plan.changes and claim is not None:
             revert_id = str(claim.run_id)
-            login = await session.reader.viewer_login()
             options = {"reverts": run.id}
             claim.working_on(revert_id)
             store.label_audit.start_run(revert_id, "revert", run.org, login, options, plan.changes, run.id)
@@ -88,7 +94,13 @@ async def _revert(
     return plan, report
 
 
-def _plan(run: RunRow, done: list[ChangeRow], state: LiveState) -> RevertPlan:
+def _plan(
+    run: RunRow,
+    done: list[ChangeRow],
+    state: LiveState,
+    timelines: dict[IssueKey, LabelTimeline | None],
+    tool_logins: set[str],
+) -> RevertPlan:
     plan = RevertPlan(run)
     for c in done:
         live = state.issues.get(c.issue)
@@ -98,9 +110,22 @@ def _plan(run: RunRow, done: list[ChangeRow], state: LiveState) -> RevertPlan:
         elif live.has_label(label) != (c.action == "add"):
             why = "a person removed it since" if c.action == "add" else "a person added it back since"
             plan.skipped.append(RevertSkip(c.org, c.repo, c.number, label, why))
+        elif other := _changed_by_someone_else(timelines.get(c.issue), label, tool_logins):
+            plan.skipped.append(RevertSkip(c.org, c.repo, c.number, label, other))
         else:
             action = "remove" if c.action == "add" else "add"
             plan.changes.append(
                 NewChange(c.org, c.repo, c.number, action, label, c.result_id, c.model, None, list(live.labels))
             )
     return plan
+
+
+def _changed_by_someone_else(timeline: LabelTimeline | None, label: str, tool_logins: set[str]) -> str | None:
+    """Why the label's last change on the timeline was not the tool's, or None when it was."""
+    last = timeline.last_change(label) if timeline is not None else None
+    if last is None:
+        return "its last change is not on the issue's timeline (kept, to be safe)"
+    if last.actor is None or last.actor.lower() not in {login.lower() for login in tool_logins}:
+        who = f"@{last.actor}" if last.actor else "a deleted account"
+        return f"{who} {'added' if last.added else 'removed'} it last (kept as they left it)"
+    return None

@@ -14,7 +14,7 @@ from github_issue_analysis.github_client import GitHubConnection
 from github_issue_analysis.github_client.graphql import GitHubGraphQL
 from github_issue_analysis.github_client.http import GitHubTransport
 from github_issue_analysis.github_client.label_reads import LabelReader
-from github_issue_analysis.github_client.label_writes import LabelWriter
+from github_issue_analysis.github_client.label_writes import MUTATIONS_PER_REQUEST, LabelWriter
 from github_issue_analysis.github_client.pacing import Pacer, WriteLimits
 
 
@@ -69,7 +69,9 @@ class LabelSession:
         self.reader = LabelReader(GitHubGraphQL(self.transport))
         self.writer = LabelWriter(self.transport)
         self.comment_writer = LabelWriter(self.comment_transport)
-        self.pacer = Pacer(limits, on_wait=self._wait, sleep=self._sleep)
+        self.pacer = Pacer(limits, on_wait=self._wait, sleep=self._sleep, clock=connection.clock or time.monotonic)
+        self.mutations_per_request = MUTATIONS_PER_REQUEST
+        """Halved (down to one) each time GitHub refuses a request under its content-creation limit."""
         self.progress = Progress()
         self.mutation_requests = 0
 
@@ -77,11 +79,18 @@ class LabelSession:
     def requests(self) -> int:
         return self.transport.requests + self.comment_transport.requests
 
-    async def before_write(self) -> None:
-        """Pace, then make sure the claim still holds, right before a mutation request goes out."""
-        await self.pacer.before_write()
+    async def before_write(self, mutations: int = 1) -> None:
+        """Pace (per request, or per mutation once GitHub showed it counts them), then make sure the claim
+        still holds, right before a request goes out."""
+        await self.pacer.before_write(mutations)
         self.fence()
         self.mutation_requests += 1
+
+    def refused_for_content(self, mutations: int) -> None:
+        """GitHub refused a request of `mutations` under its content-creation limit: half as many per request
+        from now on, and each mutation paced as one write."""
+        self.mutations_per_request = max(1, min(self.mutations_per_request, mutations) // 2)
+        self.pacer.per_mutation = True
 
     async def _sleep(self, seconds: float) -> None:
         await self._base_sleep(seconds)

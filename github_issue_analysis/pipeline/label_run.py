@@ -112,8 +112,13 @@ class LabelRun:
             result.group_id = found[0][0].group_id if found else None
             return result
         self.steps.confirm_submit(planned)
-        submitted = self.batches.submit(planned)
-        result.group_id, result.submitted = submitted.group.group_id, planned.plan.total_issues
+        try:
+            submitted = self.batches.submit(planned)
+        except NothingToSubmit:  # another run took every issue meanwhile: follow its group
+            result.group_id, result.resumed = group_in_flight(self.store, self.key), True
+            return result
+        recorded = submitted.planned or planned
+        result.group_id, result.submitted = submitted.group.group_id, recorded.plan.total_issues
         result.failures = submitted.problems
         return result
 

@@ -83,18 +83,68 @@ def read_only(folder: Path) -> StoreUnavailable:
 
 
 def explain(error: Exception, sqlite_file: Path | None) -> StoreUnavailable:
-    """A database error in words (opening or later): read-only, damaged, locked, or the driver's own line."""
+    """A database error in words (opening or later): read-only, full disk, damaged, locked, or the driver's own
+    line. Moving the store away is advised only when SQLite's integrity check fails."""
     text = str(getattr(error, "orig", None) or error).splitlines()[0] if str(error) else type(error).__name__
     lowered = text.lower()
     where = str(sqlite_file) if sqlite_file else "the database"
     if "readonly" in lowered or "read-only" in lowered or "unable to open database file" in lowered:
         folder = sqlite_file.parent if sqlite_file else Path(".")
         return read_only(folder) if sqlite_file else StoreUnavailable(f"{where} is read-only ({text})")
+    if "database or disk is full" in lowered or ("disk i/o error" in lowered and _disk_full(sqlite_file)):
+        return StoreUnavailable(
+            f"the disk holding {where} is full (SQLITE_FULL: {text}); free some space and run again "
+            "(the store keeps what was written before)"
+        )
     if "malformed" in lowered or "not a database" in lowered or "disk i/o error" in lowered:
-        return StoreUnavailable(f"{where} is damaged ({text}); restore a backup, or move it away to start a new store")
+        if _fails_integrity_check(sqlite_file):
+            return StoreUnavailable(
+                f"{where} is damaged ({text}); restore a backup, or move it away to start a new store"
+            )
+        return StoreUnavailable(f"reading or writing {where} failed ({text}); check the disk and run again")
     if "locked" in lowered:
         return StoreUnavailable(f"{where} is locked by another process ({text}); try again when it finishes")
     return StoreUnavailable(f"database error: {text}; check GH_ANALYSIS_DATABASE_URL")
+
+
+def _disk_full(sqlite_file: Path | None, reserve: int = 1024 * 1024) -> bool:
+    """Less than `reserve` bytes free where the store lives (an I/O error there is most likely a full disk)."""
+    import shutil
+
+    if sqlite_file is None:
+        return False
+    try:
+        return shutil.disk_usage(sqlite_file.parent).free < reserve
+    except OSError:
+        return False
+
+
+def _fails_integrity_check(sqlite_file: Path | None) -> bool:
+    """SQLite's `quick_check` on the file, read-only: True when it finds damage or cannot read the file as a
+    database; False when the file is whole (or unknown: no advice to move what we cannot check)."""
+    import sqlite3
+
+    if sqlite_file is None or not sqlite_file.is_file():
+        return sqlite_file is not None
+    try:
+        with sqlite3.connect(f"{sqlite_file.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            return bool(conn.execute("PRAGMA quick_check").fetchone()[0] != "ok")
+    except sqlite3.DatabaseError as error:
+        return "not a database" in str(error) or "malformed" in str(error)
+    except sqlite3.Error:
+        return False
+
+
+def sqlite_file_of(database_url: str) -> Path | None:
+    """The SQLite file a database URL names, or None (PostgreSQL, memory, an unreadable URL)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return None
+    return _sqlite_file(url.get_backend_name(), url.database)
 
 
 def _sqlite_file(backend: str, database: str | None) -> Path | None:

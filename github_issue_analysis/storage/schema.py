@@ -223,6 +223,16 @@ label_claims = Table(
     Column("kind", String(20)),
 )
 
+issue_claims = Table(
+    "issue_claims",
+    metadata,
+    Column("issue_id", Integer, ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
+    Column("processor", String(100), primary_key=True),
+    Column("claimed_by", String(200), nullable=False),
+    Column("run_id", String(64), nullable=False),
+    Column("claimed_until", DateTime(timezone=True), nullable=False),
+)
+
 evaluations = Table(
     "evaluations",
     metadata,

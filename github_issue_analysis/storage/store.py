@@ -1,7 +1,7 @@
 """The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
 (groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
-label_audit, label_claims, evaluations. Each store's module is imported when the store is first used, so a
-command loads only the ones it reads (start-up time). Also: triage (the unattended step's records)."""
+label_audit, label_claims, issue_claims, evaluations. Each store's module is imported when the store is first
+used, so a command loads only the ones it reads (start-up time). Also: triage (the unattended step's records)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .decision_store import DecisionStore
     from .evaluation_store import EvaluationStore
     from .id_lookup import IdLookup
+    from .issue_claim_store import IssueClaimStore
     from .job_item_store import JobItemStore
     from .job_lease_store import JobLeaseStore
     from .job_store import JobStore
@@ -101,6 +102,12 @@ class Store:
         from .claim_store import ClaimStore
 
         return ClaimStore(self.engine)
+
+    @cached_property
+    def issue_claims(self) -> IssueClaimStore:
+        from .issue_claim_store import IssueClaimStore
+
+        return IssueClaimStore(self.engine)
 
     @cached_property
     def evaluations(self) -> EvaluationStore:

@@ -102,3 +102,20 @@ def test_no_token_anywhere_names_all_three(sandbox: Sandbox, tmp_path: Path, mon
 def test_token_option_help_prefers_the_environment() -> None:
     text = " ".join(invoke("collect", "--help").stdout.split())
     assert "process list" in text and "GH_TOKEN" in text
+
+
+def test_collect_keeps_an_issue_url_only_on_the_configured_github_host(sandbox: Sandbox, database_url: str) -> None:
+    """The emulator answers with github.com URLs while GITHUB_API_URL names 127.0.0.1: none is kept (links are
+    built from org/repo/number); a URL on the configured host would be."""
+    from github_issue_analysis.github_client.models import issue_record
+
+    assert invoke("collect", "--org", "acme", "--repo", "docs", "--limit", "2").exit_code == 0
+    assert [issue.url for issue in stored_issues(database_url, repo="docs")] == [None, None]
+    node = {"number": 1, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}
+    for url, kept in [
+        ("https://github.com/acme/docs/issues/1", True),
+        ("javascript:alert(1)", False),
+        ("https://evil.example/acme/docs/issues/1", False),
+    ]:
+        record = issue_record("acme", "docs", {**node, "url": url}, [], "https://api.github.com")
+        assert (record.url == url) is kept and (record.url is None) is not kept

@@ -34,3 +34,16 @@ def test_a_data_folder_name_that_is_not_utf8_is_one_line(tmp_path: Path, monkeyp
     assert result.exit_code == 2, result.stderr
     line = one_error_line(result.stderr)
     assert "GH_ANALYSIS_DATA_DIR" in line and "UTF-8" in line
+
+
+@pytest.mark.parametrize(("value", "on"), [("0", False), ("off", False), ("", False), ("1", True), ("yes", True)])
+def test_debug_is_read_the_same_way_when_other_settings_fail(
+    monkeypatch: pytest.MonkeyPatch, value: str, on: bool
+) -> None:
+    from github_issue_analysis.cli import context
+    from github_issue_analysis.config import get_settings
+
+    monkeypatch.setenv("GH_ANALYSIS_DEBUG", value)
+    monkeypatch.setenv("GH_ANALYSIS_READ_TIMEOUT", "soon")  # settings fail to load
+    get_settings.cache_clear()
+    assert context._debugging() is on

@@ -35,7 +35,8 @@ class Found:
             return None
         return (
             f"not sent again: provider batch(es) {', '.join(candidates)} match this job's request count and "
-            "creation time and could be its batch; check them at the provider before sending it again"
+            "creation time and could be its batch; check them at the provider, then run "
+            f"`gh-analysis batch adopt {job_id} PROVIDER_BATCH_ID` or `gh-analysis batch unsent {job_id}`"
         )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from github_issue_analysis.domain.groups import new_job_id
 from github_issue_analysis.domain.jobs import UNSUCCESSFUL_STATUSES, BatchJob, ItemState
+from github_issue_analysis.errors import NotCollected
 from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.store import Store
 
@@ -36,6 +37,9 @@ def plan_retry(
     group = store.jobs.group(group_id)
     assert group is not None
     children = [c for c in store.jobs.jobs(group_id) if not c.superseded]
+    uncollected = [c.job_id for c in children if c.status.has_output and c.collected_at is None]
+    if uncollected:
+        raise NotCollected(uncollected)
     items_by_job: dict[str, list[tuple[int, str]]] = {}
     group_items = store.job_items.group_items(group_id)
     sent = Counter(item.issue_id for _, item in group_items)

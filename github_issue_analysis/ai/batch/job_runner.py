@@ -45,6 +45,7 @@ class SubmitOutcome:
     job: BatchJob
     submitted: bool
     reason: str = ""
+    candidates: tuple[str, ...] = ()  # provider batches that could be this child's (never resent)
 
 
 class Requeued(Exception):
@@ -111,7 +112,8 @@ class JobRunner:
                     return SubmitOutcome(adopted, True, "adopted")
                 if reason := found.ambiguity(current.job_id):
                     self.jobs.update_job(job.job_id, error=reason)
-                    return SubmitOutcome(self._reload(job), False, reason)
+                    candidates = tuple(found.ambiguous[current.job_id])
+                    return SubmitOutcome(self._reload(job), False, reason, candidates)
             file_id, content = await self._input(current, requests)
             adopted = self._adopt(current, await self._create(current, file_id, content))
             return SubmitOutcome(adopted, True)

@@ -40,7 +40,8 @@ class PlannedSubmission:
     plan: SplitPlan
     skipped_with_results: int
     output_tokens_per_issue: float = ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
-    skipped_in_flight: int = 0  # waiting for a result in another group
+    skipped_in_flight: int = 0  # waiting for a result in another group, or held by another run
+    in_flight_ids: list[int] = field(default_factory=list)  # those issues
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -74,6 +75,12 @@ def hourly_room(store: Store, provider: BatchProvider) -> int:
     return max(0, provider.max_batches_per_hour - sent)
 
 
+def skips_taken(request: SubmitRequest) -> bool:
+    """Whether issues with a result or in flight are left out (not with --reprocess, nor for a sample, which is
+    answered whole for measuring); only then are they claimed against concurrent runs."""
+    return not request.reprocess and request.sample is None
+
+
 def check_issue_number(issues: IssueStore, selection: IssueSelection) -> None:
     """An issue number without a repository is fine while it names one issue of the organization."""
     if selection.issue_number is None or selection.repo is not None:
@@ -90,22 +97,49 @@ class SubmitPlanner:
 
     def plan(self, request: SubmitRequest) -> PlannedSubmission:
         """`request` must be resolved (request.resolved)."""
-        selected = self._select(request)
-        skipped, in_flight = 0, 0
-        if not request.reprocess and request.sample is None:  # a sample is answered whole, for measuring
-            done = self.store.results.issues_with_current_result(selected, request.processor)
-            selected = [i for i in selected if i not in done]
-            coming = self.store.job_items.issues_in_flight(selected, request.processor)
-            selected = [i for i in selected if i not in coming]
-            skipped, in_flight = len(done), len(coming)
-        return self.plan_issues(request, selected, skipped, in_flight)
+        selected, skipped, coming = self._select(request), 0, list[int]()
+        if skips_taken(request):
+            selected, skipped, coming = self._untaken(request, selected)
+        if not selected:
+            raise NothingToDo(skipped, len(coming))
+        return self._planned(request, selected, skipped, coming)
 
-    def plan_issues(
-        self, request: SubmitRequest, selected: list[int], skipped: int = 0, in_flight: int = 0
-    ) -> PlannedSubmission:
+    def plan_issues(self, request: SubmitRequest, selected: list[int]) -> PlannedSubmission:
         """The plan for exactly these issues (the caller chose them: `triage` sends what is new or changed)."""
         if not selected:
-            raise NothingToDo(skipped, in_flight)
+            raise NothingToDo(0, 0)
+        return self._planned(request, selected, 0, [])
+
+    def settle(self, planned: PlannedSubmission, held_elsewhere: set[int]) -> PlannedSubmission:
+        """The plan once its issues are claimed: what another run holds, or recorded since planning, is left
+        out and the rest cut again (the same plan when nothing changed). NothingToDo when nothing is left."""
+        request = planned.request
+        ids, skipped, coming = self._untaken(request, planned.issue_ids, claimed=False)
+        coming += [i for i in ids if i in held_elsewhere]
+        ids = [i for i in ids if i not in held_elsewhere]
+        if ids == planned.issue_ids:
+            return planned
+        skipped += planned.skipped_with_results
+        coming = planned.in_flight_ids + coming
+        if not ids:
+            raise NothingToDo(skipped, len(coming))
+        return self._planned(request, ids, skipped, coming)
+
+    def _untaken(
+        self, request: SubmitRequest, selected: list[int], claimed: bool = True
+    ) -> tuple[list[int], int, list[int]]:
+        """(issues without a result and not in flight, how many have a result, the ones in flight: recorded in
+        another group, or held by a run recording them now)."""
+        done = self.store.results.issues_with_current_result(selected, request.processor)
+        selected = [i for i in selected if i not in done]
+        coming = self.store.job_items.issues_in_flight(selected, request.processor)
+        if claimed:  # (when settling, the claim itself says which ones another run holds)
+            coming |= set(self.store.issue_claims.held_by_others(selected, request.processor, owner=""))
+        return [i for i in selected if i not in coming], len(done), [i for i in selected if i in coming]
+
+    def _planned(
+        self, request: SubmitRequest, selected: list[int], skipped: int, in_flight: list[int]
+    ) -> PlannedSubmission:
         request = with_examples(self.store, request, selected)
         sizes = RequestBuilder(self.store.issues, prepared(self.store, request), self.provider).measure(selected)
         try:
@@ -116,7 +150,13 @@ class SubmitPlanner:
             raise RequestTooLarge(error.index, error.size, error.limit, what) from None
         observed = self.store.pacing.observed_output_tokens_per_item(request.model_name, request.processor)
         planned = PlannedSubmission(
-            request, sizes.issue_ids, plan, skipped, observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, in_flight
+            request,
+            sizes.issue_ids,
+            plan,
+            skipped,
+            observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE,
+            len(in_flight),
+            in_flight_ids=in_flight,
         )
         planned.warnings.extend(self._warnings(planned))
         return planned

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from github_issue_analysis import defaults, errors
@@ -24,8 +24,10 @@ from .batch_splitter import RequestTooLarge
 from .collector import CollectReport, NotCollectable
 from .group_retry import NothingToRetry
 from .job_runner import SubmitOutcome
-from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number
+from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number, skips_taken
 from .request import SubmitRequest, resolved
+from .stranded import adopt_batch, mark_unsent
+from .submit_claim import SubmitClaim
 from .watcher import WatchOptions, WatchProgress, watch_group
 
 T = TypeVar("T")
@@ -36,6 +38,8 @@ class SubmitResult:
     group: BatchGroup
     status: BatchGroupStatus
     problems: list[str]
+    planned: PlannedSubmission | None = None  # what was recorded (a new submission)
+    skipped_in_flight: list[tuple[str, str, int]] = field(default_factory=list)  # (org, repo, number)
 
 
 class BatchService:
@@ -72,8 +76,24 @@ class BatchService:
         """Record the planned group, then send what the budget and pace allow (the rest waits for `watch`)."""
         request = planned.request
         provider = self._checked_provider(request.provider_name)  # no key: nothing stored
-        group = SubmitPlanner(self.store, provider).record(planned)
-        return self._send(group.group_id, request.concurrency, request.max_enqueued_tokens)
+        try:
+            planned, group = self._record_claimed(SubmitPlanner(self.store, provider), planned)
+        except NothingToDo as error:
+            raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
+        result = self._send(group.group_id, request.concurrency, request.max_enqueued_tokens)
+        held = self.store.issues.issues_by_id(planned.in_flight_ids)
+        return replace(result, planned=planned, skipped_in_flight=[(i.org, i.repo, i.number) for i in held])
+
+    def _record_claimed(
+        self, planner: SubmitPlanner, planned: PlannedSubmission
+    ) -> tuple[PlannedSubmission, BatchGroup]:
+        """Record the group while holding its issues (submit_claim.py): what another run holds or recorded
+        since planning is left out, so concurrent runs never send an issue twice."""
+        if not skips_taken(planned.request):
+            return planned, planner.record(planned)
+        with SubmitClaim(self.store.issue_claims, planned.request.processor) as claim:
+            planned = planner.settle(planned, claim.take(planned.issue_ids))
+            return planned, planner.record(planned)
 
     def resume(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None = None) -> SubmitResult:
         """Finish a submission that stopped half-way: adopt what reached the provider, send the rest."""
@@ -214,6 +234,17 @@ class BatchService:
     ) -> BatchGroupStatus:
         manager = self._manager(self._group(group_id).provider, concurrency, require_key=True)
         return self._run(manager, lambda: watch_group(manager, group_id, options, on_progress))
+
+    def adopt_batch(self, job_id: str, provider_batch_id: str) -> BatchJob:
+        """Settle a child left `submitting`: take `provider_batch_id` as its batch (stranded.py)."""
+        job = self._job(job_id)
+        manager = self._manager(self._group(job.group_id).provider, require_key=True)
+        return self._run(manager, lambda: adopt_batch(manager.runner, self.store, job, provider_batch_id))
+
+    def mark_unsent(self, job_id: str) -> BatchJob:
+        """Settle a child left `submitting` that the provider has no batch of: back to the queue."""
+        job = self._job(job_id)
+        return mark_unsent(self._manager(self._group(job.group_id).provider).runner, self.store, job)
 
     def remove(self, id_prefix: str, force: bool) -> list[str]:
         kind, found = self.resolve(id_prefix)

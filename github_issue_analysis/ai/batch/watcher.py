@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from github_issue_analysis.domain.groups import BatchGroupStatus
-from github_issue_analysis.errors import BatchesMissingAtProvider
+from github_issue_analysis.errors import BatchesMissingAtProvider, UnresolvedChild
 from github_issue_analysis.storage.batch_records import RetryRaced
 
 from .batch_group_manager import BatchGroupManager
@@ -59,7 +59,9 @@ async def watch_group(
     started = time.monotonic()
     delay, retries, last_seen = options.poll_seconds, 0, None
     while True:
-        await manager.submit_pending(group_id, options.max_enqueued_tokens)
+        outcomes = await manager.submit_pending(group_id, options.max_enqueued_tokens)
+        if unresolved := [o for o in outcomes if o.candidates]:  # watching cannot settle it: a person must
+            raise UnresolvedChild(unresolved[0].job.job_id, list(unresolved[0].candidates))
         status = await manager.refresh(group_id)
         if any(job.status.is_terminal and job.collected_at is None for job in status.batches):
             report = await manager.collect(group_id)

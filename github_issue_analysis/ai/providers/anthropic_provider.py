@@ -22,6 +22,7 @@ from github_issue_analysis.domain.usage import TokenUsage
 
 from .answers import MalformedAnswer, snippet
 from .base import NO_HOURLY_CAP, BatchPage, BatchProvider, LiveAnswer, LiveProvider, sdk_http
+from .jsonl import json_line
 from .plugin import ProviderPlugin
 from .sdk_errors import SdkErrors
 
@@ -90,7 +91,7 @@ class AnthropicProvider(BatchProvider, LiveProvider):
     def request_line(self, custom_id: str, request: ModelRequest) -> bytes:
         if not CUSTOM_ID.fullmatch(custom_id):
             raise ValueError(f"custom_id {custom_id!r} is not 1-64 characters of [A-Za-z0-9_-]")
-        return orjson.dumps({"custom_id": custom_id, "params": messages_params(request)}) + b"\n"
+        return json_line({"custom_id": custom_id, "params": messages_params(request)})
 
     def model_accepts(self, model: str, option: str) -> bool:
         return option == "temperature"

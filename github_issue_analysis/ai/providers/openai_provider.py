@@ -10,8 +10,6 @@ import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final
 
-import orjson
-
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
@@ -19,6 +17,7 @@ from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderB
 from . import openai_answers as answers
 from .answers import not_json
 from .base import BatchPage, BatchProvider, LiveAnswer, LiveProvider, sdk_http
+from .jsonl import json_line
 from .plugin import ProviderPlugin
 from .sdk_errors import SdkErrors
 
@@ -78,10 +77,7 @@ class OpenAIProvider(BatchProvider, LiveProvider):
         return self._client_instance
 
     def request_line(self, custom_id: str, request: ModelRequest) -> bytes:
-        # orjson: compact UTF-8 JSON, byte-identical to json.dumps(separators=(",", ":"), ensure_ascii=False)
-        # and several times faster, which planning 100,000 requests needs.
-        line = {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": chat_body(request)}
-        return orjson.dumps(line) + b"\n"
+        return json_line({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": chat_body(request)})
 
     def model_accepts(self, model: str, option: str) -> bool:
         reasoning = bool(_REASONING_MODEL.match(model))

@@ -163,7 +163,7 @@ class GitHubEmulator:
             return JSONResponse({"errors": error.errors})
         if not self.budget.try_spend(points):
             return self._graphql_rate_limited()
-        if prepared.is_mutation and (wait := self.content_limiter.try_take()) is not None:
+        if prepared.is_mutation and (wait := self.content_limiter.try_take(prepared.mutation_fields)) is not None:
             self.stats.record_fault("secondary_limit")
             return secondary_limit_response(self.config, wait)
         root = self._root(request, prepared, RateLimitNode(*self._rate_limit_args(points, nodes)))

@@ -47,5 +47,7 @@ class GitHubEmulatorConfig(BaseModel):
     """GitHub's secondary limit on content-creating requests (documented: 80 a minute, 500 an hour): at most
     this many GraphQL requests with mutations per `content_creation_window_seconds`; None: unlimited."""
     content_creation_window_seconds: float = Field(default=60.0, gt=0)
+    content_creation_per_mutation: bool = False
+    """Count each mutation of a request as one write (GitHub may), instead of each request with mutations."""
 
     seed: int = 0

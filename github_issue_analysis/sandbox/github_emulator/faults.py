@@ -129,18 +129,23 @@ class ContentLimiter:
         self.accepted: list[float] = []
         self._lock = threading.Lock()
 
-    def try_take(self) -> float | None:
-        """None when the request may go ahead (and counts); else the seconds until it may."""
+    def try_take(self, mutations: int = 1) -> float | None:
+        """None when the request may go ahead (and counts); else the seconds until it may (a request that
+        can never fit, more mutations than the limit when each counts, is told the whole window)."""
         limit = self.config.content_creation_limit
         if limit is None:
             return None
+        cost = mutations if self.config.content_creation_per_mutation else 1
         window = self.config.content_creation_window_seconds
         with self._lock:
             now = self.clock()
             self.accepted = [t for t in self.accepted if t > now - window]
-            if len(self.accepted) >= limit:
-                return float(self.accepted[0] + window - now)
-            self.accepted.append(now)
+            if cost > limit:
+                return float(window)
+            over = len(self.accepted) + cost - limit
+            if over > 0:
+                return float(self.accepted[over - 1] + window - now)
+            self.accepted.extend([now] * cost)
             return None
 
 

@@ -50,7 +50,7 @@ class MutationRoot(Node):
             updated = current + [n for n in names if n.lower() not in {c.lower() for c in current}]
         else:
             updated = [c for c in current if c.lower() not in lowered]
-        self.world.set_labels(issue.issue, updated)
+        self.world.set_labels(issue.issue, updated, actor=self.viewer)
         return Payload(given.get("clientMutationId"), labelable=issue)
 
     def _writable(self, node_id: str, mutation: str) -> IssueNode:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .gql_exec import FieldError, Node
 from .gql_schema import CommentNode, Connection, LabelNode, RateLimitNode, UserNode
-from .world import Issue, Label, Org, Repo, World, decode_node_id, node_id
+from .world import Issue, Label, LabelEvent, Org, Repo, World, decode_node_id, node_id
 
 _ISSUE_ORDER = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at", "COMMENTS": "comments"}
 
@@ -72,6 +72,24 @@ class IssueNode(Node):
     def f_labels(self, args: dict[str, Any]) -> Node:
         labels = [lb for name in self.issue.labels if (lb := self.repo.label(name)) is not None]
         return label_connection(self.org, self.repo, labels, args)
+
+    def f_timelineItems(self, args: dict[str, Any]) -> Node:
+        """Label events (and comments) oldest first, filtered by `itemTypes` as GitHub does."""
+        kinds = set(args.get("itemTypes") or ("ISSUE_COMMENT", "LABELED_EVENT", "UNLABELED_EVENT"))
+        items: list[tuple[datetime, int, Node]] = []
+        if "ISSUE_COMMENT" in kinds:
+            items += [(c.created_at, i, CommentNode(c, self.url)) for i, c in enumerate(self.issue.comments)]
+        for i, event in enumerate(self.issue.label_events):
+            if ("LABELED_EVENT" if event.added else "UNLABELED_EVENT") in kinds:
+                items.append((event.created_at, len(self.issue.comments) + i, LabelEventNode(self, event, i)))
+        return TimelineConnection(
+            "IssueTimelineItemsConnection",
+            items,
+            args,
+            lambda item: (item[0].isoformat(), item[1]),
+            lambda item: item[2],
+            "timelineItems",
+        )
 
     def f_comments(self, args: dict[str, Any]) -> Node:
         indexed = list(enumerate(self.issue.comments))
@@ -279,3 +297,45 @@ class QueryRoot(Node):
             if org is not None and repo is not None:
                 return RepoNode(org.login, repo)
         return None
+
+
+@dataclass
+class LabelEventNode(Node):
+    """GitHub's LabeledEvent / UnlabeledEvent: who added or removed which label, when."""
+
+    issue: IssueNode
+    event: LabelEvent
+    index: int
+
+    @property
+    def typename(self) -> str:  # type: ignore[override]
+        return "LabeledEvent" if self.event.added else "UnlabeledEvent"
+
+    def f_id(self, _: dict[str, Any]) -> str:
+        return node_id("LE", self.issue.org, self.issue.repo.name, self.issue.issue.number, self.index)
+
+    def f_actor(self, _: dict[str, Any]) -> Node:
+        return UserNode(self.event.actor)
+
+    def f_createdAt(self, _: dict[str, Any]) -> datetime:
+        return self.event.created_at
+
+    def f_label(self, _: dict[str, Any]) -> Node:
+        label = self.issue.repo.label(self.event.label) or Label(self.event.label, "ededed", None)
+        return LabelNode(self.issue.org, self.issue.repo.name, label)
+
+    def f_labelable(self, _: dict[str, Any]) -> Node:
+        return self.issue
+
+
+class TimelineConnection(Connection):
+    """A timeline page, with the counts GitHub's IssueTimelineItemsConnection adds."""
+
+    def f_filteredCount(self, _: dict[str, Any]) -> int:
+        return self.total
+
+    def f_pageCount(self, _: dict[str, Any]) -> int:
+        return len(self.page)
+
+    def f_updatedAt(self, _: dict[str, Any]) -> datetime:
+        return max((item[0] for item in self.page), default=datetime(2008, 1, 1))

@@ -33,6 +33,16 @@ class Comment:
     updated_at: datetime
 
 
+@dataclass(frozen=True)
+class LabelEvent:
+    """A label added to (or removed from) an issue: what GitHub's timeline shows as LabeledEvent/UnlabeledEvent."""
+
+    label: str
+    added: bool
+    actor: str
+    created_at: datetime
+
+
 @dataclass
 class Issue:
     number: int
@@ -48,6 +58,7 @@ class Issue:
     closed_at: datetime | None = None
     locked: bool = False
     last_edited_at: datetime | None = None
+    label_events: list[LabelEvent] = field(default_factory=list)
 
 
 @dataclass
@@ -154,12 +165,20 @@ class World:
             issue.updated_at = now
             return comment
 
-    def set_labels(self, issue: Issue, names: list[str]) -> None:
-        """The issue's labels become `names` (as a person editing them, or a mutation); `updated_at` moves."""
+    def set_labels(self, issue: Issue, names: list[str], actor: str | None = None) -> None:
+        """The issue's labels become `names` (as a person editing them, or a mutation); `updated_at` moves.
+        With an `actor`, each label added or removed goes on the issue's timeline as done by that login."""
         with self.lock:
             if [n.lower() for n in names] != [n.lower() for n in issue.labels]:
+                now = utcnow()
+                if actor is not None:
+                    before, after = {n.lower() for n in issue.labels}, {n.lower() for n in names}
+                    issue.label_events += [LabelEvent(n, True, actor, now) for n in names if n.lower() not in before]
+                    issue.label_events += [
+                        LabelEvent(n, False, actor, now) for n in issue.labels if n.lower() not in after
+                    ]
                 issue.labels = list(names)
-                issue.updated_at = utcnow()
+                issue.updated_at = now
 
     def delete_label(self, owner: str, name: str, label: str) -> None:
         """Delete a label from a repository and from every issue carrying it (as GitHub does)."""
