@@ -95,8 +95,14 @@ def render_runs(runs: list[RunRow], json_output: bool) -> None:
         return
     from rich.table import Table
 
+    from .tables import add_id_column
+
+    if not runs:
+        context.console().print("No label runs yet: `gh-analysis labels apply` starts one.")
+        return
     table = Table(title="Label runs")
-    for column in ("Run", "Kind", "Status", "Org", "Login", "Started", "Confirmed", "Failed", "Pending"):
+    add_id_column(table, "Run", (r.id for r in runs))
+    for column in ("Kind", "Status", "Org", "Login", "Started", "Confirmed", "Failed", "Pending"):
         table.add_column(column)
     for r in runs:
         table.add_row(

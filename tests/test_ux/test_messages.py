@@ -1,0 +1,63 @@
+"""Messages and tables a new user meets: what to run first, every missing key at once, ids never cut, empty
+tables as a sentence, a review that needs a terminal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
+from github_issue_analysis.storage.store import Store
+from tests.conftest import invoke
+from tests.test_ai.conftest import live_config, seed, seeded, submit, use_openai  # noqa: F401
+from tests.test_labels.conftest import ORG, Rig, collect, rig, seed_result  # noqa: F401
+
+NARROW = {"COLUMNS": "50"}
+
+
+def test_submit_on_an_empty_store_says_to_collect_first(
+    served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_openai(served_openai, live_config(processing_seconds=0.3), monkeypatch)
+    result = invoke("batch", "submit", "product-labeling", "--org", "foo", "--yes")
+    assert result.exit_code == 1
+    assert "run `gh-analysis collect --org foo` first" in result.stderr
+
+
+def test_label_without_keys_names_every_missing_key_and_token_at_once() -> None:
+    result = invoke("label", "--org", "foo", "--yes")
+    assert result.exit_code == 2
+    assert "OPENAI_API_KEY is not set" in result.stderr and "no GitHub token" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_labels_runs_never_cuts_a_run_id_and_says_when_there_is_none(seeded: Store) -> None:  # noqa: F811
+    assert invoke("labels", "runs").stdout.strip() == "No label runs yet: `gh-analysis labels apply` starts one."
+    run_id = "run_0123456789abcdef01234567"
+    seeded.label_audit.start_run(run_id, "apply", "acme-corporation", "someone-with-a-long-login", {}, [])
+    shown = invoke("labels", "runs", env=NARROW).stdout
+    assert run_id in shown and "…" not in shown.split(run_id)[0].splitlines()[-1]
+
+
+def test_batch_status_never_cuts_provider_batch_ids(
+    served_openai: tuple[OpenAIEmulator, str],
+    monkeypatch: pytest.MonkeyPatch,
+    seeded: Store,  # noqa: F811
+) -> None:
+    use_openai(served_openai, live_config(processing_seconds=0.3), monkeypatch)
+    seed(seeded, 60)
+    group = submit()
+    status = json.loads(invoke("batch", "status", group["group_id"], "--json").stdout)
+    shown = invoke("batch", "status", group["group_id"], env={"COLUMNS": "80"}).stdout  # a pipe's width
+    for batch in status["batches"]:
+        assert batch["provider_batch_id"] in shown and batch["job_id"] in shown
+
+
+def test_labels_review_without_a_terminal_points_elsewhere(rig: Rig, store: Store) -> None:  # noqa: F811
+    collect(store, rig)
+    seed_result(store, 1, {"product::ui": 0.9})
+    result = invoke("labels", "review", "--org", ORG, input="")  # as `labels review </dev/null`
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.stderr
+    assert "labels accept" in result.stderr and "gh-analysis serve" in result.stderr
