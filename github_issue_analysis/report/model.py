@@ -83,3 +83,5 @@ class ReportData:
     org: str | None = None
     evaluation: dict[str, Any] | None = None
     calibration_chart: Histogram | None = None
+    evaluation_hint: str = ""
+    """What to run to see precision and recall here, when there is no evaluation yet."""

@@ -4,6 +4,11 @@ tables as a sentence, a review that needs a terminal."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +16,7 @@ from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import live_config, seed, seeded, submit, use_openai  # noqa: F401
+from tests.test_cli.test_demo_and_sandbox import free_port
 from tests.test_labels.conftest import ORG, Rig, collect, rig, seed_result  # noqa: F401
 
 NARROW = {"COLUMNS": "50"}
@@ -61,3 +67,57 @@ def test_labels_review_without_a_terminal_points_elsewhere(rig: Rig, store: Stor
     assert result.exit_code == 2
     assert "needs a terminal" in result.stderr
     assert "labels accept" in result.stderr and "gh-analysis serve" in result.stderr
+
+
+def test_report_title_and_the_hint_for_a_run_that_was_not_blind(
+    served_openai: tuple[OpenAIEmulator, str],
+    monkeypatch: pytest.MonkeyPatch,
+    seeded: Store,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    use_openai(served_openai, live_config(processing_seconds=0.1), monkeypatch)
+    seed(seeded, 5)
+    group = submit()["group_id"]
+    assert invoke("batch", "watch", group, "--poll-seconds", "0.05", "--json").exit_code == 0
+    output = tmp_path / "report.html"
+    assert invoke("report", group, "--output", str(output)).exit_code == 0
+    page = output.read_text()
+    assert f"<title>gh-analysis report: {group}</title>" in page
+    hint = page.split('id="evaluation-hint">')[1].split("</p>")[0]
+    assert "not blind" in hint and "--blind" in hint and "gh-analysis eval" in hint
+
+
+def test_sandbox_serve_exports_a_store_of_its_own(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "github_issue_analysis", "sandbox", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    try:
+        lines = []
+        assert proc.stdout is not None
+        while not lines or "Press Ctrl+C" not in lines[-1]:
+            lines.append(proc.stdout.readline())
+            assert lines[-1], proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    exported = [line.split("GH_ANALYSIS_DATA_DIR=")[1].split()[0] for line in lines if "GH_ANALYSIS_DATA_DIR=" in line]
+    assert len(exported) == 1 and Path(exported[0]).is_dir()
+    assert Path(exported[0]) != Path(os.environ["GH_ANALYSIS_DATA_DIR"])  # never the user's own store
+
+
+def test_demo_hint_is_a_command_that_works_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from github_issue_analysis.cli.demo import rerun_command
+
+    monkeypatch.setenv("UV", "/usr/bin/uv")
+    assert rerun_command(tmp_path, "status").endswith("uv run gh-analysis status")  # `uv run`'s venv is not on PATH
+    monkeypatch.delenv("UV")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    command = rerun_command(tmp_path / "demo store", "status", "--json")
+    done = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["data_dir"] == str(tmp_path / "demo store")
