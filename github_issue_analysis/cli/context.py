@@ -134,3 +134,14 @@ def print_json(document: Any) -> None:
     import json
 
     sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+
+
+def remember_ids(**kinds: Any) -> None:
+    """Keep new ids (groups=, jobs=, runs=) for shell completion (cli/completion.py); never fails a command."""
+    from .completion import remember
+
+    try:
+        data_dir = settings().data_dir
+    except GhAnalysisError:
+        return
+    remember(data_dir, **kinds)

@@ -48,6 +48,7 @@ def label(
     options = LabelRunOptions(request, min_confidence, apply, report_path=report, poll_seconds=poll_seconds)
     run = LabelRun(context.open_store(), context.settings(), options, render.steps(yes, json_output))
     result = run.collect_and_submit()
+    context.remember_ids(groups=[result.group_id] if result.group_id else [])
     try:
         result = run.watch(result)
     except KeyboardInterrupt:

@@ -55,6 +55,7 @@ def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool
             report = asyncio.run(apply_labels(store, github, options, event_printer(reporter)))
     finally:
         store.close()
+    context.remember_ids(runs=[report.run_id] if report.run_id else [])
     render_apply(report, json_output)
     return report
 
