@@ -11,6 +11,8 @@ import typer
 from github_issue_analysis.errors import GhAnalysisError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from github_issue_analysis.config import Settings
@@ -145,3 +147,12 @@ def remember_ids(**kinds: Any) -> None:
     except GhAnalysisError:
         return
     remember(data_dir, **kinds)
+
+
+def open_in_browser(path: Path) -> None:
+    """Open a written file in the browser (the BROWSER variable first, as Python's webbrowser does); a machine
+    without one gets a line saying where the file is."""
+    import webbrowser
+
+    if not webbrowser.open(path.resolve().as_uri()):
+        print(f"No browser could be started; open {path} yourself.", file=sys.stderr)

@@ -60,6 +60,7 @@ def _register() -> None:
         status,
     )
     from . import eval as eval_cli
+    from .help_examples import add_examples
     from .metavars import set_metavars
 
     app.command("collect")(collect.collect)
@@ -77,6 +78,7 @@ def _register() -> None:
     app.add_typer(results.app, name="results")
     app.add_typer(sandbox.app, name="sandbox")
     _complete_summaries(app)
+    add_examples(app)
     set_metavars(app)
 
 

@@ -69,7 +69,7 @@ def test_labels_review_without_a_terminal_points_elsewhere(rig: Rig, store: Stor
     assert "labels accept" in result.stderr and "gh-analysis serve" in result.stderr
 
 
-def test_report_title_and_the_hint_for_a_run_that_was_not_blind(
+def test_report_title_eval_hint_and_open(
     served_openai: tuple[OpenAIEmulator, str],
     monkeypatch: pytest.MonkeyPatch,
     seeded: Store,  # noqa: F811
@@ -85,6 +85,21 @@ def test_report_title_and_the_hint_for_a_run_that_was_not_blind(
     assert f"<title>gh-analysis report: {group}</title>" in page
     hint = page.split('id="evaluation-hint">')[1].split("</p>")[0]
     assert "not blind" in hint and "--blind" in hint and "gh-analysis eval" in hint
+
+    opened = tmp_path / "opened.txt"  # `--open`: the browser (BROWSER, as webbrowser reads it) gets the file
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}\n')
+    browser.chmod(0o755)
+    output = tmp_path / "out" / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "github_issue_analysis", "report", group, "--output", str(output), "--open"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BROWSER": str(browser)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert opened.read_text() == output.resolve().as_uri()
 
 
 def test_sandbox_serve_exports_a_store_of_its_own(tmp_path: Path) -> None:
@@ -121,3 +136,22 @@ def test_demo_hint_is_a_command_that_works_as_shown(tmp_path: Path, monkeypatch:
     done = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["data_dir"] == str(tmp_path / "demo store")
+
+
+def test_every_command_help_ends_with_examples() -> None:
+    import typer.main
+
+    from github_issue_analysis.cli.main import app
+
+    def commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+        found = []
+        for name, sub in getattr(group, "commands", {}).items():
+            found += commands(sub, (*path, name)) if hasattr(sub, "commands") else [(*path, name)]
+        return found
+
+    paths = commands(typer.main.get_command(app))
+    assert len(paths) > 25
+    for path in paths:
+        shown = invoke(*path, "--help").stdout
+        examples = shown.split("Examples:")[-1].strip().splitlines() if "Examples:" in shown else []
+        assert 1 <= len(examples) <= 2 and all(line.strip().startswith("gh-analysis ") for line in examples), path
