@@ -16,7 +16,7 @@ from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import live_config, seed, seeded, submit, use_openai  # noqa: F401
-from tests.test_cli.test_demo_and_sandbox import free_port
+from tests.test_cli.test_demo_and_sandbox import free_port  # type: ignore[attr-defined]
 from tests.test_labels.conftest import ORG, Rig, collect, rig, seed_result  # noqa: F401
 
 NARROW = {"COLUMNS": "50"}
@@ -112,7 +112,7 @@ def test_sandbox_serve_exports_a_store_of_its_own(tmp_path: Path) -> None:
         env={**os.environ},
     )
     try:
-        lines = []
+        lines: list[str] = []
         assert proc.stdout is not None
         while not lines or "Press Ctrl+C" not in lines[-1]:
             lines.append(proc.stdout.readline())
@@ -144,7 +144,7 @@ def test_every_command_help_ends_with_examples() -> None:
     from github_issue_analysis.cli.main import app
 
     def commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-        found = []
+        found: list[tuple[str, ...]] = []
         for name, sub in getattr(group, "commands", {}).items():
             found += commands(sub, (*path, name)) if hasattr(sub, "commands") else [(*path, name)]
         return found
