@@ -34,6 +34,7 @@ def tab(line: str, shell: str = "bash") -> tuple[list[str], float]:
     return done.stdout.splitlines(), elapsed
 
 
+@pytest.mark.slow
 def test_ids_models_and_processors_complete_within_0_3_s(
     served_openai: tuple[OpenAIEmulator, str],
     monkeypatch: pytest.MonkeyPatch,

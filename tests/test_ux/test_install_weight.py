@@ -45,6 +45,7 @@ def test_help_takes_at_most_0_2_s_of_cpu() -> None:
     assert min(spent) <= 0.2, spent
 
 
+@pytest.mark.slow
 def test_batch_status_loads_no_scientific_stack(
     served_openai: tuple[OpenAIEmulator, str],
     monkeypatch: pytest.MonkeyPatch,

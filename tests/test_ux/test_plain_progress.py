@@ -64,6 +64,7 @@ def test_reporter_prints_every_change_of_state_and_progress_at_most_once_a_minut
     ]
 
 
+@pytest.mark.slow
 def test_batch_watch_piped_prints_plain_state_lines_on_stderr(
     served_openai: tuple[OpenAIEmulator, str], monkeypatch: pytest.MonkeyPatch, database_url: str
 ) -> None:
@@ -93,6 +94,7 @@ def test_batch_watch_piped_prints_plain_state_lines_on_stderr(
     assert '"status": "completed"' in stdout  # the data stays on stdout
 
 
+@pytest.mark.slow
 def test_collect_piped_prints_one_line_per_repository(sandbox: Sandbox) -> None:  # noqa: F811
     done = run_piped("collect", "--org", "acme", "--repo", "kots", "--limit", "5", "--json")
     assert done.returncode == 0, done.stderr
