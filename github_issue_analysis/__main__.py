@@ -1,3 +1,3 @@
-from github_issue_analysis.cli.main import run
+from github_issue_analysis.cli.launch import run
 
 run()

@@ -16,17 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from github_issue_analysis import defaults
 
+from .defaults import APP_NAME, default_data_dir
 from .errors import UsageError
 
-APP_NAME = defaults.APP_NAME
+__all__ = ["APP_NAME", "DATABASE_FILE", "Settings", "default_data_dir", "get_settings"]
+
 DATABASE_FILE = "gh-analysis.db"
-
-
-def default_data_dir() -> Path:
-    """The per-user data folder (e.g. ~/.local/share/gh-analysis on Linux), as simonw/llm keeps its logs."""
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
 
 
 class Settings(BaseSettings):

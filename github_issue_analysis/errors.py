@@ -78,10 +78,12 @@ class AmbiguousIssueNumber(UsageError):
 
 
 class NothingToSubmit(OperationFailed):
-    def __init__(self, already_done: int, in_flight: int = 0) -> None:
+    def __init__(self, already_done: int, in_flight: int = 0, org: str | None = None) -> None:
         super().__init__(f"no issues to submit for this selection{left_out(already_done, in_flight, 'reprocess')}")
         self.already_done = already_done
         self.in_flight = in_flight
+        self.org = org
+        """The organization asked for: named in the hint to collect it when the store holds none of its issues."""
 
 
 def left_out(already_done: int, in_flight: int, how: str) -> str:

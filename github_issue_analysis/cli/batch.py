@@ -118,7 +118,9 @@ def submit(
         return
     if planned.plan.split_required and not yes:
         render.confirm_or_refuse(planned.plan.total_batches)
-    render.submitted(service.submit(planned), json_output, planned)
+    result = service.submit(planned)
+    context.remember_ids(groups=[result.group.group_id], jobs=[job.job_id for job in result.status.batches])
+    render.submitted(result, json_output, planned)
 
 
 @app.command()
@@ -152,9 +154,13 @@ def list_jobs(
     shown = limit if limit is not None else (0 if json_output else 50)
     service = _service()
     if groups:
-        render.group_list(service.groups(shown or None), json_output, shown)
+        found = service.groups(shown or None)
+        context.remember_ids(groups=[group.group_id for group, _ in found])
+        render.group_list(found, json_output, shown)
     else:
-        render.job_list(service.jobs(shown or None), json_output, shown)
+        jobs = service.jobs(shown or None)
+        context.remember_ids(jobs=[job.job_id for job in jobs], groups=[job.group_id for job in jobs])
+        render.job_list(jobs, json_output, shown)
     if unreadable := service.store.jobs.unreadable_jobs:
         from github_issue_analysis.errors import StoreUnavailable
 

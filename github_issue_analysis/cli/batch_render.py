@@ -325,16 +325,18 @@ def _missing_line(job_ids: list[str]) -> str:
 
 def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Table:
     """Jobs with their group (a list of jobs), or a group's batches with their provider batch ids."""
+    from .tables import add_id_column
+
     table = Table(title=title)
-    table.add_column("Job", no_wrap=True, min_width=16)
+    add_id_column(table, "Job", (job.job_id for job in jobs))
     if not in_group:
-        table.add_column("Group", no_wrap=True, min_width=18)
+        add_id_column(table, "Group", (job.group_id for job in jobs))
     table.add_column("Batch", justify="right")
     table.add_column("Status")
     table.add_column("Done/items", justify="right")
     table.add_column("Failed", justify="right")
     if in_group:
-        table.add_column("Provider batch", overflow="ellipsis")
+        add_id_column(table, "Provider batch", (job.provider_batch_id or "-" for job in jobs))
     for job in jobs:
         row = [job.job_id]
         if not in_group:
@@ -384,8 +386,10 @@ def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: b
             ]
         )
         return
+    from .tables import add_id_column
+
     table = Table(title="Batch groups")
-    table.add_column("Group", no_wrap=True, min_width=18)
+    add_id_column(table, "Group", (group.group_id for group, _ in groups))
     for column in ("Created", "Model", "Status", "Batches", "Issues done"):
         table.add_column(column)
     for group, status in groups:

@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import typer
-from rich.live import Live
 from rich.table import Table
 
 from github_issue_analysis.errors import UsageError
@@ -19,6 +18,8 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.service import BatchService
     from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
     from github_issue_analysis.domain.groups import BatchGroupStatus
+
+    from .progress import ProgressReporter
 
 
 def progress_view(progress: WatchProgress) -> Table:
@@ -36,6 +37,24 @@ def progress_view(progress: WatchProgress) -> Table:
     return table
 
 
+def progress_state(progress: WatchProgress) -> tuple[str, str]:
+    """The state (a line in a log whenever it changes) and the detail of one watch update."""
+    status = progress.status
+    batches = ", ".join(f"{state} {n}" for state, n in sorted(progress.by_state.items()))
+    state = f"{status.group_id}: {status.status.value}; batches: {batches}"
+    eta = progress.eta_seconds
+    detail = f"issues done {status.completed_issues}/{status.total_issues}, {progress.elapsed_seconds:,.0f} s elapsed"
+    return state, detail + (f", about {eta:,.0f} s to go" if eta else "")
+
+
+def show_progress(reporter: ProgressReporter) -> Callable[[WatchProgress], None]:
+    def show(progress: WatchProgress) -> None:
+        state, detail = progress_state(progress)
+        reporter.update(state, detail, progress_view(progress))
+
+    return show
+
+
 def run_watch(
     service: BatchService,
     group_id: str,
@@ -45,34 +64,31 @@ def run_watch(
     json_output: bool,
     yes: bool = False,
 ) -> BatchGroupStatus:
-    """Watch with a live view; without --yes a retry round asks first (at a terminal only)."""
+    """Watch with a live view (plain lines on stderr when not at a terminal); without --yes a retry round asks
+    first (at a terminal only)."""
+    from .progress import progress_reporter
+
     if options.retry_failed and not yes and not sys.stdin.isatty():
         raise UsageError("--retry-failed may resend failed items as new batches; pass --yes when not at a terminal")
-    console = context.console(stderr=True)
     try:
-        with Live(console=console, transient=False, auto_refresh=False, redirect_stdout=False) as live:
-            options = replace(options, confirm=None if yes else _asking(live))
-
-            def show(progress: WatchProgress) -> None:
-                if not json_output:
-                    live.update(progress_view(progress), refresh=True)
-
-            return service.watch(group_id, options, concurrency, show)
+        with progress_reporter() as reporter:
+            options = replace(options, confirm=None if yes else _asking(reporter))
+            return service.watch(group_id, options, concurrency, show_progress(reporter))
     except KeyboardInterrupt:
         raise context.stopped(
             f"Stopped watching; nothing was cancelled. Run `gh-analysis batch watch {group_id}` to go on."
         ) from None
 
 
-def _asking(live: Live) -> Callable[[int], None]:
+def _asking(reporter: ProgressReporter) -> Callable[[int], None]:
     """Ask at the terminal (pausing the live view) before a retry round sends several batches."""
 
     def confirm(batches: int) -> None:
-        live.stop()
+        reporter.pause()
         try:
             if not typer.confirm(f"Resend failed items as {batches} new batch jobs?"):
                 raise typer.Abort()
         finally:
-            live.start()
+            reporter.resume()
 
     return confirm

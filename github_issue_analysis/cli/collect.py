@@ -145,13 +145,13 @@ def _run(request: CollectRequest, token: str | None) -> CollectReport:
     from github_issue_analysis.github_client import collect_issues, connect
 
     from . import context
-    from .collect_progress import RichCollectProgress
+    from .collect_progress import collect_progress
 
     connection = connect(context.settings(), token)  # no token: refused before the store is opened
     store = context.open_store()
     context.show_slow_calls()
     try:
-        with RichCollectProgress(context.console(stderr=True)) as progress:
+        with collect_progress(context.console(stderr=True)) as progress:
             return asyncio.run(collect_issues(store.issues, request, connection, progress))
     finally:
         store.close()

@@ -10,6 +10,8 @@ import typer
 from github_issue_analysis.errors import GhAnalysisError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from github_issue_analysis.config import Settings
@@ -135,3 +137,23 @@ def print_json(document: Any) -> None:
     import json
 
     sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+
+
+def remember_ids(**kinds: Any) -> None:
+    """Keep new ids (groups=, jobs=, runs=) for shell completion (cli/completion.py); never fails a command."""
+    from .completion import remember
+
+    try:
+        data_dir = settings().data_dir
+    except GhAnalysisError:
+        return
+    remember(data_dir, **kinds)
+
+
+def open_in_browser(path: Path) -> None:
+    """Open a written file in the browser (the BROWSER variable first, as Python's webbrowser does); a machine
+    without one gets a line saying where the file is."""
+    import webbrowser
+
+    if not webbrowser.open(path.resolve().as_uri()):
+        print(f"No browser could be started; open {path} yourself.", file=sys.stderr)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 
 def demo(
-    data_dir: Path | None = typer.Option(None, "--data-dir", help="Where the demo store goes (default DATA_DIR/demo)."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Where the demo store goes (default: a new temporary folder for each demo)."
+    ),
     processing_seconds: float = typer.Option(4.0, "--processing-seconds", help="How long each sandbox batch runs."),
     model: str = typer.Option(
         defaults.MODEL,
@@ -38,7 +40,7 @@ def demo(
     from .batch_watch import progress_view
     from .demo_render import collected, doctor, finished, measuring, submitted
 
-    target = data_dir or context.settings().data_dir / "demo"
+    target = data_dir or fresh_folder("gh-analysis-demo-")  # two demos at once never share a store
     out = context.console()
     out.print(
         "[bold]gh-analysis demo[/bold]: everything runs on local emulators; labels come from the sandbox's "
@@ -62,8 +64,31 @@ def demo(
             doctor=lambda document: doctor(out, document),
         )
         store = run_demo(target, steps, processing_seconds, model)
-    out.print(f"\nThe demo store is in {target}: try `GH_ANALYSIS_DATA_DIR={target} gh-analysis status`.")
+    out.print(f"\nThe demo store is in {target}: try `{rerun_command(target, 'status')}`.", soft_wrap=True)
     store.close()
+
+
+def fresh_folder(prefix: str) -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def rerun_command(data_dir: Path, *args: str) -> str:
+    """A command that works as shown in the shell the user started us from: `uv run gh-analysis` under `uv run`
+    (whose virtual environment is not on the shell's PATH), `gh-analysis` when it is on PATH, else this Python."""
+    import os
+    import shlex
+    import shutil
+    import sys
+
+    if os.environ.get("UV"):
+        program = "uv run gh-analysis"
+    elif shutil.which("gh-analysis"):
+        program = "gh-analysis"
+    else:
+        program = f"{shlex.quote(sys.executable)} -m github_issue_analysis"
+    return f"GH_ANALYSIS_DATA_DIR={shlex.quote(str(data_dir))} {program} {' '.join(args)}"
 
 
 def _label_plan(out: Console, plan: LabelPlan, chosen: PlanThreshold) -> None:

@@ -31,6 +31,7 @@ def label(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before submitting or applying."),
     report: Path | None = typer.Option(None, "--report", help="Report file (default: DATA_DIR/reports/GROUP.html)."),
     poll_seconds: float = typer.Option(5.0, "--poll-seconds", min=0.05, help="First polling interval."),
+    open_report: bool = typer.Option(False, "--open", help="Open the report in the browser when it is written."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
 ) -> None:
     """Collect, plan (with cost), submit, watch, collect and report; --apply also labels the issues on GitHub.
@@ -51,12 +52,15 @@ def label(
     options = LabelRunOptions(request, min_confidence, apply, report_path=report, poll_seconds=poll_seconds)
     run = LabelRun(context.open_store(), context.settings(), options, render.steps(yes, json_output))
     result = run.collect_and_submit()
+    context.remember_ids(groups=[result.group_id] if result.group_id else [])
     try:
         result = run.watch(result)
     except KeyboardInterrupt:
         raise render.stopped(result.group_id) from None
     result = run.finish(result)
     render.finished(result, json_output)
+    if open_report and result.report:
+        context.open_in_browser(Path(result.report))
     if apply:
         outcome = run.apply(render.confirm_apply(yes, json_output), render.apply_events(json_output))
         render.applied(outcome, json_output, result)

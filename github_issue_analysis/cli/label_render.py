@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -24,37 +24,28 @@ def steps(yes: bool, json_output: bool) -> LabelRunSteps:
 
     if json_output:
         return LabelRunSteps()
-    err = context.console(stderr=True)
-    live = _LiveProgress()
+    from .batch_watch import show_progress
+    from .progress import progress_reporter
+
+    reporter = progress_reporter()
+    watch_progress = show_progress(reporter)
+
+    def progress(update: WatchProgress) -> None:
+        watch_progress(update)
+        if update.status.status.value not in ("pending", "processing"):
+            reporter.close()
+
     return LabelRunSteps(
-        collected=lambda report: err.print(
+        collected=lambda report: reporter.note(
             f"Collected {report.issues} issue(s) from {report.org} ({len(report.repositories)} repositories)."
         ),
         confirm_submit=lambda planned: _confirm_submit(planned, yes),
-        resuming=lambda group_id: err.print(
+        resuming=lambda group_id: reporter.note(
             f"Group {group_id} of this run is still in flight: continuing it (nothing new is submitted)."
         ),
-        watching=lambda group_id: err.print(f"Watching {group_id} (Ctrl+C stops watching; nothing is cancelled)."),
-        progress=live.show,
+        watching=lambda group_id: reporter.note(f"Watching {group_id} (Ctrl+C stops watching; nothing is cancelled)."),
+        progress=progress,
     )
-
-
-class _LiveProgress:
-    def __init__(self) -> None:
-        self._live: Any = None
-
-    def show(self, progress: WatchProgress) -> None:
-        from rich.live import Live
-
-        from .batch_watch import progress_view
-
-        if self._live is None:
-            self._live = Live(console=context.console(stderr=True), auto_refresh=False, redirect_stdout=False)
-            self._live.start()
-        self._live.update(progress_view(progress), refresh=True)
-        if progress.status.status.value not in ("pending", "processing"):
-            self._live.stop()
-            self._live.console.line()
 
 
 def _confirm_submit(planned: PlannedSubmission, yes: bool) -> None:
@@ -115,8 +106,9 @@ def confirm_apply(yes: bool, json_output: bool) -> Callable[[LabelPlan], None]:
 
 def apply_events(json_output: bool) -> EventHook | None:
     from .labels_render import event_printer
+    from .progress import progress_reporter
 
-    return None if json_output else event_printer(context.console(stderr=True))
+    return None if json_output else event_printer(progress_reporter())
 
 
 def applied(report: ApplyReport, json_output: bool, result: LabelRunResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,12 @@ from .labels_selection import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from github_issue_analysis.github_client import GitHubConnection
     from github_issue_analysis.labels.options import LabelSelection
+    from github_issue_analysis.storage.decision_store import ReviewRow
+    from github_issue_analysis.storage.store import Store
 
 app = typer.Typer(
     help="Review recommended labels and put them on GitHub (plan, apply, runs, revert).",
@@ -58,9 +63,8 @@ def review(
 ) -> None:
     """Review pending recommendations one issue at a time: [a]ccept, [r]eject, [e]dit, [s]kip, [q]uit.
     Decisions are kept; the next review starts with what is still pending."""
-    from github_issue_analysis.labels.decisions import record, review_queue
-
-    from .labels_render import review_card
+    from github_issue_analysis.errors import UsageError
+    from github_issue_analysis.labels.decisions import review_queue
 
     chosen = selection(org, repo, min_confidence, labels=label)
     store = context.open_store()
@@ -69,6 +73,22 @@ def review(
     if not queue:
         out.print("Nothing to review for this selection.")
         return
+    try:
+        _review_each(out, store, queue, by)
+    except typer.Abort:
+        if sys.stdin.isatty():
+            raise
+        raise UsageError(  # `labels review </dev/null`, or a script's input ran out
+            "labels review asks about each issue and needs a terminal; without one use `gh-analysis labels accept "
+            "--org ORG --min-confidence X` (or accept REF...), or review in the browser with `gh-analysis serve`"
+        ) from None
+
+
+def _review_each(out: Console, store: Store, queue: list[ReviewRow], by: str | None) -> None:
+    from github_issue_analysis.labels.decisions import record
+
+    from .labels_render import review_card
+
     for index, row in enumerate(queue, 1):
         review_card(out, row, index, len(queue))
         key = typer.prompt("[a]ccept [r]eject [e]dit [s]kip [q]uit", default="s").strip().lower()[:1]

@@ -47,12 +47,15 @@ def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool
     from github_issue_analysis.labels.apply import apply_labels
 
     from .labels_render import event_printer, render_apply
+    from .progress import progress_reporter
 
     store = context.open_store()
     try:
-        report = asyncio.run(apply_labels(store, github, options, event_printer(context.console(stderr=True))))
+        with progress_reporter() as reporter:
+            report = asyncio.run(apply_labels(store, github, options, event_printer(reporter)))
     finally:
         store.close()
+    context.remember_ids(runs=[report.run_id] if report.run_id else [])
     render_apply(report, json_output)
     return report
 
@@ -64,9 +67,10 @@ def run_revert(run_id: str, github: GitHubConnection, yes: bool, json_output: bo
     from github_issue_analysis.labels.revert import revert_run
 
     from .labels_render import event_printer, render_revert
+    from .progress import ProgressReporter
 
     store = context.open_store()
-    hook = event_printer(context.console(stderr=True))
+    hook = event_printer(ProgressReporter())  # a revert is short: plain lines, and its question needs no pause
     try:
         if not yes:
             preview, _ = asyncio.run(revert_run(store, github, run_id, hook, dry_run=True))

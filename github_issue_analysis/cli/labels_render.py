@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from . import context
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
     from github_issue_analysis.labels.apply import ApplyReport
@@ -15,6 +17,8 @@ if TYPE_CHECKING:
     from github_issue_analysis.labels.session import ApplyEvent
     from github_issue_analysis.storage.decision_store import ReviewRow
     from github_issue_analysis.storage.label_audit_store import RunRow
+
+    from .progress import ProgressReporter
 
 
 def review_card(out: Console, row: ReviewRow, index: int, total: int) -> None:
@@ -68,13 +72,18 @@ def render_apply(report: ApplyReport, json_output: bool) -> None:
         out.print(f"  failed {f.org}/{f.repo}#{f.number}: {f.error}")
 
 
-def event_printer(stderr: Console) -> Any:
+def event_printer(reporter: ProgressReporter) -> Callable[[ApplyEvent], None]:
+    """Apply/revert events through the progress seam: a wait is a change of state, the count is progress."""
+
     def show(event: ApplyEvent) -> None:
         if event.kind == "wait":
-            stderr.print(f"Waiting {event.seconds:.0f}s: {event.message} ({event.done}/{event.total} done)")
+            reporter.note(f"Waiting {event.seconds:.0f} s: {event.message} ({event.done}/{event.total} done)")
         elif event.total:
-            eta = "" if event.eta_seconds is None else f", ETA {event.eta_seconds:.0f}s"
-            stderr.print(f"Progress: {event.done}/{event.total} change(s){eta}")
+            eta = "" if event.eta_seconds is None else f", ETA {event.eta_seconds:.0f} s"
+            state = "Label changes: all done" if event.done >= event.total else "Label changes: sending"
+            reporter.update(state, f"{event.done}/{event.total} change(s){eta}")
+            if event.done >= event.total:
+                reporter.close()
 
     return show
 
@@ -86,8 +95,14 @@ def render_runs(runs: list[RunRow], json_output: bool) -> None:
         return
     from rich.table import Table
 
+    from .tables import add_id_column
+
+    if not runs:
+        context.console().print("No label runs yet: `gh-analysis labels apply` starts one.")
+        return
     table = Table(title="Label runs")
-    for column in ("Run", "Kind", "Status", "Org", "Login", "Started", "Confirmed", "Failed", "Pending"):
+    add_id_column(table, "Run", (r.id for r in runs))
+    for column in ("Kind", "Status", "Org", "Login", "Started", "Confirmed", "Failed", "Pending"):
         table.add_column(column)
     for r in runs:
         table.add_row(

@@ -61,6 +61,7 @@ def _register() -> None:
         triage,
     )
     from . import eval as eval_cli
+    from .help_examples import add_examples
     from .metavars import set_metavars
 
     app.command("collect")(collect.collect)
@@ -79,6 +80,7 @@ def _register() -> None:
     app.add_typer(sandbox.app, name="sandbox")
     app.add_typer(triage.app, name="triage")
     _complete_summaries(app)
+    add_examples(app)
     set_metavars(app)
 
 

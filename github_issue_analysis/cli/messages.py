@@ -48,15 +48,19 @@ def _wrong_id_kind(e: errors.WrongIdKind) -> str:
     return f"{e.found} is a job of group {e.group_id}; use {job_hint}{group_hint}"
 
 
+def _nothing_to_submit(e: errors.NothingToSubmit) -> str:
+    if not e.already_done and not e.in_flight and e.org:  # the store holds no issue of the selection at all
+        return f"no collected issues match this selection; run `gh-analysis collect --org {e.org}` first"
+    return "no issues to submit for this selection" + errors.left_out(e.already_done, e.in_flight, "pass --reprocess")
+
+
 _PHRASES: dict[type[Any], Callable[[Any], str]] = {
     errors.InvalidOption: _invalid_option,
     errors.BatchSizeTooLarge: _invalid_option,
     errors.AmbiguousIssueNumber: lambda e: (
         f"issue #{e.number} exists in several repositories of {e.org} ({', '.join(e.repos)}); add --repo"
     ),
-    errors.NothingToSubmit: lambda e: (
-        "no issues to submit for this selection" + errors.left_out(e.already_done, e.in_flight, "pass --reprocess")
-    ),
+    errors.NothingToSubmit: lambda e: _nothing_to_submit(e),
     errors.NoLabelSet: lambda e: (
         f"no labels starting with '{e.prefix}' in {e.org}/{e.repo}: collect the repository's labels, choose "
         "another --label-prefix, or pass --labels-file"

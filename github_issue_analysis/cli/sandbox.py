@@ -30,6 +30,7 @@ def serve(
 ) -> None:
     """Serve the emulators until Ctrl+C. Faults and limits change at runtime through
     POST /_sandbox/config on each port; GET /_sandbox/stats counts requests."""
+    import shlex
     import time
 
     from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
@@ -38,7 +39,10 @@ def serve(
     from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, create_openai_app
     from github_issue_analysis.sandbox.server import BackgroundServer
 
+    from .demo import fresh_folder
+
     _check_free(port, port + 1, port + 2, port + 3)
+    store_dir = fresh_folder("gh-analysis-sandbox-")  # sandbox data never lands in the user's real store
     openai_app = create_openai_app(
         EmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
     )
@@ -61,6 +65,7 @@ def serve(
         out.print(f"  export ANTHROPIC_BASE_URL={anthropic_server.url} ANTHROPIC_API_KEY={api_key}")
         out.print(f"  export GEMINI_BASE_URL={gemini_server.url} GEMINI_API_KEY={api_key}")
         out.print(f"  export GITHUB_API_URL={gh.url} GITHUB_TOKEN=sandbox-token")
+        out.print(f"  export GH_ANALYSIS_DATA_DIR={shlex.quote(str(store_dir))}  # a store of its own for the sandbox")
         out.print("  gh-analysis collect --org sandbox-org  # or --org acme")
         out.print("Press Ctrl+C to stop.")
         try:

@@ -104,6 +104,14 @@ class GitHubTransport:
                 raise GitHubError(
                     f"the GitHub API address {url} is not usable ({error}); check GITHUB_API_URL"
                 ) from None
+            except httpx.ConnectError as error:
+                if _refused(error):  # nothing listens there: asking again will not change that
+                    raise GitHubUnavailable(
+                        f"nothing answers at {url.split('?')[0]} (connection refused); check GITHUB_API_URL"
+                    ) from None
+                self.requests += 1
+                await self._after_failure(attempts, f"GitHub did not answer ({type(error).__name__})", None)
+                continue
             except httpx.TransportError as error:
                 self.requests += 1
                 await self._after_failure(attempts, f"GitHub did not answer ({type(error).__name__})", None)
@@ -184,3 +192,15 @@ def _raise_for_client_error(response: httpx.Response) -> None:
     if status == 404:
         raise GitHubNotFound(f"GitHub found nothing at {response.request.url.path} ({message})")
     raise GitHubError(f"GitHub answered {status}: {message}")
+
+
+def _refused(error: BaseException) -> bool:
+    """A connection refused (not a timeout, a DNS or TLS failure), found in the chain of causes."""
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError) or "Connection refused" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

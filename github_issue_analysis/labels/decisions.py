@@ -110,6 +110,16 @@ def review_queue(store: Store, selection: LabelSelection, pending_only: bool = T
     return [r for r in rows if (not pending_only or r.decision is None) and _qualifies(r, selection)]
 
 
+def would_change(row: ReviewRow, selection: LabelSelection) -> bool:
+    """Whether accepting the row would change the issue: a recommended label at or above its threshold that the
+    issue does not carry yet."""
+    carried = {label.lower() for label in row.issue_labels}
+    return any(
+        rec.confidence >= selection.threshold(rec.label) and rec.label.lower() not in carried
+        for rec in recommendations(row)
+    )
+
+
 def _qualifies(row: ReviewRow, selection: LabelSelection) -> bool:
     wanted = {label.lower() for label in selection.labels}
     return any(

@@ -168,8 +168,23 @@ class LabelRun:
             return None
 
     def _require_key(self) -> None:
-        """The processor and the provider's key are checked before anything is collected or sent."""
+        """The processor, the provider's key and the GitHub token are checked before anything is collected or
+        sent; every one missing is named at once."""
         from github_issue_analysis.ai.registry import create_provider, processor
+        from github_issue_analysis.errors import MissingCredentials, UsageError
+        from github_issue_analysis.github_client import github_token
+        from github_issue_analysis.github_client.errors import GitHubTokenMissing
 
         processor(self.request.processor)
-        create_provider(self.key.provider, self.settings).require_key()
+        missing: list[str] = []
+        try:
+            create_provider(self.key.provider, self.settings).require_key()
+        except MissingCredentials as error:
+            missing.append(f"{error.env_var} is not set")
+        try:
+            github_token(self.settings)
+        except GitHubTokenMissing:
+            missing.append("no GitHub token (GH_TOKEN, GITHUB_TOKEN or `gh auth login`)")
+        if missing:
+            them = "them" if len(missing) > 1 else "it"
+            raise UsageError(f"{'; '.join(missing)}: set {them} (or put {them} in .env) and run again")

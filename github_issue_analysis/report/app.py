@@ -15,7 +15,7 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.errors import GhAnalysisError
 from github_issue_analysis.storage.store import Store
 
-from . import apply_pages, pages, review_pages, static_files
+from . import apply_confirm, apply_pages, pages, review_pages, static_files
 from .apply_jobs import ApplyJobs
 from .csrf import CsrfGuard
 from .page import page
@@ -34,9 +34,11 @@ def create_app(store: Store, settings: Settings, allowed_hosts: list[str] | None
         Route("/orgs/{org}/review", review_pages.decide, methods=["POST"], name="decide"),
         Route("/orgs/{org}/review/accept-above", review_pages.accept_above, methods=["POST"]),
         Route("/orgs/{org}/plan", review_pages.plan),
+        Route("/orgs/{org}/apply/confirm", apply_confirm.confirm_apply),
         Route("/orgs/{org}/apply", apply_pages.start_apply, methods=["POST"]),
         Route("/orgs/{org}/apply/{job_id}", apply_pages.apply_progress),
         Route("/static/report.js", static_files.report_js),
+        Route("/static/review.js", static_files.review_js),
     ]
     app = Starlette(
         routes=routes,

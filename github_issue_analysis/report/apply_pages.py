@@ -7,8 +7,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from github_issue_analysis.labels.plan import build_plan
+
+from .apply_confirm import confirm_apply, plan_digest
 from .apply_jobs import ApplyJobs
 from .page import page
+from .pages import store_of
 from .review_pages import checked_form, page_selection
 
 
@@ -21,6 +25,9 @@ async def start_apply(request: Request) -> Response:
     org = request.path_params["org"]
     form = await checked_form(request)
     selection = page_selection(org, form, has_accepted_only=True)
+    shown = await run_in_threadpool(build_plan, store_of(request), selection)
+    if form.get("digest") != plan_digest(shown):  # never confirmed, or the plan changed since: show it (again)
+        return await confirm_apply(request, changed=bool(form.get("digest")))
     job = await run_in_threadpool(_jobs(request).start, selection)
     return RedirectResponse(f"/orgs/{org}/apply/{job.id}", status_code=303)
 

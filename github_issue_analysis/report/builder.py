@@ -40,7 +40,7 @@ def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -
     org = scope.org or (str(groups[0][0].selection.get("org")) if groups else None)
     only = group_ids if scope.group else None
     table = TableBuilder().add_all(store.reports.analysed_issues(processor, org, only))
-    label = f"group {group_ids[0]}" if scope.group else f"organization {scope.org}"
+    label = group_ids[0] if scope.group else f"organization {scope.org}"
     summary = summarize_groups(label, groups, store.reports.failures(group_ids), len(table.rows))
     evaluation = evaluation_for(store, group_ids)
     return ReportData(
@@ -54,6 +54,21 @@ def build_report(store: Store, scope: ReportScope, processor: str = PROCESSOR) -
         evaluation=evaluation,
         calibration_chart=calibration_chart(evaluation) if evaluation else None,
         doctor=_doctor(store, org),
+        evaluation_hint=evaluation_hint(groups, org),
+    )
+
+
+def evaluation_hint(groups: list[tuple[BatchGroup, list[BatchJob]]], org: str | None) -> str:
+    """`eval` on a blind group; a run that was not blind saw the labels it would be scored on, so say how to make
+    a blind one."""
+    blind = [group.group_id for group, _ in groups if group.options.get("blind")]
+    if blind:
+        return f"run `gh-analysis eval {blind[0]}` to see precision and recall here."
+    where = f"--org {org}" if org else "--org ORG"
+    return (
+        "this run was not blind (the model saw the issues' own labels), so it cannot be scored against them. "
+        f"Make a blind run: `gh-analysis batch submit product-labeling {where} --blind --sample 40`, wait for it "
+        "(`gh-analysis batch watch GROUP`), then `gh-analysis eval GROUP`."
     )
 
 

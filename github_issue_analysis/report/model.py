@@ -84,3 +84,5 @@ class ReportData:
     evaluation: dict[str, Any] | None = None
     calibration_chart: Histogram | None = None
     doctor: dict[str, Any] | None = None  # `labels doctor` for the organization (labels/doctor.py)
+    evaluation_hint: str = ""
+    """What to run to see precision and recall here, when there is no evaluation yet."""

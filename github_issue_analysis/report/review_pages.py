@@ -20,7 +20,7 @@ from github_issue_analysis.labels.plan import REASONS, build_plan
 from .page import page
 from .pages import known_org, store_of
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 ACTIONS = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
 
 
@@ -48,7 +48,7 @@ def page_selection(
         org=org,
         repo=str(values.get("repo") or "") or None,
         min_confidence=number_between(str(values.get(min_field) or ""), default_min),
-        accepted_only=has_accepted_only and values.get("accepted_only") == "1",
+        accepted_only=has_accepted_only and values.get("accepted_only", "1") == "1",  # accepted only by default
     )
 
 
@@ -58,6 +58,10 @@ async def review_queue(request: Request) -> Response:
     selection = page_selection(org, request.query_params, default_min=0.0)
     show_all = request.query_params.get("all") == "1"
     rows = await run_in_threadpool(review.review_queue, store_of(request), selection, not show_all)
+    unchanged = 0
+    if not show_all:  # only what would change the issue; the switch shows decided and no-op rows too
+        changing = [row for row in rows if review.would_change(row, selection)]
+        unchanged, rows = len(rows) - len(changing), changing
     start = _start(request.query_params.get("start"))
     shown = [_review_item(row) for row in rows[start : start + PAGE_SIZE]]
     return page(
@@ -69,7 +73,9 @@ async def review_queue(request: Request) -> Response:
         show_all=show_all,
         rows=shown,
         total=len(rows),
+        unchanged=unchanged,
         start=start,
+        at=_start(request.query_params.get("at")),
         page_size=PAGE_SIZE,
         done=request.query_params.get("done"),
     )
@@ -102,7 +108,7 @@ async def checked_form(request: Request) -> FormData:
 
 
 def _back(org: str, form: FormData, done: str) -> RedirectResponse:
-    query = {key: str(form.get(key) or "") for key in ("repo", "min", "all", "start") if form.get(key)}
+    query = {key: str(form.get(key) or "") for key in ("repo", "min", "all", "start", "at") if form.get(key)}
     query["done"] = done
     return RedirectResponse(f"/orgs/{org}/review?{urlencode(query)}", status_code=303)
 

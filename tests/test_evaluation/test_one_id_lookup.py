@@ -45,7 +45,7 @@ def report_group(ref: str, tmp_path: Path) -> str:
     output = tmp_path / "report.html"
     result = invoke("report", ref, "--output", str(output))
     assert result.exit_code == 0, result.stderr
-    title = re.search(r"<title>gh-analysis report: group (\S+)</title>", output.read_text())
+    title = re.search(r"<title>gh-analysis report: (\S+)</title>", output.read_text())
     assert title is not None
     output.unlink()
     return title.group(1)

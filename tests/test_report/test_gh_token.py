@@ -34,10 +34,11 @@ def test_review_page_apply_uses_gh_auth_token(
     settings = get_settings()
     assert settings.github_token is None
     with BackgroundServer(create_app(labelled.store, settings)) as server, httpx.Client(base_url=server.url) as client:
-        plan_page = client.get(f"/orgs/{ORG}/plan").text
-        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', plan_page)
-        assert found is not None
-        form = {"csrf_token": found.group(1), "min": "0.8"}
+        confirm = client.get(f"/orgs/{ORG}/apply/confirm", params={"min": "0.8", "accepted_only": "0"}).text
+        found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', confirm)
+        digest = re.search(r'name="digest" value="([0-9a-f]+)"', confirm)
+        assert found is not None and digest is not None
+        form = {"csrf_token": found.group(1), "min": "0.8", "accepted_only": "0", "digest": digest.group(1)}
         page = client.post(f"/orgs/{ORG}/apply", data=form, follow_redirects=True)
         assert page.status_code == 200 and "/apply/apply_" in str(page.url), page.text
         deadline = time.monotonic() + 60

@@ -110,7 +110,7 @@ def test_a_crafted_issue_url_is_never_the_link(browser: Any, crafted: Crafted) -
     page = fresh_page(browser, visited)
     for address, table in (
         (f"{crafted.app_url}/orgs/{ORG}/review", "#queue"),
-        (f"{crafted.app_url}/orgs/{ORG}/plan?min=0", "#changes"),
+        (f"{crafted.app_url}/orgs/{ORG}/plan?min=0&accepted_only=0", "#changes"),
         (crafted.report.as_uri(), "#rows"),
     ):
         page.goto(address)

@@ -31,8 +31,8 @@ def test_pages_render_and_hold_no_secret(labelled: Labelled, served_app: str) ->
             assert response.status_code == 200, path
             assert API_KEY not in response.text and GITHUB_TOKEN not in response.text
         assert response.text.count("<tr") > 1
-        review = client.get(f"/orgs/{ORG}/review").text
-        assert "95 issue(s) waiting for a decision" in review
+        review = client.get(f"/orgs/{ORG}/review?all=1").text
+        assert "95 issue(s) with a recommendation" in review
 
 
 def test_accept_reject_edit_are_stored_as_labels_decisions(labelled: Labelled, served_app: str) -> None:
@@ -46,7 +46,8 @@ def test_accept_reject_edit_are_stored_as_labels_decisions(labelled: Labelled, s
             form = {"csrf_token": token, "ref": ref, "action": action, "labels": labels}
             response = client.post(f"/orgs/{ORG}/review", data=form)
             assert response.status_code == 200
-        assert "92 issue(s) waiting for a decision" in response.text
+        for decided in ("app-installer-1", "app-installer-2", "app-installer-3"):  # gone from the pending queue
+            assert f'id="issue-{decided}"' not in response.text
     stored = decisions(labelled)
     assert stored["app-installer#1"].status == "accepted"
     assert stored["app-installer#2"].status == "rejected"
@@ -113,11 +114,18 @@ def test_apply_button_runs_labels_apply_and_shows_the_outcome(labelled: Labelled
     planned = build_plan(labelled.store, LabelSelection(ORG, min_confidence=0.8)).changes
     assert planned
     with httpx.Client(base_url=served_app, follow_redirects=True) as client:
-        plan_page = client.get(f"/orgs/{ORG}/plan").text
+        plan_page = client.get(f"/orgs/{ORG}/plan", params={"accepted_only": "0"}).text
         assert f"{len(planned)} issue(s) to change" in plan_page
         refused = client.post(f"/orgs/{ORG}/apply", data={"min": "0.8"}, follow_redirects=False)
         assert refused.status_code == 403
-        started = client.post(f"/orgs/{ORG}/apply", data={"csrf_token": csrf_token(plan_page), "min": "0.8"})
+        confirm = client.get(f"/orgs/{ORG}/apply/confirm", params={"min": "0.8", "accepted_only": "0"}).text
+        form = {"csrf_token": csrf_token(confirm), "min": "0.8", "accepted_only": "0"}
+        unconfirmed = client.post(f"/orgs/{ORG}/apply", data=form)  # no digest: the plan is shown, not applied
+        assert unconfirmed.status_code == 200 and 'id="confirm-form"' in unconfirmed.text
+        assert labelled.store.label_audit.runs() == []
+        digest = re.search(r'name="digest" value="([0-9a-f]+)"', confirm)
+        assert digest is not None
+        started = client.post(f"/orgs/{ORG}/apply", data={**form, "digest": digest.group(1)})
         assert started.status_code == 200 and "/apply/apply_" in str(started.url)
         deadline = time.monotonic() + 60
         page = started.text

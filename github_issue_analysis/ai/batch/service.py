@@ -58,7 +58,7 @@ class BatchService:
         try:
             return SubmitPlanner(self.store, provider).plan(request)
         except NothingToDo as error:
-            raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
+            raise errors.NothingToSubmit(error.already_done, error.in_flight, request.selection.org) from None
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
 

@@ -92,7 +92,7 @@ class LiveService:
             coming = self.store.job_items.issues_in_flight([i for i in ids if i not in done], processor_name)
         chosen = [i for i in ids if i not in done and i not in coming]
         if not chosen:
-            raise errors.NothingToSubmit(len(done), len(coming))
+            raise errors.NothingToSubmit(len(done), len(coming), selection.org)
         return self.store.issues.issues_by_id(chosen)
 
     async def _run(

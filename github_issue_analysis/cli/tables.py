@@ -1,0 +1,16 @@
+"""Table columns shared by every command: an id is never cut (the commands that take it need all of it); the
+other columns wrap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+
+def add_id_column(table: Table, header: str, ids: Iterable[str], **options: object) -> None:
+    """A column as wide as its longest id, never wrapped or shortened with an ellipsis (at worst folded)."""
+    widest = max((len(value) for value in ids), default=len(header))
+    table.add_column(header, no_wrap=True, overflow="fold", min_width=max(widest, len(header)), **options)  # type: ignore[arg-type]
