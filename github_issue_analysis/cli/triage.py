@@ -61,12 +61,15 @@ def init_workflow(
         Path(".github/workflows/gh-analysis-triage.yml"), "--output", help="Where to write the workflow."
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
+    source: str | None = typer.Option(
+        None, "--source", help="Install from this git+https:// repository at this version's tag (default: the package)."
+    ),
 ) -> None:
     """Write a GitHub Actions workflow that runs `gh-analysis triage` every hour (and on demand)."""
     from github_issue_analysis.output_file import output_file
     from github_issue_analysis.pipeline.triage_workflow import REPOSITORY_OWNER, workflow_yaml
 
-    text = workflow_yaml(store, org or REPOSITORY_OWNER)
+    text = workflow_yaml(store, org or REPOSITORY_OWNER, source)
     output.expanduser().parent.mkdir(parents=True, exist_ok=True)
     with output_file(output, force=force, protected=set()) as handle:
         handle.write(text)

@@ -1,6 +1,7 @@
 """`triage init-workflow`: a GitHub Actions workflow that runs one triage step every hour (and on demand),
 never two at once (a concurrency group), with `issues: write` as its only permission, the keys from
-repository secrets, the tool installed with `uv tool install` at this version's git tag, and the store either
+repository secrets, the tool installed with `uv tool install` pinned to this version (the package, or with
+`--source` a git repository at this version's tag), and the store either
 on PostgreSQL (a secret URL) or a SQLite file kept between runs with the cache action."""
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ from typing import Literal
 
 from github_issue_analysis import __version__
 from github_issue_analysis.errors import UsageError
-
-SOURCE = "git+https://github.com/REPLACE-WITH-OWNER/gh-analysis"
-"""Where `uv tool install` takes the tool from (the project's repository, pinned to a release tag)."""
 
 REPOSITORY_OWNER = "${{ github.repository_owner }}"
 StoreKind = Literal["postgres", "sqlite-cache"]
@@ -48,7 +46,7 @@ jobs:
 {store_env}    steps:
       - uses: astral-sh/setup-uv@v6
 {restore}      - name: Install gh-analysis {version}
-        run: uv tool install {extras}"gh-analysis @ {source}@v{version}"
+        run: uv tool install {extras}"{requirement}"
       - name: Triage
         run: |
           args=()
@@ -79,7 +77,8 @@ _SAVE = """\
 """
 
 
-def workflow_yaml(store: StoreKind, org: str = REPOSITORY_OWNER) -> str:
+def workflow_yaml(store: StoreKind, org: str = REPOSITORY_OWNER, source: str | None = None) -> str:
+    """`source`: a git URL to install from at tag v{version}; None: the published package at this version."""
     if org != REPOSITORY_OWNER and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}", org):
         raise UsageError(f"{org!r} is not a GitHub organization name")
     sqlite = store == "sqlite-cache"
@@ -88,8 +87,16 @@ def workflow_yaml(store: StoreKind, org: str = REPOSITORY_OWNER) -> str:
         restore=_RESTORE if sqlite else "",
         save=_SAVE if sqlite else "",
         extras="" if sqlite else "--with 'psycopg[binary]>=3.1' ",
-        source=SOURCE,
+        requirement=_requirement(source),
         version=__version__,
         org=org,
     )
     return text
+
+
+def _requirement(source: str | None) -> str:
+    if source is None:
+        return f"gh-analysis=={__version__}"
+    if not re.fullmatch(r"git\+https://[A-Za-z0-9._~/:-]+", source):
+        raise UsageError(f"{source!r} is not a git+https:// repository URL")
+    return f"gh-analysis @ {source}@v{__version__}"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml  # type: ignore[import-untyped]
 
+from github_issue_analysis import __version__
 from tests.conftest import invoke
 
 
@@ -33,7 +34,7 @@ def test_the_workflow_validates(store: str, tmp_path: Path) -> None:
     assert "workflow_dispatch" in document[True]
     steps = document["jobs"]["triage"]["steps"]
     install = next(s["run"] for s in steps if "uv tool install" in s.get("run", ""))
-    assert "@v0." in install or "@v1." in install  # pinned to a release tag
+    assert f'"gh-analysis=={__version__}"' in install  # pinned to this release
     env = document["jobs"]["triage"]["env"]
     assert env["OPENAI_API_KEY"] == "${{ secrets.OPENAI_API_KEY }}"
     if store == "postgres":
@@ -44,6 +45,15 @@ def test_the_workflow_validates(store: str, tmp_path: Path) -> None:
     if actionlint is not None:
         linted = subprocess.run([actionlint, str(written)], capture_output=True, text=True, check=False)
         assert linted.returncode == 0, linted.stdout
+
+
+def test_a_git_source_is_pinned_to_the_release_tag_and_a_bad_one_refused(tmp_path: Path) -> None:
+    url = "git+https://git.example.org/acme/gh-analysis"
+    assert invoke("triage", "init-workflow", "--source", url).exit_code == 0
+    written = (tmp_path / ".github" / "workflows" / "gh-analysis-triage.yml").read_text(encoding="utf-8")
+    assert f'"gh-analysis @ {url}@v{__version__}"' in written
+    bad = invoke("triage", "init-workflow", "--source", "https://x/$(id)", "--output", "w.yml")
+    assert bad.exit_code == 2 and not (tmp_path / "w.yml").exists()
 
 
 def test_an_existing_workflow_is_kept_and_a_bad_org_refused(tmp_path: Path) -> None:
