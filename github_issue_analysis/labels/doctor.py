@@ -8,7 +8,6 @@ it, and one plain recommendation. The F1 interval is the F1 of the precision and
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.errors import UsageError
+from github_issue_analysis.evaluation.wilson import wilson
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
@@ -23,7 +23,6 @@ MIN_SUPPORT = 5  # fewer people-labelled issues: too few to measure (or to learn
 MIN_DESCRIPTION_CHARS = 20
 MIN_PRECISION = 0.8  # below it: keep out of automatic apply; a lower bound below it: measure more
 CONFUSIONS_SHOWN = 3
-Z = 1.959964  # 95%
 
 
 @dataclass(frozen=True)
@@ -32,15 +31,12 @@ class DoctorOptions:
     eval_group: str | None = None
 
 
-def wilson(successes: int, trials: int) -> tuple[float, float] | None:
-    """The 95% Wilson score interval of a proportion; None without trials."""
+def _interval(successes: int, trials: int) -> tuple[float, float] | None:
+    """The 95% Wilson interval (evaluation/wilson.py, the one copy); None without trials."""
     if trials <= 0:
         return None
-    p = successes / trials
-    denominator = 1 + Z * Z / trials
-    centre = (p + Z * Z / (2 * trials)) / denominator
-    half = Z * math.sqrt(p * (1 - p) / trials + Z * Z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    found = wilson(successes, trials)
+    return found.low, found.high
 
 
 def _f1(precision: float, recall: float) -> float:
@@ -116,7 +112,7 @@ def _measured(scored: dict[str, Any] | None) -> dict[str, Any]:
         return {"precision": None, "recall": None, "f1": None, "intervals": None}
     truth, predicted = int(scored.get("support", 0)), int(scored.get("predicted", 0))
     hits = round(float(scored.get("recall", 0.0)) * truth)
-    precision, recall = wilson(hits, predicted), wilson(hits, truth)
+    precision, recall = _interval(hits, predicted), _interval(hits, truth)
     f1 = (_f1(precision[0], recall[0]), _f1(precision[1], recall[1])) if precision and recall else None
     return {
         "precision": scored.get("precision") if predicted else None,

@@ -193,3 +193,17 @@ def newest_first(
             same_second.sort(key=lambda record: hashlib.sha256(f"{seed}:{ident(record)}".encode()).digest())
         result.extend(same_second)
     return result
+
+
+def roll_http_fault(rng: Any, settings: EmulatorSettings, faults: Any, server_codes: tuple[int, int]) -> int | None:
+    """The status of an injected HTTP fault — 429, or one of the provider's two server errors — counted in
+    `faults` (a Counter); None when this request goes through. Decided before any state changes."""
+    roll = rng.random()
+    if roll < settings.http_429_rate:
+        faults["http_429"] += 1
+        return 429
+    if roll < settings.http_429_rate + settings.http_5xx_rate:
+        status = server_codes[0] if rng.random() < 0.5 else server_codes[1]
+        faults[f"http_{status}"] += 1
+        return status
+    return None

@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..emulator_common import newest_first
-from ..openai_emulator.answers import LineFault, pick_fault, unit_hash
+from ..emulator_common import newest_first, roll_http_fault
+from ..openai_emulator.answers import LineFault, line_fault_for
 from .answers import build_message, make_ids
 from .config import AnthropicEmulatorConfig
 from .create_body import parse_create_body
@@ -92,28 +92,16 @@ class AnthropicEmulator:
 
     def roll_http_fault(self) -> ApiError | None:
         """A 429, 500 or 529 to answer instead of the request (decided before any state changes)."""
-        roll = self._fault_rng.random()
-        if roll < self.config.http_429_rate:
-            self.stats.faults["http_429"] += 1
+        status = roll_http_fault(self._fault_rng, self.config, self.stats.faults, (529, 500))
+        if status == 429:
             return rate_limited(
                 "Number of requests has exceeded your rate limit (sandbox-injected fault).",
                 self.config.retry_after_seconds,
             )
-        if roll < self.config.http_429_rate + self.config.http_5xx_rate:
-            status = 529 if self._fault_rng.random() < 0.5 else 500
-            self.stats.faults[f"http_{status}"] += 1
-            return server_fault(status, self.config.retry_after_seconds)
-        return None
+        return None if status is None else server_fault(status, self.config.retry_after_seconds)
 
     def _line_fault(self, *parts: object) -> LineFault:
-        config = self.config
-        rates = [
-            (LineFault.LINE_FAILURE, config.line_failure_rate),
-            (LineFault.NON_JSON, config.non_json_rate),
-            (LineFault.SCHEMA_VIOLATION, config.schema_violation_rate),
-            (LineFault.REFUSAL, config.refusal_rate),
-        ]
-        return pick_fault(unit_hash(config.seed, *parts), rates)
+        return line_fault_for(self.config, *parts)
 
     # --- batches
     def queued_requests(self, now: float) -> int:

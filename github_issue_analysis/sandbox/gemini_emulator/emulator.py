@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..emulator_common import newest_first
-from ..openai_emulator.answers import LineFault, hex_id, pick_fault, unit_hash
+from ..emulator_common import newest_first, roll_http_fault
+from ..openai_emulator.answers import LineFault, hex_id, line_fault_for, unit_hash
 from .answers import Usage, build_response, prompt_tokens
 from .config import GeminiEmulatorConfig
 from .errors import ApiError, invalid, not_found, precondition, rate_limited, server_fault
@@ -93,28 +93,16 @@ class GeminiEmulator:
 
     def roll_http_fault(self) -> ApiError | None:
         """A 429, 500 or 503 to answer instead of the request (decided before any state changes)."""
-        roll = self._fault_rng.random()
-        if roll < self.config.http_429_rate:
-            self.stats.faults["http_429"] += 1
+        status = roll_http_fault(self._fault_rng, self.config, self.stats.faults, (503, 500))
+        if status == 429:
             return rate_limited(
                 "Resource has been exhausted (e.g. check quota). (sandbox-injected fault)",
                 self.config.retry_after_seconds,
             )
-        if roll < self.config.http_429_rate + self.config.http_5xx_rate:
-            code = 503 if self._fault_rng.random() < 0.5 else 500
-            self.stats.faults[f"http_{code}"] += 1
-            return server_fault(code, self.config.retry_after_seconds)
-        return None
+        return None if status is None else server_fault(status, self.config.retry_after_seconds)
 
     def _line_fault(self, *parts: object) -> LineFault:
-        config = self.config
-        rates = [
-            (LineFault.LINE_FAILURE, config.line_failure_rate),
-            (LineFault.NON_JSON, config.non_json_rate),
-            (LineFault.SCHEMA_VIOLATION, config.schema_violation_rate),
-            (LineFault.REFUSAL, config.refusal_rate),
-        ]
-        return pick_fault(unit_hash(config.seed, *parts), rates)
+        return line_fault_for(self.config, *parts)
 
     # --- batches
     def active_batches(self, now: float) -> int:

@@ -42,6 +42,18 @@ def pick_fault(roll: float, rates: list[tuple[LineFault, float]]) -> LineFault:
     return LineFault.NONE
 
 
+def line_fault_for(settings: Any, *parts: object) -> LineFault:
+    """The fault (or none) of one request line, from the emulator's per-line rates and its seed: the same line
+    gets the same fault on every run."""
+    rates = [
+        (LineFault.LINE_FAILURE, settings.line_failure_rate),
+        (LineFault.NON_JSON, settings.non_json_rate),
+        (LineFault.SCHEMA_VIOLATION, settings.schema_violation_rate),
+        (LineFault.REFUSAL, settings.refusal_rate),
+    ]
+    return pick_fault(unit_hash(settings.seed, *parts), rates)
+
+
 @dataclass(frozen=True)
 class LineOutcome:
     line: dict[str, Any]

@@ -9,8 +9,8 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..emulator_common import newest_first
-from .answers import LineFault, pick_fault, unit_hash
+from ..emulator_common import newest_first, roll_http_fault
+from .answers import line_fault_for
 from .config import EmulatorConfig
 from .errors import ApiError, invalid, not_found, rate_limited, server_error
 from .finalize import build_result
@@ -99,17 +99,12 @@ class OpenAIEmulator:
 
     def roll_http_fault(self) -> ApiError | None:
         """A 429 or 5xx to answer instead of the request (decided before any state changes)."""
-        roll = self._fault_rng.random()
-        if roll < self.config.http_429_rate:
-            self.stats.faults["http_429"] += 1
+        status = roll_http_fault(self._fault_rng, self.config, self.stats.faults, (503, 500))
+        if status == 429:
             return rate_limited(
                 "Rate limit reached for requests (sandbox-injected fault).", self.config.retry_after_seconds
             )
-        if roll < self.config.http_429_rate + self.config.http_5xx_rate:
-            status = 503 if self._fault_rng.random() < 0.5 else 500
-            self.stats.faults[f"http_{status}"] += 1
-            return server_error(status, self.config.retry_after_seconds)
-        return None
+        return None if status is None else server_error(status, self.config.retry_after_seconds)
 
     # --- files
     def add_file(self, filename: str, purpose: str, content: bytes) -> FileRecord:
@@ -188,19 +183,10 @@ class OpenAIEmulator:
     def _new_batch(self, params: BatchParams, input_file: FileRecord, plan: InputPlan, now: float) -> BatchRecord:
         config = self.config
         batch_id = self._new_id("batch_", 32)
-        rates = [
-            (LineFault.LINE_FAILURE, config.line_failure_rate),
-            (LineFault.NON_JSON, config.non_json_rate),
-            (LineFault.SCHEMA_VIOLATION, config.schema_violation_rate),
-            (LineFault.REFUSAL, config.refusal_rate),
-        ]
         faults = (
             []
             if plan.errors
-            else [
-                pick_fault(unit_hash(config.seed, batch_id, index, custom_id), rates)
-                for index, custom_id in enumerate(plan.custom_ids)
-            ]
+            else [line_fault_for(config, batch_id, index, custom_id) for index, custom_id in enumerate(plan.custom_ids)]
         )
         schedule = Schedule(
             config.validating_seconds,
