@@ -230,7 +230,7 @@ def test_bad_inputs_are_one_line_errors(sandbox: Sandbox, seeded: Store, monkeyp
     cases = [
         (["batch", "submit", "triage", "--org", "acme"], 2, "unknown processor 'triage'"),
         (["batch", "submit", "product-labeling", "--org", "acme", "--model", "gpt-4o"], 2, "openai:NAME"),
-        (["batch", "submit", "product-labeling", "--org", "nobody"], 1, "no issues to submit"),
+        (["batch", "submit", "product-labeling", "--org", "nobody"], 1, "run `gh-analysis collect --org nobody` first"),
         (
             ["batch", "submit", "product-labeling", "--org", "acme", "--label-prefix", "area::"],
             2,

@@ -52,7 +52,9 @@ def test_byte_and_request_limits_cut_batches_early() -> None:
 def test_zero_issues_is_a_clear_error(sandbox: Sandbox, seeded: Store) -> None:
     result = invoke("batch", "submit", "product-labeling", "--org", "acme", "--yes")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no issues to submit for this selection"
+    assert result.stderr.strip() == (
+        "Error: no collected issues match this selection; run `gh-analysis collect --org acme` first"
+    )
 
 
 @pytest.mark.parametrize(("count", "batches"), [(1, 1), (29, 1), (30, 1), (31, 2), (60, 2), (61, 3), (400, 14)])
