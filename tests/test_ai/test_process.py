@@ -59,7 +59,7 @@ def test_nothing_to_do_and_missing_key_are_one_line_errors(
     provider_sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nothing = invoke("process", "product-labeling", "--org", "acme")
-    assert nothing.exit_code == 1 and "no issues" in nothing.stderr
+    assert nothing.exit_code == 1 and "run `gh-analysis collect --org acme` first" in nothing.stderr
     seed(seeded, 1)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
