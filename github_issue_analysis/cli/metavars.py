@@ -13,6 +13,9 @@ NAMED = {"exclude_repo": "REPO", "label_prefix": "PREFIX", "resume": "GROUP_ID",
 
 
 def set_metavars(typer_app: typer.Typer) -> None:
+    group_callback = typer_app.registered_callback
+    if group_callback is not None and group_callback.callback is not None:  # a group that runs itself (triage)
+        _set_for(group_callback.callback)
     for info in typer_app.registered_commands:
         if info.callback is not None:
             _set_for(info.callback)

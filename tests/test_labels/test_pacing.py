@@ -25,8 +25,8 @@ def test_low_content_creation_limit_waits_and_sends_nothing_twice(rig: Rig, stor
     result = invoke("labels", "apply", "--org", ORG, "--yes", "--json", "--comment")
     assert result.exit_code == 0, result.stderr
     # the seconds depend on where in the emulator's window the refusal lands
-    assert re.search(r"Waiting \d+s: GitHub secondary rate limit", result.stderr)
-    assert re.search(r"Waiting \d+s: Pacing writes under GitHub's content-creation limit", result.stderr)
+    assert re.search(r"Waiting \d+ ?s: GitHub secondary rate limit", result.stderr)
+    assert re.search(r"Waiting \d+ ?s: Pacing writes under GitHub's content-creation limit", result.stderr)
     stats = rig.stats()
     assert stats["faults"]["secondary_limit"] >= 1
     assert stats["graphql"]["by_mutation"] == {"addLabelsToLabelable": 3, "addComment": 3}
