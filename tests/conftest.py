@@ -141,3 +141,28 @@ def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = No
         sys.stdout.flush()
         sys.stderr.flush()
     return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+# The heaviest fast-lane tests whose module and path another fast test already covers: they run in the full
+# suite (`uv run pytest`), not in `-m "not slow"`, which stays within ~3 minutes on 2 cores.
+SECOND_OF_A_KIND = (
+    "test_cli/test_properties.py::test_import_keeps_the_later_instant",
+    "test_cli/test_properties.py::test_import_names_urls_and_states",
+    "test_cli/test_properties.py::test_export_targets",
+    "test_hardening/test_write_limits.py::test_a_limit_of_5_writes_per_2_seconds_finishes_on_the_real_clock",
+    "test_ai/test_crash_resume.py::test_kill_at_each_step_then_resume[gemini-POST-/v1beta/models/gemini-2.5-flash"
+    ":batchGenerateContent-1-response]",
+    "test_report/test_page_safety.py::test_injected_links_handlers_and_scripts_do_nothing",
+    "test_triage/test_fortnight.py::test_an_evaluated_blind_sample_sent_by_hand_calibrates_the_gate",
+    "test_ai/test_watch.py::test_retry_failed_resends_items_until_they_succeed[openai]",
+    "test_quality/test_local_baseline.py::test_eval_compares_the_baseline_with_an_llm_group_on_the_same_sample",
+    "test_ai/test_batch_flow.py::test_submit_status_collect[openai-400]",
+    "test_ai/test_provider_limits.py::test_byte_limit_is_checked_on_the_real_request_lines[gemini]",
+    "test_report/test_label.py::test_blind_run_is_recorded_blind_and_continued_as_its_own_run",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.endswith(SECOND_OF_A_KIND):
+            item.add_marker(pytest.mark.slow)
