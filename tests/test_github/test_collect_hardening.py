@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from github_issue_analysis.links import DEFAULT_API_URL
 from tests.cli_errors import one_error_line
 from tests.conftest import invoke
 from tests.fake_gh import fake_gh
@@ -117,5 +118,5 @@ def test_collect_keeps_an_issue_url_only_on_the_configured_github_host(sandbox: 
         ("javascript:alert(1)", False),
         ("https://evil.example/acme/docs/issues/1", False),
     ]:
-        record = issue_record("acme", "docs", {**node, "url": url}, [], "https://api.github.com")
+        record = issue_record("acme", "docs", {**node, "url": url}, [], DEFAULT_API_URL)
         assert (record.url == url) is kept and (record.url is None) is not kept

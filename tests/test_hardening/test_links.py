@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from github_issue_analysis.links import checked_url, issue_url, web_host
+from github_issue_analysis.links import DEFAULT_API_URL, checked_url, issue_url, web_host
 
 
 @pytest.mark.parametrize(
     ("api_url", "host"),
     [
-        ("https://api.github.com", "github.com"),
-        ("https://api.github.com/", "github.com"),
+        (DEFAULT_API_URL, "github.com"),  # the default GITHUB_API_URL (a string: nothing is reached)
+        (DEFAULT_API_URL + "/", "github.com"),
         ("https://ghe.example.com/api/v3", "ghe.example.com"),
         ("https://api.ghe.example.com/api/v3", "api.ghe.example.com"),
         ("https://api.acme.ghe.com", "acme.ghe.com"),
