@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 
 from github_issue_analysis.errors import InvalidOption
 from github_issue_analysis.storage.issue_store import IssueStore
+from github_issue_analysis.storage.timeutil import utcnow
 
 from .connection import GitHubConnection
 from .graphql import GitHubGraphQL
 from .http import GitHubTransport
-from .models import CollectRequest, CommentsPage, PartialIssue, issue_record
+from .models import ChangeProbe, CollectRequest, CommentsPage, IssueScope, PartialIssue, RepoInfo, issue_record
 from .observer import CollectObserver
 from .repo_collector import IssueWriter, Quota, RepoCollector
 from .reports import CollectReport, RepoReport
@@ -63,20 +64,37 @@ async def collect_issues(
         if request.issue_number is not None:
             reports = [await _collect_one_issue(store, api, request, seen)]
         else:
-            repos = await _target_repositories(api, request)
-            seen.repositories_found(repos)
+            probed_at = utcnow()
+            repos = await _target_repositories(api, request, change_probe(store, request))
+            seen.repositories_found([repo.name for repo in repos])
             quota = Quota(request.limit)
-            jobs = [RepoCollector(store, api, request, repo, quota, seen).run() for repo in repos]
+            jobs = [RepoCollector(store, api, request, repo, quota, seen, probed_at).run() for repo in repos]
             reports = await _run_bounded(jobs, 1 if request.limit else request.concurrency)
         return CollectReport(request.org, reports, transport.requests, transport.budget.remaining)
 
 
-async def _target_repositories(api: GitHubGraphQL, request: CollectRequest) -> list[str]:
+def change_probe(store: IssueStore, request: CollectRequest) -> ChangeProbe | None:
+    """For an incremental run over a whole organization: ask, with the repository listing, what changed since
+    the oldest of the repositories' last collections (a repository with nothing newer then costs nothing)."""
+    if not request.incremental or request.repo or request.limit is not None:
+        return None
+    finished = [run.last_success_at for run in store.collection_runs(request.org) if not run.resume_cursor]
+    oldest = min((moment for moment in finished if moment is not None), default=None)
+    if oldest is None:
+        return None
+    scope = IssueScope.build(request, oldest)
+    assert scope.since is not None
+    return ChangeProbe(scope.since, scope.states)
+
+
+async def _target_repositories(
+    api: GitHubGraphQL, request: CollectRequest, probe: ChangeProbe | None
+) -> list[RepoInfo]:
     if request.repo:
-        return [request.repo]
+        return [RepoInfo(request.repo)]
     excluded = {name.lower() for name in request.exclude_repos}
-    repos = await api.org_repositories(request.org)
-    return [r.name for r in repos if r.has_issues and r.name.lower() not in excluded]
+    repos = await api.org_repositories(request.org, probe)
+    return [r for r in repos if r.has_issues and r.name.lower() not in excluded]
 
 
 async def _collect_one_issue(

@@ -6,12 +6,13 @@ comments are followed up in batches (one aliased `node(id:)` per issue, several 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from .errors import GitHubForbidden, GitHubNotFound, GitHubQueryError
 from .http import GitHubTransport
-from .models import CommentsPage, IssueScope, IssuesPage, PartialIssue, RepoInfo
+from .models import ChangeProbe, CommentsPage, IssueScope, IssuesPage, PartialIssue, RepoInfo
 
 RATE = "rateLimit { cost remaining resetAt limit }"
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
@@ -91,22 +92,31 @@ class GitHubGraphQL:
             raise GitHubQueryError("GitHub's GraphQL API answered without data")
         return data
 
-    async def org_repositories(self, org: str) -> list[RepoInfo]:
+    async def org_repositories(self, org: str, probe: ChangeProbe | None = None) -> list[RepoInfo]:
+        """The organization's repositories; with a `probe`, each one also says how many of its issues changed
+        since the probe's time, and brings its label definitions (so an unchanged one needs no request)."""
+        definitions, extra = ["$login: String!", "$after: String"], ""
+        variables: dict[str, Any] = {"login": org}
+        if probe is not None:
+            definitions.append("$since: DateTime")
+            variables["since"] = github_time(probe.since)
+            states = ""
+            if probe.states:
+                definitions.append("$states: [IssueState!]")
+                variables["states"] = list(probe.states)
+                states = ", states: $states"
+            extra = f" {repo_labels()} changed: issues(first: 1, filterBy: {{since: $since}}{states}) {{ totalCount }}"
         query = (
-            f"query OrgRepos($login: String!, $after: String) {{ {RATE} organization(login: $login) {{ "
+            f"query OrgRepos({', '.join(definitions)}) {{ {RATE} organization(login: $login) {{ "
             "repositories(first: 100, after: $after, orderBy: {field: NAME, direction: ASC}) { "
-            f"nodes {{ name isArchived hasIssuesEnabled }} {PAGE_INFO} }} }} }}"
+            f"nodes {{ name isArchived hasIssuesEnabled{extra} }} {PAGE_INFO} }} }} }}"
         )
         repos: list[RepoInfo] = []
         after: str | None = None
         while True:
-            data = await self.query(query, {"login": org, "after": after})
+            data = await self.query(query, {**variables, "after": after})
             connection = data["organization"]["repositories"]
-            repos += [
-                RepoInfo(n["name"], bool(n.get("isArchived")), n.get("hasIssuesEnabled") is not False)
-                for n in connection["nodes"]
-                if n
-            ]
+            repos += [_repo_info(n, probe) for n in connection["nodes"] if n]
             if not connection["pageInfo"]["hasNextPage"]:
                 return repos
             after = connection["pageInfo"]["endCursor"]
@@ -173,6 +183,15 @@ class GitHubGraphQL:
             issue.id: CommentsPage.parse((data.get(f"i{index}") or {}).get("comments"))
             for index, issue in enumerate(issues)
         }
+
+
+def _repo_info(node: dict[str, Any], probe: ChangeProbe | None) -> RepoInfo:
+    info = RepoInfo(node["name"], bool(node.get("isArchived")), node.get("hasIssuesEnabled") is not False)
+    if probe is None:
+        return info
+    changed = (node.get("changed") or {}).get("totalCount")
+    labels = CommentsPage.parse(node.get("labels")) if node.get("labels") is not None else None
+    return replace(info, changed=int(changed) if isinstance(changed, int) else None, labels=labels)
 
 
 def _graphql_error(error: dict[str, Any]) -> Exception:

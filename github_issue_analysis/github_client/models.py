@@ -86,10 +86,23 @@ class IssueScope:
 
 
 @dataclass(frozen=True)
+class ChangeProbe:
+    """Asked with the organization's repository listing: how many issues of each repository (of these
+    states) changed since `since`, so that an incremental run sends nothing for a repository with none."""
+
+    since: datetime
+    states: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class RepoInfo:
     name: str
     is_archived: bool = False
     has_issues: bool = True
+    changed: int | None = None
+    """Issues changed since the probe's time (None: not probed)."""
+    labels: CommentsPage | None = None
+    """The label definitions' first page, read with the probe."""
 
 
 @dataclass

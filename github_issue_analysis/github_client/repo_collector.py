@@ -11,7 +11,7 @@ from github_issue_analysis.storage.records import CommentRecord, IssueRecord
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .graphql import FOLLOW_UP_ISSUES, GitHubGraphQL
-from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, issue_record, label_record
+from .models import CollectRequest, CommentsPage, IssueScope, PartialIssue, RepoInfo, issue_record, label_record
 from .observer import CollectObserver
 from .reports import RepoReport
 from .threads import join_thread, reaches
@@ -116,12 +116,14 @@ class RepoCollector:
         store: IssueStore,
         api: GitHubGraphQL,
         request: CollectRequest,
-        repo: str,
+        info: RepoInfo,
         quota: Quota,
         observer: CollectObserver,
+        probed_at: datetime | None = None,
     ) -> None:
+        repo = info.name
         self.store, self.api, self.request, self.repo, self.quota = store, api, request, repo, quota
-        self.observer = observer
+        self.observer, self.info, self.probed_at = observer, info, probed_at
         self.writer = IssueWriter(store, api, request.org, repo, observer)
         self.previous = store.collection_run(request.org, repo)
         last = self.previous.last_success_at if self.previous and request.incremental else None
@@ -135,6 +137,12 @@ class RepoCollector:
         return self.request.limit is None
 
     async def run(self) -> RepoReport:
+        if self.probed_at is not None and self._unchanged():
+            await self.writer.store_labels(self.info.labels)
+            self.observer.repository_started(self.repo, 0)
+            self._finish(self.probed_at)
+            self.observer.repository_finished(self.writer.report)
+            return self.writer.report
         cursor, started = None, utcnow()
         previous = self.previous
         if self.tracks_progress and previous and previous.resume_cursor:
@@ -176,6 +184,18 @@ class RepoCollector:
                 self._save_cursor(cursor, started)
                 unsaved_pages = 0
         await self.writer.complete(pending)
+
+    def _unchanged(self) -> bool:
+        """The listing's probe found no issue changed since this repository's last finished collection."""
+        previous, labels = self.previous, self.info.labels
+        return (
+            self.writer.report.mode == "incremental"
+            and self.info.changed == 0
+            and previous is not None
+            and not previous.resume_cursor
+            and labels is not None
+            and not labels.has_next
+        )
 
     @property
     def joins_threads(self) -> bool:

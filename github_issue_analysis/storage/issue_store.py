@@ -281,11 +281,12 @@ class IssueStore:
             row = conn.execute(
                 select(collection_runs).where(collection_runs.c.org == org, collection_runs.c.repo == repo)
             ).first()
-        if row is None:
-            return None
-        return CollectionRun(
-            row.org, row.repo, as_utc(row.last_success_at), row.resume_cursor, as_utc(row.resume_started_at)
-        )
+        return None if row is None else _collection_run(row)
+
+    def collection_runs(self, org: str) -> list[CollectionRun]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(collection_runs).where(collection_runs.c.org == org)).all()
+        return [_collection_run(row) for row in rows]
 
     def save_collection_run(self, run: CollectionRun) -> None:
         values = {
@@ -410,3 +411,9 @@ def _stored_issue(row: Any, issue_comments: list[StoredComment]) -> StoredIssue:
     issue_id, org, repo, number, title, body, state, author, labels, url = row
     names = [label["name"] for label in labels]
     return StoredIssue(issue_id, org, repo, number, title, body, state, author, names, url, issue_comments)
+
+
+def _collection_run(row: Any) -> CollectionRun:
+    return CollectionRun(
+        row.org, row.repo, as_utc(row.last_success_at), row.resume_cursor, as_utc(row.resume_started_at)
+    )
