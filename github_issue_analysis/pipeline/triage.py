@@ -106,22 +106,24 @@ class TriageStep:
             self.report.collected["requests"] += found.requests
 
     def _refresh(self) -> None:
+        """Every group earlier steps left in flight: send what a crash left unsent, then refresh them all
+        together (one walk of the provider's list pages) and collect what finished."""
+        in_flight = []
         for group, children in self.store.jobs.groups():
             if group.selection.get("org") != self.options.org:
                 continue
             uncollected = any(c.collected_at is None and c.status.has_output and not c.superseded for c in children)
-            if summarize(group, children).status not in UNFINISHED and not uncollected:
-                continue
-            if self.options.dry_run:
-                status = self.batches.group_status(group.group_id, refresh=False)
-                self.report.refreshed.append({"group_id": group.group_id, "status": status.status.value})
-                continue
-            if self.batches.unsent(group.group_id):
-                self.batches.resume(group.group_id, self.request.concurrency)
-            collected = self.batches.collect_group(group.group_id)
-            self.report.results_collected += collected.collected
-            status = self.batches.group_status(group.group_id, refresh=False)
-            self.report.refreshed.append({"group_id": group.group_id, "status": status.status.value})
+            if summarize(group, children).status in UNFINISHED or uncollected:
+                in_flight.append(group.group_id)
+        if not self.options.dry_run:
+            for group_id in in_flight:
+                if self.batches.unsent(group_id):
+                    self.batches.resume(group_id, self.request.concurrency)
+            collected = self.batches.collect_groups(in_flight)
+            self.report.results_collected += sum(report.collected for report in collected)
+        for group_id in in_flight:
+            status = self.batches.group_status(group_id, refresh=False)
+            self.report.refreshed.append({"group_id": group_id, "status": status.status.value})
 
     def _kept(self) -> None:
         counts = decide_kept(

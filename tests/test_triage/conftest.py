@@ -81,7 +81,7 @@ class Team:
 
     def github_writes(self) -> int:
         stats = httpx.get(f"{self.url}/_sandbox/stats").json()
-        return int(stats.get("mutations", 0))
+        return int(stats["graphql"]["mutations"])
 
 
 def backlog(world: World_) -> None:

@@ -139,6 +139,15 @@ class BatchGroupManager:
             status.missing_at_provider = [job.job_id for job in refreshed.missing]
         return status
 
+    async def refresh_groups(self, group_ids: Sequence[str]) -> None:
+        """Refresh the unfinished children of several groups of this provider together: one walk of its list
+        pages for all of them (a group at a time would walk the same pages once each)."""
+        for group_id in group_ids:
+            await self.adopt(group_id)
+        children = [child for group_id in group_ids for child in self.store.jobs.jobs(group_id)]
+        refreshed = await fetch_group_changes(self.runner, children, self.each)
+        self.runner.apply_changes(refreshed.changes)
+
     def status(self, group_id: str) -> BatchGroupStatus:
         return summarize(self._group(group_id), self.store.jobs.jobs(group_id))
 

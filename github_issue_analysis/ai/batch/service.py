@@ -5,7 +5,7 @@ group talks to the provider the group was submitted to."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -187,6 +187,22 @@ class BatchService:
             return await manager.collect(group_id)
 
         return self._run(manager, refresh_then_collect)
+
+    def collect_groups(self, group_ids: Sequence[str]) -> list[GroupCollectReport]:
+        """Refresh the groups together (one walk of each provider's list pages), then collect each."""
+        by_provider: dict[str, list[str]] = {}
+        for group_id in group_ids:
+            by_provider.setdefault(self._group(group_id).provider, []).append(group_id)
+        reports: list[GroupCollectReport] = []
+        for provider, ids in by_provider.items():
+            manager = self._manager(provider)
+
+            async def refresh_then_collect(manager: BatchGroupManager = manager, ids: list[str] = ids) -> None:
+                await manager.refresh_groups(ids)
+                reports.extend([await manager.collect(group_id) for group_id in ids])
+
+            self._run(manager, refresh_then_collect)
+        return reports
 
     def cancel_job(self, job_id: str) -> BatchJob:
         job = self._job(job_id)
