@@ -1,7 +1,7 @@
-"""A triage step with nothing new on a 10,000-issue store, the GitHub and OpenAI emulators at 100 ms latency:
-the whole command's wall time (`gh-analysis triage --org bench --yes --json` in its own process) and the
-requests it makes of each service, beside the minimum (1 GitHub request per repository to learn that nothing
-changed, 1 provider list page).
+"""A triage step with nothing new on a 10,000-issue store, the GitHub and OpenAI emulators at 100 ms latency,
+the calibration sample in flight: the whole command's wall time (`gh-analysis triage --org bench --yes --json`
+in its own process) and the requests it makes of each service, beside the goal (at most 1 GitHub request per
+repository to learn that nothing changed, 1 provider list page for what is in flight).
 
     uv run python benchmarks/triage_step.py [--issues 10000] [--latency-ms 100]
 """
@@ -58,7 +58,9 @@ def _incremental_collect_seconds(url: str, github_url: str) -> float:
 
 def measure(issues: int = 10_000, latency_ms: float = 100.0) -> list[Row]:
     github = GitHubEmulator(benchmark_world(issues), GitHubEmulatorConfig(latency_ms=0))
-    openai = OpenAIEmulator(EmulatorConfig(api_key=KEY, latency_ms=latency_ms))
+    # the calibration sample the first step sends stays in flight (a batch takes hours): every later step with
+    # nothing new refreshes it from one list page, the hourly cron's steady state while a batch runs
+    openai = OpenAIEmulator(EmulatorConfig(api_key=KEY, latency_ms=latency_ms, processing_seconds=86_400))
     with (
         tempfile.TemporaryDirectory() as folder,
         BackgroundServer(github.app) as github_server,
@@ -79,7 +81,7 @@ def measure(issues: int = 10_000, latency_ms: float = 100.0) -> list[Row]:
             "PYTHONDONTWRITEBYTECODE": "",
         }
         command = [sys.executable, "-c", CLI, "triage", "--org", "bench", "--yes", "--json"]
-        for _ in range(2):  # steady state: the calibration sample sent, then scored (and the bytecode cache warm)
+        for _ in range(2):  # steady state: the calibration sample sent and in flight (and the bytecode cache warm)
             subprocess.run(command, env=env, cwd=ROOT, capture_output=True, check=False)
         if os.environ.get("TRIAGE_BENCH_PROFILE"):
             profiled = [sys.executable, "-m", "cProfile", "-o", os.environ["TRIAGE_BENCH_PROFILE"], "-m"]
@@ -100,23 +102,25 @@ def measure(issues: int = 10_000, latency_ms: float = 100.0) -> list[Row]:
         print(json.dumps({k: v for k, v in document.items() if k != "gate"}))
     provider_requests = sum(openai.stats.requests.values())
     quiet = document.get("submitted") is None and document.get("failed") == []
-    minimum_github, minimum_provider = repos, 1
+    allowed_github, allowed_provider = repos, 1  # the goal: 1 request per repository, 1 list page
     met = (
         proc.returncode == 0
         and quiet
         and elapsed <= GOAL_SECONDS
-        and github_requests <= minimum_github
-        and provider_requests <= minimum_provider
+        and github_requests <= allowed_github
+        and provider_requests <= allowed_provider
     )
+    listed = openai.stats.requests.get("GET /v1/batches", 0)
     return [
         Row(
-            f"triage step, nothing new, {issues:,}-issue store ({repos} repos), {latency_ms:.0f} ms latency",
-            f"{elapsed:.2f} s; {github_requests} GitHub + {provider_requests} provider requests"
+            f"triage step, nothing new, the calibration sample in flight, {issues:,}-issue store ({repos} repos), "
+            f"{latency_ms:.0f} ms latency",
+            f"{elapsed:.2f} s; {github_requests} GitHub + {provider_requests} provider requests ({listed} list pages)"
             + ("" if proc.returncode == 0 else f" (FAILED: {proc.stderr.strip()[-200:]})"),
-            f"minimum {minimum_github} GitHub (1 per repo) + {minimum_provider} provider list page; "
+            f"minimum 1 GitHub request (the repository listing with its change probe) + 1 provider list page; "
             f"`--version` alone {startup:.2f} s; the incremental collection alone {collect_alone:.2f} s",
-            f"{github_requests / minimum_github:.1f}x the GitHub minimum",
-            f"<= {GOAL_SECONDS:.0f} s, <= the minimum requests",
+            f"{github_requests / repos:.2f} GitHub requests per repository",
+            f"<= {GOAL_SECONDS:.0f} s, <= {allowed_github} GitHub (1 per repository) + {allowed_provider} provider",
             met,
         )
     ]
