@@ -4,20 +4,10 @@ definitions come with the listing), one with changes is read as before."""
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any
-
-from tests.conftest import invoke
 
 from .conftest import Sandbox, stored_issues, with_store
-
-
-def collect(*args: str) -> dict[str, Any]:
-    result = invoke("collect", "--org", "acme", *args, "--json")
-    assert result.exit_code == 0, result.stderr
-    document: dict[str, Any] = json.loads(result.stdout)
-    return document
+from .test_collect_cli import collect
 
 
 def test_nothing_new_in_any_repository_takes_one_request(sandbox: Sandbox, database_url: str) -> None:
