@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from github_issue_analysis import defaults
+from github_issue_analysis import defaults, links
 
 from .defaults import APP_NAME, default_data_dir
 from .errors import UsageError
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # Every provider and GitHub call: seconds to connect, and to wait for each answer (then it is retried or fails).
     connect_timeout: float = Field(default=10.0, gt=0, le=600, validation_alias="GH_ANALYSIS_CONNECT_TIMEOUT")
     read_timeout: float = Field(default=60.0, gt=0, le=3600, validation_alias="GH_ANALYSIS_READ_TIMEOUT")
-    github_api_url: str = Field(default="https://api.github.com", validation_alias="GITHUB_API_URL")
+    github_api_url: str = Field(default=links.DEFAULT_API_URL, validation_alias="GITHUB_API_URL")
     prices_file: Path | None = Field(default=None, validation_alias="GH_ANALYSIS_PRICES_FILE")
     debug: bool = Field(default=False, validation_alias="GH_ANALYSIS_DEBUG")
 
