@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from .graphql import PAGE_INFO, RATE, GitHubGraphQL
+from .issue_aliases import IssueKey, read_issues
 
-IssueKey = tuple[str, str, int]
 ISSUES_PER_REQUEST = 100
 MARKER_COMMENTS = 100
 """Most recent comments read back to find a comment this tool may already have posted."""
@@ -71,35 +71,13 @@ class LabelReader:
 
     async def issues(self, keys: Sequence[IssueKey], with_comments: bool = False) -> dict[IssueKey, LiveIssue | None]:
         """Live state of every issue (None: not found), ISSUES_PER_REQUEST issues per request."""
-        found: dict[IssueKey, LiveIssue | None] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), ISSUES_PER_REQUEST):
-            found.update(await self._issues_page(unique[start : start + ISSUES_PER_REQUEST], with_comments))
-        return found
-
-    async def _issues_page(self, keys: Sequence[IssueKey], with_comments: bool) -> dict[IssueKey, LiveIssue | None]:
-        by_repo: dict[tuple[str, str], list[int]] = {}
-        for owner, repo, number in keys:
-            by_repo.setdefault((owner, repo), []).append(number)
         comments = f"comments(last: {MARKER_COMMENTS}) {{ nodes {{ body }} }}" if with_comments else ""
         fields = f"id state locked updatedAt lastEditedAt labels(first: 100) {{ nodes {{ name }} }} {comments}"
-        definitions: list[str] = []
-        parts: list[str] = []
-        variables: dict[str, Any] = {}
-        for r, ((owner, repo), numbers) in enumerate(by_repo.items()):
-            definitions += [f"$o{r}: String!", f"$n{r}: String!"]
-            variables |= {f"o{r}": owner, f"n{r}": repo}
-            issues = " ".join(f"i{n}: issue(number: {n}) {{ {fields} }}" for n in numbers)
-            parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ isArchived {issues} }}")
-        query = f"query LiveIssues({', '.join(definitions)}) {{ {RATE} {' '.join(parts)} }}"
-        data = await self.api.query(query, variables, tolerate=frozenset({"NOT_FOUND"}))
-        found: dict[IssueKey, LiveIssue | None] = {}
-        for r, ((owner, repo), numbers) in enumerate(by_repo.items()):
-            repository = data.get(f"r{r}") or {}
-            for n in numbers:
-                node = repository.get(f"i{n}")
-                found[(owner, repo, n)] = _live(node, bool(repository.get("isArchived"))) if node else None
-        return found
+        found = await read_issues(self.api, keys, ISSUES_PER_REQUEST, "LiveIssues", fields, "isArchived")
+        return {
+            key: _live(node, bool(repository.get("isArchived"))) if node else None
+            for key, (node, repository) in found.items()
+        }
 
 
 def _live(node: dict[str, Any], archived: bool) -> LiveIssue:

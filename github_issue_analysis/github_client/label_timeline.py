@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .graphql import RATE, GitHubGraphQL
-from .label_reads import IssueKey
+from .graphql import GitHubGraphQL
+from .issue_aliases import IssueKey, read_issues
 
 ISSUES_PER_REQUEST = 50
 EVENTS_PER_ISSUE = 100
@@ -35,39 +35,13 @@ class LabelTimeline:
 
 async def label_timelines(api: GitHubGraphQL, keys: Sequence[IssueKey]) -> dict[IssueKey, LabelTimeline | None]:
     """Each issue's newest label events (None: the issue was not found)."""
-    unique = list(dict.fromkeys(keys))
-    found: dict[IssueKey, LabelTimeline | None] = {}
-    for start in range(0, len(unique), ISSUES_PER_REQUEST):
-        found.update(await _page(api, unique[start : start + ISSUES_PER_REQUEST]))
-    return found
-
-
-async def _page(api: GitHubGraphQL, keys: Sequence[IssueKey]) -> dict[IssueKey, LabelTimeline | None]:
-    by_repo: dict[tuple[str, str], list[int]] = {}
-    for owner, repo, number in keys:
-        by_repo.setdefault((owner, repo), []).append(number)
     events = (
         f"timelineItems(last: {EVENTS_PER_ISSUE}, itemTypes: [LABELED_EVENT, UNLABELED_EVENT]) {{ "
         f"pageInfo {{ hasPreviousPage }} nodes {{ __typename "
         f"... on LabeledEvent {{ {_EVENT} }} ... on UnlabeledEvent {{ {_EVENT} }} }} }}"
     )
-    definitions: list[str] = []
-    parts: list[str] = []
-    variables: dict[str, Any] = {}
-    for r, ((owner, repo), numbers) in enumerate(by_repo.items()):
-        definitions += [f"$o{r}: String!", f"$n{r}: String!"]
-        variables |= {f"o{r}": owner, f"n{r}": repo}
-        issues = " ".join(f"i{n}: issue(number: {n}) {{ {events} }}" for n in numbers)
-        parts.append(f"r{r}: repository(owner: $o{r}, name: $n{r}) {{ {issues} }}")
-    query = f"query LabelTimelines({', '.join(definitions)}) {{ {RATE} {' '.join(parts)} }}"
-    data = await api.query(query, variables, tolerate=frozenset({"NOT_FOUND"}))
-    found: dict[IssueKey, LabelTimeline | None] = {}
-    for r, ((owner, repo), numbers) in enumerate(by_repo.items()):
-        repository = data.get(f"r{r}") or {}
-        for n in numbers:
-            node = repository.get(f"i{n}")
-            found[(owner, repo, n)] = _timeline(node["timelineItems"]) if node else None
-    return found
+    found = await read_issues(api, keys, ISSUES_PER_REQUEST, "LabelTimelines", events)
+    return {key: _timeline(node["timelineItems"]) if node else None for key, (node, _) in found.items()}
 
 
 def _timeline(items: dict[str, Any]) -> LabelTimeline:

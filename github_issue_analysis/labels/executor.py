@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from github_issue_analysis.domain.label_audit import ChangeState
-from github_issue_analysis.github_client.label_reads import IssueKey, LiveIssue
+from github_issue_analysis.github_client.issue_aliases import IssueKey
+from github_issue_analysis.github_client.label_reads import LiveIssue
 from github_issue_analysis.github_client.label_writes import CommentWrite, LabelWrite, WriteOutcome
 from github_issue_analysis.storage.label_audit_store import ChangeRow
 from github_issue_analysis.storage.store import Store

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.github_client import GitHubNotFound
-from github_issue_analysis.github_client.label_reads import IssueKey, LabelReader, LiveIssue, RepoLabels
+from github_issue_analysis.github_client.issue_aliases import IssueKey
+from github_issue_analysis.github_client.label_reads import LabelReader, LiveIssue, RepoLabels
 from github_issue_analysis.storage.label_audit_store import ChangeRow
 
 from .plan import LabelPlan, PlannedChange, Skipped, analysed_at

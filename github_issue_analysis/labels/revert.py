@@ -11,7 +11,7 @@ from typing import Any
 from github_issue_analysis.domain.label_audit import ChangeState
 from github_issue_analysis.errors import UsageError
 from github_issue_analysis.github_client import GitHubConnection
-from github_issue_analysis.github_client.label_reads import IssueKey
+from github_issue_analysis.github_client.issue_aliases import IssueKey
 from github_issue_analysis.github_client.label_timeline import LabelTimeline, label_timelines
 from github_issue_analysis.github_client.pacing import WriteLimits
 from github_issue_analysis.storage.label_audit_store import ChangeRow, NewChange, RunRow
