@@ -10,7 +10,7 @@ from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.storage.issue_store import IssueStore
 
-from .token_estimate import estimate_prompt_tokens
+from .token_estimate import PromptTokens
 
 _CHUNK = 500
 
@@ -35,11 +35,11 @@ class RequestBuilder:
 
     def measure(self, issue_ids: Sequence[int]) -> RequestSizes:
         """Byte size and estimated prompt tokens of each issue's request line, in selection order."""
-        sizes = RequestSizes([], [], [])
+        sizes, tokens = RequestSizes([], [], []), PromptTokens()
         for issue_id, request, line in self._lines(issue_ids):
             sizes.issue_ids.append(issue_id)
             sizes.line_bytes.append(len(line))
-            sizes.tokens.append(estimate_prompt_tokens(request))
+            sizes.tokens.append(tokens.estimate(request))
         return sizes
 
     def input_file(self, items: Sequence[tuple[int, str]]) -> bytes:
