@@ -12,8 +12,6 @@ from github_issue_analysis.storage.issue_store import IssueStore
 
 from .token_estimate import PromptTokens
 
-_CHUNK = 500
-
 
 def custom_id_for(issue_id: int) -> str:
     """Short, stable and safe: the store maps it back to the issue; no issue text goes to the provider."""
@@ -50,8 +48,7 @@ class RequestBuilder:
     def _lines(
         self, issue_ids: Sequence[int], custom_ids: dict[int, str] | None = None
     ) -> Iterator[tuple[int, ModelRequest, bytes]]:
-        for start in range(0, len(issue_ids), _CHUNK):
-            for issue in self.issues.issues_by_id(issue_ids[start : start + _CHUNK]):
-                request = self.processor.request(issue)
-                custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
-                yield issue.id, request, self.provider.request_line(custom_id, request)
+        for issue in self.issues.iter_issues_by_id(issue_ids):
+            request = self.processor.request(issue)
+            custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
+            yield issue.id, request, self.provider.request_line(custom_id, request)
