@@ -113,17 +113,32 @@ def test_shared_parts_counted_once_give_the_whole_count(context: str, prompt: st
     assert estimates.estimate(request) == tokens + fixed  # with the shared parts the first one measured
 
 
+def plain_estimates(requests: list[ModelRequest], sample: int) -> list[int]:
+    """A plan's estimates the plain way: per answer schema (one label set), its first `sample` requests counted
+    whole and the rest scaled from their characters at the ratio those gave."""
+    seen: dict[int, list[int]] = {}  # id(schema) -> [prompts, tokens, chars]
+    estimates = []
+    for request in requests:
+        tokens, chars, fixed = whole_count(request)
+        calibration = seen.setdefault(id(request.answer), [0, 0, 0])
+        if calibration[0] >= sample:
+            estimates.append(round(chars * calibration[1] / calibration[2]) + fixed)
+            continue
+        calibration[0], calibration[1], calibration[2] = (
+            calibration[0] + 1,
+            calibration[1] + tokens,
+            calibration[2] + chars,
+        )
+        estimates.append(tokens + fixed)
+    return estimates
+
+
 def test_a_plan_counts_exactly_until_its_sample_is_full_then_scales(monkeypatch: pytest.MonkeyPatch) -> None:
     from github_issue_analysis.ai.batch import token_estimate
 
     monkeypatch.setattr(token_estimate, "EXACT_SAMPLE", 5)
     labels = LabelSet((LabelRecord(name="product::installer", description="Installing and upgrading"),))
     requests = [model_request(issue(n), labels, "gpt-4o-mini") for n in range(1, 12)]
-    counts = [whole_count(r) for r in requests]
-    sample_tokens, sample_chars = sum(c[0] for c in counts[:5]), sum(c[1] for c in counts[:5])
-    expected = [tokens + fixed for tokens, _, fixed in counts[:5]] + [
-        round(chars * sample_tokens / sample_chars) + fixed for _, chars, fixed in counts[5:]
-    ]
     plan = PromptTokens()
-    assert [plan.estimate(r) for r in requests] == expected
-    assert PromptTokens().estimate(requests[7]) == counts[7][0] + counts[7][2]  # each plan has its own sample
+    assert [plan.estimate(r) for r in requests] == plain_estimates(requests, 5)
+    assert PromptTokens().estimate(requests[7]) == plain_estimates(requests[7:8], 1)[0]  # each plan its own sample
