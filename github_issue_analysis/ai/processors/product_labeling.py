@@ -282,8 +282,7 @@ class PreparedProductLabeling:
 
     def request(self, issue: StoredIssue) -> ModelRequest:
         label_set, shared, hidden = self._repo_part(issue.org, issue.repo)
-        options = self._request_options
-        return model_request(issue, label_set, self._options.model, options, hidden, shared=shared)
+        return model_request(issue, label_set, self._options.model, self._request_options, hidden, shared=shared)
 
     def _repo_part(self, org: str, repo: str) -> tuple[LabelSet, SharedPart, Container[str]]:
         """A repository's label set, the shared part of its requests and the labels a blind prompt hides,
