@@ -184,8 +184,8 @@ class IssueStore:
         return list(self.iter_issues_by_id(issue_ids))
 
     def iter_issues_by_id(self, issue_ids: Sequence[int]) -> Iterator[StoredIssue]:
-        """Issues in the order of `issue_ids` (those still in the store), read and handed on a chunk at a time.
-        Planning reads every selected issue through here, so it reads only the columns a prompt needs."""
+        """Issues in the order of `issue_ids` (those still in the store), read and handed on a chunk at a time
+        (planning reads every selected issue through here and keeps none of them)."""
         with self.engine.connect() as conn:
             for start in range(0, len(issue_ids), _CHUNK):
                 chunk = issue_ids[start : start + _CHUNK]
