@@ -10,9 +10,7 @@ from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.storage.issue_store import IssueStore
 
-from .token_estimate import estimate_prompt_tokens
-
-_CHUNK = 500
+from .token_estimate import PromptTokens
 
 
 def custom_id_for(issue_id: int) -> str:
@@ -35,11 +33,11 @@ class RequestBuilder:
 
     def measure(self, issue_ids: Sequence[int]) -> RequestSizes:
         """Byte size and estimated prompt tokens of each issue's request line, in selection order."""
-        sizes = RequestSizes([], [], [])
+        sizes, tokens = RequestSizes([], [], []), PromptTokens()
         for issue_id, request, line in self._lines(issue_ids):
             sizes.issue_ids.append(issue_id)
             sizes.line_bytes.append(len(line))
-            sizes.tokens.append(estimate_prompt_tokens(request))
+            sizes.tokens.append(tokens.estimate(request))
         return sizes
 
     def input_file(self, items: Sequence[tuple[int, str]]) -> bytes:
@@ -50,8 +48,7 @@ class RequestBuilder:
     def _lines(
         self, issue_ids: Sequence[int], custom_ids: dict[int, str] | None = None
     ) -> Iterator[tuple[int, ModelRequest, bytes]]:
-        for start in range(0, len(issue_ids), _CHUNK):
-            for issue in self.issues.issues_by_id(issue_ids[start : start + _CHUNK]):
-                request = self.processor.request(issue)
-                custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
-                yield issue.id, request, self.provider.request_line(custom_id, request)
+        for issue in self.issues.iter_issues_by_id(issue_ids):
+            request = self.processor.request(issue)
+            custom_id = custom_ids[issue.id] if custom_ids else custom_id_for(issue.id)
+            yield issue.id, request, self.provider.request_line(custom_id, request)

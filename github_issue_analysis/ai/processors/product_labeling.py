@@ -171,6 +171,21 @@ def _comment_thread(issue: StoredIssue) -> str:
     return trim("\n".join(entries), THREAD_BUDGET)
 
 
+@dataclass(frozen=True)
+class SharedPart:
+    """What every request of a label set shares (with the same model and examples): built once per label set."""
+
+    context: str
+    answer: AnswerSchema
+    cache_key: str
+
+
+def shared_part(label_set: LabelSet, model: str, examples: str = "") -> SharedPart:
+    context = shared_context(label_set, examples)
+    answer = answer_schema(label_set)
+    return SharedPart(context, answer, cache_key(model, SYSTEM_PROMPT, context, answer.name))
+
+
 def model_request(
     issue: StoredIssue,
     label_set: LabelSet,
@@ -178,19 +193,20 @@ def model_request(
     options: RequestOptions = RequestOptions(),
     hidden: Container[str] = (),
     examples: str = "",
+    shared: SharedPart | None = None,
 ) -> ModelRequest:
     """The request for one issue; depends only on the issue, its label set, the examples and the options.
-    The shared part (instructions, labels, examples) comes first and the issue last, so the prefix caches."""
-    context = shared_context(label_set, examples)
-    answer = answer_schema(label_set)
+    The shared part (instructions, labels, examples) comes first and the issue last, so the prefix caches.
+    `shared` is the label set's `shared_part` when the caller keeps it."""
+    shared = shared or shared_part(label_set, model, examples)
     return ModelRequest(
         model,
         SYSTEM_PROMPT,
         user_prompt(issue, hidden),
-        answer,
-        context=context,
+        shared.answer,
+        context=shared.context,
         options=options,
-        cache_key=cache_key(model, SYSTEM_PROMPT, context, answer.name),
+        cache_key=shared.cache_key,
     )
 
 
@@ -239,6 +255,7 @@ class PreparedProductLabeling:
         self._taxonomy = Taxonomy(options.label_prefix, names)
         self._request_options = RequestOptions.from_stored(options.request_options)
         self._examples_text: str | None = None
+        self._parts: dict[tuple[str, str], tuple[LabelSet, SharedPart, Container[str]]] = {}
 
     def examples_text(self) -> str:
         """The recorded examples as the prompt shows them, read once from the store (an example no longer
@@ -264,10 +281,20 @@ class PreparedProductLabeling:
         return self._by_repo[key]
 
     def request(self, issue: StoredIssue) -> ModelRequest:
-        label_set = self.label_set(issue.org, issue.repo)
-        hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
-        options = self._request_options
-        return model_request(issue, label_set, self._options.model, options, hidden, self.examples_text())
+        label_set, shared, hidden = self._repo_part(issue.org, issue.repo)
+        return model_request(issue, label_set, self._options.model, self._request_options, hidden, shared=shared)
+
+    def _repo_part(self, org: str, repo: str) -> tuple[LabelSet, SharedPart, Container[str]]:
+        """A repository's label set, the shared part of its requests and the labels a blind prompt hides,
+        built once per repository."""
+        key = (org, repo)
+        part = self._parts.get(key)
+        if part is None:
+            label_set = self.label_set(org, repo)
+            hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
+            part = (label_set, shared_part(label_set, self._options.model, self.examples_text()), hidden)
+            self._parts[key] = part
+        return part
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
         answer = validate_answer(content, set(self.label_set(org, repo).names))
