@@ -105,5 +105,7 @@ _register()
 
 def run() -> None:
     from .context import run_app
+    from .gc_pause import pause_during_startup
 
+    pause_during_startup()  # also when run() is called without launch.py (tests, benchmarks)
     sys.exit(run_app(app))
