@@ -105,7 +105,9 @@ _register()
 
 def run() -> None:
     from .context import run_app
-    from .gc_pause import pause_during_startup
+    from .gc_pause import freeze_before_exit, pause_during_startup
 
     pause_during_startup()  # also when run() is called without launch.py (tests, benchmarks)
-    sys.exit(run_app(app))
+    exit_code = run_app(app)
+    freeze_before_exit()
+    sys.exit(exit_code)
