@@ -4,8 +4,10 @@ Python's own thresholds come back at the first collection."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from github_issue_analysis.cli.gc_pause import STARTUP_THRESHOLD, pause_during_startup
 
@@ -34,3 +36,12 @@ def test_a_command_run_as_the_console_script_exits_frozen_with_its_output_whole(
     lines = done.stdout.splitlines()
     assert lines[0].startswith("gh-analysis ")
     assert lines[1] == "frozen True"  # atexit handlers still run, after the freeze
+
+
+def test_the_database_file_is_whole_after_a_command(tmp_path: Path) -> None:
+    """The command closes its store itself (the collector no longer does it at exit): SQLite folds the
+    write-ahead log into the file, so copying the file alone copies everything."""
+    env = {**os.environ, "GH_ANALYSIS_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}
+    code = "import sys; sys.argv = ['gh-analysis', 'status']; from github_issue_analysis.cli.launch import run; run()"
+    subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["store.db"]
