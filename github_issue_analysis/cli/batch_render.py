@@ -6,13 +6,14 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from github_issue_analysis.errors import OperationFailed, UsageError
 
 from . import context
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.ai.batch.collector import CollectReport
     from github_issue_analysis.ai.batch.planner import PlannedSubmission
@@ -41,6 +42,8 @@ def plan(planned: PlannedSubmission) -> None:
             "(--reprocess sends them again).[/dim]"
         )
     if split.split_required:
+        from rich.table import Table  # here: a --json run never loads Rich's tables
+
         out.print(f"[yellow]Large selection: {split.total_issues} issues[/yellow]")
         out.print(f"Will split into {split.total_batches} batches of up to {split.batch_size} issues")
         table = Table(title="Batch Splitting Plan")
@@ -325,6 +328,8 @@ def _missing_line(job_ids: list[str]) -> str:
 
 def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Table:
     """Jobs with their group (a list of jobs), or a group's batches with their provider batch ids."""
+    from rich.table import Table
+
     from .tables import add_id_column
 
     table = Table(title=title)
@@ -386,6 +391,8 @@ def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: b
             ]
         )
         return
+    from rich.table import Table
+
     from .tables import add_id_column
 
     table = Table(title="Batch groups")

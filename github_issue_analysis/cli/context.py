@@ -21,6 +21,7 @@ DEBUG = False
 MAX_MESSAGE = 400
 INTERRUPTED = 130
 _stop_explained = False
+_opened: list[Store] = []
 
 
 def stopped(message: str) -> typer.Exit:
@@ -33,6 +34,13 @@ def stopped(message: str) -> typer.Exit:
 
 def run_app(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the Typer app: expected errors become one stderr line with their exit code."""
+    try:
+        return _run_app(app, args)
+    finally:
+        close_stores()
+
+
+def _run_app(app: typer.Typer, args: list[str] | None) -> int:
     try:
         _check_text(sys.argv[1:] if args is None else args)
         exit_code = app(args=args, standalone_mode=False, prog_name="gh-analysis")
@@ -124,7 +132,17 @@ def settings() -> Settings:
 def open_store() -> Store:
     from github_issue_analysis.storage.opening import open_checked_store
 
-    return open_checked_store(settings().resolved_database_url())
+    store = open_checked_store(settings().resolved_database_url())
+    _opened.append(store)
+    return store
+
+
+def close_stores() -> None:
+    """Close the stores the command opened (again, if it closed them): SQLite folds its write-ahead log into the
+    database file at the last close, so the file is whole on its own. The interpreter's exit does not do it for
+    us: the collector skips what the command built (gc_pause.py)."""
+    while _opened:
+        _opened.pop().close()
 
 
 def console(stderr: bool = False) -> Console:

@@ -8,6 +8,9 @@ import sys
 
 def run() -> None:
     from .completion import answer_fast
+    from .gc_pause import pause_during_startup
+
+    pause_during_startup()
 
     if answer_fast():
         sys.exit(0)

@@ -105,5 +105,9 @@ _register()
 
 def run() -> None:
     from .context import run_app
+    from .gc_pause import freeze_before_exit, pause_during_startup
 
-    sys.exit(run_app(app))
+    pause_during_startup()  # also when run() is called without launch.py (tests, benchmarks)
+    exit_code = run_app(app)
+    freeze_before_exit()
+    sys.exit(exit_code)
