@@ -40,6 +40,9 @@ def plan(planned: PlannedSubmission) -> None:
             f"[dim]Skipping {planned.skipped_in_flight} issue(s) in flight in another group "
             "(--reprocess sends them again).[/dim]"
         )
+    if planned.unplanned:
+        _plan_in_chunks(planned)
+        return
     if split.split_required:
         out.print(f"[yellow]Large selection: {split.total_issues} issues[/yellow]")
         out.print(f"Will split into {split.total_batches} batches of up to {split.batch_size} issues")
@@ -69,6 +72,23 @@ def plan(planned: PlannedSubmission) -> None:
         out.print(f"Single batch: {split.total_issues} issue(s)")
     out.print(
         f"Estimated: {planned.estimated_tokens:,} prompt tokens, {_cost(planned.estimated_cost())} at batch prices"
+    )
+    for warning in planned.warnings:
+        out.print(f"[yellow]{warning}[/yellow]")
+
+
+def _plan_in_chunks(planned: PlannedSubmission) -> None:
+    """A selection planned chunk by chunk while it is sent: the totals are estimates from the first chunk (the
+    exact plan is reported once everything is recorded)."""
+    out = context.console()
+    out.print(f"[yellow]Large selection: {planned.total_selected} issues[/yellow]")
+    out.print(
+        f"Will split into about {planned.expected_batches:,} batches of up to {planned.plan.batch_size} issues, "
+        f"measured and sent chunk by chunk (estimates below from the first {len(planned.issue_ids):,} issues)"
+    )
+    out.print(
+        f"Estimated: about {planned.estimated_tokens:,} prompt tokens, about {_cost(planned.estimated_cost())} "
+        "at batch prices"
     )
     for warning in planned.warnings:
         out.print(f"[yellow]{warning}[/yellow]")
