@@ -133,6 +133,8 @@ class JobStore:
             )
 
     def _insert_jobs(self, conn: Any, group_id: str, jobs: Sequence[NewJob]) -> None:
+        if not jobs:
+            return
         now = utcnow()
         conn.execute(
             insert(batch_jobs),
