@@ -105,9 +105,13 @@ class BatchGroupManager:
     ) -> None:
         """Record the stream's chunks, sending each; stop early when a send failed for good (the rest stays
         stored for the next run) or another process plans the group."""
+        first = True
         try:
             async for job_ids in stream.chunks():
                 send(self.store.jobs.jobs_named(job_ids))
+                if first and sending:  # the first batch out before measuring goes on: they share one core
+                    await asyncio.wait(list(sending.values()), return_when=asyncio.FIRST_COMPLETED)
+                    first = False
                 if any(f.done() and not f.cancelled() and f.exception() for f in sending.values()):
                     return
         except PlanRaced:

@@ -27,14 +27,15 @@ from .request import SubmitRequest
 from .requests import RequestBuilder, custom_id_for
 from .submit_claim import SubmitClaim
 
-CHUNK_ISSUES = 1_000
-"""New issues measured and recorded together (about 34 batches of 30): large enough that a chunk's fixed costs
-(claim, settle, one transaction) stay small, small enough that the first children go out in a fraction of a
-second. Never below two batches, so every chunk records at least one."""
+CHUNK_BATCHES = 32
+"""Batches' worth of new issues measured and recorded together (960 issues of 30): enough batches to fill the
+default send concurrency, so the first chunk's children keep the sender busy while the next one is measured;
+the chunk's fixed costs (claim, settle, one transaction) stay small."""
 
 
 def chunk_size(batch_size: int) -> int:
-    return max(CHUNK_ISSUES, 2 * batch_size)
+    """New issues per chunk (at least two batches, so every chunk but the last records one)."""
+    return CHUNK_BATCHES * max(2, batch_size)
 
 
 @dataclass
