@@ -145,7 +145,8 @@ def dry_run(planned: PlannedSubmission, json_output: bool) -> None:
     context.console().print("[blue]Dry run complete - no jobs submitted[/blue]")
 
 
-def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool) -> None:
+def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool, unplanned: int = 0) -> None:
+    """`unplanned`: issues of a group planned in chunks that a run cut short before planning them."""
     issues = sum(job.total_items for job in unsent)
     if json_output:
         context.print_json(
@@ -155,18 +156,22 @@ def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool) -> 
                 "total_batches": len(unsent),
                 "total_issues": issues,
                 "job_ids": [job.job_id for job in unsent],
+                "unplanned_issues": unplanned,
             }
         )
         return
+    rest = f", then plan and send {unplanned} more issue(s)" if unplanned else ""
     context.console().print(
-        f"[blue]Dry run: resuming {group_id} would send {len(unsent)} batch(es) ({issues} issues); nothing sent[/blue]"
+        f"[blue]Dry run: resuming {group_id} would send {len(unsent)} batch(es) ({issues} issues){rest}; "
+        "nothing sent[/blue]"
     )
 
 
-def confirm_or_refuse(total_batches: int) -> None:
+def confirm_or_refuse(total_batches: int, unplanned: int = 0) -> None:
+    what = f"{total_batches} batch jobs" + (f" and {unplanned} issue(s) still to plan" if unplanned else "")
     if not sys.stdin.isatty():
-        raise UsageError(f"about to submit {total_batches} batch jobs; pass --yes to confirm when not at a terminal")
-    if not typer.confirm(f"Submit {total_batches} batch jobs?"):
+        raise UsageError(f"about to submit {what}; pass --yes to confirm when not at a terminal")
+    if not typer.confirm(f"Submit {what}?"):
         raise typer.Abort()
 
 
