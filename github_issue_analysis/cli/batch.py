@@ -110,7 +110,7 @@ def submit(
         seed=seed,
         examples=examples,
     )
-    planned = service.plan(request)
+    planned = service.plan(request, in_chunks=yes and not dry_run)  # measured while sending: nobody is asked
     if not json_output:
         render.plan(planned)
     if dry_run:

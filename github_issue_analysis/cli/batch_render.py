@@ -41,6 +41,9 @@ def plan(planned: PlannedSubmission) -> None:
             f"[dim]Skipping {planned.skipped_in_flight} issue(s) in flight in another group "
             "(--reprocess sends them again).[/dim]"
         )
+    if planned.unplanned:
+        _plan_in_chunks(planned)
+        return
     if split.split_required:
         from rich.table import Table  # here: a --json run never loads Rich's tables
 
@@ -72,6 +75,23 @@ def plan(planned: PlannedSubmission) -> None:
         out.print(f"Single batch: {split.total_issues} issue(s)")
     out.print(
         f"Estimated: {planned.estimated_tokens:,} prompt tokens, {_cost(planned.estimated_cost())} at batch prices"
+    )
+    for warning in planned.warnings:
+        out.print(f"[yellow]{warning}[/yellow]")
+
+
+def _plan_in_chunks(planned: PlannedSubmission) -> None:
+    """A selection planned chunk by chunk while it is sent: the totals are estimates from the first chunk (the
+    exact plan is reported once everything is recorded)."""
+    out = context.console()
+    out.print(f"[yellow]Large selection: {planned.total_selected} issues[/yellow]")
+    out.print(
+        f"Will split into about {planned.expected_batches:,} batches of up to {planned.plan.batch_size} issues, "
+        f"measured and sent chunk by chunk (estimates below from the first {len(planned.issue_ids):,} issues)"
+    )
+    out.print(
+        f"Estimated: about {planned.estimated_tokens:,} prompt tokens, about {_cost(planned.estimated_cost())} "
+        "at batch prices"
     )
     for warning in planned.warnings:
         out.print(f"[yellow]{warning}[/yellow]")
@@ -128,7 +148,8 @@ def dry_run(planned: PlannedSubmission, json_output: bool) -> None:
     context.console().print("[blue]Dry run complete - no jobs submitted[/blue]")
 
 
-def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool) -> None:
+def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool, unplanned: int = 0) -> None:
+    """`unplanned`: issues of a group planned in chunks that a run cut short before planning them."""
     issues = sum(job.total_items for job in unsent)
     if json_output:
         context.print_json(
@@ -138,18 +159,22 @@ def resume_dry_run(group_id: str, unsent: list[BatchJob], json_output: bool) -> 
                 "total_batches": len(unsent),
                 "total_issues": issues,
                 "job_ids": [job.job_id for job in unsent],
+                "unplanned_issues": unplanned,
             }
         )
         return
+    rest = f", then plan and send {unplanned} more issue(s)" if unplanned else ""
     context.console().print(
-        f"[blue]Dry run: resuming {group_id} would send {len(unsent)} batch(es) ({issues} issues); nothing sent[/blue]"
+        f"[blue]Dry run: resuming {group_id} would send {len(unsent)} batch(es) ({issues} issues){rest}; "
+        "nothing sent[/blue]"
     )
 
 
-def confirm_or_refuse(total_batches: int) -> None:
+def confirm_or_refuse(total_batches: int, unplanned: int = 0) -> None:
+    what = f"{total_batches} batch jobs" + (f" and {unplanned} issue(s) still to plan" if unplanned else "")
     if not sys.stdin.isatty():
-        raise UsageError(f"about to submit {total_batches} batch jobs; pass --yes to confirm when not at a terminal")
-    if not typer.confirm(f"Submit {total_batches} batch jobs?"):
+        raise UsageError(f"about to submit {what}; pass --yes to confirm when not at a terminal")
+    if not typer.confirm(f"Submit {what}?"):
         raise typer.Abort()
 
 

@@ -64,11 +64,11 @@ def run_resume(ctx: typer.Context, service: BatchService, group_prefix: str, opt
 
     group_id = service.group_id(group_prefix, "resume")
     refuse_fixed_options(ctx, service.group(group_id).selection.get("org"))
-    unsent = service.unsent(group_id)
+    unsent, unplanned = service.unsent(group_id), service.unplanned(group_id)
     if options.dry_run:
-        render.resume_dry_run(group_id, unsent, options.json_output)
+        render.resume_dry_run(group_id, unsent, options.json_output, unplanned)
         return
-    if len(unsent) > 1 and not options.yes:
-        render.confirm_or_refuse(len(unsent))
+    if (len(unsent) > 1 or unplanned) and not options.yes:
+        render.confirm_or_refuse(len(unsent), unplanned)
     result = service.resume(group_id, options.concurrency, options.max_enqueued_tokens)
     render.submitted(result, options.json_output)

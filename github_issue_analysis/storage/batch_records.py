@@ -60,6 +60,24 @@ class RetryRaced(Exception):
     """Another process retried the same children first; nothing was written."""
 
 
+class PlanRaced(Exception):
+    """Another process recorded the next chunk of the group's selection first; nothing was written."""
+
+
+@dataclass(frozen=True)
+class StoredSelection:
+    """A group planned in chunks: its whole selection in order, how many of it are planned (recorded in a
+    child, or left out), and whether issues with a result or in flight are left out as chunks are recorded."""
+
+    issue_ids: list[int]
+    planned_through: int
+    skips_taken: bool
+
+    @property
+    def unplanned(self) -> list[int]:
+        return self.issue_ids[self.planned_through :]
+
+
 def group_from_row(row: Any, child_ids: list[str]) -> BatchGroup:
     options = dict(row.options)
     split_plan = options.pop("split_plan", None)

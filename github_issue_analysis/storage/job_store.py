@@ -10,8 +10,16 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import BatchJob, ItemState, JobStatus
 
-from .batch_records import NewJob, RetryRaced, UnknownJobStatus, group_from_row, job_from_row
-from .schema import batch_groups, batch_jobs, job_items
+from .batch_records import (
+    NewJob,
+    PlanRaced,
+    RetryRaced,
+    StoredSelection,
+    UnknownJobStatus,
+    group_from_row,
+    job_from_row,
+)
+from .schema import batch_groups, batch_jobs, group_selections, job_items
 from .timeutil import utcnow
 
 _CHUNK = 500
@@ -22,8 +30,9 @@ class JobStore:
         self.engine = engine
         self.unreadable_jobs: list[str] = []  # rows the last listing left out, in words
 
-    def create_group(self, group: BatchGroup, jobs: Sequence[NewJob]) -> None:
-        """Record the intent: the group, every child as `queued` and every item, in one transaction."""
+    def create_group(self, group: BatchGroup, jobs: Sequence[NewJob], selection: StoredSelection | None = None) -> None:
+        """Record the intent: the group, every child as `queued` and every item, in one transaction. A group
+        planned in chunks keeps its `selection` beside it (record_chunk adds the children)."""
         with self.engine.begin() as conn:
             conn.execute(
                 insert(batch_groups).values(
@@ -40,6 +49,68 @@ class JobStore:
                 )
             )
             self._insert_jobs(conn, group.group_id, jobs)
+            if selection is not None:
+                conn.execute(
+                    insert(group_selections).values(
+                        group_id=group.group_id,
+                        issue_ids=selection.issue_ids,
+                        planned_through=selection.planned_through,
+                        skips_taken=selection.skips_taken,
+                    )
+                )
+
+    def selection(self, group_id: str) -> StoredSelection | None:
+        """The selection of a group whose planning has not ended (None: every issue of it is planned)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(group_selections).where(group_selections.c.group_id == group_id)).first()
+        return StoredSelection(list(row.issue_ids), row.planned_through, row.skips_taken) if row else None
+
+    def record_chunk(self, group_id: str, jobs: Sequence[NewJob], planned: tuple[int, int], last: bool) -> None:
+        """One chunk of a group planned in chunks, in one transaction: its children (`queued`) and items, their
+        batches added to the group's split plan, and the selection's mark moved from planned[0] to planned[1].
+        The last chunk also sets the group's totals (issues, batches in every child) and drops the selection.
+        Raises PlanRaced (writing nothing) when another process moved the mark first."""
+        before, after = planned
+        with self.engine.begin() as conn:
+            mark = (
+                update(group_selections)
+                .where(group_selections.c.group_id == group_id, group_selections.c.planned_through == before)
+                .values(planned_through=after)
+            )
+            if not conn.execute(mark).rowcount:
+                raise PlanRaced(group_id)
+            if jobs:
+                self._insert_jobs(conn, group_id, jobs)
+                self._extend_split_plan(conn, group_id, jobs)
+            if last:
+                self._end_planning(conn, group_id)
+
+    def _extend_split_plan(self, conn: Any, group_id: str, jobs: Sequence[NewJob]) -> None:
+        options = dict(conn.execute(select(batch_groups.c.options).where(batch_groups.c.id == group_id)).scalar_one())
+        plan = dict(options.get("split_plan") or {})
+        plan["batches"] = [
+            *plan.get("batches", []),
+            *(
+                {"batch_number": j.batch_sequence, "issue_count": len(j.items), "estimated_tokens": j.estimated_tokens}
+                for j in jobs
+            ),
+        ]
+        conn.execute(
+            update(batch_groups).where(batch_groups.c.id == group_id).values(options={**options, "split_plan": plan})
+        )
+
+    def _end_planning(self, conn: Any, group_id: str) -> None:
+        """The group's totals as recorded (they were estimates from the selection's size while planning)."""
+        in_group = batch_jobs.c.group_id == group_id
+        batches = conn.execute(select(func.count()).select_from(batch_jobs).where(in_group)).scalar_one()
+        issues = conn.execute(
+            select(func.count(func.distinct(job_items.c.issue_id)))
+            .select_from(job_items.join(batch_jobs, batch_jobs.c.id == job_items.c.job_id))
+            .where(in_group)
+        ).scalar_one()
+        conn.execute(update(batch_jobs).where(in_group).values(total_batches_in_group=batches))
+        conn.execute(update(batch_groups).where(batch_groups.c.id == group_id).values(total_issues=issues))
+        conn.execute(delete(group_selections).where(group_selections.c.group_id == group_id))
 
     def add_jobs(self, group_id: str, jobs: Sequence[NewJob], supersede: Sequence[str]) -> None:
         """Retry: new children in the same group, the children they replace marked superseded. Raises
@@ -62,6 +133,8 @@ class JobStore:
             )
 
     def _insert_jobs(self, conn: Any, group_id: str, jobs: Sequence[NewJob]) -> None:
+        if not jobs:
+            return
         now = utcnow()
         conn.execute(
             insert(batch_jobs),
@@ -166,6 +239,12 @@ class JobStore:
             self.unreadable_jobs = []
             return [job for row in conn.execute(query) if (job := self._listed(row)) is not None]
 
+    def jobs_named(self, job_ids: Sequence[str]) -> list[BatchJob]:
+        """These jobs, in sequence order (those that exist)."""
+        with self.engine.connect() as conn:
+            query = select(batch_jobs).where(batch_jobs.c.id.in_(list(job_ids))).order_by(batch_jobs.c.batch_sequence)
+            return [job_from_row(row) for row in conn.execute(query)] if job_ids else []
+
     def update_job(self, job_id: str, **values: Any) -> None:
         self.update_jobs([(job_id, values, {})])
 
@@ -204,6 +283,7 @@ class JobStore:
                 select(func.count()).select_from(batch_jobs).where(batch_jobs.c.group_id == group_id)
             ).scalar_one()
             if not left:
+                conn.execute(delete(group_selections).where(group_selections.c.group_id == group_id))
                 conn.execute(delete(batch_groups).where(batch_groups.c.id == group_id))
 
     def delete_group(self, group_id: str) -> None:
@@ -211,6 +291,7 @@ class JobStore:
             job_ids = select(batch_jobs.c.id).where(batch_jobs.c.group_id == group_id)
             conn.execute(delete(job_items).where(job_items.c.job_id.in_(job_ids)))
             conn.execute(delete(batch_jobs).where(batch_jobs.c.group_id == group_id))
+            conn.execute(delete(group_selections).where(group_selections.c.group_id == group_id))
             conn.execute(delete(batch_groups).where(batch_groups.c.id == group_id))
 
 

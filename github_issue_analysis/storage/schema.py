@@ -223,6 +223,15 @@ label_claims = Table(
     Column("kind", String(20)),
 )
 
+group_selections = Table(
+    "group_selections",
+    metadata,
+    Column("group_id", String(64), ForeignKey("batch_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("issue_ids", JSON, nullable=False),  # the group's whole selection, in order, while it is planned
+    Column("planned_through", Integer, nullable=False),  # issues before this position are recorded (or left out)
+    Column("skips_taken", Boolean, nullable=False),  # leave out issues with a result or in flight (no --reprocess)
+)
+
 issue_claims = Table(
     "issue_claims",
     metadata,

@@ -104,7 +104,7 @@ def crashable(
         yield emulator, switch, server.url, clock
 
 
-def run_killed(switch: KillSwitch, tmp_path: Path) -> None:
+def run_killed(switch: KillSwitch, tmp_path: Path, *extra: str) -> None:
     env = {**os.environ}
     proc = subprocess.Popen(
         [
@@ -119,6 +119,7 @@ def run_killed(switch: KillSwitch, tmp_path: Path) -> None:
             "--yes",
             "--concurrency",
             "1",
+            *extra,
         ],
         cwd=tmp_path,
         env=env,
@@ -271,3 +272,47 @@ def test_two_gemini_batches_of_one_name_are_reported_and_never_resent(
     stored = seeded.jobs.job(job.job_id)
     assert stored is not None and stored.status.value == "submitting" and stored.provider_batch_id is None
     assert str(other.name) in (stored.error or "")
+
+
+CHUNKED = ("--batch-size", "2")  # 150 issues in chunks of 64 new issues (plan_stream.py): three chunks
+
+
+@pytest.mark.parametrize(
+    ("crashable", "path", "nth", "when", "boundary"),
+    [
+        # the first chunk recorded (31 children, its last batch carried), its first child created, the second
+        # chunk not recorded: measuring goes on only once the first batch is out
+        ("openai", "/v1/batches", 1, "response", 62),
+        pytest.param("anthropic", ANTHROPIC_CREATE, 1, "response", 62, marks=SLOW),
+        # later: whichever chunk boundary the store holds when the 40th create arrives (the kill comes first)
+        pytest.param("openai", "/v1/batches", 40, "request", None, marks=SLOW),
+    ],
+    indirect=["crashable"],
+)
+def test_kill_between_chunks_then_resume(
+    path: str, nth: int, when: str, boundary: int | None, crashable: Any, seeded: Store, tmp_path: Path
+) -> None:
+    """A group planned in chunks, killed between two chunks: the resume adopts what reached the provider, plans
+    the rest of the selection and sends it; every issue in exactly one child, one provider batch per child."""
+    emulator, switch, _, clock = crashable
+    seed(seeded, 150)
+    switch.method, switch.path, switch.nth, switch.when = "POST", path, nth, when
+    run_killed(switch, tmp_path, *CHUNKED)
+    group_id = seeded.jobs.groups()[0][0].group_id
+    stored = seeded.jobs.selection(group_id)
+    if boundary is not None:
+        assert stored is not None and stored.planned_through == boundary
+    planned = stored.planned_through if stored else 150
+    items = [item.issue_id for _, item in seeded.job_items.group_items(group_id)]
+    assert sorted(items) == sorted(set(items)) and len(items) <= planned
+    resumed = invoke("batch", "submit", "product-labeling", "--resume", group_id, "--yes")
+    assert resumed.exit_code == 0, resumed.stderr
+    children = seeded.jobs.jobs(group_id)
+    items = [item.issue_id for _, item in seeded.job_items.group_items(group_id)]
+    assert sorted(items) == sorted(set(items)) and len(items) == 150  # each issue in exactly one child
+    assert emulator.stats.batches_created == len(children) == 75
+    assert {c.provider_batch_id for c in children} == provider_batch_ids(emulator)  # one per child, all tracked
+    assert seeded.jobs.selection(group_id) is None
+    clock.advance(3600)
+    invoke("batch", "group-collect", group_id)
+    assert len(invoke("results", "export").stdout.splitlines()) == 150

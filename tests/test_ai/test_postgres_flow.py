@@ -35,3 +35,20 @@ def test_split_submit_retry_and_collect_on_postgres(sandbox: Sandbox, monkeypatc
         assert len(invoke("results", "export", "--format", "jsonl").stdout.splitlines()) == 61
     finally:
         store.close()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="GH_ANALYSIS_TEST_POSTGRES_URL is not set")
+def test_submit_in_chunks_stopped_then_resumed_on_postgres(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group planned in chunks (plan_stream.py), stopped after its first chunk, resumed: every issue once."""
+    from tests.test_ai.test_submit_in_chunks import ISSUES, _stopped_after, assert_whole
+
+    url = fresh_postgres_database()
+    monkeypatch.setenv("GH_ANALYSIS_DATABASE_URL", url)
+    store = open_store(url)
+    try:
+        seed(store, ISSUES)
+        group_id = _stopped_after(store, 1)
+        assert invoke("batch", "submit", "product-labeling", "--resume", group_id, "--yes").exit_code == 0
+        assert_whole(store, group_id, sandbox)
+    finally:
+        store.close()

@@ -14,7 +14,7 @@ from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.providers.base import BatchProvider, ProviderError
 from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus, summarize
 from github_issue_analysis.domain.jobs import TERMINAL_STATUSES, BatchJob, JobStatus
-from github_issue_analysis.storage.batch_records import NewJob
+from github_issue_analysis.storage.batch_records import NewJob, PlanRaced
 from github_issue_analysis.storage.store import Store
 
 from .collector import CollectReport, JobCollector
@@ -22,6 +22,7 @@ from .finder import find_created
 from .group_refresh import fetch_group_changes
 from .group_retry import plan_retry
 from .job_runner import JobRunner, SubmitOutcome
+from .plan_stream import PlanStream
 from .planner import hourly_room, prepared, splitter_for
 from .request import SubmitRequest
 from .requests import RequestBuilder
@@ -55,40 +56,72 @@ class BatchGroupManager:
         self.runner = JobRunner(store, provider, retry_seconds=retry_seconds, limits=store.limits)
         self.collector = JobCollector(store, provider)
         self._limit = asyncio.Semaphore(max(1, concurrency))
+        self.plan_problems: list[str] = []  # issues a plan in chunks left out, in words
 
     # -- drive -----------------------------------------------------------------------------------------
-    async def submit_pending(self, group_id: str, max_enqueued_tokens: int | None = None) -> list[SubmitOutcome]:
+    async def submit_pending(
+        self, group_id: str, max_enqueued_tokens: int | None = None, stream: PlanStream | None = None
+    ) -> list[SubmitOutcome]:
         """Submit queued children that fit the enqueued-token budget and the hourly batch pace; the rest
-        stay queued for `batch watch`."""
+        stay queued for `batch watch`. A group whose planning a run did not finish (or `stream`, one being
+        planned now) is planned chunk by chunk meanwhile, each chunk sent once it is recorded."""
         group = self._group(group_id)
+        stream = stream or PlanStream.resume(self.store, self.provider, group)
         children = [
             c
             for c in self.store.jobs.jobs(group_id)
             if not c.superseded and c.status in (JobStatus.QUEUED, JobStatus.SUBMITTING)
         ]
-        if not children:
+        if not children and stream is None:
             return []
         stranded = [c for c in children if c.status is JobStatus.SUBMITTING]
         listing = await find_created(self.provider, self.store.jobs, stranded) if stranded else None
         limit = effective_limit(self.store, self.provider, group, max_enqueued_tokens)
-        children = fit_children(self.store, group, children, limit)
-        chosen = self._fit_budget(group, children, limit)
+        gate = _Gate(self._hourly_room(), self.store.pacing.in_flight_tokens(group.model), limit)
         requests = self._builder(self.prepared(group))
-        return await self.each(chosen, lambda c: self.runner.submit(c, requests, listing))
+        sending: dict[str, asyncio.Future[SubmitOutcome]] = {}
 
-    def _fit_budget(self, group: BatchGroup, children: list[BatchJob], limit: int | None) -> list[BatchJob]:
-        hourly_room = self._hourly_room()
-        in_flight = self.store.pacing.in_flight_tokens(group.model)
-        chosen: list[BatchJob] = []
-        for child in children:
-            if child.status is JobStatus.QUEUED:
-                if len(chosen) >= hourly_room:
-                    break
-                if limit and in_flight > 0 and in_flight + child.estimated_tokens > limit:
-                    break
-                in_flight += child.estimated_tokens
-            chosen.append(child)
-        return chosen
+        def send(batch: list[BatchJob]) -> None:
+            fitted = [c for c in fit_children(self.store, group, batch, limit) if c.job_id not in sending]
+            for child in gate.admit(fitted):
+                sending[child.job_id] = asyncio.ensure_future(
+                    self._bounded(self.runner.submit(child, requests, listing))
+                )
+
+        send(children)
+        if stream is not None:
+            try:
+                await self._plan_while_sending(stream, send, sending)
+            except Exception:
+                await asyncio.gather(*sending.values(), return_exceptions=True)  # what went out is recorded first
+                raise
+        return list(await asyncio.gather(*sending.values()))
+
+    async def _plan_while_sending(
+        self,
+        stream: PlanStream,
+        send: Callable[[list[BatchJob]], None],
+        sending: dict[str, asyncio.Future[SubmitOutcome]],
+    ) -> None:
+        """Record the stream's chunks, sending each; stop early when a send failed for good (the rest stays
+        stored for the next run) or another process plans the group."""
+        first = True
+        try:
+            async for job_ids in stream.chunks():
+                send(self.store.jobs.jobs_named(job_ids))
+                if first and sending:  # the first batch out before measuring goes on: they share one core
+                    await asyncio.wait(list(sending.values()), return_when=asyncio.FIRST_COMPLETED)
+                    first = False
+                if any(f.done() and not f.cancelled() and f.exception() for f in sending.values()):
+                    return
+        except PlanRaced:
+            return
+        finally:
+            self.plan_problems += stream.problems
+
+    async def _bounded(self, action: Awaitable[T]) -> T:
+        async with self._limit:
+            return await action
 
     def _hourly_room(self) -> int:
         return hourly_room(self.store, self.provider)
@@ -218,3 +251,33 @@ class BatchGroupManager:
             splitter=splitter,
             measure=builder.measure,
         )
+
+
+class _Gate:
+    """Queued children let out in sequence order while the hourly batch pace and the enqueued-token budget
+    allow; once one has to wait, every later one waits too (children already `submitting` go while it is open).
+    """
+
+    def __init__(self, hourly_room: int, in_flight_tokens: int, limit: int | None) -> None:
+        self.room = hourly_room
+        self.in_flight = in_flight_tokens
+        self.limit = limit
+        self.closed = False
+
+    def admit(self, children: list[BatchJob]) -> list[BatchJob]:
+        chosen: list[BatchJob] = []
+        for child in children:
+            if self.closed or (child.status is JobStatus.QUEUED and not self._fits(child)):
+                self.closed = True
+                break
+            self.room -= 1
+            chosen.append(child)
+        return chosen
+
+    def _fits(self, child: BatchJob) -> bool:
+        if self.room <= 0:
+            return False
+        if self.limit and self.in_flight > 0 and self.in_flight + child.estimated_tokens > self.limit:
+            return False
+        self.in_flight += child.estimated_tokens
+        return True

@@ -4,6 +4,7 @@ Running the children is batch_group_manager.py's job."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -43,10 +44,30 @@ class PlannedSubmission:
     skipped_in_flight: int = 0  # waiting for a result in another group, or held by another run
     in_flight_ids: list[int] = field(default_factory=list)  # those issues
     warnings: list[str] = field(default_factory=list)
+    # Planned in chunks (plan_stream.py): `plan` covers the first chunk only, these issues follow it. The whole
+    # plan's figures are then estimates scaled from the first chunk.
+    unplanned: list[int] = field(default_factory=list)
+
+    @property
+    def total_selected(self) -> int:
+        return len(self.issue_ids) + len(self.unplanned)
+
+    @property
+    def expected_batches(self) -> int:
+        """The plan's batches, or for a plan in chunks the estimate from the first chunk's full batches."""
+        if not self.unplanned:
+            return self.plan.total_batches
+        full = self.plan.batches[:-1] or self.plan.batches
+        per_batch = sum(b.issue_count for b in full) / len(full)
+        return math.ceil(self.total_selected / per_batch)
 
     @property
     def estimated_tokens(self) -> int:
-        return sum(b.estimated_tokens for b in self.plan.batches)
+        return round(sum(b.estimated_tokens for b in self.plan.batches) * self._scale)
+
+    @property
+    def _scale(self) -> float:
+        return self.total_selected / len(self.issue_ids) if self.unplanned else 1.0
 
     def estimated_cost(self, batch: PlannedBatch | None = None) -> float | None:
         """USD at batch prices for one planned batch or (None) the whole plan; None when the model has no price."""
@@ -54,8 +75,10 @@ class PlannedSubmission:
         if price is None:
             return None
         batches = [batch] if batch else self.plan.batches
-        tokens = sum(b.estimated_tokens for b in batches)
-        return price.cost(tokens, int(self.output_tokens_per_issue * sum(b.issue_count for b in batches)))
+        scale = 1.0 if batch else self._scale
+        tokens = sum(b.estimated_tokens for b in batches) * scale
+        issues = sum(b.issue_count for b in batches) * scale
+        return price.cost(round(tokens), int(self.output_tokens_per_issue * issues))
 
 
 def prepared(store: Store, request: SubmitRequest) -> PreparedProcessor:
@@ -95,14 +118,28 @@ class SubmitPlanner:
         self.store = store
         self.provider = provider
 
-    def plan(self, request: SubmitRequest) -> PlannedSubmission:
-        """`request` must be resolved (request.resolved)."""
+    def plan(self, request: SubmitRequest, chunk: int | None = None) -> PlannedSubmission:
+        """`request` must be resolved (request.resolved). With `chunk`, a selection larger than it is measured
+        only for its first `chunk` issues (the rest in `unplanned`: plan_stream.py plans it while sending)."""
         selected, skipped, coming = self._select(request), 0, list[int]()
         if skips_taken(request):
             selected, skipped, coming = self._untaken(request, selected)
         if not selected:
             raise NothingToDo(skipped, len(coming))
-        return self._planned(request, selected, skipped, coming)
+        if chunk is None or len(selected) <= chunk:
+            return self._planned(request, selected, skipped, coming)
+        head = self._planned(with_examples(self.store, request, selected), selected[:chunk], skipped, coming)
+        head.unplanned = selected[chunk:]
+        head.warnings = self._warnings(head)
+        return head
+
+    def untaken(
+        self, request: SubmitRequest, ids: list[int], held_elsewhere: set[int]
+    ) -> tuple[list[int], int, list[int]]:
+        """(the issues still to send, how many have a result, the ones in flight or held by another run) once
+        `held_elsewhere` is known from a claim (settling one chunk of a plan in chunks)."""
+        kept, done, coming = self._untaken(request, ids, claimed=False)
+        return [i for i in kept if i not in held_elsewhere], done, coming + [i for i in kept if i in held_elsewhere]
 
     def plan_issues(self, request: SubmitRequest, selected: list[int]) -> PlannedSubmission:
         """The plan for exactly these issues (the caller chose them: `triage` sends what is new or changed)."""
@@ -164,10 +201,11 @@ class SubmitPlanner:
     def _warnings(self, planned: PlannedSubmission) -> list[str]:
         warnings, plan = [], planned.plan
         room = hourly_room(self.store, self.provider)
-        if plan.total_batches > room:
+        if planned.expected_batches > room:
+            about = "about " if planned.unplanned else ""
             warnings.append(
-                f"{plan.total_batches} batches exceed the {room} the provider still creates this hour (at most "
-                f"{self.provider.max_batches_per_hour} per hour): submit sends {room}, watching paces the rest"
+                f"{about}{planned.expected_batches} batches exceed the {room} the provider still creates this hour "
+                f"(at most {self.provider.max_batches_per_hour} per hour): submit sends {room}, watching paces the rest"
             )
         limit = planned.request.max_enqueued_tokens
         if limit and (largest := max(b.estimated_tokens for b in plan.batches)) > limit:

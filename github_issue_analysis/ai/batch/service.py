@@ -24,6 +24,7 @@ from .batch_splitter import RequestTooLarge
 from .collector import CollectReport, NotCollectable
 from .group_retry import NothingToRetry
 from .job_runner import SubmitOutcome
+from .plan_stream import PlanStream, chunk_size
 from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number, skips_taken
 from .request import SubmitRequest, resolved
 from .stranded import adopt_batch, mark_unsent
@@ -51,12 +52,15 @@ class BatchService:
         self._provider_factory = provider_factory or (lambda name: create_provider(name, settings))
 
     # -- submit ----------------------------------------------------------------------------------------
-    def plan(self, request: SubmitRequest) -> PlannedSubmission:
-        """The plan for `request`, its model resolved here once (GH_ANALYSIS_MODEL when none was asked for)."""
+    def plan(self, request: SubmitRequest, in_chunks: bool = False) -> PlannedSubmission:
+        """The plan for `request`, its model resolved here once (GH_ANALYSIS_MODEL when none was asked for).
+        `in_chunks`: a selection larger than one chunk is measured for its first chunk only; `submit` plans
+        the rest chunk by chunk while sending (plan_stream.py)."""
         request, provider = resolved(request, self.settings.model, self._provider_factory)
         check_issue_number(self.store.issues, request.selection)
+        chunk = chunk_size(request.batch_size) if in_chunks else None
         try:
-            return SubmitPlanner(self.store, provider).plan(request)
+            return SubmitPlanner(self.store, provider).plan(request, chunk)
         except NothingToDo as error:
             raise errors.NothingToSubmit(error.already_done, error.in_flight, request.selection.org) from None
         except RequestTooLarge as error:
@@ -76,6 +80,8 @@ class BatchService:
         """Record the planned group, then send what the budget and pace allow (the rest waits for `watch`)."""
         request = planned.request
         provider = self._checked_provider(request.provider_name)  # no key: nothing stored
+        if planned.unplanned:
+            return self._submit_in_chunks(provider, planned)
         try:
             planned, group = self._record_claimed(SubmitPlanner(self.store, provider), planned)
         except NothingToDo as error:
@@ -95,6 +101,23 @@ class BatchService:
             planned = planner.settle(planned, claim.take(planned.issue_ids))
             return planned, planner.record(planned)
 
+    def _submit_in_chunks(self, provider: BatchProvider, head: PlannedSubmission) -> SubmitResult:
+        """Record the group with its selection, then plan it chunk by chunk, each chunk sent once recorded."""
+        stream = PlanStream.start(self.store, provider, head)
+        request = head.request
+        result = self._send(stream.group_id, request.concurrency, request.max_enqueued_tokens, stream)
+        planned = stream.recorded_plan(head)
+        if not result.group.child_job_ids and self.store.jobs.selection(stream.group_id) is None:
+            self.store.jobs.delete_group(stream.group_id)  # other runs took every issue meanwhile
+            raise errors.NothingToSubmit(planned.skipped_with_results, planned.skipped_in_flight)
+        held = self.store.issues.issues_by_id(planned.in_flight_ids)
+        return replace(result, planned=planned, skipped_in_flight=[(i.org, i.repo, i.number) for i in held])
+
+    def unplanned(self, group_id: str) -> int:
+        """Issues of a group a run cut short before planning them (the next resume plans and sends them)."""
+        stored = self.store.jobs.selection(group_id)
+        return len(stored.unplanned) if stored else 0
+
     def resume(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None = None) -> SubmitResult:
         """Finish a submission that stopped half-way: adopt what reached the provider, send the rest."""
         return self._send(self.group_id(group_id, "resume"), concurrency, max_enqueued_tokens)
@@ -110,11 +133,15 @@ class BatchService:
     def group(self, group_id: str) -> BatchGroup:
         return self._group(group_id)
 
-    def _send(self, group_id: str, concurrency: int, max_enqueued_tokens: int | None) -> SubmitResult:
+    def _send(
+        self, group_id: str, concurrency: int, max_enqueued_tokens: int | None, stream: PlanStream | None = None
+    ) -> SubmitResult:
         manager = self._manager(self._group(group_id).provider, concurrency, require_key=True)
 
         async def send() -> list[str]:
-            return _problems(await manager.submit_pending(group_id, max_enqueued_tokens))
+            return (
+                _problems(await manager.submit_pending(group_id, max_enqueued_tokens, stream)) + manager.plan_problems
+            )
 
         return self._result(manager, group_id, self._run(manager, send))
 
