@@ -78,7 +78,7 @@ def submit(
     from github_issue_analysis.ai.batch.request import SubmitRequest
     from github_issue_analysis.storage.issue_store import IssueSelection
 
-    from . import batch_render as render
+    from . import submit_render as render
 
     service = _service()
     if resume:
@@ -214,7 +214,7 @@ def group_retry(
     json_output: bool = JSON,
 ) -> None:
     """Resubmit failed, expired or cancelled batches of a group as new batches of the same group."""
-    from . import batch_render as render
+    from . import submit_render as render
 
     service = _service()
     confirm = (lambda _: None) if yes else render.confirm_or_refuse

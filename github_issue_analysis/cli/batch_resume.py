@@ -60,7 +60,7 @@ class ResumeOptions:
 
 
 def run_resume(ctx: typer.Context, service: BatchService, group_prefix: str, options: ResumeOptions) -> None:
-    from . import batch_render as render
+    from . import submit_render as render
 
     group_id = service.group_id(group_prefix, "resume")
     refuse_fixed_options(ctx, service.group(group_id).selection.get("org"))

@@ -36,7 +36,7 @@ def demo(
 
     from github_issue_analysis.sandbox.demo import DemoSteps, run_demo
 
-    from . import batch_render, context
+    from . import context, submit_render
     from .batch_watch import progress_view
     from .demo_render import collected, doctor, finished, measuring, submitted
 
@@ -54,7 +54,7 @@ def demo(
 
         steps = DemoSteps(
             collected=lambda report: collected(out, report),
-            planned=batch_render.plan,
+            planned=submit_render.plan,
             submitted=lambda result: submitted(out, result),
             progress=lambda progress: live.update(progress_view(progress), refresh=True),
             finished=finish,

@@ -49,9 +49,9 @@ def steps(yes: bool, json_output: bool) -> LabelRunSteps:
 
 
 def _confirm_submit(planned: PlannedSubmission, yes: bool) -> None:
-    from . import batch_render
+    from . import submit_render
 
-    batch_render.plan(planned)
+    submit_render.plan(planned)
     if yes:
         return
     _ask(f"Submit {planned.plan.total_issues} issue(s) in {planned.plan.total_batches} batch(es)?")
