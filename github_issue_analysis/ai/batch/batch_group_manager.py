@@ -19,7 +19,7 @@ from github_issue_analysis.storage.store import Store
 
 from .collector import CollectReport, JobCollector
 from .finder import find_created
-from .group_refresh import fetch_group_changes
+from .group_refresh import GroupRefresh, fetch_group_changes
 from .group_retry import plan_retry
 from .job_runner import JobRunner, SubmitOutcome
 from .plan_stream import PlanStream
@@ -164,15 +164,13 @@ class BatchGroupManager:
     async def refresh(self, group_id: str) -> BatchGroupStatus:
         """Refresh every unfinished child together from the provider's list pages (adopting batches created
         before a crash), then summarise; children whose batch the provider does not know are named."""
-        await self.adopt(group_id)
-        refreshed = await fetch_group_changes(self.runner, self.store.jobs.jobs(group_id), self.each)
-        self.runner.apply_changes(refreshed.changes)
+        refreshed = await self.refresh_groups([group_id])
         status = self.status(group_id)
         if refreshed.missing:
             status.missing_at_provider = [job.job_id for job in refreshed.missing]
         return status
 
-    async def refresh_groups(self, group_ids: Sequence[str]) -> None:
+    async def refresh_groups(self, group_ids: Sequence[str]) -> GroupRefresh:
         """Refresh the unfinished children of several groups of this provider together: one walk of its list
         pages for all of them (a group at a time would walk the same pages once each)."""
         for group_id in group_ids:
@@ -180,6 +178,7 @@ class BatchGroupManager:
         children = [child for group_id in group_ids for child in self.store.jobs.jobs(group_id)]
         refreshed = await fetch_group_changes(self.runner, children, self.each)
         self.runner.apply_changes(refreshed.changes)
+        return refreshed
 
     def status(self, group_id: str) -> BatchGroupStatus:
         return summarize(self._group(group_id), self.store.jobs.jobs(group_id))

@@ -87,8 +87,7 @@ class BatchService:
         except NothingToDo as error:
             raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
         result = self._send(group.group_id, request.concurrency, request.max_enqueued_tokens)
-        held = self.store.issues.issues_by_id(planned.in_flight_ids)
-        return replace(result, planned=planned, skipped_in_flight=[(i.org, i.repo, i.number) for i in held])
+        return self._with_plan(result, planned)
 
     def _record_claimed(
         self, planner: SubmitPlanner, planned: PlannedSubmission
@@ -110,6 +109,10 @@ class BatchService:
         if not result.group.child_job_ids and self.store.jobs.selection(stream.group_id) is None:
             self.store.jobs.delete_group(stream.group_id)  # other runs took every issue meanwhile
             raise errors.NothingToSubmit(planned.skipped_with_results, planned.skipped_in_flight)
+        return self._with_plan(result, planned)
+
+    def _with_plan(self, result: SubmitResult, planned: PlannedSubmission) -> SubmitResult:
+        """The result with the plan as recorded and the issues left out because another run held them."""
         held = self.store.issues.issues_by_id(planned.in_flight_ids)
         return replace(result, planned=planned, skipped_in_flight=[(i.org, i.repo, i.number) for i in held])
 
@@ -207,13 +210,7 @@ class BatchService:
             raise OperationFailed(str(error)) from None
 
     def collect_group(self, group_id: str) -> GroupCollectReport:
-        manager = self._manager(self._group(group_id).provider)
-
-        async def refresh_then_collect() -> GroupCollectReport:
-            await manager.refresh(group_id)
-            return await manager.collect(group_id)
-
-        return self._run(manager, refresh_then_collect)
+        return self.collect_groups([group_id])[0]
 
     def collect_groups(self, group_ids: Sequence[str]) -> list[GroupCollectReport]:
         """Refresh the groups together (one walk of each provider's list pages), then collect each."""

@@ -255,7 +255,7 @@ class PreparedProductLabeling:
         self._taxonomy = Taxonomy(options.label_prefix, names)
         self._request_options = RequestOptions.from_stored(options.request_options)
         self._examples_text: str | None = None
-        self._parts: dict[tuple[str, str], tuple[LabelSet, SharedPart, Container[str]]] = {}
+        self._parts: dict[tuple[str, str], tuple[SharedPart, Container[str]]] = {}
 
     def examples_text(self) -> str:
         """The recorded examples as the prompt shows them, read once from the store (an example no longer
@@ -281,19 +281,18 @@ class PreparedProductLabeling:
         return self._by_repo[key]
 
     def request(self, issue: StoredIssue) -> ModelRequest:
-        label_set, shared, hidden = self._repo_part(issue.org, issue.repo)
+        label_set = self.label_set(issue.org, issue.repo)
+        shared, hidden = self._repo_part(issue.org, issue.repo, label_set)
         return model_request(issue, label_set, self._options.model, self._request_options, hidden, shared=shared)
 
-    def _repo_part(self, org: str, repo: str) -> tuple[LabelSet, SharedPart, Container[str]]:
-        """A repository's label set, the shared part of its requests and the labels a blind prompt hides,
-        built once per repository."""
-        key = (org, repo)
-        part = self._parts.get(key)
+    def _repo_part(self, org: str, repo: str, label_set: LabelSet) -> tuple[SharedPart, Container[str]]:
+        """The shared part of a repository's requests and the labels a blind prompt hides, built once per
+        repository."""
+        part = self._parts.get((org, repo))
         if part is None:
-            label_set = self.label_set(org, repo)
             hidden = _Hidden(self._taxonomy, frozenset(label_set.names)) if self._options.blind else ()
-            part = (label_set, shared_part(label_set, self._options.model, self.examples_text()), hidden)
-            self._parts[key] = part
+            part = (shared_part(label_set, self._options.model, self.examples_text()), hidden)
+            self._parts[(org, repo)] = part
         return part
 
     def validate(self, org: str, repo: str, content: str) -> ValidAnswer:
