@@ -140,9 +140,7 @@ def _request(
 
 
 def _run(request: CollectRequest, token: str | None) -> CollectReport:
-    import asyncio
-
-    from github_issue_analysis.github_client import collect_issues, connect
+    from github_issue_analysis.github_client import CollectionService, connect
 
     from . import context
     from .collect_progress import collect_progress
@@ -152,7 +150,7 @@ def _run(request: CollectRequest, token: str | None) -> CollectReport:
     context.show_slow_calls()
     try:
         with collect_progress(context.console(stderr=True)) as progress:
-            return asyncio.run(collect_issues(store.issues, request, connection, progress))
+            return CollectionService(store.issues, connection).collect(request, progress)
     finally:
         store.close()
 

@@ -180,15 +180,13 @@ def plan(
 ) -> None:
     """Show the labels that apply would add (and remove) per issue, and every skipped issue with its reason.
     Reads GitHub's live labels (nothing is written) unless --offline."""
-    import asyncio
-
-    from github_issue_analysis.labels.apply import live_plan
+    from github_issue_analysis.labels.label_service import LabelService
     from github_issue_analysis.labels.plan import build_plan
 
     from .labels_render import render_plan
 
     store = context.open_store()
-    result = build_plan(store, chosen) if offline else asyncio.run(live_plan(store, connection(token), chosen))
+    result = build_plan(store, chosen) if offline else LabelService(store, connection(token)).live_plan(chosen)
     if json_output:
         context.print_json(result.as_json())
     else:

@@ -26,15 +26,13 @@ def _ask(question: str, json_output: bool) -> None:
 
 
 def confirm_plan(selection: LabelSelection, github: GitHubConnection, json_output: bool) -> None:
-    import asyncio
-
-    from github_issue_analysis.labels.apply import live_plan
+    from github_issue_analysis.labels.label_service import LabelService
 
     from .labels_render import render_plan
 
     if json_output or not sys.stdin.isatty():
         _ask("", json_output)
-    plan = asyncio.run(live_plan(context.open_store(), github, selection))
+    plan = LabelService(context.open_store(), github).live_plan(selection)
     render_plan(context.console(), plan)
     if not plan.changes:
         return
@@ -42,9 +40,7 @@ def confirm_plan(selection: LabelSelection, github: GitHubConnection, json_outpu
 
 
 def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool) -> ApplyReport:
-    import asyncio
-
-    from github_issue_analysis.labels.apply import apply_labels
+    from github_issue_analysis.labels.label_service import LabelService
 
     from .labels_render import event_printer, render_apply
     from .progress import progress_reporter
@@ -52,7 +48,7 @@ def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool
     store = context.open_store()
     try:
         with progress_reporter() as reporter:
-            report = asyncio.run(apply_labels(store, github, options, event_printer(reporter)))
+            report = LabelService(store, github).apply(options, event_printer(reporter))
     finally:
         store.close()
     context.remember_ids(runs=[report.run_id] if report.run_id else [])
@@ -62,23 +58,22 @@ def run_apply(options: ApplyOptions, github: GitHubConnection, json_output: bool
 
 def run_revert(run_id: str, github: GitHubConnection, yes: bool, json_output: bool) -> bool:
     """True when any change failed."""
-    import asyncio
-
-    from github_issue_analysis.labels.revert import revert_run
+    from github_issue_analysis.labels.label_service import LabelService
 
     from .labels_render import event_printer, render_revert
     from .progress import ProgressReporter
 
     store = context.open_store()
+    labels = LabelService(store, github)
     hook = event_printer(ProgressReporter())  # a revert is short: plain lines, and its question needs no pause
     try:
         if not yes:
-            preview, _ = asyncio.run(revert_run(store, github, run_id, hook, dry_run=True))
+            preview, _ = labels.revert(run_id, hook, dry_run=True)
             render_revert(preview, None, False)
             if not preview.changes:
                 return False
             _ask(f"Revert {len(preview.changes)} label change(s) of {preview.run.id}?", json_output)
-        plan, report = asyncio.run(revert_run(store, github, run_id, hook))
+        plan, report = labels.revert(run_id, hook)
     finally:
         store.close()
     render_revert(plan, report, json_output)

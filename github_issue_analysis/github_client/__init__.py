@@ -1,6 +1,7 @@
 """GitHub API access: one connection (token, address, timeouts from settings), a rate-limit-aware transport,
-GraphQL queries, the collector, label reads and writes."""
+GraphQL queries, the collector (and its synchronous service), label reads and writes."""
 
+from .collection_service import CollectionService
 from .collector import check_request, collect_issues
 from .connection import GitHubConnection, connect
 from .credentials import github_token
@@ -22,6 +23,7 @@ __all__ = [
     "CollectObserver",
     "CollectReport",
     "CollectRequest",
+    "CollectionService",
     "GitHubAuthError",
     "GitHubConnection",
     "GitHubError",

@@ -4,7 +4,6 @@ group is in flight continues that group instead of submitting again; stopping th
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
 from github_issue_analysis.errors import NothingToSubmit
-from github_issue_analysis.github_client import connect
+from github_issue_analysis.github_client import CollectionService, connect
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
 
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from github_issue_analysis.labels.session import EventHook
 from github_issue_analysis.storage.store import Store
 
-from .collection import collect_org
 from .in_flight import RunKey, group_in_flight, matching_groups
 
 
@@ -99,7 +97,8 @@ class LabelRun:
     def collect_and_submit(self) -> LabelRunResult:
         """Collect, then continue the run's group in flight or plan, confirm and submit a new one."""
         self._require_key()
-        report = asyncio.run(collect_org(self.store, self.settings, self.options.org, self.options.repo))
+        collection = CollectionService(self.store.issues, connect(self.settings))
+        report = collection.collect_org(self.options.org, self.options.repo)
         self.steps.collected(report)
         result = LabelRunResult(group_id=group_in_flight(self.store, self.key), collected=report.issues)
         if result.group_id is not None:
@@ -150,15 +149,16 @@ class LabelRun:
     def apply(self, confirm: Callable[[LabelPlan], None], on_event: EventHook | None = None) -> ApplyReport:
         """The label plan checked against GitHub (shown and confirmed through `confirm`), then applied by the
         same service as `labels apply`."""
-        from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport, apply_labels, live_plan
+        from github_issue_analysis.labels.apply import ApplyOptions, ApplyReport
+        from github_issue_analysis.labels.label_service import LabelService
 
         selection = LabelSelection(self.options.org, self.options.repo, self.options.min_confidence)
-        connection = connect(self.settings)
-        plan = asyncio.run(live_plan(self.store, connection, selection))
+        labels = LabelService(self.store, connect(self.settings))
+        plan = labels.live_plan(selection)
         confirm(plan)
         if not plan.changes:
             return ApplyReport(None, skipped=plan.skipped)
-        return asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), on_event))
+        return labels.apply(ApplyOptions(selection), on_event)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _plan(self) -> PlannedSubmission | None:

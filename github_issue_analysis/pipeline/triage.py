@@ -7,7 +7,6 @@ the rest still run. A dry run reads only: it sends nothing and writes nothing to
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -23,12 +22,12 @@ from github_issue_analysis.evaluation.errors import NothingToScore
 from github_issue_analysis.evaluation.gate import Gate, build_gate, matching_evaluation
 from github_issue_analysis.evaluation.service import EvalOptions, evaluate
 from github_issue_analysis.evaluation.setup import fingerprint, setup_of
+from github_issue_analysis.github_client import CollectionService, connect
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.owners import process_owner
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.triage_store import GroupSetup
 
-from .collection import collect_org
 from .triage_apply import apply_gated, suggestions
 from .triage_content import content_fingerprint
 from .triage_kept import decide_kept
@@ -100,8 +99,9 @@ class TriageStep:
         if self.options.dry_run:
             self.report.skip("collect", "a dry run writes nothing to the store: it plans from what the store holds")
             return
+        collection = CollectionService(self.store.issues, connect(self.settings))
         for repo in self.options.repos or (None,):
-            found = asyncio.run(collect_org(self.store, self.settings, self.options.org, repo))
+            found = collection.collect_org(self.options.org, repo)
             self.report.collected["issues"] += found.issues
             self.report.collected["requests"] += found.requests
 

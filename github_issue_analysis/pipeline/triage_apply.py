@@ -5,7 +5,6 @@ cap on label writes. A person's removal of a label the tool applied, or a reject
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,8 @@ from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.label_audit import RunStatus
 from github_issue_analysis.evaluation.gate import Gate
 from github_issue_analysis.github_client import connect
-from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
+from github_issue_analysis.labels.apply import ApplyOptions
+from github_issue_analysis.labels.label_service import LabelService
 from github_issue_analysis.labels.options import LabelSelection
 from github_issue_analysis.labels.plan import build_plan
 from github_issue_analysis.storage.store import Store
@@ -60,14 +60,14 @@ def apply_gated(
     unfinished = any(run.org == options.org for run in store.label_audit.runs(status=RunStatus.RUNNING))
     if (planned == 0 and not unfinished) or (planned and not confirm(planned)):
         return None  # a run a crash left unfinished is finished even when nothing new is planned
-    connection = connect(settings)
+    labels = LabelService(store, connect(settings))
     summary: dict[str, Any] = {"run_id": None, "labels_added": 0, "issues": 0, "failed": []}
     for selection in chosen:
         left = None if cap is None else cap - summary["labels_added"]
         if left is not None and left <= 0:
             break
         apply_options = ApplyOptions(selection, comment=options.config.comment, max_label_writes=left)
-        report = asyncio.run(apply_labels(store, connection, apply_options))
+        report = labels.apply(apply_options)
         summary["run_id"] = report.run_id or summary["run_id"]
         summary["labels_added"] += sum(len(c.add) for c in report.applied)
         summary["issues"] += len(report.applied)

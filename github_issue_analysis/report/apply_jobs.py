@@ -3,7 +3,6 @@ its progress kept for the page to show. One run per organization at a time."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -58,10 +57,11 @@ class ApplyJobs:
         return self._jobs.get(job_id)
 
     def _run(self, job: ApplyJob, selection: LabelSelection, connection: GitHubConnection) -> None:
-        from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
+        from github_issue_analysis.labels.apply import ApplyOptions
+        from github_issue_analysis.labels.label_service import LabelService
 
         try:
-            report = asyncio.run(apply_labels(self.store, connection, ApplyOptions(selection), job.on_event))
+            report = LabelService(self.store, connection).apply(ApplyOptions(selection), job.on_event)
             job.report = report.as_json()
             job.status = "done"
         except GhAnalysisError as error:

@@ -11,7 +11,6 @@ offline labeller (word matching against label descriptions), not from a model.""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +25,8 @@ from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
-from github_issue_analysis.github_client import CollectReport, CollectRequest, GitHubConnection, collect_issues
-from github_issue_analysis.labels.apply import live_plan
+from github_issue_analysis.github_client import CollectionService, CollectReport, CollectRequest, GitHubConnection
+from github_issue_analysis.labels.label_service import LabelService
 from github_issue_analysis.labels.options import DEFAULT_MIN_CONFIDENCE, LabelSelection
 from github_issue_analysis.labels.plan import LabelPlan
 from github_issue_analysis.storage.issue_store import IssueSelection
@@ -115,7 +114,7 @@ def run_demo(
         settings = demo_settings(data_dir, *urls)
         store = open_store(settings.resolved_database_url())
         connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
-        steps.collected(asyncio.run(collect_issues(store.issues, CollectRequest(org=DEMO_ORG), connection)))
+        steps.collected(CollectionService(store.issues, connection).collect(CollectRequest(org=DEMO_ORG)))
         service = BatchService(store, settings)
         planned = service.plan(SubmitRequest("product-labeling", IssueSelection(DEMO_ORG), model_spec, concurrency=16))
         steps.planned(planned)
@@ -132,7 +131,7 @@ def run_demo(
             blind_group = evaluation["evaluations"][0]["group_id"]
         chosen = plan_threshold(store, blind_group)
         selection = LabelSelection(DEMO_ORG, min_confidence=chosen.min_confidence)
-        steps.label_plan(asyncio.run(live_plan(store, connection, selection)), chosen)  # reads only
+        steps.label_plan(LabelService(store, connection).live_plan(selection), chosen)  # reads only
         if steps.doctor is not None:
             from github_issue_analysis.labels.doctor import DoctorOptions, diagnose
 
