@@ -19,6 +19,7 @@ from typing import Any
 from harness import Row, print_rows
 
 from github_issue_analysis.domain.groups import BatchGroup, new_group_id, new_job_id
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.report.builder import ReportScope, build_report
 from github_issue_analysis.report.render import write_report
 from github_issue_analysis.storage.batch_records import CollectedResult, NewJob
@@ -89,7 +90,9 @@ def fill(store: Store, issues: int) -> str:
     for job in store.jobs.jobs(group.group_id):
         items = store.job_items.items(job.job_id)
         collected = [CollectedResult(i.issue_id, i.custom_id, analysis(i.issue_id), 0.8) for i in items]
-        store.job_items.record_collection(job, "product-labeling", "gpt-4o-mini", collected, [], (21000, 7500))
+        store.job_items.record_collection(
+            job, "product-labeling", "gpt-4o-mini", collected, [], TokenUsage(input_tokens=21000, output_tokens=7500)
+        )
     return group.group_id
 
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +20,7 @@ from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, create
 from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator, create_openai_app
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store, open_store
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 POSTGRES_URL = os.environ.get("GH_ANALYSIS_TEST_POSTGRES_URL")
 
@@ -122,6 +124,19 @@ def served_gemini() -> Iterator[tuple[GeminiEmulator, str]]:
     emulator = GeminiEmulator()
     with BackgroundServer(create_gemini_app(emulator=emulator)) as server:
         yield emulator, server.url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium through Playwright's sync API (tests/browser.py), one per test module: while it is
+    open, Playwright's event loop counts as running in the main thread, so a later module's `asyncio.run`
+    (every service entry point) would fail; a session-wide browser would outlive the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -240,8 +240,8 @@ def _collect_document(report: CollectReport) -> dict[str, Any]:
         "failed": report.failed,
         "already_collected": report.already_collected,
         "failures": report.failures_by_kind,
-        "input_tokens": report.input_tokens,
-        "output_tokens": report.output_tokens,
+        "input_tokens": report.usage.input_tokens,
+        "output_tokens": report.usage.output_tokens,
     }
 
 

@@ -71,7 +71,7 @@ def document(report: ProcessReport) -> dict[str, Any]:
         ],
         "cost_usd": report.cost_usd,
         "provider": report.provider,
-        "usage": {"input_tokens": report.input_tokens, "output_tokens": report.output_tokens},
+        "usage": {"input_tokens": report.usage.input_tokens, "output_tokens": report.usage.output_tokens},
     }
 
 
@@ -88,6 +88,6 @@ def _show(report: ProcessReport) -> None:
         out.print(f"[yellow]{f.org}/{f.repo}#{f.issue_number}: {f.error}[/yellow]")
     cost = f"${report.cost_usd:,.4f}" if report.cost_usd is not None else "unknown (no price for this model)"
     out.print(
-        f"{len(report.results)} labelled, {len(report.failed)} failed; {report.input_tokens:,} input + "
-        f"{report.output_tokens:,} output tokens, {cost} at live prices"
+        f"{len(report.results)} labelled, {len(report.failed)} failed; {report.usage.input_tokens:,} input + "
+        f"{report.usage.output_tokens:,} output tokens, {cost} at live prices"
     )

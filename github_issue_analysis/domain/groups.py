@@ -85,17 +85,10 @@ class BatchGroupStatus(BaseModel):
     total_issues: int
     completed_issues: int
     batches: list[BatchJob]
-    input_tokens: int = 0  # provider usage of every child so far, retried ones included
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    cache_write_tokens: int = 0
+    usage: TokenUsage = Field(default_factory=TokenUsage)  # provider usage of every child so far, retried ones included
     missing_at_provider: list[str] = Field(default_factory=list)  # job ids whose batch the provider lacks (404)
 
     model_config = {"arbitrary_types_allowed": True}
-
-    @property
-    def usage(self) -> TokenUsage:
-        return TokenUsage(self.input_tokens, self.cached_input_tokens, self.cache_write_tokens, self.output_tokens)
 
 
 _NOT_STARTED = {JobStatus.QUEUED, JobStatus.SUBMITTING, JobStatus.VALIDATING}
@@ -133,8 +126,5 @@ def summarize(group: BatchGroup, children: list[BatchJob]) -> BatchGroupStatus:
         total_issues=group.total_issues,
         completed_issues=sum(c.completed_items for c in children),
         batches=current,
-        input_tokens=sum(c.input_tokens or 0 for c in children),
-        output_tokens=sum(c.output_tokens or 0 for c in children),
-        cached_input_tokens=sum(c.cached_input_tokens or 0 for c in children),
-        cache_write_tokens=sum(c.cache_write_tokens or 0 for c in children),
+        usage=sum((c.usage for c in children), TokenUsage()),
     )

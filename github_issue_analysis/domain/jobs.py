@@ -92,6 +92,4 @@ class BatchJob:
 
     @property
     def usage(self) -> TokenUsage:
-        return TokenUsage(
-            self.input_tokens or 0, self.cached_input_tokens or 0, self.cache_write_tokens or 0, self.output_tokens or 0
-        )
+        return TokenUsage.from_row(self)

@@ -43,11 +43,12 @@ class ItemOutcome:
     content: str | None = None
     error_kind: ItemErrorKind | None = None
     error_message: str | None = None
-    input_tokens: int = 0  # every input token, cached ones included (see domain/usage.py)
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    cache_write_tokens: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
 
     @property
-    def usage(self) -> TokenUsage:
-        return TokenUsage(self.input_tokens, self.cached_input_tokens, self.cache_write_tokens, self.output_tokens)
+    def input_tokens(self) -> int:
+        return self.usage.input_tokens
+
+    @property
+    def output_tokens(self) -> int:
+        return self.usage.output_tokens

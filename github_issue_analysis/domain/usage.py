@@ -8,7 +8,7 @@ these: OpenAI's `prompt_tokens` already include `prompt_tokens_details.cached_to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, astuple, dataclass, fields
 from typing import Any
 
 
@@ -29,23 +29,23 @@ class TokenUsage:
         return self.cached_input_tokens / self.input_tokens if self.input_tokens else 0.0
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
-        return TokenUsage(
-            self.input_tokens + other.input_tokens,
-            self.cached_input_tokens + other.cached_input_tokens,
-            self.cache_write_tokens + other.cache_write_tokens,
-            self.output_tokens + other.output_tokens,
-        )
+        return TokenUsage(*(mine + theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True)))
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The four counts' names, in field order: the keys of `document()` and the store's column names."""
+        return tuple(field.name for field in fields(cls))
 
     def document(self) -> dict[str, int]:
-        """The JSON shape (`batch status`, `results show`): the four counts."""
-        return {
-            "input_tokens": self.input_tokens,
-            "cached_input_tokens": self.cached_input_tokens,
-            "cache_write_tokens": self.cache_write_tokens,
-            "output_tokens": self.output_tokens,
-        }
+        """The four counts by name: the JSON shape (`batch status`, `results show`) and the store's columns."""
+        return asdict(self)
 
     @classmethod
     def from_document(cls, stored: dict[str, Any] | None) -> TokenUsage:
         stored = stored or {}
-        return cls(*(int(stored.get(key) or 0) for key in cls().document()))
+        return cls(*(int(stored.get(name) or 0) for name in cls.names()))
+
+    @classmethod
+    def from_row(cls, row: object) -> TokenUsage:
+        """The counts of a store row, or of a record that mirrors one; a count not recorded (NULL) is 0."""
+        return cls(*(int(getattr(row, name) or 0) for name in cls.names()))

@@ -76,11 +76,10 @@ class EvaluationStore:
 
     def group_usage(self, group_id: str) -> TokenUsage:
         """The tokens the provider reported for every child of the group, retried ones included."""
-        columns = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens")
-        query = select(*(batch_jobs.c[name] for name in columns)).where(batch_jobs.c.group_id == group_id)
+        query = select(*(batch_jobs.c[name] for name in TokenUsage.names())).where(batch_jobs.c.group_id == group_id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return TokenUsage(*(sum(row[index] or 0 for row in rows) for index in range(len(columns))))
+        return sum((TokenUsage.from_row(row) for row in rows), TokenUsage())
 
     def save(self, evaluation: NewEvaluation) -> int:
         with self.engine.begin() as conn:

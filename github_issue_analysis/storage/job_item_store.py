@@ -57,13 +57,12 @@ class JobItemStore:
         model: str,
         collected: Sequence[CollectedResult],
         failed: Sequence[FailedItem],
-        usage: tuple[int, int] | TokenUsage,
+        usage: TokenUsage,
     ) -> None:
         """Results, item states and the job's counts, in one transaction. Earlier results of the same
         issues and processor stop being current. Raises AlreadyCollected (writing nothing) when another
         process collected the job first."""
         now = utcnow()
-        totals = usage if isinstance(usage, TokenUsage) else TokenUsage(usage[0], 0, 0, usage[1])
         with self.engine.begin() as conn:
             claimed = conn.execute(
                 update(batch_jobs)
@@ -71,10 +70,7 @@ class JobItemStore:
                 .values(
                     completed_items=len(collected),
                     failed_items=job.total_items - len(collected),
-                    input_tokens=totals.input_tokens,
-                    output_tokens=totals.output_tokens,
-                    cached_input_tokens=totals.cached_input_tokens,
-                    cache_write_tokens=totals.cache_write_tokens,
+                    **usage.document(),
                     collected_at=now,
                 )
             ).rowcount

@@ -119,9 +119,7 @@ class ResultStore:
         if row is None:
             return None
         recorded = row.input_tokens is not None
-        usage = TokenUsage(
-            row.input_tokens or 0, row.cached_input_tokens or 0, row.cache_write_tokens or 0, row.output_tokens or 0
-        )
+        usage = TokenUsage.from_row(row)
         return StoredAnswer(
             row.issue_id,
             row.processor,

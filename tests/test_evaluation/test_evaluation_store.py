@@ -16,7 +16,9 @@ def collect(store: Store, job_id: str, answers: dict[int, str], usage: tuple[int
     results = [
         CollectedResult(i, f"issue-{i}", {"recommended_labels": [{"label": a}]}, 0.5) for i, a in answers.items()
     ]
-    store.job_items.record_collection(job, "p", "m", results, [], usage)
+    store.job_items.record_collection(
+        job, "p", "m", results, [], TokenUsage(input_tokens=usage[0], output_tokens=usage[1])
+    )
 
 
 def evaluation(group_id: str, target: float | None, threshold: float | None, f1: float) -> NewEvaluation:

@@ -4,7 +4,6 @@ the CLI pointed at them, and a store labelled once through `gh-analysis label`."
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,16 +20,6 @@ from tests.conftest import invoke
 API_KEY = "sk-test-web-secret-key-42"
 GITHUB_TOKEN = "ghp_web_test_token_42"
 ORG = "sandbox-org"
-CHROMIUM = os.environ.get("GH_ANALYSIS_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass

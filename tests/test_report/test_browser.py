@@ -4,33 +4,19 @@ at 1280x800 and 390 wide. Screenshots of each page go to the test's temporary fo
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from github_issue_analysis.storage.decision_store import RowFilter
+from tests.browser import needs_chromium
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, ORG, Labelled
+from .conftest import ORG, Labelled
 
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium, or set GH_ANALYSIS_TEST_CHROMIUM)",
-)
+pytestmark = needs_chromium
 
 SIZES = {"wide": (1280, 800), "narrow": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser: Any, size: str = "wide") -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,16 +26,14 @@ from github_issue_analysis.report.render import write_report
 from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.schema import issues
 from github_issue_analysis.storage.store import Store, open_store
+from tests.browser import needs_chromium
 from tests.conftest import invoke
 from tests.factories import issue_document
 from tests.test_labels.conftest import seed_result
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
-
 ORG = "labs"
 PAYLOAD = "javascript:document.body.setAttribute('data-pwned','1');void 0"
 BUILT = "https://github.com/labs/app/issues/1"
-needs_chromium = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"no Chromium at {CHROMIUM}")
 
 
 @dataclass
@@ -70,16 +67,6 @@ def crafted(tmp_path: Path, database_url: str) -> Iterator[Crafted]:
     with BackgroundServer(create_app(store, get_settings())) as server:
         yield Crafted(store, server.url, report)
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def fresh_page(browser: Any, visited: list[str]) -> Any:

@@ -8,6 +8,7 @@ import pytest
 
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.domain.jobs import ItemErrorKind, ItemState, JobStatus
+from github_issue_analysis.domain.usage import TokenUsage
 from github_issue_analysis.storage.batch_records import (
     AlreadyCollected,
     CollectedResult,
@@ -91,7 +92,7 @@ def test_collection_writes_results_states_and_counts_in_one_go(any_store: Store)
         "m",
         [CollectedResult(ids[0], f"issue-{ids[0]}", {"summary": "x"}, 0.9)],
         [FailedItem(f"issue-{ids[2]}", ItemErrorKind.NON_JSON, "answer is not JSON")],
-        (120, 30),
+        TokenUsage(input_tokens=120, output_tokens=30),
     )
     collected = any_store.jobs.job("job_aaaaaa000001")
     assert collected is not None
@@ -110,7 +111,7 @@ def test_newer_result_becomes_current_and_history_stays(any_store: Store) -> Non
         job = any_store.jobs.job(job_id)
         assert job is not None
         any_store.job_items.record_collection(
-            job, "p", "m", [CollectedResult(ids[0], "c", {"s": summary}, None)], [], (0, 0)
+            job, "p", "m", [CollectedResult(ids[0], "c", {"s": summary}, None)], [], TokenUsage()
         )
     assert [r.analysis for r in any_store.results.current()] == [{"s": "new"}]
     assert any_store.results.history_count(ids[0], "p") == 2
@@ -131,9 +132,9 @@ def test_a_job_is_collected_once_even_when_two_processes_race(any_store: Store) 
     job = any_store.jobs.job("job_aaaaaa000001")
     assert job is not None
     first = [CollectedResult(ids[0], f"issue-{ids[0]}", {"s": 1}, None)]
-    any_store.job_items.record_collection(job, "p", "m", first, [], (1, 1))
+    any_store.job_items.record_collection(job, "p", "m", first, [], TokenUsage(input_tokens=1, output_tokens=1))
     with pytest.raises(AlreadyCollected):  # the loser read the job before the winner wrote it
-        any_store.job_items.record_collection(job, "p", "m", [], [], (0, 0))
+        any_store.job_items.record_collection(job, "p", "m", [], [], TokenUsage())
     collected = any_store.jobs.job(job.job_id)
     assert collected is not None and (collected.completed_items, collected.failed_items) == (1, 1)
     assert len(list(any_store.results.current())) == 1

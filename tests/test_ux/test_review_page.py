@@ -5,7 +5,6 @@ inside a word."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,8 @@ from github_issue_analysis.labels import decisions as review
 from github_issue_analysis.labels.options import LabelSelection
 from github_issue_analysis.labels.plan import build_plan
 from github_issue_analysis.storage.decision_store import RowFilter
+from tests.browser import needs_chromium
 from tests.test_report.conftest import (  # noqa: F401  (fixtures)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ORG,
     Labelled,
     emulators,
@@ -27,18 +25,8 @@ from tests.test_report.conftest import (  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"no Chromium at {CHROMIUM}"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def statuses(run: Labelled) -> dict[str, str]:

@@ -30,10 +30,7 @@ class CollectReport:
     failed: int = 0
     already_collected: bool = False
     failures_by_kind: dict[str, int] = field(default_factory=dict)
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    cache_write_tokens: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
 
 
 _MISSING_KIND = {
@@ -92,13 +89,7 @@ class JobCollector:
             assert fresh is not None
             return self._report_from_store(fresh, already=True)
         report = CollectReport(
-            job.job_id,
-            collected=len(collected),
-            failed=job.total_items - len(collected),
-            input_tokens=totals.input_tokens,
-            output_tokens=totals.output_tokens,
-            cached_input_tokens=totals.cached_input_tokens,
-            cache_write_tokens=totals.cache_write_tokens,
+            job.job_id, collected=len(collected), failed=job.total_items - len(collected), usage=totals
         )
         for failure in failed.values():
             report.failures_by_kind[failure.kind.value] = report.failures_by_kind.get(failure.kind.value, 0) + 1
@@ -110,10 +101,7 @@ class JobCollector:
             collected=job.completed_items,
             failed=job.failed_items,
             already_collected=already,
-            input_tokens=job.input_tokens or 0,
-            output_tokens=job.output_tokens or 0,
-            cached_input_tokens=job.cached_input_tokens or 0,
-            cache_write_tokens=job.cache_write_tokens or 0,
+            usage=job.usage,
         )
         for item in self.job_items.items(job.job_id):
             if item.state is ItemState.FAILED and item.error_kind:

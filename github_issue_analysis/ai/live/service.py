@@ -49,8 +49,6 @@ class ProcessReport:
     model: str
     results: list[LiveResult] = field(default_factory=list)
     failed: list[LiveFailure] = field(default_factory=list)
-    input_tokens: int = 0
-    output_tokens: int = 0
     usage: TokenUsage = field(default_factory=TokenUsage)
 
     @property
@@ -137,8 +135,6 @@ class LiveService:
         self, prepared: PreparedProcessor, issue: StoredIssue, answer: LiveAnswer, report: ProcessReport
     ) -> None:
         """Validate with the processor's model; a valid answer is stored at once (paid results are kept)."""
-        report.input_tokens += answer.input_tokens
-        report.output_tokens += answer.output_tokens
         report.usage += answer.usage
         failure = LiveFailure(issue.org, issue.repo, issue.number, "")
         if answer.refusal is not None:

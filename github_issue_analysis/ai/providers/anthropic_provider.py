@@ -138,11 +138,9 @@ class AnthropicProvider(BatchProvider, LiveProvider):
         async with _ERRORS.around("answer the request"):
             message = await self._client.messages.create(**params)
         outcome = parse_message("", message.to_dict())
-        usage = outcome.usage
         refusal = outcome.error_message if outcome.error_kind is ItemErrorKind.REFUSAL else None
         content = None if refusal is not None else outcome.content
-        tokens = (usage.input_tokens, usage.output_tokens)
-        return LiveAnswer(content, *tokens, refusal, usage.cached_input_tokens, usage.cache_write_tokens)
+        return LiveAnswer(content, outcome.usage, refusal)
 
     async def close(self) -> None:
         if self._client_instance is not None:
@@ -285,15 +283,14 @@ def parse_result(record: dict[str, Any]) -> ItemOutcome:
 def parse_message(custom_id: str, message: dict[str, Any]) -> ItemOutcome:
     """The forced tool call's input as JSON text; a refusal or prose answer otherwise."""
     usage = usage_of(message.get("usage"))
-    tokens = (usage.input_tokens, usage.output_tokens, usage.cached_input_tokens, usage.cache_write_tokens)
     blocks = message.get("content") or []
     if message.get("stop_reason") == "refusal":
-        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, "the model refused", *tokens)
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, "the model refused", usage)
     tool = next((b for b in blocks if b.get("type") == "tool_use"), None)
     if tool is not None:
-        return ItemOutcome(custom_id, orjson.dumps(tool.get("input")).decode(), None, None, *tokens)
+        return ItemOutcome(custom_id, orjson.dumps(tool.get("input")).decode(), None, None, usage)
     text = "".join(str(b.get("text") or "") for b in blocks if b.get("type") == "text")
-    return ItemOutcome(custom_id, text, None, None, *tokens)
+    return ItemOutcome(custom_id, text, None, None, usage)
 
 
 def usage_of(usage: Any) -> TokenUsage:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from github_issue_analysis.domain.model_request import ModelRequest
@@ -38,15 +38,8 @@ class LiveAnswer:
     """One answer of a provider's live API: the structured output as JSON text, or why there is none."""
 
     content: str | None
-    input_tokens: int = 0
-    output_tokens: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
     refusal: str | None = None
-    cached_input_tokens: int = 0  # parts of input_tokens read from / written to the prompt cache
-    cache_write_tokens: int = 0
-
-    @property
-    def usage(self) -> TokenUsage:
-        return TokenUsage(self.input_tokens, self.cached_input_tokens, self.cache_write_tokens, self.output_tokens)
 
 
 NO_HOURLY_CAP = 1_000_000  # providers that document no limit on batches created per hour

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.provider_batches import ItemOutcome, ProviderBatch
+from github_issue_analysis.domain.usage import TokenUsage
 
 from .answers import MalformedAnswer, snippet
 from .gemini_wire import name_metadata
@@ -52,12 +53,10 @@ class GeminiUsage:
     thinking: int = 0
 
     @property
-    def input_tokens(self) -> int:
-        return self.prompt
-
-    @property
-    def output_tokens(self) -> int:
-        return self.candidates + self.thinking
+    def tokens(self) -> TokenUsage:
+        return TokenUsage(
+            input_tokens=self.prompt, cached_input_tokens=self.cached, output_tokens=self.candidates + self.thinking
+        )
 
 
 def usage_of(metadata: Mapping[str, Any] | None) -> GeminiUsage:
@@ -138,18 +137,17 @@ def outcome(custom_id: str, entry: Mapping[str, Any]) -> ItemOutcome:
     if error is not None or "response" not in entry:
         return _error_outcome(custom_id, error or {})
     response = entry.get("response") or {}
-    usage = usage_of(response.get("usageMetadata"))
-    tokens = (usage.input_tokens, usage.output_tokens)
+    usage = usage_of(response.get("usageMetadata")).tokens
     blocked = (response.get("promptFeedback") or {}).get("blockReason")
     candidates = response.get("candidates") or []
     first = candidates[0] if candidates else {}
     finish = first.get("finishReason")
     if blocked or finish in REFUSED_FINISH or (not candidates and not blocked):
         why = f"the model refused ({blocked or finish or 'no candidate'})"
-        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, why, *tokens, cached_input_tokens=usage.cached)
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, why, usage)
     parts = (first.get("content") or {}).get("parts") or []
     text = "".join(str(part.get("text") or "") for part in parts if not part.get("thought"))
-    return ItemOutcome(custom_id, text, None, None, *tokens, cached_input_tokens=usage.cached)
+    return ItemOutcome(custom_id, text, None, None, usage)
 
 
 def _error_outcome(custom_id: str, error: Mapping[str, Any]) -> ItemOutcome:

@@ -236,19 +236,8 @@ class GeminiProvider(BatchProvider, LiveProvider):
         entry = {"response": response.model_dump(mode="json", by_alias=True, exclude_none=True)}
         outcome = batches.outcome("", entry)
         if outcome.error_kind is ItemErrorKind.REFUSAL:
-            return LiveAnswer(
-                None,
-                outcome.input_tokens,
-                outcome.output_tokens,
-                refusal=outcome.error_message,
-                cached_input_tokens=outcome.cached_input_tokens,
-            )
-        return LiveAnswer(
-            outcome.content,
-            outcome.input_tokens,
-            outcome.output_tokens,
-            cached_input_tokens=outcome.cached_input_tokens,
-        )
+            return LiveAnswer(None, outcome.usage, refusal=outcome.error_message)
+        return LiveAnswer(outcome.content, outcome.usage)
 
     async def close(self) -> None:
         if self._client_instance is not None:

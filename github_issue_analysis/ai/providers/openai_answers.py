@@ -127,8 +127,7 @@ def parse_result_line(line: str, where: str = "a result file") -> ItemOutcome:
             error_message=f"HTTP {response.get('status_code')}: {detail or 'request failed'}",
         )
     usage = usage_of(body.get("usage"))
-    tokens = (usage.input_tokens, usage.output_tokens, usage.cached_input_tokens)
     message = ((body.get("choices") or [{}])[0]).get("message") or {}
     if message.get("refusal"):
-        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, str(message["refusal"]), *tokens)
-    return ItemOutcome(custom_id, message.get("content") or "", None, None, *tokens)
+        return ItemOutcome(custom_id, None, ItemErrorKind.REFUSAL, str(message["refusal"]), usage)
+    return ItemOutcome(custom_id, message.get("content") or "", None, None, usage)

@@ -103,11 +103,10 @@ class OpenAIProvider(BatchProvider, LiveProvider):
         async with _ERRORS.around("answer the request"):
             response = await self._client.chat.completions.create(**chat_body(request))
         usage = answers.usage_of(response.usage.to_dict() if response.usage else {})
-        tokens = (usage.input_tokens, usage.output_tokens)
         message = response.choices[0].message if response.choices else None
         refusal = message.refusal if message is not None and message.refusal else None
         content = message.content if message is not None and refusal is None else None
-        return LiveAnswer(content, *tokens, refusal, usage.cached_input_tokens)
+        return LiveAnswer(content, usage, refusal)
 
     async def retrieve(self, batch_id: str) -> ProviderBatch:
         async with _ERRORS.around(f"read batch {batch_id}"):
