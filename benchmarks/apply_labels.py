@@ -14,6 +14,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
+from github_issue_analysis_sandbox.github_emulator.world import Issue, Label, Org, Repo
+from github_issue_analysis_sandbox.server import BackgroundServer
 from harness import Row, print_rows
 from sqlalchemy import insert, select
 
@@ -22,9 +25,6 @@ from github_issue_analysis.github_client.label_reads import ISSUES_PER_REQUEST
 from github_issue_analysis.github_client.label_writes import MUTATIONS_PER_REQUEST
 from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
 from github_issue_analysis.labels.options import LabelSelection
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
-from github_issue_analysis.sandbox.github_emulator.world import Issue, Label, Org, Repo
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.schema import issues, results
 from github_issue_analysis.storage.store import Store, open_store
 

@@ -12,11 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, benchmark_world
+from github_issue_analysis_sandbox.server import BackgroundServer
 from harness import Row, print_rows
 
 from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, benchmark_world
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import open_store
 
 EARLIER_TOOL_REQUESTS = 3000

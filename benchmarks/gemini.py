@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from github_issue_analysis_sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
+from github_issue_analysis_sandbox.server import BackgroundServer
 from groups import LATENCY_MS, populate
 from harness import Row, print_rows, run_step
 
 from github_issue_analysis.defaults import CONCURRENCY as DEFAULT_CONCURRENCY
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
-from github_issue_analysis.sandbox.server import BackgroundServer
 
 KEY = "gemini-bench"
 UPLOAD_REQUESTS = 2  # a resumable upload: its start, then its data with the finalize command

@@ -18,12 +18,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
+from github_issue_analysis_sandbox.server import BackgroundServer
 from harness import Row, print_rows, run_command, run_step, sdk_floor, sdk_floor_cpu
 from startup import console_script
 
 from github_issue_analysis.defaults import CONCURRENCY as DEFAULT_CONCURRENCY
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import open_store
 

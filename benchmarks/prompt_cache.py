@@ -17,6 +17,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, create_openai_app
+from github_issue_analysis_sandbox.server import BackgroundServer
 from harness import Row, print_rows
 
 from github_issue_analysis.ai.processors.examples import ExampleRef
@@ -33,9 +36,6 @@ from github_issue_analysis.ai.providers import anthropic_provider, openai_provid
 from github_issue_analysis.ai.providers.pricing import LIVE_PRICES, price_for
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.usage import TokenUsage
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.issue_store import StoredComment, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 

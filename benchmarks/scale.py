@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import list_groups
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
+from github_issue_analysis_sandbox.openai_emulator.state import BatchStatus
 from groups import populate, sandbox
 from harness import CommandRun, Row, print_rows, run_command, run_step, sdk_floor, sdk_floor_cpu
 from startup import console_script
-
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
-from github_issue_analysis.sandbox.openai_emulator.state import BatchStatus
 
 LATENCY_MS = 100.0
 PAGE = 100  # OpenAI's largest list page

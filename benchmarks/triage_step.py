@@ -18,13 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, benchmark_world
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
+from github_issue_analysis_sandbox.server import BackgroundServer
 from harness import ROOT, Row, print_rows
 
 from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
 from github_issue_analysis.pipeline.triage_content import content_fingerprint
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, benchmark_world
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import open_store
 

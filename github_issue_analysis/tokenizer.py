@@ -90,8 +90,8 @@ def encoding_for(model: str) -> Encoding | None:
 
 
 def load_encoding(name: str) -> Encoding:
-    """The encoding from the shipped file, loaded once per process even when many threads ask at once (the
-    emulators count in a thread pool); ValueError when the file is missing or not the one OpenAI publishes."""
+    """The encoding from the shipped file, loaded once per process even when many threads ask at once (token
+    estimates may count in several threads); ValueError when the file is missing or not the one OpenAI publishes."""
     loaded = _LOADED.get(name)
     if loaded is not None:
         return loaded

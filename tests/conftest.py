@@ -15,12 +15,11 @@ from click.testing import CliRunner
 from github_issue_analysis.cli.context import run_app
 from github_issue_analysis.cli.main import app
 from github_issue_analysis.config import get_settings
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, create_anthropic_app
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, create_gemini_app
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store, open_store
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+# The served emulators (`served_openai`, `served_anthropic`, `served_gemini`) come from the sandbox distribution.
+pytest_plugins = ["github_issue_analysis_sandbox.testing"]
 
 POSTGRES_URL = os.environ.get("GH_ANALYSIS_TEST_POSTGRES_URL")
 
@@ -98,32 +97,6 @@ def any_store(request: pytest.FixtureRequest, database_url: str) -> Iterator[Sto
     opened = open_store(url)
     yield opened
     opened.close()
-
-
-@pytest.fixture(scope="session")
-def served_openai() -> Iterator[tuple[OpenAIEmulator, str]]:
-    """One OpenAI Batch API emulator on 127.0.0.1 for the session; fixtures reset and configure it per test."""
-    emulator = OpenAIEmulator()
-    with BackgroundServer(create_openai_app(emulator=emulator)) as server:
-        yield emulator, server.url
-
-
-@pytest.fixture(scope="session")
-def served_anthropic() -> Iterator[tuple[AnthropicEmulator, str]]:
-    """One Anthropic Message Batches emulator on 127.0.0.1 for the session (base URL without `/v1`, as the
-    `anthropic` SDK takes it); fixtures reset and configure it per test."""
-    emulator = AnthropicEmulator()
-    with BackgroundServer(create_anthropic_app(emulator=emulator)) as server:
-        yield emulator, server.url
-
-
-@pytest.fixture(scope="session")
-def served_gemini() -> Iterator[tuple[GeminiEmulator, str]]:
-    """One Gemini batch-mode emulator on 127.0.0.1 for the session (the base URL `google-genai` takes as
-    `HttpOptions(base_url=...)`); fixtures reset and configure it per test."""
-    emulator = GeminiEmulator()
-    with BackgroundServer(create_gemini_app(emulator=emulator)) as server:
-        yield emulator, server.url
 
 
 @pytest.fixture(scope="module")

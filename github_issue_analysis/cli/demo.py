@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.domain.groups import BatchGroupStatus
     from github_issue_analysis.labels.plan import LabelPlan
-    from github_issue_analysis.sandbox.demo import PlanThreshold
+    from github_issue_analysis.pipeline.demo import PlanThreshold
     from github_issue_analysis.storage.result_store import CurrentResult
 
 
@@ -32,9 +32,13 @@ def demo(
 ) -> None:
     """Run the whole flow offline: collect from the GitHub emulator, split, submit to the Batch API emulator,
     watch, collect and show the recommended labels. Needs no keys and no network."""
+    from .emulators import require_sandbox
+
+    require_sandbox()
+    from github_issue_analysis_sandbox import running_emulators
     from rich.live import Live
 
-    from github_issue_analysis.sandbox.demo import DemoSteps, run_demo
+    from github_issue_analysis.pipeline.demo import DemoEmulators, DemoSteps, run_demo
 
     from . import context, submit_render
     from .batch_watch import progress_view
@@ -63,7 +67,11 @@ def demo(
             label_plan=lambda plan, chosen: _label_plan(out, plan, chosen),
             doctor=lambda document: doctor(out, document),
         )
-        store = run_demo(target, steps, processing_seconds, model)
+        with running_emulators(processing_seconds=processing_seconds) as urls:
+            emulators = DemoEmulators(
+                urls.openai, urls.github, urls.anthropic, urls.gemini, urls.api_key, urls.github_token
+            )
+            store = run_demo(target, emulators, steps, model)
     out.print(f"\nThe demo store is in {target}: try `{rerun_command(target, 'status')}`.", soft_wrap=True)
     store.close()
 

@@ -33,38 +33,22 @@ def serve(
     import shlex
     import time
 
-    from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
-    from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulatorConfig, create_gemini_app
-    from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
-    from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, create_openai_app
-    from github_issue_analysis.sandbox.server import BackgroundServer
-
     from .demo import fresh_folder
+    from .emulators import require_sandbox
+
+    require_sandbox()
+    from github_issue_analysis_sandbox import running_emulators
 
     _check_free(port, port + 1, port + 2, port + 3)
+
     store_dir = fresh_folder("gh-analysis-sandbox-")  # sandbox data never lands in the user's real store
-    openai_app = create_openai_app(
-        EmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
-    )
-    github = GitHubEmulator(default_world(), GitHubEmulatorConfig(latency_ms=latency_ms))
-    anthropic_app = create_anthropic_app(
-        AnthropicEmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
-    )
-    gemini_app = create_gemini_app(
-        GeminiEmulatorConfig(api_key=api_key, latency_ms=latency_ms, processing_seconds=processing_seconds)
-    )
     out = context.console()
-    with (
-        BackgroundServer(openai_app, port) as openai_server,
-        BackgroundServer(github.app, port + 1) as gh,
-        BackgroundServer(anthropic_app, port + 2) as anthropic_server,
-        BackgroundServer(gemini_app, port + 3) as gemini_server,
-    ):
+    with running_emulators(processing_seconds, port=port, latency_ms=latency_ms, api_key=api_key) as urls:
         out.print("Sandbox emulators are running. In another shell:")
-        out.print(f"  export OPENAI_BASE_URL={openai_server.url}/v1 OPENAI_API_KEY={api_key}")
-        out.print(f"  export ANTHROPIC_BASE_URL={anthropic_server.url} ANTHROPIC_API_KEY={api_key}")
-        out.print(f"  export GEMINI_BASE_URL={gemini_server.url} GEMINI_API_KEY={api_key}")
-        out.print(f"  export GITHUB_API_URL={gh.url} GITHUB_TOKEN=sandbox-token")
+        out.print(f"  export OPENAI_BASE_URL={urls.openai}/v1 OPENAI_API_KEY={api_key}")
+        out.print(f"  export ANTHROPIC_BASE_URL={urls.anthropic} ANTHROPIC_API_KEY={api_key}")
+        out.print(f"  export GEMINI_BASE_URL={urls.gemini} GEMINI_API_KEY={api_key}")
+        out.print(f"  export GITHUB_API_URL={urls.github} GITHUB_TOKEN={urls.github_token}")
         out.print(f"  export GH_ANALYSIS_DATA_DIR={shlex.quote(str(store_dir))}  # a store of its own for the sandbox")
         out.print("  gh-analysis collect --org sandbox-org  # or --org acme")
         out.print("Press Ctrl+C to stop.")

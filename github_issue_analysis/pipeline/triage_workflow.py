@@ -96,7 +96,7 @@ def workflow_yaml(store: StoreKind, org: str = REPOSITORY_OWNER, source: str | N
 
 def _requirement(source: str | None) -> str:
     if source is None:
-        return f"gh-analysis=={__version__}"
+        return f"github-issue-analysis=={__version__}"  # the distribution (`gh-analysis` on PyPI is another project)
     if not re.fullmatch(r"git\+https://[A-Za-z0-9._~/:-]+", source):
         raise UsageError(f"{source!r} is not a git+https:// repository URL")
-    return f"gh-analysis @ {source}@v{__version__}"
+    return f"github-issue-analysis @ {source}@v{__version__}"

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
+from github_issue_analysis_sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.records import CommentRecord, IssueRecord, LabelRecord
 from github_issue_analysis.storage.store import Store, open_store
 from tests.clock import FakeClock

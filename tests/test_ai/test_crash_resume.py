@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from github_issue_analysis.sandbox.anthropic_emulator import (
+from github_issue_analysis_sandbox.anthropic_emulator import (
     AnthropicEmulator,
     AnthropicEmulatorConfig,
     create_anthropic_app,
 )
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
-from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis_sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig, create_gemini_app
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator, create_openai_app
+from github_issue_analysis_sandbox.server import BackgroundServer
+
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.conftest import invoke

@@ -7,6 +7,7 @@ import asyncio
 import json
 
 import pytest
+from github_issue_analysis_sandbox.gemini_emulator import GeminiEmulator
 
 from github_issue_analysis.ai.providers.gemini_batches import outcome, provider_batch, usage_of
 from github_issue_analysis.ai.providers.gemini_provider import GeminiProvider
@@ -14,7 +15,6 @@ from github_issue_analysis.ai.providers.gemini_wire import display_name, name_me
 from github_issue_analysis.domain.jobs import ItemErrorKind, JobStatus
 from github_issue_analysis.domain.model_request import AnswerSchema, ModelRequest, RequestOptions
 from github_issue_analysis.domain.provider_batches import META_ATTEMPT, META_GROUP, META_JOB
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.conftest import invoke

@@ -8,13 +8,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.ai.batch.batch_splitter import BatchSplitter, RequestTooLarge
 from github_issue_analysis.ai.batch.request import SubmitRequest
 from github_issue_analysis.domain.groups import BatchGroup
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import LabelRecord
 from github_issue_analysis.storage.store import Store

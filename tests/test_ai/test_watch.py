@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
 
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.conftest import invoke

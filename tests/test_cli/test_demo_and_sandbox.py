@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 from anthropic import Anthropic
+from github_issue_analysis_sandbox.server import free_port
 from openai import OpenAI
 
 from github_issue_analysis.evaluation.errors import ThresholdUnreachable
 from github_issue_analysis.evaluation.thresholds import threshold_for
-from github_issue_analysis.sandbox.server import free_port
 from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke
 
@@ -97,3 +97,16 @@ def test_sandbox_serve_answers_both_apis(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=10)
     assert f"ANTHROPIC_BASE_URL=http://127.0.0.1:{port + 2} ANTHROPIC_API_KEY=sk-x" in out.decode()
+
+
+@pytest.mark.parametrize("command", [("demo",), ("sandbox", "serve")])
+def test_without_the_sandbox_installed_the_commands_say_what_to_install(
+    command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "github_issue_analysis_sandbox", None)  # imports as if not installed
+    result = invoke(*command)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "the sandbox emulators are not installed" in result.stderr
+    assert "github-issue-analysis[sandbox]" in result.stderr

@@ -53,5 +53,5 @@ def test_every_command_has_help_and_a_readme_example(command: str) -> None:
 
 
 def test_quick_start_commands_are_in_the_readme() -> None:
-    assert "pip install uv && uv run --no-dev gh-analysis demo" in README
+    assert "pip install uv && uv run --no-dev --extra sandbox gh-analysis demo" in README
     assert "pip install uv && uv run pytest" in README

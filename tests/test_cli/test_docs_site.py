@@ -119,6 +119,6 @@ def test_one_version_for_the_package_metadata_the_cli_and_the_changelog() -> Non
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
     assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
-    assert importlib.metadata.version("gh-analysis") == __version__
+    assert importlib.metadata.version("github-issue-analysis") == __version__
     assert invoke("--version").stdout.strip() == f"gh-analysis {__version__}"
     assert f"## [{__version__}] - " in (ROOT / "CHANGELOG.md").read_text()

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
+from github_issue_analysis_sandbox.server import BackgroundServer
 
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.issue_store import IssueSelection, StoredIssue
 from github_issue_analysis.storage.store import Store, open_store
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from github_issue_analysis.sandbox.github_emulator import (
+from github_issue_analysis_sandbox.github_emulator import (
     GitHubEmulator,
     World,
     benchmark_org,
@@ -15,7 +14,7 @@ from github_issue_analysis.sandbox.github_emulator import (
     demo_org,
     generate_org,
 )
-from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 AUTH = {"authorization": "bearer t"}
 

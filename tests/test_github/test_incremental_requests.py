@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from github_issue_analysis_sandbox.github_emulator.world import Comment
 
-from github_issue_analysis.sandbox.github_emulator.world import Comment
 from tests.conftest import invoke
 
 from .conftest import Sandbox, stored_issues

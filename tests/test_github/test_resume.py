@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, World, generate_org
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.github_client import (
     CollectObserver,
@@ -12,8 +14,6 @@ from github_issue_analysis.github_client import (
     RetryPolicy,
     collect_issues,
 )
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, World, generate_org
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke

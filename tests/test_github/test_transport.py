@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, World, generate_org
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.github_client import (
     GitHubNotFound,
@@ -17,8 +19,6 @@ from github_issue_analysis.github_client import (
 )
 from github_issue_analysis.github_client.graphql import GitHubGraphQL
 from github_issue_analysis.github_client.http import PUBLIC_API, GitHubTransport, graphql_url
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, World, generate_org
-from github_issue_analysis.sandbox.server import BackgroundServer
 
 QUERY = 'query { rateLimit { remaining } organization(login: "tiny") { login } }'
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from types import FrameType
 
 import pytest
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
 
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from tests.test_ai.conftest import live_config, sandbox, seeded, use_openai
 
 __all__ = ["live", "sandbox", "seeded"]

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+from github_issue_analysis_sandbox.server import BackgroundServer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -15,7 +16,6 @@ from starlette.routing import Route
 from github_issue_analysis.ai.providers.answers import MalformedAnswer
 from github_issue_analysis.ai.providers.anthropic_provider import AnthropicProvider
 from github_issue_analysis.domain.model_request import ModelRequest
-from github_issue_analysis.sandbox.server import BackgroundServer
 
 ANSWERS: dict[str, Response] = {}
 HEADERS: list[dict[str, str]] = []

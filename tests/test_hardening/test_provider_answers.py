@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
+
 from github_issue_analysis.domain.jobs import JobStatus
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import Sandbox, seed, status_of, submit

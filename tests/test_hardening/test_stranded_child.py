@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import anthropic
 import pytest
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 
 from github_issue_analysis.ai.batch.planner import SubmitPlanner
 from github_issue_analysis.ai.batch.request import SubmitRequest
@@ -17,7 +18,6 @@ from github_issue_analysis.ai.batch.service import BatchService
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.domain.jobs import JobStatus
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
 
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import CliResult, invoke
 from tests.test_ai.conftest import dry_run_plan, seed, submit

@@ -9,12 +9,12 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.github_client import GitHubConnection
 from github_issue_analysis.labels.apply import ApplyOptions, apply_labels
 from github_issue_analysis.labels.options import LabelSelection
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.test_labels.conftest import ORG, TOKEN, Rig, collect, labs_world, seed_result

@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
+from github_issue_analysis_sandbox.github_emulator.world import Issue, Label, Org, Repo
+from github_issue_analysis_sandbox.server import BackgroundServer
 from sqlalchemy import insert, select, update
 
 from github_issue_analysis.github_client import CollectRequest, GitHubConnection, collect_issues
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
-from github_issue_analysis.sandbox.github_emulator.world import Issue, Label, Org, Repo
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.schema import batch_groups, issues, results
 from github_issue_analysis.storage.store import Store
 

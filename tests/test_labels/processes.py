@@ -14,8 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from github_issue_analysis.sandbox.server import free_port
+from github_issue_analysis_sandbox.server import free_port
 
 from .conftest import ORG, TOKEN
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 import time
 
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig
-from github_issue_analysis.sandbox.server import BackgroundServer
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from .conftest import TOKEN, labs_world
 

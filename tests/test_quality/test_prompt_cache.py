@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from anthropic import Anthropic
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from openai import OpenAI
 
 from github_issue_analysis.ai.providers.anthropic_provider import messages_params
@@ -15,8 +17,6 @@ from github_issue_analysis.ai.providers.openai_provider import chat_body
 from github_issue_analysis.ai.providers.pricing import price_for
 from github_issue_analysis.domain.model_request import ModelRequest
 from github_issue_analysis.domain.usage import TokenUsage
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.clock import FakeClock
 from tests.conftest import invoke

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
+from github_issue_analysis_sandbox.server import BackgroundServer
 
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, default_world
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store, open_store
 from tests.conftest import invoke
 

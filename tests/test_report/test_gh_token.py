@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.report.app import create_app
-from github_issue_analysis.sandbox.server import BackgroundServer
 from tests.fake_gh import only_gh_has_the_token
 
 from .conftest import GITHUB_TOKEN, ORG, Emulators, Labelled, label

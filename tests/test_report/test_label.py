@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig
 
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig
 from github_issue_analysis.storage.store import open_store
 from tests.clock import FakeClock
 from tests.conftest import invoke

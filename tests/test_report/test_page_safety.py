@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from github_issue_analysis_sandbox.server import BackgroundServer
 from sqlalchemy import update
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
@@ -23,7 +24,6 @@ from github_issue_analysis.config import get_settings
 from github_issue_analysis.report.app import create_app
 from github_issue_analysis.report.builder import ReportScope, build_report
 from github_issue_analysis.report.render import write_report
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.schema import issues
 from github_issue_analysis.storage.store import Store, open_store
 from tests.browser import needs_chromium

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from openai import OpenAI
 from openai.types import Batch
 
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from tests.clock import FakeClock
 
 API_KEY = "sk-sandbox-test"

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from anthropic import AsyncAnthropic
 from anthropic.types.messages import MessageBatch
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from pydantic import ValidationError
 
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 from tests.clock import FakeClock
 from tests.test_sandbox.labeling_answer import Labeling
 

@@ -18,14 +18,14 @@ from typing import Any
 import httpx
 import pytest
 from anthropic import Anthropic
+from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
+from github_issue_analysis_sandbox.emulator_common import newest_first
+from github_issue_analysis_sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig
+from github_issue_analysis_sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from google import genai
 from google.genai import errors, types
 from openai import OpenAI
 
-from github_issue_analysis.sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
-from github_issue_analysis.sandbox.emulator_common import newest_first
-from github_issue_analysis.sandbox.gemini_emulator import GeminiEmulator, GeminiEmulatorConfig
-from github_issue_analysis.sandbox.openai_emulator import EmulatorConfig, OpenAIEmulator
 from tests.clock import FakeClock
 from tests.test_sandbox.labeling_answer import Labeling
 

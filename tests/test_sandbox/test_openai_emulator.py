@@ -10,15 +10,14 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from openai import AsyncOpenAI, OpenAI
-from pydantic import ValidationError
-
-from github_issue_analysis.sandbox.openai_emulator.tokens import (
+from github_issue_analysis_sandbox.openai_emulator.tokens import (
     approximate_count,
     count_messages,
     count_request,
     count_text,
 )
+from openai import AsyncOpenAI, OpenAI
+from pydantic import ValidationError
 
 from .conftest import API_KEY, Sandbox
 from .labeling_answer import Labeling

@@ -11,15 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
+from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
+from github_issue_analysis_sandbox.github_emulator.world import Issue, Label, Org, Repo
+from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.pipeline.triage import TriageStep
 from github_issue_analysis.pipeline.triage_config import TriageConfig
 from github_issue_analysis.pipeline.triage_options import TriageConfirm, TriageOptions
 from github_issue_analysis.pipeline.triage_report import TriageReport
-from github_issue_analysis.sandbox.github_emulator import GitHubEmulator, GitHubEmulatorConfig, World
-from github_issue_analysis.sandbox.github_emulator.world import Issue, Label, Org, Repo
-from github_issue_analysis.sandbox.server import BackgroundServer
 from github_issue_analysis.storage.store import Store
 from tests.test_ai.conftest import Sandbox, sandbox, seeded
 

@@ -35,7 +35,7 @@ def test_the_workflow_validates(store: str, tmp_path: Path) -> None:
     assert "workflow_dispatch" in document[True]
     steps = document["jobs"]["triage"]["steps"]
     install = next(s["run"] for s in steps if "uv tool install" in s.get("run", ""))
-    assert f'"gh-analysis=={__version__}"' in install  # pinned to this release
+    assert f'"github-issue-analysis=={__version__}"' in install  # pinned to this release
     env = document["jobs"]["triage"]["env"]
     assert env["OPENAI_API_KEY"] == "${{ secrets.OPENAI_API_KEY }}"
     if store == "postgres":
@@ -76,7 +76,7 @@ def test_a_git_source_is_pinned_to_the_release_tag_and_a_bad_one_refused(tmp_pat
     url = "git+https://git.example.org/acme/gh-analysis"
     assert invoke("triage", "init-workflow", "--source", url).exit_code == 0
     written = (tmp_path / ".github" / "workflows" / "gh-analysis-triage.yml").read_text(encoding="utf-8")
-    assert f'"gh-analysis @ {url}@v{__version__}"' in written
+    assert f'"github-issue-analysis @ {url}@v{__version__}"' in written
     bad = invoke("triage", "init-workflow", "--source", "https://x/$(id)", "--output", "w.yml")
     assert bad.exit_code == 2 and not (tmp_path / "w.yml").exists()
 

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
 
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
 from tests.test_ai.conftest import live_config, seed, seeded, submit, use_openai  # noqa: F401

@@ -12,9 +12,9 @@ import sys
 import time
 
 import pytest
+from github_issue_analysis_sandbox.openai_emulator import OpenAIEmulator
 
 from github_issue_analysis.cli.progress import ProgressReporter
-from github_issue_analysis.sandbox.openai_emulator import OpenAIEmulator
 from github_issue_analysis.storage.store import open_store
 from tests.test_ai.conftest import live_config, seed, submit, use_openai
 from tests.test_github.conftest import Sandbox, sandbox  # noqa: F401  (the GitHub emulator fixture)

@@ -1,7 +1,7 @@
 """A GitHub API emulator (GraphQL + REST) over deterministic synthetic organizations, with faults.
 
 emulator = GitHubEmulator(default_world(), GitHubEmulatorConfig(latency_ms=100))
-with BackgroundServer(emulator.app) as server:   # github_issue_analysis.sandbox.server
+with BackgroundServer(emulator.app) as server:   # github_issue_analysis_sandbox.server
     ...  # GITHUB_API_URL=server.url; emulator.stats.total counts requests
 """
 

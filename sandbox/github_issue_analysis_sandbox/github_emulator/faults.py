@@ -7,10 +7,12 @@ import random
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.responses import JSONResponse
 
+from ..stats import EmulatorStats
 from .config import GitHubEmulatorConfig
 
 SECONDARY_MESSAGE = (
@@ -20,47 +22,30 @@ SECONDARY_MESSAGE = (
 RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
 
 
-class RequestStats:
+@dataclass
+class RequestStats(EmulatorStats):
     """API requests counted per route (`"POST /graphql"`, `"GET /repos/{owner}/{repo}/issues"`, ...), and
     GraphQL requests by kind: `queries`, `mutation_requests` (requests holding mutations, executed) and
     `mutations` (mutation fields executed, by name)."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.routes: Counter[str] = Counter()
-        self.faults: Counter[str] = Counter()
-        self.graphql_kinds: Counter[str] = Counter()
-        self.mutations: Counter[str] = Counter()
+    graphql_kinds: Counter[str] = field(default_factory=Counter)
+    mutations: Counter[str] = field(default_factory=Counter)
 
     def record_graphql(self, mutation_names: list[str]) -> None:
         with self._lock:
             self.graphql_kinds["mutation_requests" if mutation_names else "queries"] += 1
             self.mutations.update(mutation_names)
 
-    def record(self, route: str) -> None:
-        with self._lock:
-            self.routes[route] += 1
-
-    def record_fault(self, kind: str) -> None:
-        with self._lock:
-            self.faults[kind] += 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.routes.values())
-
     @property
     def graphql(self) -> int:
-        return self.routes["POST /graphql"]
+        return self.requests["POST /graphql"]
 
-    def count(self, route: str) -> int:
-        return self.routes[route]
-
-    def snapshot(self) -> dict[str, Any]:
+    def to_api(self) -> dict[str, Any]:
+        """GitHub's statistics keep their own shape: the total, the routes, the faults and GraphQL by kind."""
         with self._lock:
             return {
                 "total": self.total,
-                "routes": dict(self.routes),
+                "routes": dict(self.requests),
                 "faults": dict(self.faults),
                 "graphql": {
                     "queries": self.graphql_kinds["queries"],
@@ -70,10 +55,12 @@ class RequestStats:
                 },
             }
 
+    def snapshot(self) -> dict[str, Any]:
+        return self.to_api()
+
     def reset(self) -> None:
+        super().reset()
         with self._lock:
-            self.routes.clear()
-            self.faults.clear()
             self.graphql_kinds.clear()
             self.mutations.clear()
 

@@ -6,12 +6,12 @@ import asyncio
 import random
 import re
 import string
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..emulator_common import newest_first, roll_http_fault
 from ..openai_emulator.answers import LineFault, line_fault_for
+from ..stats import EmulatorStats
 from .answers import build_message, make_ids
 from .config import AnthropicEmulatorConfig
 from .create_body import parse_create_body
@@ -27,9 +27,7 @@ MAX_LIST_LIMIT = 1000
 
 
 @dataclass
-class Stats:
-    requests: Counter[str] = field(default_factory=Counter)
-    faults: Counter[str] = field(default_factory=Counter)
+class Stats(EmulatorStats):
     batches_created: int = 0
     batch_requests_created: int = 0
     messages_created: int = 0
@@ -39,9 +37,8 @@ class Stats:
     cached_input_tokens: int = 0
     cache_write_tokens: int = 0
 
-    def to_api(self) -> dict[str, Any]:
+    def counters(self) -> dict[str, Any]:
         return {
-            "requests": dict(self.requests),
             "batches_created": self.batches_created,
             "batch_requests_created": self.batch_requests_created,
             "messages_created": self.messages_created,
@@ -50,7 +47,6 @@ class Stats:
             "output_tokens": self.output_tokens,
             "cache_read_input_tokens": self.cached_input_tokens,
             "cache_creation_input_tokens": self.cache_write_tokens,
-            "faults_injected": dict(self.faults),
         }
 
 

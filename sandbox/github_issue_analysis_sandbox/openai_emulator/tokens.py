@@ -1,5 +1,5 @@
 """Offline token counting with OpenAI's real encodings (tiktoken with shipped encoding files, see
-`github_issue_analysis.tokenizer`: o200k_base for gpt-4o/4.1/o-series/gpt-5, cl100k_base for older models).
+`encodings`: o200k_base for gpt-4o/4.1/o-series/gpt-5, cl100k_base for older models).
 
 Models without a shipped encoding fall back to an approximation that starts from the same first step the
 real tokenizer takes, the GPT-4 (cl100k) pre-tokenizer regex, and adds the splits BPE makes inside pieces:
@@ -23,7 +23,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from github_issue_analysis.tokenizer import count_tokens, encoding_for
+from .encodings import count_tokens, encoding_for
 
 if TYPE_CHECKING:
     from tiktoken import Encoding

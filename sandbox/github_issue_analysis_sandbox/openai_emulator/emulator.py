@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import random
 import string
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..emulator_common import newest_first, roll_http_fault
+from ..stats import EmulatorStats
 from .answers import line_fault_for
 from .config import EmulatorConfig
 from .errors import ApiError, invalid, not_found, rate_limited, server_error
@@ -24,22 +25,18 @@ _ALPHANUM = string.ascii_letters + string.digits
 
 
 @dataclass
-class Stats:
-    requests: Counter[str] = field(default_factory=Counter)
-    faults: Counter[str] = field(default_factory=Counter)
+class Stats(EmulatorStats):
     batches_created: int = 0
     files_uploaded: int = 0
     peak_enqueued_tokens: dict[str, int] = field(default_factory=dict)
     chat_completions: int = 0
 
-    def to_api(self) -> dict[str, Any]:
+    def counters(self) -> dict[str, Any]:
         return {
-            "requests": dict(self.requests),
             "batches_created": self.batches_created,
             "files_uploaded": self.files_uploaded,
             "peak_enqueued_tokens": max(self.peak_enqueued_tokens.values(), default=0),
             "peak_enqueued_tokens_by_model": dict(self.peak_enqueued_tokens),
-            "faults_injected": dict(self.faults),
             "chat_completions": self.chat_completions,
         }
 

@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .stats import EmulatorStats
+
 Handler = Callable[[Request], Awaitable[Response]]
 Rate = float
 ListOrder = Literal["newest", "oldest", "random"]
@@ -88,18 +90,12 @@ class _Settings(Protocol):
     def apply_patch(self, patch: dict[str, Any]) -> None: ...
 
 
-class _Stats(Protocol):
-    requests: Any
-
-    def to_api(self) -> dict[str, Any]: ...
-
-
 class ControlledEmulator(Protocol):
     @property
     def config(self) -> _Settings: ...
 
     @property
-    def stats(self) -> _Stats: ...
+    def stats(self) -> EmulatorStats: ...
 
     def reset(self) -> None: ...
 
@@ -110,7 +106,7 @@ def gate(emulator: ControlledEmulator, name: str, check: Callable[[Request], Non
     """Count the request, wait `latency_ms`, `check` it (auth), maybe inject a fault, then `run` it."""
 
     async def endpoint(request: Request) -> Response:
-        emulator.stats.requests[name] += 1
+        emulator.stats.record(name)
         try:
             if emulator.config.latency_ms > 0:
                 await asyncio.sleep(emulator.config.latency_ms / 1000)

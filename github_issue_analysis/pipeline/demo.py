@@ -1,4 +1,4 @@
-"""The offline demo: the whole flow on the sandbox emulators, in a store of its own.
+"""The offline demo's flow: the whole pipeline against the sandbox emulators, in a store of its own.
 
 GitHub emulator (org `sandbox-org`, 95 issues) -> collect -> split plan (30/30/30/5) -> submit -> watch until
 the group completes -> group-collect -> recommended labels -> a blind run on a sample of labelled issues
@@ -7,7 +7,10 @@ confidence that evaluation found for a precision of 0.9 (0.8 when none reaches i
 table. The blind sample is also answered by the free local baseline (TF-IDF + logistic regression trained on
 the other labelled issues), compared side by side in the evaluation. The OpenAI, Anthropic and Gemini
 emulators all run, so any of the three providers' models can be chosen. Answers come from the emulators'
-offline labeller (word matching against label descriptions), not from a model."""
+offline labeller (word matching against label descriptions), not from a model.
+
+The emulators are another distribution (github-issue-analysis-sandbox): whoever starts them (`gh-analysis
+demo`) gives their URLs and keys here as `DemoEmulators`; nothing here imports them."""
 
 from __future__ import annotations
 
@@ -33,15 +36,7 @@ from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.result_store import CurrentResult
 from github_issue_analysis.storage.store import Store, open_store
 
-from .anthropic_emulator import AnthropicEmulatorConfig, create_anthropic_app
-from .gemini_emulator import GeminiEmulatorConfig, create_gemini_app
-from .github_emulator import GitHubEmulator, default_world
-from .openai_emulator import EmulatorConfig, create_openai_app
-from .server import BackgroundServer
-
-DEMO_ORG = "sandbox-org"
-SANDBOX_API_KEY = "sk-sandbox-demo"
-SANDBOX_GITHUB_TOKEN = "sandbox-token"
+DEMO_ORG = "sandbox-org"  # the organization of the GitHub emulator's default world with human labels
 DEMO_SAMPLE = 40
 DEMO_TARGET_PRECISION = 0.9
 LOCAL_BASELINE = "local:tfidf-logreg"
@@ -54,6 +49,19 @@ class PlanThreshold:
     min_confidence: float
     reason: str
     options: str
+
+
+@dataclass(frozen=True)
+class DemoEmulators:
+    """Where the running emulators answer (base URLs without a trailing slash; OpenAI's without `/v1`) and
+    the key and token they accept."""
+
+    openai: str
+    github: str
+    anthropic: str
+    gemini: str
+    api_key: str
+    github_token: str
 
 
 @dataclass
@@ -71,71 +79,52 @@ class DemoSteps:
     doctor: Callable[[dict[str, Any]], None] | None = None  # `labels doctor --json` for the demo organization
 
 
-def demo_settings(
-    data_dir: Path, openai_url: str, github_url: str, anthropic_url: str | None = None, gemini_url: str | None = None
-) -> Settings:
+def demo_settings(data_dir: Path, emulators: DemoEmulators) -> Settings:
     return Settings.model_validate(
         {
             "GH_ANALYSIS_DATA_DIR": str(data_dir),
             "GH_ANALYSIS_DATABASE_URL": f"sqlite:///{(data_dir / 'gh-analysis.db').resolve()}",
-            "OPENAI_API_KEY": SANDBOX_API_KEY,
-            "OPENAI_BASE_URL": f"{openai_url}/v1",
-            "GITHUB_TOKEN": SANDBOX_GITHUB_TOKEN,
-            "GITHUB_API_URL": github_url,
-            "ANTHROPIC_API_KEY": SANDBOX_API_KEY,
-            **({"ANTHROPIC_BASE_URL": anthropic_url} if anthropic_url else {}),
-            "GEMINI_API_KEY": SANDBOX_API_KEY,
-            **({"GEMINI_BASE_URL": gemini_url} if gemini_url else {}),
+            "OPENAI_API_KEY": emulators.api_key,
+            "OPENAI_BASE_URL": f"{emulators.openai}/v1",
+            "GITHUB_TOKEN": emulators.github_token,
+            "GITHUB_API_URL": emulators.github,
+            "ANTHROPIC_API_KEY": emulators.api_key,
+            "ANTHROPIC_BASE_URL": emulators.anthropic,
+            "GEMINI_API_KEY": emulators.api_key,
+            "GEMINI_BASE_URL": emulators.gemini,
         }
     )
 
 
-def run_demo(
-    data_dir: Path, steps: DemoSteps, processing_seconds: float = 4.0, model_spec: str = defaults.MODEL
-) -> Store:
-    """Run every step with `model_spec` (`openai:…`, `anthropic:…` or `gemini:…`, each answered by its emulator);
-    returns the demo store (left on disk for a look afterwards)."""
+def run_demo(data_dir: Path, emulators: DemoEmulators, steps: DemoSteps, model_spec: str = defaults.MODEL) -> Store:
+    """Run every step against the running `emulators` with `model_spec` (`openai:…`, `anthropic:…` or
+    `gemini:…`, each answered by its emulator); returns the demo store (left on disk for a look afterwards)."""
     shutil.rmtree(data_dir, ignore_errors=True)
-    openai_app = create_openai_app(EmulatorConfig(api_key=SANDBOX_API_KEY, processing_seconds=processing_seconds))
-    anthropic_app = create_anthropic_app(
-        AnthropicEmulatorConfig(api_key=SANDBOX_API_KEY, processing_seconds=processing_seconds)
-    )
-    gemini_app = create_gemini_app(
-        GeminiEmulatorConfig(api_key=SANDBOX_API_KEY, pending_seconds=0.1, processing_seconds=processing_seconds)
-    )
-    github = GitHubEmulator(default_world())
-    with (
-        BackgroundServer(openai_app) as openai_server,
-        BackgroundServer(github.app) as github_server,
-        BackgroundServer(anthropic_app) as anthropic_server,
-        BackgroundServer(gemini_app) as gemini_server,
-    ):
-        urls = (openai_server.url, github_server.url, anthropic_server.url, gemini_server.url)
-        settings = demo_settings(data_dir, *urls)
-        store = open_store(settings.resolved_database_url())
-        connection = GitHubConnection(api_url=github_server.url, token=SANDBOX_GITHUB_TOKEN)
-        steps.collected(CollectionService(store.issues, connection).collect(CollectRequest(org=DEMO_ORG)))
-        service = BatchService(store, settings)
-        planned = service.plan(SubmitRequest("product-labeling", IssueSelection(DEMO_ORG), model_spec, concurrency=16))
-        steps.planned(planned)
-        result = service.submit(planned)
-        steps.submitted(result)
-        group_id = result.group.group_id
-        final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
-        report = service.collect_group(group_id)
-        steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
-        blind_group: str | None = None
-        if steps.evaluated is not None:
-            evaluation = _blind_evaluation(service, store, steps, model_spec)
-            steps.evaluated(evaluation)
-            blind_group = evaluation["evaluations"][0]["group_id"]
-        chosen = plan_threshold(store, blind_group)
-        selection = LabelSelection(DEMO_ORG, min_confidence=chosen.min_confidence)
-        steps.label_plan(LabelService(store, connection).live_plan(selection), chosen)  # reads only
-        if steps.doctor is not None:
-            from github_issue_analysis.labels.doctor import DoctorOptions, diagnose
+    settings = demo_settings(data_dir, emulators)
+    store = open_store(settings.resolved_database_url())
+    connection = GitHubConnection(api_url=emulators.github, token=emulators.github_token)
+    steps.collected(CollectionService(store.issues, connection).collect(CollectRequest(org=DEMO_ORG)))
+    service = BatchService(store, settings)
+    planned = service.plan(SubmitRequest("product-labeling", IssueSelection(DEMO_ORG), model_spec, concurrency=16))
+    steps.planned(planned)
+    result = service.submit(planned)
+    steps.submitted(result)
+    group_id = result.group.group_id
+    final = service.watch(group_id, WatchOptions(poll_seconds=0.5), 16, steps.progress)
+    report = service.collect_group(group_id)
+    steps.finished(final, report, list(store.results.current(org=DEMO_ORG)))
+    blind_group: str | None = None
+    if steps.evaluated is not None:
+        evaluation = _blind_evaluation(service, store, steps, model_spec)
+        steps.evaluated(evaluation)
+        blind_group = evaluation["evaluations"][0]["group_id"]
+    chosen = plan_threshold(store, blind_group)
+    selection = LabelSelection(DEMO_ORG, min_confidence=chosen.min_confidence)
+    steps.label_plan(LabelService(store, connection).live_plan(selection), chosen)  # reads only
+    if steps.doctor is not None:
+        from github_issue_analysis.labels.doctor import DoctorOptions, diagnose
 
-            steps.doctor(diagnose(store, DoctorOptions(DEMO_ORG, blind_group)))
+        steps.doctor(diagnose(store, DoctorOptions(DEMO_ORG, blind_group)))
     return store
 
 

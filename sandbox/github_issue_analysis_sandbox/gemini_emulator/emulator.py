@@ -6,12 +6,12 @@ import asyncio
 import base64
 import random
 import string
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..emulator_common import newest_first, roll_http_fault
 from ..openai_emulator.answers import LineFault, hex_id, line_fault_for, unit_hash
+from ..stats import EmulatorStats
 from .answers import Usage, build_response, prompt_tokens
 from .config import GeminiEmulatorConfig
 from .errors import ApiError, invalid, not_found, precondition, rate_limited, server_fault
@@ -30,9 +30,7 @@ INJECTED_FAILURE = "The batch failed while processing (sandbox-injected fault)."
 
 
 @dataclass
-class Stats:
-    requests: Counter[str] = field(default_factory=Counter)
-    faults: Counter[str] = field(default_factory=Counter)
+class Stats(EmulatorStats):
     batches_created: int = 0
     batch_requests_created: int = 0
     files_uploaded: int = 0
@@ -41,9 +39,8 @@ class Stats:
     output_tokens: int = 0
     peak_enqueued_tokens: int = 0
 
-    def to_api(self) -> dict[str, Any]:
+    def counters(self) -> dict[str, Any]:
         return {
-            "requests": dict(self.requests),
             "batches_created": self.batches_created,
             "batch_requests_created": self.batch_requests_created,
             "files_uploaded": self.files_uploaded,
@@ -51,7 +48,6 @@ class Stats:
             "prompt_tokens": self.prompt_tokens,
             "output_tokens": self.output_tokens,
             "peak_enqueued_tokens": self.peak_enqueued_tokens,
-            "faults_injected": dict(self.faults),
         }
 
 

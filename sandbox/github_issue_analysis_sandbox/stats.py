@@ -1,0 +1,48 @@
+"""What every emulator counts: API requests per route (`"POST /v1/batches"`, `"POST /graphql"`, ...) and the
+faults it injected. Each emulator's statistics extend this base with counters of their own and say how
+`GET /_sandbox/stats` shows them."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class EmulatorStats:
+    requests: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def record(self, route: str) -> None:
+        """One API request to `route` (safe from several threads at once)."""
+        with self._lock:
+            self.requests[route] += 1
+
+    def record_fault(self, kind: str) -> None:
+        with self._lock:
+            self.faults[kind] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
+
+    def count(self, route: str) -> int:
+        return self.requests[route]
+
+    def to_api(self) -> dict[str, Any]:
+        """The statistics as `GET /_sandbox/stats` answers them: the requests, the emulator's own counters
+        and the faults injected."""
+        with self._lock:
+            return {"requests": dict(self.requests), **self.counters(), "faults_injected": dict(self.faults)}
+
+    def counters(self) -> dict[str, Any]:
+        """The emulator's own counters, by the names the stats route shows them under."""
+        return {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.faults.clear()
