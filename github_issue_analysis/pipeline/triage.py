@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
-from github_issue_analysis.ai.batch.planner import PlannedSubmission, SubmitPlanner
+from github_issue_analysis.ai.batch.budget import plan_usd
+from github_issue_analysis.ai.batch.planner import PlannedSubmission
 from github_issue_analysis.ai.batch.request import SubmitRequest
 from github_issue_analysis.ai.batch.service import BatchService
 from github_issue_analysis.ai.batch.watcher import WatchOptions
-from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import Settings
-from github_issue_analysis.domain.groups import GroupState, summarize
+from github_issue_analysis.domain.groups import BatchGroup, GroupState, summarize
 from github_issue_analysis.errors import GhAnalysisError, NothingToSubmit
 from github_issue_analysis.evaluation.errors import NothingToScore
 from github_issue_analysis.evaluation.gate import Gate, build_gate, matching_evaluation
@@ -29,11 +30,10 @@ from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.triage_store import GroupSetup
 
 from .triage_apply import apply_gated, suggestions
-from .triage_content import content_fingerprint
 from .triage_kept import decide_kept
 from .triage_options import TriageConfirm, TriageOptions
 from .triage_report import TriageReport
-from .triage_submit import BACKLOG, CALIBRATION, Budget, SubmitChooser
+from .triage_submit import CALIBRATION, SubmitChooser, SubmitDecision
 
 CLAIM_TTL = timedelta(minutes=30)
 UNFINISHED = (GroupState.PENDING, GroupState.PROCESSING)
@@ -54,7 +54,7 @@ class TriageStep:
             blind=True,  # every triage answer is blind, so the backlog and the calibration share one setup
         )
         self.request = request.with_model(settings.model)
-        self.chooser = SubmitChooser(store, settings, self.config, self.request)
+        self.chooser = SubmitChooser(store, self.batches, self.config, self.request)
         self.owner = process_owner()
         self.claim_key = f"triage:{options.org}"
 
@@ -63,17 +63,18 @@ class TriageStep:
         if not self.options.dry_run and not self._claim():
             return self.report
         try:
-            self._phases()
-            if self.options.wait and not self.options.dry_run:
-                self._phase("wait", self._wait)
-                self._phases(collect=False, submit=False)
+            with self.batches.session():  # one event loop for the step: each provider built once
+                self._phases()
+                if self.options.wait and not self.options.dry_run:
+                    self._phase("wait", self._wait)
+                    self._phases(collect=False, submit=False)
         finally:
             if not self.options.dry_run:
                 self.store.label_claims.release(self.claim_key, self.owner)
         return self.report
 
     def _phases(self, collect: bool = True, submit: bool = True) -> None:
-        create_provider(self.request.provider_name, self.settings).require_key()
+        self.batches.require_key(self.request.provider_name)
         if collect:
             self._phase("collect", self._collect)
         self._phase("refresh", self._refresh)
@@ -151,22 +152,18 @@ class TriageStep:
     def _submit(self) -> None:
         setup_fp = self._setup_fingerprint()
         budget = self.chooser.budget(self.options.now())
-        calibration_ids: set[int] = set()
+        sample: list[int] = []
         if self.chooser.calibration_due(setup_fp, self.options.now()):
-            calibration_ids = self._submit_calibration(setup_fp, budget)
-        candidates = self.chooser.candidates(self.options.repos, calibration_ids, self.options.dry_run)
-        if candidates.adopted and not self.options.dry_run:
-            self.store.triage.record_sent(candidates.adopted, None)
-        if not candidates.issue_ids:
-            return
-        costs = self.chooser.issue_costs(self.request, candidates.issue_ids)
-        chosen, self.report.deferred_by_cap = self.chooser.fitting(candidates.issue_ids, costs, budget)
-        if not chosen:
-            return
-        usd = sum(costs[i] for i in chosen)
-        planned = self.batches.plan_issues(self.request, chosen)
-        group_id = self._send(planned, BACKLOG, usd, setup_fp, {i: candidates.fingerprints[i] for i in chosen})
-        self.report.submitted = {"group_id": group_id, "issues": len(chosen), "estimated_usd": round(usd, 6)}
+            calibration = self.chooser.calibration(budget)
+            budget, sample = calibration.left_usd, calibration.chosen
+            if calibration.skip:
+                self.report.skip("calibration", calibration.skip)
+            elif sent := self._send(calibration, setup_fp):
+                self.report.calibration = {"group_id": sent["group_id"], "status": "submitted"}
+        backlog = self.chooser.backlog(self.options.repos, set(sample), budget, self.options.dry_run)
+        self.report.deferred_by_cap = backlog.deferred
+        if backlog.planned is not None:
+            self.report.submitted = self._send(backlog, setup_fp)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _setup_fingerprint(self) -> str:
@@ -191,45 +188,34 @@ class TriageStep:
                     self.report.fail("gate", error)
             return
 
-    def _submit_calibration(self, setup_fp: str, budget: Budget) -> set[int]:
-        request = self.chooser.calibration_request()
-        try:
-            planned = self.batches.plan(request)
-        except NothingToSubmit:
-            self.report.skip("calibration", "no issue people labelled to sample")
-            return set()
-        ids = list(planned.issue_ids)
-        usd = sum(self.chooser.issue_costs(request, ids).values())
-        if not budget.fits(usd):
-            self.report.skip("calibration", f"the sample's estimate ${usd:.2f} exceeds what the spend caps leave")
-            return set()
-        budget.spend(usd)
-        contents = {i.id: i for i in self.store.issues.issues_by_id(ids)}
-        fps = {i: content_fingerprint(contents[i]) for i in ids}
-        group_id = self._send(planned, CALIBRATION, usd, setup_fp, fps)
-        self.report.calibration = {"group_id": group_id, "status": "submitted"}
-        return set(ids)
-
-    def _send(
-        self, planned: PlannedSubmission, purpose: str, usd: float, setup_fp: str, fps: dict[int, str]
-    ) -> str | None:
-        """Record the group, its setup and what each issue was sent with, then send (nothing in a dry run)."""
+    def _send(self, decision: SubmitDecision, setup_fp: str) -> dict[str, Any] | None:
+        """Record the group, then its setup and what each issue was sent with, then send (nothing in a dry run
+        or unconfirmed: the group id stays None). None when another run took every issue meanwhile."""
+        planned = decision.planned
+        assert planned is not None
+        sent: dict[str, Any] = {"group_id": None, "issues": len(planned.issue_ids)}
+        sent["estimated_usd"] = round(decision.estimated_usd, 6)
         if self.options.dry_run:
-            return None
-        if not self.confirm.submit(planned.plan.total_issues, usd):
+            return sent
+        if not self.confirm.submit(planned.plan.total_issues, decision.estimated_usd):
             self.report.skip("submit", "not confirmed")
+            return sent
+
+        def record(recorded: PlannedSubmission, group: BatchGroup) -> None:
+            usd, setup = plan_usd(recorded), setup_of(self.store, self.request)
+            self.store.triage.save_setup(
+                GroupSetup(group.group_id, self.options.org, setup_fp, setup, decision.purpose, usd, self.options.now())
+            )
+            self.store.triage.record_sent({i: decision.fingerprints[i] for i in recorded.issue_ids}, group.group_id)
+            sent.update(group_id=group.group_id, issues=len(recorded.issue_ids), estimated_usd=round(usd, 6))
+            self._renew()
+
+        try:
+            self.batches.submit(planned, before_send=record)
+        except NothingToSubmit:
+            self.report.skip(decision.purpose, "another run holds these issues")
             return None
-        provider = create_provider(planned.request.provider_name, self.settings)
-        provider.require_key()
-        group = SubmitPlanner(self.store, provider).record(planned)
-        setup = setup_of(self.store, self.request)
-        self.store.triage.save_setup(
-            GroupSetup(group.group_id, self.options.org, setup_fp, setup, purpose, usd, self.options.now())
-        )
-        self.store.triage.record_sent(fps, group.group_id)
-        self._renew()
-        self.batches.resume(group.group_id, planned.request.concurrency)
-        return group.group_id
+        return sent
 
     def _wait(self) -> None:
         for entry in self.report.refreshed + ([self.report.submitted] if self.report.submitted else []):

@@ -1,19 +1,18 @@
 """The submit phase of a triage step: what to send (the calibration sample when the setup has no fresh one;
 the issues that are new, or whose content changed since they were last sent, and are not in flight), within
-the spend caps (newest issues first; the rest deferred), recorded before anything is sent."""
+the spend caps (newest issues first; the rest deferred), each as one decision. The batch service measures,
+prices and plans within the caps (ai/batch/budget.py); the step records and sends (triage.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from github_issue_analysis.ai.batch.planner import prepared
-from github_issue_analysis.ai.batch.request import SubmitRequest, resolved
-from github_issue_analysis.ai.batch.requests import RequestBuilder
-from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
-from github_issue_analysis.ai.registry import create_provider
-from github_issue_analysis.config import Settings
-from github_issue_analysis.errors import OperationFailed
+from github_issue_analysis.ai.batch.budget import BudgetedPlan
+from github_issue_analysis.ai.batch.planner import PlannedSubmission
+from github_issue_analysis.ai.batch.request import SubmitRequest
+from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.errors import NothingToSubmit
 from github_issue_analysis.evaluation.gate import matching_evaluation
 from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import as_utc
@@ -34,23 +33,39 @@ class Candidates:
     adopted: dict[int, str] = field(default_factory=dict)
 
 
-@dataclass
-class Budget:
-    """USD this step may still spend (None: no cap)."""
+@dataclass(frozen=True)
+class SubmitDecision:
+    """One group the step sends (a dry run or an unconfirmed step: would send): the plan of the issues chosen
+    within the spend caps, how many the caps defer, the estimate, what each chosen issue is sent with; `skip`
+    says why nothing is sent when that is worth reporting."""
 
-    remaining: float | None
+    purpose: str  # CALIBRATION | BACKLOG
+    planned: PlannedSubmission | None  # None: nothing to send
+    deferred: int  # issues the spend caps hold back
+    estimated_usd: float  # the chosen issues' estimate at batch prices (the plan's own)
+    left_usd: float | None  # what the caps leave once the chosen issues are spent (None: no cap)
+    fingerprints: dict[int, str] = field(default_factory=dict)  # of the chosen issues' content
+    skip: str | None = None
 
-    def fits(self, cost: float) -> bool:
-        return self.remaining is None or round(cost, 10) <= round(self.remaining, 10)
+    @property
+    def chosen(self) -> list[int]:
+        return list(self.planned.issue_ids) if self.planned else []
 
-    def spend(self, cost: float) -> None:
-        if self.remaining is not None:
-            self.remaining -= cost
+    @classmethod
+    def of(cls, purpose: str, budgeted: BudgetedPlan, fingerprints: dict[int, str]) -> SubmitDecision:
+        return cls(
+            purpose,
+            budgeted.planned,
+            len(budgeted.deferred),
+            budgeted.estimated_usd,
+            budgeted.left_usd,
+            {i: fingerprints[i] for i in budgeted.chosen},
+        )
 
 
 class SubmitChooser:
-    def __init__(self, store: Store, settings: Settings, config: TriageConfig, request: SubmitRequest) -> None:
-        self.store, self.settings, self.config = store, settings, config
+    def __init__(self, store: Store, batches: BatchService, config: TriageConfig, request: SubmitRequest) -> None:
+        self.store, self.batches, self.config = store, batches, config
         self.request = request  # resolved: model chosen, blind
 
     # -- calibration -----------------------------------------------------------------------------------
@@ -69,10 +84,33 @@ class SubmitChooser:
         created = as_utc(group.created_at) if group is not None else None
         return created is None or created < since
 
-    def calibration_request(self) -> SubmitRequest:
-        return replace(self.request, sample=self.config.calibration_sample, seed=None)
+    def calibration(self, budget_usd: float | None) -> SubmitDecision:
+        """The calibration sample, whole within the caps or not at all."""
+        request = replace(self.request, sample=self.config.calibration_sample, seed=None)
+        try:
+            budgeted = self.batches.plan_within(request, None, budget_usd)
+        except NothingToSubmit:
+            return SubmitDecision(CALIBRATION, None, 0, 0.0, budget_usd, skip="no issue people labelled to sample")
+        if budgeted.planned is None:
+            why = f"the sample's estimate ${budgeted.deferred_usd:.2f} exceeds what the spend caps leave"
+            return SubmitDecision(CALIBRATION, None, 0, 0.0, budget_usd, skip=why)
+        sample = self.store.issues.issues_by_id(budgeted.chosen)
+        return SubmitDecision.of(CALIBRATION, budgeted, {i.id: content_fingerprint(i) for i in sample})
 
     # -- new or changed --------------------------------------------------------------------------------
+    def backlog(
+        self, repos: tuple[str, ...], exclude: set[int], budget_usd: float | None, dry_run: bool
+    ) -> SubmitDecision:
+        """What is new or changed (not `exclude`: the sample sent beside it), the newest first within the caps.
+        Issues answered before triage ran are recorded as sent (not in a dry run)."""
+        found = self.candidates(repos, exclude, dry_run)
+        if found.adopted and not dry_run:
+            self.store.triage.record_sent(found.adopted, None)
+        if not found.issue_ids:
+            return SubmitDecision(BACKLOG, None, 0, 0.0, budget_usd)
+        budgeted = self.batches.plan_within(self.request, found.issue_ids, budget_usd)
+        return SubmitDecision.of(BACKLOG, budgeted, found.fingerprints)
+
     def candidates(self, repos: tuple[str, ...], exclude: set[int], dry_run: bool = False) -> Candidates:
         """Issues collected since they were last looked at, compared by content with what was last sent."""
         found = Candidates()
@@ -100,32 +138,11 @@ class SubmitChooser:
         return found
 
     # -- spend -----------------------------------------------------------------------------------------
-    def budget(self, now: datetime) -> Budget:
+    def budget(self, now: datetime) -> float | None:
+        """USD this step may still spend: the step's cap and what the day's cap leaves (None: no cap)."""
         caps = [self.config.max_usd_per_step] if self.config.max_usd_per_step is not None else []
         if self.config.max_usd_per_day is not None:
             midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
             spent = self.store.triage.estimated_since(self.request.selection.org, midnight)
             caps.append(max(0.0, self.config.max_usd_per_day - spent))
-        return Budget(min(caps) if caps else None)
-
-    def issue_costs(self, request: SubmitRequest, issue_ids: list[int]) -> dict[int, float]:
-        """Estimated USD per issue at batch prices (the plan's estimate is their sum)."""
-        request, provider = resolved(request, self.settings.model, lambda name: create_provider(name, self.settings))
-        price = price_for(request.model_name)
-        if price is None:
-            raise OperationFailed(f"no price for {request.model_name}: the spend caps cannot be checked")
-        per_item = self.store.pacing.observed_output_tokens_per_item(request.model_name, request.processor)
-        output = int(per_item or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE)
-        sizes = RequestBuilder(self.store.issues, prepared(self.store, request), provider).measure(issue_ids)
-        return {i: price.cost(t, output) for i, t in zip(sizes.issue_ids, sizes.tokens, strict=True)}
-
-    def fitting(self, issue_ids: list[int], costs: dict[int, float], budget: Budget) -> tuple[list[int], int]:
-        """The newest issues whose estimates fit the budget, and how many are deferred."""
-        chosen: list[int] = []
-        total = 0.0
-        for issue_id in issue_ids:
-            if not budget.fits(total + costs[issue_id]):
-                break
-            chosen.append(issue_id)
-            total += costs[issue_id]
-        return chosen, len(issue_ids) - len(chosen)
+        return min(caps) if caps else None

@@ -11,7 +11,7 @@ from datetime import timedelta
 from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.ai.providers.base import BatchProvider
-from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, price_for
+from github_issue_analysis.ai.providers.pricing import ESTIMATED_OUTPUT_TOKENS_PER_ISSUE, Price, price_for
 from github_issue_analysis.ai.registry import processor as registered_processor
 from github_issue_analysis.domain.groups import BatchGroup, PlannedBatch, SplitPlan, new_group_id, new_job_id
 from github_issue_analysis.errors import AmbiguousIssueNumber
@@ -23,7 +23,7 @@ from github_issue_analysis.storage.timeutil import utcnow
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .examples import with_examples
 from .request import SubmitRequest
-from .requests import RequestBuilder, custom_id_for
+from .requests import RequestBuilder, RequestSizes, custom_id_for
 from .sampling import Candidate, stratified_sample
 
 
@@ -32,6 +32,18 @@ class NothingToDo(Exception):
         super().__init__(f"no issues to submit ({already_done} already have results, {in_flight} in flight)")
         self.already_done = already_done
         self.in_flight = in_flight
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The one cost estimate at batch prices: a plan's, a batch's and a budget's figures all come from here,
+    so what a budget chooses costs what the plan of it says."""
+
+    price: Price
+    output_tokens_per_issue: float
+
+    def usd(self, prompt_tokens: float, issues: float) -> float:
+        return self.price.cost(round(prompt_tokens), int(self.output_tokens_per_issue * issues))
 
 
 @dataclass
@@ -47,6 +59,9 @@ class PlannedSubmission:
     # Planned in chunks (plan_stream.py): `plan` covers the first chunk only, these issues follow it. The whole
     # plan's figures are then estimates scaled from the first chunk.
     unplanned: list[int] = field(default_factory=list)
+    # The caller chose these issues (`triage` sends what is new or changed, answered ones included): settling
+    # leaves out only what is in flight or held by another run, never an issue for having a result.
+    chosen: bool = False
 
     @property
     def total_selected(self) -> int:
@@ -78,7 +93,7 @@ class PlannedSubmission:
         scale = 1.0 if batch else self._scale
         tokens = sum(b.estimated_tokens for b in batches) * scale
         issues = sum(b.issue_count for b in batches) * scale
-        return price.cost(round(tokens), int(self.output_tokens_per_issue * issues))
+        return Estimate(price, self.output_tokens_per_issue).usd(tokens, issues)
 
 
 def prepared(store: Store, request: SubmitRequest) -> PreparedProcessor:
@@ -141,17 +156,50 @@ class SubmitPlanner:
         kept, done, coming = self._untaken(request, ids, claimed=False)
         return [i for i in kept if i not in held_elsewhere], done, coming + [i for i in kept if i in held_elsewhere]
 
-    def plan_issues(self, request: SubmitRequest, selected: list[int]) -> PlannedSubmission:
-        """The plan for exactly these issues (the caller chose them: `triage` sends what is new or changed)."""
-        if not selected:
-            raise NothingToDo(0, 0)
-        return self._planned(request, selected, 0, [])
+    def measured(self, request: SubmitRequest, selected: list[int]) -> tuple[SubmitRequest, RequestSizes]:
+        """The request with its examples chosen and each selected issue's request measured (bytes, tokens):
+        what `planned_from` cuts, read once."""
+        request = with_examples(self.store, request, selected)
+        builder = RequestBuilder(self.store.issues, prepared(self.store, request), self.provider)
+        return request, builder.measure(selected)
+
+    def output_tokens_per_issue(self, request: SubmitRequest) -> float:
+        """What an answer takes: the average observed for this model and processor, else the usual figure."""
+        observed = self.store.pacing.observed_output_tokens_per_item(request.model_name, request.processor)
+        return observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE
+
+    def planned_from(
+        self,
+        request: SubmitRequest,
+        sizes: RequestSizes,
+        output_tokens_per_issue: float,
+        skipped: int = 0,
+        in_flight: list[int] | None = None,
+    ) -> PlannedSubmission:
+        """The plan of measured requests (`request` as `measured` returned it), cut by the one splitter."""
+        try:
+            plan = splitter_for(self.provider, request.batch_size).create_split_plan(sizes.line_bytes, sizes.tokens)
+        except RequestTooLarge as error:
+            issue = self.store.issues.issues_by_id([sizes.issue_ids[error.index]])[0]
+            what = f"the request for {issue.org}/{issue.repo}#{issue.number}"
+            raise RequestTooLarge(error.index, error.size, error.limit, what) from None
+        planned = PlannedSubmission(
+            request,
+            sizes.issue_ids,
+            plan,
+            skipped,
+            output_tokens_per_issue,
+            len(in_flight or []),
+            in_flight_ids=list(in_flight or []),
+        )
+        planned.warnings.extend(self._warnings(planned))
+        return planned
 
     def settle(self, planned: PlannedSubmission, held_elsewhere: set[int]) -> PlannedSubmission:
         """The plan once its issues are claimed: what another run holds, or recorded since planning, is left
         out and the rest cut again (the same plan when nothing changed). NothingToDo when nothing is left."""
         request = planned.request
-        ids, skipped, coming = self._untaken(request, planned.issue_ids, claimed=False)
+        ids, skipped, coming = self._untaken(request, planned.issue_ids, claimed=False, answered=not planned.chosen)
         coming += [i for i in ids if i in held_elsewhere]
         ids = [i for i in ids if i not in held_elsewhere]
         if ids == planned.issue_ids:
@@ -160,14 +208,16 @@ class SubmitPlanner:
         coming = planned.in_flight_ids + coming
         if not ids:
             raise NothingToDo(skipped, len(coming))
-        return self._planned(request, ids, skipped, coming)
+        settled = self._planned(request, ids, skipped, coming)
+        settled.chosen = planned.chosen
+        return settled
 
     def _untaken(
-        self, request: SubmitRequest, selected: list[int], claimed: bool = True
+        self, request: SubmitRequest, selected: list[int], claimed: bool = True, answered: bool = True
     ) -> tuple[list[int], int, list[int]]:
         """(issues without a result and not in flight, how many have a result, the ones in flight: recorded in
-        another group, or held by a run recording them now)."""
-        done = self.store.results.issues_with_current_result(selected, request.processor)
+        another group, or held by a run recording them now). `answered=False`: issues with a result are kept."""
+        done = self.store.results.issues_with_current_result(selected, request.processor) if answered else set()
         selected = [i for i in selected if i not in done]
         coming = self.store.job_items.issues_in_flight(selected, request.processor)
         if claimed:  # (when settling, the claim itself says which ones another run holds)
@@ -177,26 +227,8 @@ class SubmitPlanner:
     def _planned(
         self, request: SubmitRequest, selected: list[int], skipped: int, in_flight: list[int]
     ) -> PlannedSubmission:
-        request = with_examples(self.store, request, selected)
-        sizes = RequestBuilder(self.store.issues, prepared(self.store, request), self.provider).measure(selected)
-        try:
-            plan = splitter_for(self.provider, request.batch_size).create_split_plan(sizes.line_bytes, sizes.tokens)
-        except RequestTooLarge as error:
-            issue = self.store.issues.issues_by_id([sizes.issue_ids[error.index]])[0]
-            what = f"the request for {issue.org}/{issue.repo}#{issue.number}"
-            raise RequestTooLarge(error.index, error.size, error.limit, what) from None
-        observed = self.store.pacing.observed_output_tokens_per_item(request.model_name, request.processor)
-        planned = PlannedSubmission(
-            request,
-            sizes.issue_ids,
-            plan,
-            skipped,
-            observed or ESTIMATED_OUTPUT_TOKENS_PER_ISSUE,
-            len(in_flight),
-            in_flight_ids=in_flight,
-        )
-        planned.warnings.extend(self._warnings(planned))
-        return planned
+        request, sizes = self.measured(request, selected)
+        return self.planned_from(request, sizes, self.output_tokens_per_issue(request), skipped, in_flight)
 
     def _warnings(self, planned: PlannedSubmission) -> list[str]:
         warnings, plan = [], planned.plan

@@ -1,11 +1,11 @@
 """The batch workflow as the CLI (and users' scripts) call it: ids resolved, errors in domain words (the CLI
 phrases them), each call entering the async managers with one `asyncio.run`. Every command that follows a
-group talks to the provider the group was submitted to."""
+group talks to the provider the group was submitted to; each provider is built once (provider_pool.py)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -21,11 +21,13 @@ from github_issue_analysis.storage.store import Store
 
 from .batch_group_manager import BatchGroupManager, GroupCollectReport
 from .batch_splitter import RequestTooLarge
+from .budget import BudgetedPlan, newest_within, whole_within
 from .collector import CollectReport, NotCollectable
 from .group_retry import NothingToRetry
 from .job_runner import SubmitOutcome
 from .plan_stream import PlanStream, chunk_size
 from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number, skips_taken
+from .provider_pool import ProviderPool
 from .request import SubmitRequest, resolved
 from .stranded import adopt_batch, mark_unsent
 from .submit_claim import SubmitClaim
@@ -49,14 +51,23 @@ class BatchService:
     ) -> None:
         self.store = store
         self.settings = settings
-        self._provider_factory = provider_factory or (lambda name: create_provider(name, settings))
+        self._providers = ProviderPool(provider_factory or (lambda name: create_provider(name, settings)))
+
+    def session(self) -> AbstractContextManager[None]:
+        """Every call until the end on one event loop, each provider built once and closed at the end (a
+        scheduled step makes many calls: the providers keep their connections between them)."""
+        return self._providers.session()
+
+    def require_key(self, provider_name: str) -> None:
+        """The provider's key is there (MissingCredentials names the setting otherwise)."""
+        self._checked_provider(provider_name)
 
     # -- submit ----------------------------------------------------------------------------------------
     def plan(self, request: SubmitRequest, in_chunks: bool = False) -> PlannedSubmission:
         """The plan for `request`, its model resolved here once (GH_ANALYSIS_MODEL when none was asked for).
         `in_chunks`: a selection larger than one chunk is measured for its first chunk only; `submit` plans
         the rest chunk by chunk while sending (plan_stream.py)."""
-        request, provider = resolved(request, self.settings.model, self._provider_factory)
+        request, provider = resolved(request, self.settings.model, self._provider)
         check_issue_number(self.store.issues, request.selection)
         chunk = chunk_size(request.batch_size) if in_chunks else None
         try:
@@ -66,26 +77,43 @@ class BatchService:
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
 
-    def plan_issues(self, request: SubmitRequest, issue_ids: list[int]) -> PlannedSubmission:
-        """The plan for exactly these issues, the request resolved as `plan` resolves it."""
-        request, provider = resolved(request, self.settings.model, self._provider_factory)
+    def plan_within(
+        self, request: SubmitRequest, issue_ids: Sequence[int] | None, budget_usd: float | None
+    ) -> BudgetedPlan:
+        """The plan of what fits `budget_usd` (None: no cap) at batch prices (budget.py): the first of
+        `issue_ids` (the caller's order: newest first) whose estimate fits, the rest deferred; `issue_ids`
+        None: the request's own selection (a sample), whole or not at all. Each request is measured once.
+        A model without a price: OperationFailed (the budget cannot be held)."""
+        if issue_ids is None:
+            return whole_within(self.plan(request), budget_usd)
+        request, provider = resolved(request, self.settings.model, self._provider)
         try:
-            return SubmitPlanner(self.store, provider).plan_issues(request, issue_ids)
+            return newest_within(SubmitPlanner(self.store, provider), request, list(issue_ids), budget_usd)
         except NothingToDo as error:
             raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
         except RequestTooLarge as error:
             raise UsageError(str(error)) from None
 
-    def submit(self, planned: PlannedSubmission) -> SubmitResult:
-        """Record the planned group, then send what the budget and pace allow (the rest waits for `watch`)."""
+    def submit(
+        self,
+        planned: PlannedSubmission,
+        before_send: Callable[[PlannedSubmission, BatchGroup], None] | None = None,
+    ) -> SubmitResult:
+        """Record the planned group, then send what the budget and pace allow (the rest waits for `watch`).
+        `before_send(plan as recorded, group)` runs once the group is recorded and before anything is sent
+        (a caller's own records of the group: a crash after it finds them); not for a plan in chunks."""
         request = planned.request
         provider = self._checked_provider(request.provider_name)  # no key: nothing stored
         if planned.unplanned:
+            if before_send is not None:
+                raise ValueError("a plan in chunks records its issues while sending: no before_send")
             return self._submit_in_chunks(provider, planned)
         try:
             planned, group = self._record_claimed(SubmitPlanner(self.store, provider), planned)
         except NothingToDo as error:
             raise errors.NothingToSubmit(error.already_done, error.in_flight) from None
+        if before_send is not None:
+            before_send(planned, group)
         result = self._send(group.group_id, request.concurrency, request.max_enqueued_tokens)
         return self._with_plan(result, planned)
 
@@ -94,7 +122,7 @@ class BatchService:
     ) -> tuple[PlannedSubmission, BatchGroup]:
         """Record the group while holding its issues (submit_claim.py): what another run holds or recorded
         since planning is left out, so concurrent runs never send an issue twice."""
-        if not skips_taken(planned.request):
+        if not (skips_taken(planned.request) or planned.chosen):
             return planned, planner.record(planned)
         with SubmitClaim(self.store.issue_claims, planned.request.processor) as claim:
             planned = planner.settle(planned, claim.take(planned.issue_ids))
@@ -306,7 +334,7 @@ class BatchService:
 
     # -- plumbing --------------------------------------------------------------------------------------
     def _provider(self, name: str) -> BatchProvider:
-        return self._provider_factory(name)
+        return self._providers.get(name)
 
     def _checked_provider(self, name: str) -> BatchProvider:
         provider = self._provider(name)
@@ -319,14 +347,8 @@ class BatchService:
         return BatchGroupManager(self.store, chosen, concurrency or defaults.CONCURRENCY, self.settings.retry_seconds)
 
     def _run(self, manager: BatchGroupManager, work: Callable[[], Awaitable[T]]) -> T:
-        async def run() -> T:
-            try:
-                return await work()
-            finally:
-                await manager.provider.close()
-
         try:
-            return asyncio.run(run())
+            return self._providers.run(manager.provider, work)
         except ProviderError as error:
             raise OperationFailed(str(error)) from None
 
