@@ -13,8 +13,8 @@ import openai  # noqa: F401  (the SDK import, about 0.5 s, is start-up cost: mea
 from harness import timed
 
 from github_issue_analysis.ai.batch.batch_group_manager import BatchGroupManager
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.batch_service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.defaults import CONCURRENCY as DEFAULT_CONCURRENCY

@@ -15,7 +15,7 @@ from .ids import id_argument, parse_id
 from .issue_options import EXAMPLES, ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.service import BatchService
+    from github_issue_analysis.ai.batch.batch_service import BatchService
 
 app = typer.Typer(
     help="Label stored issues through provider batch APIs, split into tracked groups.",
@@ -28,7 +28,7 @@ CONCURRENCY = typer.Option(defaults.CONCURRENCY, "--concurrency", min=1, help="P
 
 
 def _service() -> BatchService:
-    from github_issue_analysis.ai.batch.service import BatchService
+    from github_issue_analysis.ai.batch.batch_service import BatchService
 
     context.show_slow_calls()
     return BatchService(context.open_store(), context.settings())
@@ -75,7 +75,7 @@ def submit(
     json_output: bool = JSON,
 ) -> None:
     """Submit stored issues for batch labeling, split automatically into batches of --batch-size."""
-    from github_issue_analysis.ai.batch.request import SubmitRequest
+    from github_issue_analysis.ai.batch.submit_request import SubmitRequest
     from github_issue_analysis.storage.issue_store import IssueSelection
 
     from . import submit_render as render

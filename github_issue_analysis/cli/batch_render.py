@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
-    from github_issue_analysis.ai.batch.collector import CollectReport
+    from github_issue_analysis.ai.batch.result_collector import CollectReport
     from github_issue_analysis.domain.groups import BatchGroup, BatchGroupStatus
     from github_issue_analysis.domain.jobs import BatchJob
     from github_issue_analysis.domain.usage import TokenUsage

@@ -11,7 +11,7 @@ from github_issue_analysis import defaults
 from github_issue_analysis.errors import UsageError
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.service import BatchService
+    from github_issue_analysis.ai.batch.batch_service import BatchService
 
 # What a resume can still use; every other option was fixed when the group was planned.
 RESUME_OPTIONS = frozenset(

@@ -15,7 +15,7 @@ from github_issue_analysis.errors import UsageError
 from . import context
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.batch.service import BatchService
+    from github_issue_analysis.ai.batch.batch_service import BatchService
     from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
     from github_issue_analysis.domain.groups import BatchGroupStatus
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
-    from github_issue_analysis.ai.batch.service import SubmitResult
+    from github_issue_analysis.ai.batch.batch_service import SubmitResult
     from github_issue_analysis.domain.groups import BatchGroupStatus
     from github_issue_analysis.github_client import CollectReport
     from github_issue_analysis.storage.result_store import CurrentResult

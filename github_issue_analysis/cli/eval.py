@@ -23,9 +23,9 @@ def evaluate(
     """Score blind runs against the taxonomy labels people gave: per-label and averaged precision, recall and
     F1, calibration, cost, 95% intervals; several groups are compared on the issues they share."""
     from github_issue_analysis.errors import UsageError
-    from github_issue_analysis.evaluation.errors import NotBlind
-    from github_issue_analysis.evaluation.service import EvalOptions
-    from github_issue_analysis.evaluation.service import evaluate as run
+    from github_issue_analysis.evaluation.evaluation_errors import NotBlind
+    from github_issue_analysis.evaluation.evaluation_service import EvalOptions
+    from github_issue_analysis.evaluation.evaluation_service import evaluate as run
 
     from . import eval_render
 

@@ -38,7 +38,7 @@ def label(
 
     Run it again while its batches run and it continues the same group instead of submitting again.
     Ctrl+C stops watching and cancels nothing."""
-    from github_issue_analysis.ai.batch.request import SubmitRequest
+    from github_issue_analysis.ai.batch.submit_request import SubmitRequest
     from github_issue_analysis.errors import UsageError
     from github_issue_analysis.pipeline.label_run import LabelRun, LabelRunOptions
     from github_issue_analysis.storage.issue_store import IssueSelection

@@ -81,7 +81,7 @@ def _min_confidence(min_confidence: float | None, min_precision: float | None, e
 
 def _evaluated_threshold(eval_group: str, min_precision: float) -> float:
     from github_issue_analysis.errors import OperationFailed, UsageError
-    from github_issue_analysis.evaluation.errors import NotBlind, ThresholdUnreachable
+    from github_issue_analysis.evaluation.evaluation_errors import NotBlind, ThresholdUnreachable
     from github_issue_analysis.evaluation.thresholds import threshold_for
 
     try:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from github_issue_analysis import errors
-from github_issue_analysis.github_client import errors as github
+from github_issue_analysis.github_client import github_errors as github
 
 _FLAGS = {
     "batch_size": "--batch-size",

@@ -13,7 +13,7 @@ from . import context
 from .issue_options import EXAMPLES, ISSUE_NUMBER, LABEL_PREFIX, LABELS_FILE, LIMIT, PROCESSOR, REPO, REPROCESS
 
 if TYPE_CHECKING:
-    from github_issue_analysis.ai.live.service import ProcessReport
+    from github_issue_analysis.ai.live.live_service import ProcessReport
 
 
 def process(
@@ -35,8 +35,8 @@ def process(
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
 ) -> None:
     """Label a few issues now through the provider's live API (live prices, about twice the batch price)."""
-    from github_issue_analysis.ai.batch.request import SubmitRequest
-    from github_issue_analysis.ai.live.service import LiveService
+    from github_issue_analysis.ai.batch.submit_request import SubmitRequest
+    from github_issue_analysis.ai.live.live_service import LiveService
     from github_issue_analysis.storage.issue_store import IssueSelection
 
     request = SubmitRequest(

@@ -14,8 +14,8 @@ from . import context
 from .tables import GROUP_TABLE_ROWS, usd
 
 if TYPE_CHECKING:
+    from github_issue_analysis.ai.batch.batch_service import SubmitResult
     from github_issue_analysis.ai.batch.planner import PlannedSubmission
-    from github_issue_analysis.ai.batch.service import SubmitResult
     from github_issue_analysis.domain.jobs import BatchJob
 
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .evaluation_service import outcomes_of, resolve_group
 from .label_thresholds import LabelThreshold, label_thresholds
-from .service import outcomes_of, resolve_group
 from .setup import group_fingerprint
 from .wilson import wilson
 

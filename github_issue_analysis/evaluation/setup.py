@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from github_issue_analysis.ai.batch.request import SubmitRequest
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.registry import processor as registered_processor
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import NotBlind, ThresholdUnreachable
-from .service import EvalOptions, evaluate, resolve_group
+from .evaluation_errors import NotBlind, ThresholdUnreachable
+from .evaluation_service import EvalOptions, evaluate, resolve_group
 
 if TYPE_CHECKING:
     from github_issue_analysis.storage.store import Store

@@ -2,10 +2,9 @@
 GraphQL queries, the collector (and its synchronous service), label reads and writes."""
 
 from .collection_service import CollectionService
-from .collector import check_request, collect_issues
 from .connection import GitHubConnection, connect
 from .credentials import github_token
-from .errors import (
+from .github_errors import (
     GitHubAuthError,
     GitHubError,
     GitHubForbidden,
@@ -14,6 +13,7 @@ from .errors import (
     GitHubTokenMissing,
     GitHubUnavailable,
 )
+from .issue_collection import check_request, collect_issues
 from .models import CollectRequest
 from .observer import CollectObserver
 from .ratelimit import RateBudget, RetryPolicy

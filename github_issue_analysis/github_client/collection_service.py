@@ -7,8 +7,8 @@ import asyncio
 
 from github_issue_analysis.storage.issue_store import IssueStore
 
-from .collector import collect_issues
 from .connection import GitHubConnection
+from .issue_collection import collect_issues
 from .models import CollectRequest
 from .observer import CollectObserver
 from .reports import CollectReport

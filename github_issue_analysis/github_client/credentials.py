@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from github_issue_analysis.config import Settings, check_credential
 from github_issue_analysis.errors import UsageError
 
-from .errors import GitHubTokenMissing
+from .github_errors import GitHubTokenMissing
 
 
 def github_token(settings: Settings, given: str | None = None) -> str:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import GitHubForbidden, GitHubNotFound, GitHubQueryError
+from .github_errors import GitHubForbidden, GitHubNotFound, GitHubQueryError
 from .http import GitHubTransport
 from .models import ChangeProbe, CommentsPage, IssueScope, IssuesPage, PartialIssue, RepoInfo
 

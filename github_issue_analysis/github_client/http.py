@@ -12,7 +12,7 @@ import httpx
 
 from github_issue_analysis.waiting import waiting_transport
 
-from .errors import (
+from .github_errors import (
     ContentLimited,
     GitHubAuthError,
     GitHubError,

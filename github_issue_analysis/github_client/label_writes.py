@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ContentLimited, GitHubError, GitHubUnavailable
+from .github_errors import ContentLimited, GitHubError, GitHubUnavailable
 from .http import GitHubTransport
 
 MUTATIONS_PER_REQUEST = 50

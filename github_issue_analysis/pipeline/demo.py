@@ -22,9 +22,9 @@ from typing import Any
 
 from github_issue_analysis import defaults
 from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
+from github_issue_analysis.ai.batch.batch_service import BatchService, SubmitResult
 from github_issue_analysis.ai.batch.planner import PlannedSubmission
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService, SubmitResult
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
@@ -131,7 +131,7 @@ def run_demo(data_dir: Path, emulators: DemoEmulators, steps: DemoSteps, model_s
 def _blind_evaluation(service: BatchService, store: Store, steps: DemoSteps, model_spec: str) -> dict[str, Any]:
     """Measure the labeller as a team would measure a model: a blind run on a stratified sample of issues
     people labelled, scored against their labels."""
-    from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+    from github_issue_analysis.evaluation.evaluation_service import EvalOptions, evaluate
 
     if steps.measuring is not None:
         steps.measuring(DEMO_SAMPLE)
@@ -151,7 +151,7 @@ def _blind_evaluation(service: BatchService, store: Store, steps: DemoSteps, mod
 def plan_threshold(store: Store, blind_group: str | None) -> PlanThreshold:
     """What `--min-precision 0.9 --eval GROUP` would choose from the demo's blind evaluation; the default
     minimum confidence when there is none or no threshold reaches that precision."""
-    from github_issue_analysis.evaluation.errors import ThresholdUnreachable
+    from github_issue_analysis.evaluation.evaluation_errors import ThresholdUnreachable
     from github_issue_analysis.evaluation.thresholds import threshold_for
 
     target = DEMO_TARGET_PRECISION

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from github_issue_analysis.ai.batch.request import SubmitRequest
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.domain.groups import BatchGroup, GroupState, summarize
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from github_issue_analysis.ai.batch.batch_service import BatchService
 from github_issue_analysis.ai.batch.planner import PlannedSubmission
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.batch.watcher import WatchOptions, WatchProgress
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroupStatus
@@ -173,7 +173,7 @@ class LabelRun:
         from github_issue_analysis.ai.registry import create_provider, processor
         from github_issue_analysis.errors import MissingCredentials, UsageError
         from github_issue_analysis.github_client import github_token
-        from github_issue_analysis.github_client.errors import GitHubTokenMissing
+        from github_issue_analysis.github_client.github_errors import GitHubTokenMissing
 
         processor(self.request.processor)
         missing: list[str] = []

@@ -11,17 +11,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from github_issue_analysis.ai.batch.batch_service import BatchService
 from github_issue_analysis.ai.batch.budget import plan_usd
 from github_issue_analysis.ai.batch.planner import PlannedSubmission
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.batch.watcher import WatchOptions
 from github_issue_analysis.config import Settings
 from github_issue_analysis.domain.groups import BatchGroup, GroupState, summarize
 from github_issue_analysis.errors import GhAnalysisError, NothingToSubmit
-from github_issue_analysis.evaluation.errors import NothingToScore
+from github_issue_analysis.evaluation.evaluation_errors import NothingToScore
+from github_issue_analysis.evaluation.evaluation_service import EvalOptions, evaluate
 from github_issue_analysis.evaluation.gate import Gate, build_gate, matching_evaluation
-from github_issue_analysis.evaluation.service import EvalOptions, evaluate
 from github_issue_analysis.evaluation.setup import fingerprint, setup_of
 from github_issue_analysis.github_client import CollectionService, connect
 from github_issue_analysis.storage.issue_store import IssueSelection

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from github_issue_analysis.ai.batch.batch_service import BatchService
 from github_issue_analysis.ai.batch.budget import BudgetedPlan
 from github_issue_analysis.ai.batch.planner import PlannedSubmission
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.errors import NothingToSubmit
 from github_issue_analysis.evaluation.gate import matching_evaluation
 from github_issue_analysis.storage.store import Store

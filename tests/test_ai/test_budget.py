@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from github_issue_analysis.ai.batch.batch_service import BatchService
 from github_issue_analysis.ai.batch.budget import BudgetedPlan, fits, fitting_count
 from github_issue_analysis.ai.batch.planner import Estimate, PlannedSubmission
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.providers.base import BatchProvider
 from github_issue_analysis.ai.providers.pricing import Price
 from github_issue_analysis.ai.registry import create_provider

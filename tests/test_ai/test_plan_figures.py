@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from github_issue_analysis.ai.batch.batch_splitter import BatchSplitter
-from github_issue_analysis.ai.batch.requests import custom_id_for
+from github_issue_analysis.ai.batch.request_lines import custom_id_for
 from github_issue_analysis.ai.processors.product_labeling import label_set_from_repo, model_request
 from github_issue_analysis.ai.providers.openai_provider import OpenAIProvider
 from github_issue_analysis.storage.issue_store import IssueSelection

@@ -8,9 +8,9 @@ import asyncio
 import json
 from collections import Counter
 
+from github_issue_analysis.ai.batch.batch_service import BatchService
 from github_issue_analysis.ai.batch.plan_stream import PlanStream, chunk_size
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.storage.issue_store import IssueSelection

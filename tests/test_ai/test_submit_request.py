@@ -13,7 +13,7 @@ from github_issue_analysis_sandbox.github_emulator import GitHubEmulator, GitHub
 from github_issue_analysis_sandbox.server import BackgroundServer
 
 from github_issue_analysis.ai.batch.batch_splitter import BatchSplitter, RequestTooLarge
-from github_issue_analysis.ai.batch.request import SubmitRequest
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.domain.groups import BatchGroup
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import LabelRecord

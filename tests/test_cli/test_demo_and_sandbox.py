@@ -14,7 +14,7 @@ from anthropic import Anthropic
 from github_issue_analysis_sandbox.server import free_port
 from openai import OpenAI
 
-from github_issue_analysis.evaluation.errors import ThresholdUnreachable
+from github_issue_analysis.evaluation.evaluation_errors import ThresholdUnreachable
 from github_issue_analysis.evaluation.thresholds import threshold_for
 from github_issue_analysis.storage.store import open_store
 from tests.conftest import invoke

@@ -218,7 +218,7 @@ def test_resamples_in_chunks_are_the_same_draws_every_pass(monkeypatch: pytest.M
 
 def test_options_out_of_range_are_refused_in_domain_words() -> None:
     from github_issue_analysis.errors import InvalidOption
-    from github_issue_analysis.evaluation.service import EvalOptions, evaluate
+    from github_issue_analysis.evaluation.evaluation_service import EvalOptions, evaluate
 
     with pytest.raises(InvalidOption, match=r"target precision 1\.5 must be between 0 and 1"):
         evaluate(None, ["g"], EvalOptions(target_precision=1.5))  # type: ignore[arg-type]  # refused before any read

@@ -8,7 +8,7 @@ import contextlib
 import pytest
 from sqlalchemy import select
 
-from github_issue_analysis.evaluation.errors import ThresholdUnreachable
+from github_issue_analysis.evaluation.evaluation_errors import ThresholdUnreachable
 from github_issue_analysis.evaluation.thresholds import threshold_for
 from github_issue_analysis.storage.schema import evaluations
 from github_issue_analysis.storage.store import Store

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.batch_service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.errors import NothingToSubmit
 from github_issue_analysis.storage.issue_store import IssueSelection

@@ -12,9 +12,9 @@ import anthropic
 import pytest
 from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
 
+from github_issue_analysis.ai.batch.batch_service import BatchService
 from github_issue_analysis.ai.batch.planner import SubmitPlanner
-from github_issue_analysis.ai.batch.request import SubmitRequest
-from github_issue_analysis.ai.batch.service import BatchService
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.domain.jobs import JobStatus

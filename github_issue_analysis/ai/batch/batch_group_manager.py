@@ -17,15 +17,15 @@ from github_issue_analysis.domain.jobs import TERMINAL_STATUSES, BatchJob, JobSt
 from github_issue_analysis.storage.batch_records import NewJob, PlanRaced
 from github_issue_analysis.storage.store import Store
 
-from .collector import CollectReport, JobCollector
 from .finder import find_created
 from .group_refresh import GroupRefresh, fetch_group_changes
 from .group_retry import plan_retry
 from .job_runner import JobRunner, SubmitOutcome
 from .plan_stream import PlanStream
 from .planner import hourly_room, prepared, splitter_for
-from .request import SubmitRequest
-from .requests import RequestBuilder
+from .request_lines import RequestBuilder
+from .result_collector import CollectReport, JobCollector
+from .submit_request import SubmitRequest
 from .token_budget import effective_limit, fit_children
 
 T = TypeVar("T")

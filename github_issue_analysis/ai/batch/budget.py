@@ -13,8 +13,8 @@ from github_issue_analysis.ai.providers.pricing import price_for
 from github_issue_analysis.errors import OperationFailed
 
 from .planner import Estimate, NothingToDo, PlannedSubmission, SubmitPlanner
-from .request import SubmitRequest
-from .requests import RequestSizes
+from .request_lines import RequestSizes
+from .submit_request import SubmitRequest
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from github_issue_analysis.ai.processors.taxonomy import Taxonomy
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
-from .request import SubmitRequest
+from .submit_request import SubmitRequest
 
 
 def with_examples(store: Store, request: SubmitRequest, sending: Sequence[int]) -> SubmitRequest:

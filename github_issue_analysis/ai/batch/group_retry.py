@@ -14,7 +14,7 @@ from github_issue_analysis.storage.batch_records import NewJob
 from github_issue_analysis.storage.store import Store
 
 from .batch_splitter import BatchSplitter
-from .requests import RequestSizes
+from .request_lines import RequestSizes
 
 Measure = Callable[[Sequence[int]], RequestSizes]
 

@@ -19,7 +19,7 @@ from github_issue_analysis.storage.store import Store
 from github_issue_analysis.storage.timeutil import utcnow
 
 from .finder import Found, batch_metadata, find_created
-from .requests import RequestBuilder
+from .request_lines import RequestBuilder
 
 TOKEN_LIMIT_CODE = "token_limit_exceeded"
 _LIMIT_IN_MESSAGE = re.compile(r"Limit:\s*([\d,]+)")

@@ -23,9 +23,9 @@ from github_issue_analysis.storage.timeutil import utcnow
 
 from .batch_splitter import RequestTooLarge
 from .planner import PlannedSubmission, SubmitPlanner, prepared, skips_taken, splitter_for
-from .request import SubmitRequest
-from .requests import RequestBuilder, custom_id_for
+from .request_lines import RequestBuilder, custom_id_for
 from .submit_claim import SubmitClaim
+from .submit_request import SubmitRequest
 
 CHUNK_BATCHES = 32
 """Batches' worth of new issues measured and recorded together (960 issues of 30): enough batches to fill the

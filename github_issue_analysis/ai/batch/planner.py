@@ -22,9 +22,9 @@ from github_issue_analysis.storage.timeutil import utcnow
 
 from .batch_splitter import BatchSplitter, RequestTooLarge
 from .examples import with_examples
-from .request import SubmitRequest
-from .requests import RequestBuilder, RequestSizes, custom_id_for
+from .request_lines import RequestBuilder, RequestSizes, custom_id_for
 from .sampling import Candidate, stratified_sample
+from .submit_request import SubmitRequest
 
 
 class NothingToDo(Exception):

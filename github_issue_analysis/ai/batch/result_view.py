@@ -15,7 +15,7 @@ from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.store import Store
 
 from .planner import prepared
-from .request import SubmitRequest
+from .submit_request import SubmitRequest
 
 REBUILT_NOTE = (
     "rebuilt from the stored issue and the group's recorded options (prompts are not stored); it is what was "

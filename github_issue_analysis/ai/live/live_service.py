@@ -12,7 +12,7 @@ from typing import Any
 from github_issue_analysis import errors
 from github_issue_analysis.ai.batch.examples import with_examples
 from github_issue_analysis.ai.batch.planner import check_issue_number, prepared
-from github_issue_analysis.ai.batch.request import SubmitRequest, resolved
+from github_issue_analysis.ai.batch.submit_request import SubmitRequest, resolved
 from github_issue_analysis.ai.processors.base import PreparedProcessor
 from github_issue_analysis.ai.providers.base import LiveAnswer, LiveProvider, ProviderError
 from github_issue_analysis.ai.providers.pricing import price_for

@@ -22,15 +22,15 @@ from github_issue_analysis.storage.store import Store
 from .batch_group_manager import BatchGroupManager, GroupCollectReport
 from .batch_splitter import RequestTooLarge
 from .budget import BudgetedPlan, newest_within, whole_within
-from .collector import CollectReport, NotCollectable
 from .group_retry import NothingToRetry
 from .job_runner import SubmitOutcome
 from .plan_stream import PlanStream, chunk_size
 from .planner import NothingToDo, PlannedSubmission, SubmitPlanner, check_issue_number, skips_taken
 from .provider_pool import ProviderPool
-from .request import SubmitRequest, resolved
+from .result_collector import CollectReport, NotCollectable
 from .stranded import adopt_batch, mark_unsent
 from .submit_claim import SubmitClaim
+from .submit_request import SubmitRequest, resolved
 from .watcher import WatchOptions, WatchProgress, watch_group
 
 T = TypeVar("T")

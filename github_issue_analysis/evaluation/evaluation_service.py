@@ -12,7 +12,7 @@ from . import bootstrap
 from .calibration import calibrate
 from .comparison import Contender, compare
 from .cost import group_cost
-from .errors import NoLabelsToScore, NotBlind, NothingToScore
+from .evaluation_errors import NoLabelsToScore, NotBlind, NothingToScore
 from .kept import kept_figures
 from .label_thresholds import DEFAULT_TARGET_PRECISION, LabelThreshold, label_thresholds
 from .metrics import Scores, issue_counts, score
