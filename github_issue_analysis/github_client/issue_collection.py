@@ -1,5 +1,6 @@
-"""Issue collection (async; `collection_service.py` is its synchronous entry point): GitHub issues (with every comment) and repository label definitions into the
-store, for one repository, one issue, or every repository of an organization."""
+"""Issue collection, async (`collection_service.py` is its synchronous entry point): GitHub issues (with
+every comment) and repository label definitions into the store, for one repository, one issue, or every
+repository of an organization."""
 
 from __future__ import annotations
 
