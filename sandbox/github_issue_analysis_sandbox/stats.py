@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
 
 @dataclass
@@ -38,11 +38,19 @@ class EmulatorStats:
         with self._lock:
             return {"requests": dict(self.requests), **self.counters(), "faults_injected": dict(self.faults)}
 
+    SHOWN_AS: ClassVar[dict[str, str]] = {}  # a counter's name on the stats route, where it differs
+
     def counters(self) -> dict[str, Any]:
-        """The emulator's own counters, by the names the stats route shows them under."""
-        return {}
+        """The emulator's own counters (every field a subclass adds), by the names the stats route shows them
+        under."""
+        own = [f.name for f in fields(self) if f.name not in ("requests", "faults", "_lock")]
+        return {self.SHOWN_AS.get(name, name): _copied(getattr(self, name)) for name in own}
 
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
             self.faults.clear()
+
+
+def _copied(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value

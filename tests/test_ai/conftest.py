@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from github_issue_analysis_sandbox.anthropic_emulator import AnthropicEmulator, AnthropicEmulatorConfig
@@ -17,6 +17,8 @@ from github_issue_analysis.storage.records import CommentRecord, IssueRecord, La
 from github_issue_analysis.storage.store import Store, open_store
 from tests.clock import FakeClock
 from tests.conftest import invoke
+
+E = TypeVar("E", AnthropicEmulator, GeminiEmulator)
 
 API_KEY = "sk-test-very-secret-key-123"
 
@@ -75,26 +77,23 @@ def use_anthropic(
     served: tuple[AnthropicEmulator, str], config: AnthropicEmulatorConfig, monkeypatch: pytest.MonkeyPatch
 ) -> AnthropicEmulator:
     """The served Anthropic emulator, reset with `config`, the SDK pointed at it and the default model naming it."""
-    emulator, url = served
-    emulator.config = config
-    emulator.reset()
-    monkeypatch.setenv("ANTHROPIC_API_KEY", API_KEY)
-    monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
-    monkeypatch.setenv("GH_ANALYSIS_MODEL", ANTHROPIC_MODEL)
-    monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
-    return emulator
+    return _pointed_at(served, config, monkeypatch, "ANTHROPIC", ANTHROPIC_MODEL)
 
 
 def use_gemini(
     served: tuple[GeminiEmulator, str], config: GeminiEmulatorConfig, monkeypatch: pytest.MonkeyPatch
 ) -> GeminiEmulator:
     """The served Gemini emulator, reset with `config`, the SDK pointed at it and the default model naming it."""
+    return _pointed_at(served, config, monkeypatch, "GEMINI", GEMINI_MODEL)
+
+
+def _pointed_at(served: tuple[E, str], config: Any, monkeypatch: pytest.MonkeyPatch, prefix: str, model: str) -> E:
     emulator, url = served
     emulator.config = config
     emulator.reset()
-    monkeypatch.setenv("GEMINI_API_KEY", API_KEY)
-    monkeypatch.setenv("GEMINI_BASE_URL", url)
-    monkeypatch.setenv("GH_ANALYSIS_MODEL", GEMINI_MODEL)
+    monkeypatch.setenv(f"{prefix}_API_KEY", API_KEY)
+    monkeypatch.setenv(f"{prefix}_BASE_URL", url)
+    monkeypatch.setenv("GH_ANALYSIS_MODEL", model)
     monkeypatch.setenv("GH_ANALYSIS_RETRY_SECONDS", "0.01")
     return emulator
 

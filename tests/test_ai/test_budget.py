@@ -149,15 +149,20 @@ def test_chosen_issues_are_sent_answered_or_not_but_never_what_another_run_holds
     assert sandbox.batches() == 2 and result.group.total_issues == 3
 
 
-def test_a_session_builds_each_provider_once(sandbox: Sandbox, seeded: Store) -> None:
-    seed(seeded, 3)
+def _counting_builds(store: Store) -> tuple[BatchService, list[BatchProvider]]:
+    """A service over the real providers that keeps every provider it builds."""
     built: list[BatchProvider] = []
 
     def factory(name: str) -> BatchProvider:
         built.append(create_provider(name, get_settings()))
         return built[-1]
 
-    service = BatchService(seeded, get_settings(), factory)
+    return BatchService(store, get_settings(), factory), built
+
+
+def test_a_session_builds_each_provider_once(sandbox: Sandbox, seeded: Store) -> None:
+    seed(seeded, 3)
+    service, built = _counting_builds(seeded)
     with service.session():
         service.require_key("openai")
         budgeted = service.plan_within(REQUEST, _newest_first(seeded), None)
@@ -175,13 +180,7 @@ def test_a_session_builds_each_provider_once(sandbox: Sandbox, seeded: Store) ->
 
 def test_outside_a_session_a_provider_closed_with_its_loop_is_built_anew(sandbox: Sandbox, seeded: Store) -> None:
     seed(seeded, 3)
-    built: list[BatchProvider] = []
-
-    def factory(name: str) -> BatchProvider:
-        built.append(create_provider(name, get_settings()))
-        return built[-1]
-
-    service = BatchService(seeded, get_settings(), factory)
+    service, built = _counting_builds(seeded)
     planned = service.plan(REQUEST)
     group_id = service.submit(planned).group.group_id  # the plan's provider sends, then closes with its loop
     sandbox.finish_all()

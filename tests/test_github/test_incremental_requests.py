@@ -58,7 +58,8 @@ def test_ten_changed_issues_with_long_threads_take_at_most_two_requests(sandbox:
         assert [c.body for c in stored[number].comments] == [c.body for c in issue.comments]
 
 
-def test_a_thread_that_changed_before_the_newest_comments_is_read_whole(sandbox: Sandbox, database_url: str) -> None:
+def _long_thread_collected(sandbox: Sandbox) -> tuple[int, Any]:
+    """An issue of 300 comments, collected; its number and the emulator's issue."""
     repo = sandbox.emulator.world.repo("acme", "kots")
     assert repo is not None
     number = repo.only_issues()[0].number
@@ -66,6 +67,11 @@ def test_a_thread_that_changed_before_the_newest_comments_is_read_whole(sandbox:
     collect()
     issue = sandbox.emulator.world.issue("acme", "kots", number)
     assert issue is not None
+    return number, issue
+
+
+def test_a_thread_that_changed_before_the_newest_comments_is_read_whole(sandbox: Sandbox, database_url: str) -> None:
+    number, issue = _long_thread_collected(sandbox)
     del issue.comments[10]  # a deleted comment: the stored thread no longer lines up with GitHub's
     sandbox.emulator.world.touch_issue("acme", "kots", number, comment="after the deletion")
     collect("--incremental")
@@ -143,13 +149,7 @@ def test_threads_grown_past_the_newest_window_are_read_back_only_to_the_stored_o
 
 
 def test_a_thread_read_backwards_that_does_not_line_up_is_read_whole(sandbox: Sandbox, database_url: str) -> None:
-    repo = sandbox.emulator.world.repo("acme", "kots")
-    assert repo is not None
-    number = repo.only_issues()[0].number
-    lengthen(sandbox, number, 300)
-    collect()
-    issue = sandbox.emulator.world.issue("acme", "kots", number)
-    assert issue is not None
+    number, issue = _long_thread_collected(sandbox)
     issue.comments[295].body = "edited"  # the place the backwards read reaches is kept, but...
     del issue.comments[290]  # ...a comment just before it is gone: the stored thread no longer lines up
     grow(sandbox, number, 120)

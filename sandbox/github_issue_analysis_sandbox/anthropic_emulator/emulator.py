@@ -7,7 +7,7 @@ import random
 import re
 import string
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ..emulator_common import newest_first, roll_http_fault
 from ..openai_emulator.answers import LineFault, line_fault_for
@@ -37,17 +37,10 @@ class Stats(EmulatorStats):
     cached_input_tokens: int = 0
     cache_write_tokens: int = 0
 
-    def counters(self) -> dict[str, Any]:
-        return {
-            "batches_created": self.batches_created,
-            "batch_requests_created": self.batch_requests_created,
-            "messages_created": self.messages_created,
-            "peak_queued_requests": self.peak_queued_requests,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "cache_read_input_tokens": self.cached_input_tokens,
-            "cache_creation_input_tokens": self.cache_write_tokens,
-        }
+    SHOWN_AS: ClassVar[dict[str, str]] = {
+        "cached_input_tokens": "cache_read_input_tokens",
+        "cache_write_tokens": "cache_creation_input_tokens",
+    }
 
 
 class AnthropicEmulator:

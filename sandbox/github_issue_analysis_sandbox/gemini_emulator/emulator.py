@@ -39,17 +39,6 @@ class Stats(EmulatorStats):
     output_tokens: int = 0
     peak_enqueued_tokens: int = 0
 
-    def counters(self) -> dict[str, Any]:
-        return {
-            "batches_created": self.batches_created,
-            "batch_requests_created": self.batch_requests_created,
-            "files_uploaded": self.files_uploaded,
-            "generate_content_calls": self.generate_content_calls,
-            "prompt_tokens": self.prompt_tokens,
-            "output_tokens": self.output_tokens,
-            "peak_enqueued_tokens": self.peak_enqueued_tokens,
-        }
-
 
 class GeminiEmulator:
     """In-memory Gemini batch mode, Files API and live generateContent; `create_gemini_app` serves it."""
