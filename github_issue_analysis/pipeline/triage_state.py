@@ -114,7 +114,7 @@ class StepState:
         """Accept the present store: its generation becomes the recorded one, pushed. (before, after)."""
         store = self._store()
         before = store.generation.current()
-        store.generation.set(max(before, self.recorded))
+        store.generation.accept(max(before, self.recorded))
         self._push()
         return before, store.generation.current()
 
@@ -153,6 +153,8 @@ def run_step(step: TriageStep, state: StepState, accept_command: str) -> TriageR
         return report
     report = step.run()
     if not step.options.dry_run and report.held_by is None:
+        if not any(f["phase"] == "submit" for f in report.failed):
+            step.store.generation.settle()  # the accepted store's first submit is done
         _finish(state, report.fail)
     return report
 

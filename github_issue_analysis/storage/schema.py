@@ -307,5 +307,6 @@ store_generation = Table(
     metadata,
     Column("id", Integer, primary_key=True),  # one row: 1
     Column("generation", Integer, nullable=False),  # steps that paid or wrote to GitHub, this store's count
+    Column("accepted", Boolean, nullable=False),  # accepted by a person: the next submit adopts labelled issues
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -45,9 +45,16 @@ def test_an_older_or_empty_cache_is_refused_until_accepted(team: Team, remote: R
     team.sandbox.finish_all()
     second = _cached_step(team, remote, "cache")
     assert second.failed == [] and second.applied  # type: ignore[attr-defined]
+    later_ones = [team.world.add(UI_TEXT) for _ in range(3)]  # a batch the old store never hears of
+    third = _cached_step(team, remote, "cache")
+    assert third.failed == [] and third.submitted  # type: ignore[attr-defined]
+    team.sandbox.finish_all()
+    assert _cached_step(team, remote, "cache").failed == []  # type: ignore[attr-defined]
+    assert all("product::ui" in team.world.issue(n).labels for n in later_ones)
     sent, mutations = team.sandbox.batches(), team.github_writes()
 
-    for runner, words in (("fresh", "the store is empty, but"), ("old", "the store is at generation 1, older")):
+    older = "the store is at generation 1, older than generation 4"
+    for runner, words in (("fresh", "the store is empty, but"), ("old", older)):
         refused = _cached_step(team, remote, runner)
         assert refused.exit_code == 1  # type: ignore[attr-defined]
         [failure] = refused.failed  # type: ignore[attr-defined]
@@ -59,15 +66,17 @@ def test_an_older_or_empty_cache_is_refused_until_accepted(team: Team, remote: R
     store = open_store(remote.url("old"))
     try:
         state.attach(store)
-        assert state.accept() == (1, 2)
+        assert state.accept() == (1, 4)
     finally:
         store.close()
     accepted = _cached_step(team, remote, "old")
     assert accepted.failed == [], accepted.failed  # type: ignore[attr-defined]
+    assert accepted.submitted is None  # type: ignore[attr-defined]  # labelled on GitHub: taken as sent
     assert team.sandbox.batches() == sent and team.github_writes() == mutations  # nothing sent again
     store = open_store(remote.url("old"))
     try:
-        assert store.generation.current() == 2  # nothing paid: the generation stays
+        assert store.generation.current() == 4  # nothing paid: the generation stays
+        assert not store.generation.accepted()  # settled by the step's submit
     finally:
         store.close()
 

@@ -17,5 +17,6 @@ def upgrade() -> None:
         "store_generation",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("generation", sa.Integer, nullable=False),
+        sa.Column("accepted", sa.Boolean, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
