@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from . import context
+
+if TYPE_CHECKING:
+    from github_issue_analysis.pipeline.triage_state import StepState
+
+STATE_BRANCH_HELP = "Keep the SQLite store sealed on this branch of origin (key: GH_ANALYSIS_STATE_KEY)."
+GENERATION_BRANCH_HELP = "sqlite-cache: record each step's generation on this branch of origin."
 
 app = typer.Typer(
     help="One unattended labelling step for cron or CI; `init-workflow` writes a workflow that runs it hourly.",
@@ -28,6 +34,8 @@ def triage(
     wait: bool = typer.Option(False, "--wait", help="Wait for this step's batches, then gate and apply again."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before submitting or applying."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
+    state_branch: str | None = typer.Option(None, "--state-branch", help=STATE_BRANCH_HELP),
+    generation_branch: str | None = typer.Option(None, "--generation-branch", help=GENERATION_BRANCH_HELP),
 ) -> None:
     """Collect what is new, collect finished batches, apply the labels whose measured precision passes the
     gate, submit what is new or changed, and exit: 0 all went well, 1 a phase failed (the rest still ran), 2
@@ -43,12 +51,40 @@ def triage(
 
     if org is None:
         raise UsageError("--org is required (or a subcommand: init-workflow)")
+    from github_issue_analysis.pipeline.triage_state import accept_command, run_step
+
     settings = context.settings()
     options = TriageOptions(org, tuple(dict.fromkeys(repo)), load_config(config), model, dry_run, wait)
     confirm = render.confirmations(yes or dry_run, json_output)
-    report = TriageStep(context.open_store(), settings, options, confirm).run()
+    state = _restored_state(state_branch, generation_branch)
+    step = TriageStep(context.open_store(), settings, options, confirm)
+    report = run_step(step, state, accept_command(org, state_branch, generation_branch))
     render.finished(report, json_output)
     raise typer.Exit(report.exit_code)
+
+
+def _restored_state(state_branch: str | None, generation_branch: str | None) -> StepState:
+    import os
+
+    from github_issue_analysis.pipeline.triage_state import StepState
+
+    key = os.environ.get("GH_ANALYSIS_STATE_KEY") or None  # empty means unset
+    database_url = context.settings().resolved_database_url()
+    return StepState.restore(Path.cwd(), database_url, state_branch, generation_branch, key)
+
+
+@app.command("accept-store")
+def accept_store(
+    org: str = typer.Option(..., "--org", help="The organization whose triage state to accept."),
+    state_branch: str | None = typer.Option(None, "--state-branch", help=STATE_BRANCH_HELP),
+    generation_branch: str | None = typer.Option(None, "--generation-branch", help=GENERATION_BRANCH_HELP),
+) -> None:
+    """Accept the present store after looking at it, when a step refused it as older than the last step (or
+    empty): its generation becomes the recorded one, and the next step goes on from it."""
+    state = _restored_state(state_branch, generation_branch)
+    state.attach(context.open_store())
+    before, after = state.accept()
+    context.console().print(f"Accepted the store for {org}: generation {before} -> {after}")
 
 
 @app.command("init-workflow")

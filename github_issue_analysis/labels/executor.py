@@ -35,6 +35,8 @@ async def execute_run(store: Store, session: LabelSession, run_id: str, state: L
     audit = store.label_audit
     changes = audit.changes(run_id, ChangeState.PENDING)
     outcome = RunOutcome(run_id)
+    if changes:
+        store.checkpoint()  # the pending rows reach a durable state before any mutation goes out
     await state.load(session.reader, list(dict.fromkeys(c.issue for c in changes)), with_comments=resumed)
     label_rows = [c for c in changes if c.action in ("add", "remove")]
     comment_rows = [c for c in changes if c.action == "comment"]

@@ -122,11 +122,14 @@ class SubmitChooser:
         unsent = [i.id for i in issues if i.id not in sent]
         answered = self.store.results.issues_with_current_result(unsent, self.request.processor)
         unchanged: list[int] = []
+        accepted = self.store.generation.accepted()  # docs/state.md: a store a person accepted
+        prefix = self.config.label_prefix
         for issue in sorted(issues, key=lambda i: (-i.number, i.repo)):
             if issue.id in in_flight or issue.id in exclude:
                 continue
             now = content_fingerprint(issue)
-            if issue.id not in sent and issue.id in answered:
+            labelled = accepted and any(label.startswith(prefix) for label in issue.labels)
+            if issue.id not in sent and (issue.id in answered or labelled):
                 found.adopted[issue.id] = now
             elif sent.get(issue.id) != now:
                 found.issue_ids.append(issue.id)

@@ -301,3 +301,12 @@ applied_label_outcomes = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Index("ix_applied_label_outcomes_org_label", "org", "label"),
 )
+
+store_generation = Table(
+    "store_generation",
+    metadata,
+    Column("id", Integer, primary_key=True),  # one row: 1
+    Column("generation", Integer, nullable=False),  # steps that paid or wrote to GitHub, this store's count
+    Column("accepted", Boolean, nullable=False),  # accepted by a person: the next submit adopts labelled issues
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

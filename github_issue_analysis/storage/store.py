@@ -1,10 +1,15 @@
 """The store: one engine, migrated on open, with a store object per concept: ids (what an id names), jobs
 (groups and their child jobs), job_items, job_leases, pacing, limits, issues, results, reports, decisions,
 label_audit, label_claims, issue_claims, evaluations. Each store's module is imported when the store is first
-used, so a command loads only the ones it reads (start-up time). Also: triage (the unattended step's records)."""
+used, so a command loads only the ones it reads (start-up time). Also: triage (the unattended step's records),
+generation (how many paying steps the store has seen), and `checkpoint`: called by every paid or GitHub-writing
+send right after its write-ahead record and before the send (job_runner.py before a batch create,
+labels/executor.py before label and comment mutations); a no-op unless a triage step keeps its store somewhere
+durable (pipeline/triage_state.py pushes the state branch there)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +23,7 @@ if TYPE_CHECKING:
     from .claim_store import ClaimStore
     from .decision_store import DecisionStore
     from .evaluation_store import EvaluationStore
+    from .generation_store import GenerationStore
     from .id_lookup import IdLookup
     from .issue_claim_store import IssueClaimStore
     from .job_item_store import JobItemStore
@@ -36,6 +42,7 @@ class Store:
         self.engine = engine
         self.url = url
         self.issues = IssueStore(engine)
+        self.checkpoint: Callable[[], None] = _nothing_to_keep
 
     @cached_property
     def ids(self) -> IdLookup:
@@ -121,6 +128,12 @@ class Store:
 
         return TriageStore(self.engine)
 
+    @cached_property
+    def generation(self) -> GenerationStore:
+        from .generation_store import GenerationStore
+
+        return GenerationStore(self.engine)
+
     @property
     def display_location(self) -> str:
         """The database address without any password."""
@@ -136,6 +149,10 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _nothing_to_keep() -> None:
+    """The default checkpoint: the store itself is durable (a local file or a database server)."""
 
 
 def open_store(database_url: str) -> Store:

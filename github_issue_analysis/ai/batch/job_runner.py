@@ -73,6 +73,7 @@ class JobRunner:
         retry_seconds: float = 0.5,
         limits: LimitStore | None = None,
     ) -> None:
+        self.store = store
         self.jobs = store.jobs
         self.job_items = store.job_items
         self.job_leases = store.job_leases
@@ -114,6 +115,7 @@ class JobRunner:
                     self.jobs.update_job(job.job_id, error=reason)
                     candidates = tuple(found.ambiguous[current.job_id])
                     return SubmitOutcome(self._reload(job), False, reason, candidates)
+            self.store.checkpoint()  # the write-ahead `submitting` reaches a durable state before the create
             file_id, content = await self._input(current, requests)
             adopted = self._adopt(current, await self._create(current, file_id, content))
             return SubmitOutcome(adopted, True)

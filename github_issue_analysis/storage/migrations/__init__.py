@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 # The newest revision; tests check it against the scripts so opening an up-to-date store costs one query.
-HEAD_REVISION = "0010_group_selections"
+HEAD_REVISION = "0011_store_generation"
 SCRIPT_LOCATION = "github_issue_analysis.storage:migrations"
 
 
