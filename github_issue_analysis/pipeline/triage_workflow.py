@@ -114,6 +114,7 @@ _INSTALL = """\
 
 _STEP = """\
       - name: {name}
+        id: {id}
         if: {condition}
         env:
 {env}        run: |
@@ -206,6 +207,7 @@ def _step(store: StoreKind, org: str, token: TokenKind, *, check: bool) -> str:
     }
     return _STEP.format(
         name="Check (token reach, keys, store, model; nothing paid or written)" if check else "Triage",
+        id="check" if check else "triage",
         condition="${{ inputs.check }}" if check else "${{ !inputs.check }}",
         env="".join(f"          {name}: {value}\n" for name, value in env.items()),
         org=org,
