@@ -39,6 +39,10 @@ on:
         description: "Check only: token reach per repository, keys, store, model (nothing paid or written)"
         type: boolean
         default: false
+      accept_store:
+        description: "Accept the present store after a person looked at it (when a step refused it as older)"
+        type: boolean
+        default: false
 
 concurrency:
   group: gh-analysis-triage
@@ -126,9 +130,17 @@ _STEP = """\
           gh-analysis triage "${{args[@]}}" {mode}
 """
 
+_ACCEPT = """\
+      - name: Accept the present store (after a person looked at it)
+        id: accept
+        if: ${{{{ inputs.accept_store && !inputs.check }}}}
+        env:
+{env}        run: gh-analysis triage accept-store --org "{org}"{store_args}
+"""
+
 _SAVE = """\
       - name: Keep the store for the next run
-        if: ${{{{ always() && !inputs.check }}}}
+        if: ${{{{ always() && !inputs.check }}}}  # also after accept-store, which changes the store
         uses: {uses}
         with:
           path: .gh-analysis
@@ -170,6 +182,7 @@ def workflow_yaml(
     parts.append(_install(store, source))
     parts.append(_step(store, org, token, check=False))
     parts.append(_step(store, org, token, check=True))
+    parts.append(_accept(store, org))
     if store == "sqlite-cache":
         parts.append(_SAVE.format(uses=CACHE_SAVE.uses()))
     return "".join(parts)
@@ -208,12 +221,17 @@ def _step(store: StoreKind, org: str, token: TokenKind, *, check: bool) -> str:
     return _STEP.format(
         name="Check (token reach, keys, store, model; nothing paid or written)" if check else "Triage",
         id="check" if check else "triage",
-        condition="${{ inputs.check }}" if check else "${{ !inputs.check }}",
+        condition="${{ inputs.check }}" if check else "${{ !inputs.check && !inputs.accept_store }}",
         env="".join(f"          {name}: {value}\n" for name, value in env.items()),
         org=org,
         store_args=_STORE_ARGS[store],
         mode="--check" if check else "--yes --json",
     )
+
+
+def _accept(store: StoreKind, org: str) -> str:
+    env = "".join(f"          {name}: {value}\n" for name, value in _STORE_ENV[store].items())
+    return _ACCEPT.format(env=env, org=org, store_args=_STORE_ARGS[store])
 
 
 def _requirement(source: str | None) -> str:

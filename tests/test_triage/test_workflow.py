@@ -2,7 +2,8 @@
 GitHub's workflow schema (check-jsonschema's offline copy) and actionlint (which is shown to catch a broken
 one); every `uses:` is pinned to the SHA of the table in pipeline/workflow_actions.py with its tag in a
 comment; secrets reach only the steps that use them; `permissions:` is the least the job needs; the install
-names the distribution at an exact version; the manual check mode runs `triage --check`."""
+names the distribution at an exact version; the manual check mode runs `triage --check`, and the
+manual accept_store input runs `triage accept-store`."""
 
 from __future__ import annotations
 
@@ -119,6 +120,7 @@ def test_secrets_reach_only_the_steps_that_use_them(store: StoreKind, token: Tok
         "token": {"GH_ANALYSIS_APP_PRIVATE_KEY"},
         "triage": PROVIDER_KEYS | store_secret | token_secret,
         "check": PROVIDER_KEYS | store_secret | token_secret,
+        "accept": store_secret,
     }
     for entry in steps(document):
         assert secrets_in(entry) == expected.get(entry.get("id", ""), set()), entry["name"]
@@ -148,7 +150,7 @@ def test_the_step_and_the_check_mode(store: StoreKind) -> None:
     }
     assert document["concurrency"]["group"] == "gh-analysis-triage"
     triage, check = step(document, "triage"), step(document, "check")
-    assert triage["if"] == "${{ !inputs.check }}" and check["if"] == "${{ inputs.check }}"
+    assert triage["if"] == "${{ !inputs.check && !inputs.accept_store }}" and check["if"] == "${{ inputs.check }}"
     assert triage["run"].rstrip().endswith('gh-analysis triage "${args[@]}" --yes --json')
     assert check["run"].rstrip().endswith('gh-analysis triage "${args[@]}" --check')
     store_args = {
@@ -160,6 +162,10 @@ def test_the_step_and_the_check_mode(store: StoreKind) -> None:
         assert f'args=(--org "{REPOSITORY_OWNER}"{store_args}' in entry["run"]
         assert entry["env"]["GH_ANALYSIS_MODEL"] == "${{ vars.GH_ANALYSIS_MODEL }}"
         assert entry["env"]["GITHUB_TOKEN"] == "${{ steps.token.outputs.token }}"
+    accept = step(document, "accept")
+    assert accept["if"] == "${{ inputs.accept_store && !inputs.check }}"
+    assert accept["run"] == f'gh-analysis triage accept-store --org "{REPOSITORY_OWNER}"{store_args[:-1]}'
+    assert document[True]["workflow_dispatch"]["inputs"]["accept_store"]["default"] is False
     if store == "sqlite-cache":
         assert step(document, "Keep the store")["if"] == "${{ always() && !inputs.check }}"
 
