@@ -89,10 +89,18 @@ def accept_store(
 
 @app.command("init-workflow")
 def init_workflow(
-    store: Literal["postgres", "sqlite-cache"] = typer.Option(
-        "sqlite-cache", "--store", help="postgres: a secret database URL; sqlite-cache: SQLite kept by actions/cache."
+    store: Literal["git-branch", "postgres", "sqlite-cache"] = typer.Option(
+        "git-branch",
+        "--store",
+        help="git-branch: SQLite sealed on a branch of the workflow's repository; postgres: a secret database URL; "
+        "sqlite-cache: SQLite kept by actions/cache (best effort).",
     ),
-    org: str | None = typer.Option(None, "--org", help="Organization to triage (default: the repository's owner)."),
+    token: Literal["app", "fine-grained"] = typer.Option(
+        "app", "--token", help="app: a GitHub App installation token; fine-grained: a token in a secret."
+    ),
+    org: str | None = typer.Option(
+        None, "--org", help="Organization or user account to triage (default: the repository's owner)."
+    ),
     output: Path = typer.Option(
         Path(".github/workflows/gh-analysis-triage.yml"), "--output", help="Where to write the workflow."
     ),
@@ -105,7 +113,7 @@ def init_workflow(
     from github_issue_analysis.output_file import output_file
     from github_issue_analysis.pipeline.triage_workflow import REPOSITORY_OWNER, workflow_yaml
 
-    text = workflow_yaml(store, org or REPOSITORY_OWNER, source)
+    text = workflow_yaml(store, org or REPOSITORY_OWNER, source, token)
     output.expanduser().parent.mkdir(parents=True, exist_ok=True)
     with output_file(output, force=force, protected=set()) as handle:
         handle.write(text)
