@@ -16,6 +16,7 @@ from .github_errors import (
 from .issue_collection import check_request, collect_issues
 from .models import CollectRequest
 from .observer import CollectObserver
+from .reach import WRITE_PERMISSIONS, read_permissions
 from .ratelimit import RateBudget, RetryPolicy
 from .reports import CollectReport, RepoReport
 
@@ -35,8 +36,10 @@ __all__ = [
     "RateBudget",
     "RepoReport",
     "RetryPolicy",
+    "WRITE_PERMISSIONS",
     "check_request",
     "collect_issues",
     "connect",
     "github_token",
+    "read_permissions",
 ]
