@@ -27,9 +27,7 @@ DATABASE_FILE = "gh-analysis.db"
 class Settings(BaseSettings):
     # Empty means unset: an Actions variable that does not exist expands to "" (DESIGN: every setting read from the
     # environment). `env_ignore_empty` covers the environment and `.env` alike.
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="GH_ANALYSIS_DATA_DIR")
     database_url: str | None = Field(default=None, validation_alias="GH_ANALYSIS_DATABASE_URL")

@@ -27,6 +27,9 @@ def triage(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what each phase would do; send and store nothing."),
     wait: bool = typer.Option(False, "--wait", help="Wait for this step's batches, then gate and apply again."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before submitting or applying."),
+    check: bool = typer.Option(
+        False, "--check", help="Check the token's reach, key, model and store; pay and write nothing (exit 1: a gap)."
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
 ) -> None:
     """Collect what is new, collect finished batches, apply the labels whose measured precision passes the
@@ -45,6 +48,10 @@ def triage(
         raise UsageError("--org is required (or a subcommand: init-workflow)")
     settings = context.settings()
     options = TriageOptions(org, tuple(dict.fromkeys(repo)), load_config(config), model, dry_run, wait)
+    if check:
+        from .triage_check import check_step
+
+        check_step(settings, options, json_output)
     confirm = render.confirmations(yes or dry_run, json_output)
     report = TriageStep(context.open_store(), settings, options, confirm).run()
     render.finished(report, json_output)

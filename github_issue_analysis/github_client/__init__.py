@@ -16,11 +16,12 @@ from .github_errors import (
 from .issue_collection import check_request, collect_issues
 from .models import CollectRequest
 from .observer import CollectObserver
-from .reach import WRITE_PERMISSIONS, read_permissions
 from .ratelimit import RateBudget, RetryPolicy
+from .reach import WRITE_PERMISSIONS, read_permissions
 from .reports import CollectReport, RepoReport
 
 __all__ = [
+    "WRITE_PERMISSIONS",
     "CollectObserver",
     "CollectReport",
     "CollectRequest",
@@ -36,7 +37,6 @@ __all__ = [
     "RateBudget",
     "RepoReport",
     "RetryPolicy",
-    "WRITE_PERMISSIONS",
     "check_request",
     "collect_issues",
     "connect",
