@@ -5,6 +5,7 @@ fails for a user. The emulator answers these fields as GitHub's schema has them.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 from github_issue_analysis_sandbox.github_emulator import user_account
@@ -21,7 +22,7 @@ OWNER_QUERY = (
 )
 
 
-def _graphql(sandbox: Sandbox, query: str) -> dict:
+def _graphql(sandbox: Sandbox, query: str) -> dict[str, Any]:
     answer = httpx.post(f"{sandbox.url}/graphql", json={"query": query}, headers={"Authorization": f"bearer {TOKEN}"})
     return dict(answer.json())
 
