@@ -1,9 +1,11 @@
 """`gh-analysis triage`: one unattended step, safe to run every hour. It holds a claim on the organization for
-the whole step, then: collect incrementally -> refresh the groups earlier steps left in flight and collect what
-finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its measured
-precision and kept rate -> apply what passes (the `labels apply` machinery) -> submit one group for what is
-new or changed (and the calibration sample when the setup has none) -> report. A failing phase is reported and
-the rest still run. A dry run reads only: it sends nothing and writes nothing to the store."""
+the whole step, then: learn what the token may write in each repository (triage_reach.py; from the collection's
+own listing when it reads one) -> collect incrementally -> refresh the groups earlier steps left in flight and
+collect what finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its
+measured precision and kept rate -> apply what passes (the `labels apply` machinery; a read-only repository's
+labels stay suggestions) -> submit one group for what is new or changed (and the calibration sample when the
+setup has none) -> report. A failing phase is reported and the rest still run. A dry run reads only: it sends
+nothing and writes nothing to the store."""
 
 from __future__ import annotations
 
@@ -23,7 +25,13 @@ from github_issue_analysis.evaluation.evaluation_errors import NothingToScore
 from github_issue_analysis.evaluation.evaluation_service import EvalOptions, evaluate
 from github_issue_analysis.evaluation.gate import Gate, build_gate, matching_evaluation
 from github_issue_analysis.evaluation.setup import fingerprint, setup_of
-from github_issue_analysis.github_client import CollectionService, GitHubTokenMissing, connect, read_permissions
+from github_issue_analysis.github_client import (
+    CollectionService,
+    GitHubError,
+    GitHubTokenMissing,
+    connect,
+    read_permissions,
+)
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.owners import process_owner
 from github_issue_analysis.storage.store import Store
@@ -125,7 +133,13 @@ class TriageStep:
                 raise
             self.report.skip("reach", "no GitHub token: what it may read and write was not checked")
             return
-        permissions = read_permissions(connection, self.options.org, self.options.repos)
+        try:
+            permissions = read_permissions(connection, self.options.org, self.options.repos)
+        except GitHubError as error:
+            if not self.options.dry_run:
+                raise
+            self.report.skip("reach", f"not checked ({error})")  # a dry run still plans from the store
+            return
         self.reach, self.reach_known = Reach.of(permissions, self.options.repos), True
 
     def _refresh(self) -> None:
