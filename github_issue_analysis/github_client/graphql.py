@@ -108,7 +108,9 @@ class GitHubGraphQL:
             extra = f" {repo_labels()} changed: issues(first: 1, filterBy: {{since: $since}}{states}) {{ totalCount }}"
         query = (
             f"query OrgRepos({', '.join(definitions)}) {{ {RATE} repositoryOwner(login: $login) {{ "
-            "repositories(first: 100, after: $after, orderBy: {field: NAME, direction: ASC}) { "
+            # OWNER only: a user's default also lists repositories of others they collaborate on
+            "repositories(first: 100, after: $after, ownerAffiliations: [OWNER], "
+            "orderBy: {field: NAME, direction: ASC}) { "
             f"nodes {{ name isArchived hasIssuesEnabled viewerPermission{extra} }} {PAGE_INFO} }} }} }}"
         )
         repos: list[RepoInfo] = []
