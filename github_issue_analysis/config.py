@@ -25,7 +25,9 @@ DATABASE_FILE = "gh-analysis.db"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Empty means unset: an Actions variable that does not exist expands to "" (DESIGN: every setting read from the
+    # environment). `env_ignore_empty` covers the environment and `.env` alike.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias="GH_ANALYSIS_DATA_DIR")
     database_url: str | None = Field(default=None, validation_alias="GH_ANALYSIS_DATABASE_URL")
@@ -222,7 +224,7 @@ def _variable_set(reported: str) -> str:
         alias = field.validation_alias
         if isinstance(alias, AliasChoices) and reported in alias.choices:
             names = [str(choice) for choice in alias.choices]
-            return next((name for name in names if name in os.environ), " or ".join(names))
+            return next((name for name in names if os.environ.get(name)), " or ".join(names))
     return reported
 
 

@@ -33,6 +33,9 @@ def triage(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what each phase would do; send and store nothing."),
     wait: bool = typer.Option(False, "--wait", help="Wait for this step's batches, then gate and apply again."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before submitting or applying."),
+    check: bool = typer.Option(
+        False, "--check", help="Check the token's reach, key, model and store; pay and write nothing (exit 1: a gap)."
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON document and nothing else."),
     state_branch: str | None = typer.Option(None, "--state-branch", help=STATE_BRANCH_HELP),
     generation_branch: str | None = typer.Option(None, "--generation-branch", help=GENERATION_BRANCH_HELP),
@@ -55,6 +58,10 @@ def triage(
 
     settings = context.settings()
     options = TriageOptions(org, tuple(dict.fromkeys(repo)), load_config(config), model, dry_run, wait)
+    if check:
+        from .triage_check import check_step
+
+        check_step(settings, options, json_output)
     confirm = render.confirmations(yes or dry_run, json_output)
     state = _restored_state(state_branch, generation_branch)
     step = TriageStep(context.open_store(), settings, options, confirm)

@@ -17,9 +17,11 @@ from .issue_collection import check_request, collect_issues
 from .models import CollectRequest
 from .observer import CollectObserver
 from .ratelimit import RateBudget, RetryPolicy
+from .reach import WRITE_PERMISSIONS, read_permissions
 from .reports import CollectReport, RepoReport
 
 __all__ = [
+    "WRITE_PERMISSIONS",
     "CollectObserver",
     "CollectReport",
     "CollectRequest",
@@ -39,4 +41,5 @@ __all__ = [
     "collect_issues",
     "connect",
     "github_token",
+    "read_permissions",
 ]

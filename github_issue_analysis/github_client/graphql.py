@@ -107,19 +107,40 @@ class GitHubGraphQL:
                 states = ", states: $states"
             extra = f" {repo_labels()} changed: issues(first: 1, filterBy: {{since: $since}}{states}) {{ totalCount }}"
         query = (
-            f"query OrgRepos({', '.join(definitions)}) {{ {RATE} organization(login: $login) {{ "
-            "repositories(first: 100, after: $after, orderBy: {field: NAME, direction: ASC}) { "
-            f"nodes {{ name isArchived hasIssuesEnabled{extra} }} {PAGE_INFO} }} }} }}"
+            f"query OrgRepos({', '.join(definitions)}) {{ {RATE} repositoryOwner(login: $login) {{ "
+            # OWNER only: a user's default also lists repositories of others they collaborate on
+            "repositories(first: 100, after: $after, ownerAffiliations: [OWNER], "
+            "orderBy: {field: NAME, direction: ASC}) { "
+            f"nodes {{ name isArchived hasIssuesEnabled viewerPermission{extra} }} {PAGE_INFO} }} }} }}"
         )
         repos: list[RepoInfo] = []
         after: str | None = None
         while True:
             data = await self.query(query, {**variables, "after": after})
-            connection = data["organization"]["repositories"]
+            owner = data.get("repositoryOwner")
+            if owner is None:  # GitHub answers null, without an error, for a login that is no account
+                raise GitHubNotFound(f"Could not resolve to an organization or user with the login of '{org}'.")
+            connection = owner["repositories"]
             repos += [_repo_info(n, probe) for n in connection["nodes"] if n]
             if not connection["pageInfo"]["hasNextPage"]:
                 return repos
             after = connection["pageInfo"]["endCursor"]
+
+    async def repository_permissions(self, org: str, names: list[str]) -> dict[str, str | None]:
+        """`viewerPermission` of each named repository, in one request; a name the token cannot see (or that
+        does not exist) is left out of the answer."""
+        if not names:
+            return {}
+        definitions = ["$owner: String!"] + [f"$n{index}: String!" for index in range(len(names))]
+        parts = [
+            f"r{index}: repository(owner: $owner, name: $n{index}) {{ name viewerPermission }}"
+            for index in range(len(names))
+        ]
+        variables: dict[str, Any] = {"owner": org} | {f"n{index}": name for index, name in enumerate(names)}
+        query = f"query RepoReach({', '.join(definitions)}) {{ {RATE} {' '.join(parts)} }}"
+        data = await self.query(query, variables, tolerate=frozenset({"NOT_FOUND"}))
+        found = [data.get(f"r{index}") for index in range(len(names))]
+        return {name: node.get("viewerPermission") for name, node in zip(names, found, strict=True) if node}
 
     async def issues_page(
         self,
@@ -186,7 +207,12 @@ class GitHubGraphQL:
 
 
 def _repo_info(node: dict[str, Any], probe: ChangeProbe | None) -> RepoInfo:
-    info = RepoInfo(node["name"], bool(node.get("isArchived")), node.get("hasIssuesEnabled") is not False)
+    info = RepoInfo(
+        node["name"],
+        bool(node.get("isArchived")),
+        node.get("hasIssuesEnabled") is not False,
+        viewer_permission=node.get("viewerPermission"),
+    )
     if probe is None:
         return info
     changed = (node.get("changed") or {}).get("totalCount")

@@ -62,16 +62,18 @@ async def collect_issues(
         on_response=seen.request_sent,
     ) as transport:
         api = GitHubGraphQL(transport, request.comments_page_size)
+        listed: dict[str, str | None] | None = None
         if request.issue_number is not None:
             reports = [await _collect_one_issue(store, api, request, seen)]
         else:
             probed_at = utcnow()
             repos = await _target_repositories(api, request, change_probe(store, request))
             seen.repositories_found([repo.name for repo in repos])
+            listed = None if request.repo else {repo.name: repo.viewer_permission for repo in repos}
             quota = Quota(request.limit)
             jobs = [RepoCollector(store, api, request, repo, quota, seen, probed_at).run() for repo in repos]
             reports = await _run_bounded(jobs, 1 if request.limit else request.concurrency)
-        return CollectReport(request.org, reports, transport.requests, transport.budget.remaining)
+        return CollectReport(request.org, reports, transport.requests, transport.budget.remaining, listed)
 
 
 def change_probe(store: IssueStore, request: CollectRequest) -> ChangeProbe | None:

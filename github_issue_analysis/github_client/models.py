@@ -103,6 +103,9 @@ class RepoInfo:
     """Issues changed since the probe's time (None: not probed)."""
     labels: CommentsPage | None = None
     """The label definitions' first page, read with the probe."""
+    viewer_permission: str | None = None
+    """GitHub's `viewerPermission` (ADMIN, MAINTAIN, WRITE, TRIAGE, READ); None for an App installation token
+    (or when not read)."""
 
 
 @dataclass

@@ -26,6 +26,9 @@ class CollectReport:
     repositories: list[RepoReport]
     requests: int
     rate_limit_remaining: int | None
+    listed: dict[str, str | None] | None = None
+    """The organization listing's repositories (issues enabled) and their `viewerPermission`; None when none
+    was read (one repository or one issue asked for)."""
 
     @property
     def issues(self) -> int:

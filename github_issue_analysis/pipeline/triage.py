@@ -1,9 +1,11 @@
 """`gh-analysis triage`: one unattended step, safe to run every hour. It holds a claim on the organization for
-the whole step, then: collect incrementally -> refresh the groups earlier steps left in flight and collect what
-finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its measured
-precision and kept rate -> apply what passes (the `labels apply` machinery) -> submit one group for what is
-new or changed (and the calibration sample when the setup has none) -> report. A failing phase is reported and
-the rest still run. A dry run reads only: it sends nothing and writes nothing to the store."""
+the whole step, then: learn what the token may write in each repository (triage_reach.py; from the collection's
+own listing when it reads one) -> collect incrementally -> refresh the groups earlier steps left in flight and
+collect what finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its
+measured precision and kept rate -> apply what passes (the `labels apply` machinery; a read-only repository's
+labels stay suggestions) -> submit one group for what is new or changed (and the calibration sample when the
+setup has none) -> report. A failing phase is reported and the rest still run. A dry run reads only: it sends
+nothing and writes nothing to the store."""
 
 from __future__ import annotations
 
@@ -23,7 +25,13 @@ from github_issue_analysis.evaluation.evaluation_errors import NothingToScore
 from github_issue_analysis.evaluation.evaluation_service import EvalOptions, evaluate
 from github_issue_analysis.evaluation.gate import Gate, build_gate, matching_evaluation
 from github_issue_analysis.evaluation.setup import fingerprint, setup_of
-from github_issue_analysis.github_client import CollectionService, connect
+from github_issue_analysis.github_client import (
+    CollectionService,
+    GitHubError,
+    GitHubTokenMissing,
+    connect,
+    read_permissions,
+)
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.owners import process_owner
 from github_issue_analysis.storage.store import Store
@@ -32,6 +40,7 @@ from github_issue_analysis.storage.triage_store import GroupSetup
 from .triage_apply import apply_gated, suggestions
 from .triage_kept import decide_kept
 from .triage_options import TriageConfirm, TriageOptions
+from .triage_reach import Reach
 from .triage_report import TriageReport
 from .triage_submit import CALIBRATION, SubmitChooser, SubmitDecision
 
@@ -57,6 +66,8 @@ class TriageStep:
         self.chooser = SubmitChooser(store, self.batches, self.config, self.request)
         self.owner = process_owner()
         self.claim_key = f"triage:{options.org}"
+        self.reach = Reach()
+        self.reach_known = False
 
     # -- the step --------------------------------------------------------------------------------------
     def run(self) -> TriageReport:
@@ -71,10 +82,13 @@ class TriageStep:
         finally:
             if not self.options.dry_run:
                 self.store.label_claims.release(self.claim_key, self.owner)
+            self.report.skipped_repositories = self.reach.skipped(self.options.org)
         return self.report
 
     def _phases(self, collect: bool = True, submit: bool = True) -> None:
         self.batches.require_key(self.request.provider_name)
+        if not self.reach_known and (self.options.repos or self.options.dry_run):
+            self._phase("reach", self._learn_reach)
         if collect:
             self._phase("collect", self._collect)
         self._phase("refresh", self._refresh)
@@ -101,10 +115,32 @@ class TriageStep:
             self.report.skip("collect", "a dry run writes nothing to the store: it plans from what the store holds")
             return
         collection = CollectionService(self.store.issues, connect(self.settings))
-        for repo in self.options.repos or (None,):
+        targets: tuple[str | None, ...] = self.reach.visible(self.options.repos) if self.options.repos else (None,)
+        for repo in targets:
             found = collection.collect_org(self.options.org, repo)
             self.report.collected["issues"] += found.issues
             self.report.collected["requests"] += found.requests
+            if found.listed is not None and not self.reach_known:  # the listing said it: no request of its own
+                self.reach, self.reach_known = Reach.of(found.listed), True
+
+    def _learn_reach(self) -> None:
+        """`viewerPermission` of the repositories asked for (one request), or of the organization's listing
+        when the collection will not read it (a dry run)."""
+        try:
+            connection = connect(self.settings)
+        except GitHubTokenMissing:
+            if not self.options.dry_run:
+                raise
+            self.report.skip("reach", "no GitHub token: what it may read and write was not checked")
+            return
+        try:
+            permissions = read_permissions(connection, self.options.org, self.options.repos)
+        except GitHubError as error:
+            if not self.options.dry_run:
+                raise
+            self.report.skip("reach", f"not checked ({error})")  # a dry run still plans from the store
+            return
+        self.reach, self.reach_known = Reach.of(permissions, self.options.repos), True
 
     def _refresh(self) -> None:
         """Every group earlier steps left in flight: send what a crash left unsent, then refresh them all
@@ -144,10 +180,13 @@ class TriageStep:
         return gate
 
     def _apply(self, gate: Gate) -> None:
-        self.report.suggested = suggestions(self.store, self.options, gate)
+        self.report.suggested = suggestions(self.store, self.options, gate, self.reach)
         if not gate.thresholds():
             return
-        self.report.applied = apply_gated(self.store, self.settings, self.options, gate, self.confirm.apply)
+        confirm = self.confirm.apply
+        self.report.applied = apply_gated(self.store, self.settings, self.options, gate, confirm, self.reach)
+        if self.reach.refused:  # what GitHub refused stays a suggestion
+            self.report.suggested = suggestions(self.store, self.options, gate, self.reach)
 
     def _submit(self) -> None:
         setup_fp = self._setup_fingerprint()

@@ -24,6 +24,8 @@ class TriageReport:
     held_by: str | None = None
     kept_decided: dict[str, int] = field(default_factory=lambda: {"kept": 0, "removed": 0})
     skipped_phases: list[dict[str, str]] = field(default_factory=list)
+    skipped_repositories: list[dict[str, str]] = field(default_factory=list)
+    """`{org, repo, reason}`: what the token cannot see, or can read but not write (triage_reach.py)."""
     failed: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -54,5 +56,6 @@ class TriageReport:
             "deferred_by_cap": self.deferred_by_cap,
             "held_by": self.held_by,
             "skipped": self.skipped_phases,
+            "skipped_repositories": self.skipped_repositories,
             "failed": self.failed,
         }

@@ -8,7 +8,7 @@ with BackgroundServer(emulator.app) as server:   # github_issue_analysis_sandbox
 from .app import GitHubEmulator, benchmark_world, create_github_app, default_world
 from .config import GitHubEmulatorConfig
 from .faults import RequestStats
-from .generator import acme_org, benchmark_org, demo_org, generate_org
+from .generator import acme_org, benchmark_org, demo_org, generate_org, user_account
 from .world import World
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "default_world",
     "demo_org",
     "generate_org",
+    "user_account",
 ]

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .access import CURRENT, access_for
 from .config import GitHubEmulatorConfig
 from .faults import RATE_LIMIT_DOCS, ContentLimiter, Faults, RateBudget, RequestStats, secondary_limit_response
 from .generator import acme_org, benchmark_org, demo_org
@@ -172,8 +173,13 @@ class GitHubEmulator:
             if prepared.is_mutation
             else []
         )
+        access = access_for(self.config.token_permissions, self.config.app_tokens, _token(request) or "")
         with self.world.lock:
-            answer = execute(prepared, root)
+            held = CURRENT.set(access)
+            try:
+                answer = execute(prepared, root)
+            finally:
+                CURRENT.reset(held)
         if prepared.is_mutation and self.config.mutation_answer_delay_ms:
             await asyncio.sleep(self.config.mutation_answer_delay_ms / 1000)
         return JSONResponse(answer, headers=self.budget.headers("graphql"))

@@ -42,6 +42,12 @@ class GitHubEmulatorConfig(BaseModel):
     read_only_tokens: list[str] = Field(default_factory=list, repr=False)
     """Tokens that may read but not write: mutations answer FORBIDDEN (like a token without `issues: write`)."""
     viewer_login: str = "sandbox-user"
+    token_permissions: dict[str, dict[str, str]] = Field(default_factory=dict, repr=False)
+    """Per token, `{"repo" | "owner/repo" | "*": ADMIN | MAINTAIN | WRITE | TRIAGE | READ | NONE}` (NONE: the
+    repository is invisible to it); a token not listed may do everything. `viewerPermission` answers it; label
+    and comment mutations on a repository below TRIAGE answer FORBIDDEN (access.py)."""
+    app_tokens: list[str] = Field(default_factory=list, repr=False)
+    """Tokens answered as a GitHub App installation's: `viewerPermission` is null for them."""
 
     content_creation_limit: int | None = Field(default=None, ge=1)
     """GitHub's secondary limit on content-creating requests (documented: 80 a minute, 500 an hour): at most

@@ -112,13 +112,15 @@ def generate_org(
     seed: int = 0,
     heavy_every: int = 0,
     pr_ratio: float = 0.25,
+    is_user: bool = False,
 ) -> Org:
     """An org whose repos hold the given numbers of issues (pull requests are added on top).
 
     `heavy_every`: every n-th issue gets 101-250 comments (0: none); the rest follow a realistic mix.
+    `is_user`: the account is a user's, not an organization (`repositoryOwner` and `user` serve it).
     """
     rng = random.Random(f"{login}:{seed}")
-    org = Org(login)
+    org = Org(login, is_user=is_user)
     for name, size in repo_sizes.items():
         org.repos[name] = _generate_repo(rng, login, name, size, heavy_every, pr_ratio)
     return org
@@ -225,3 +227,8 @@ def benchmark_org(total_issues: int = 1000, repos: int = 3, seed: int = 0) -> Or
 def demo_org(seed: int = 0) -> Org:
     """`sandbox-org`: ≈95 issues across three repositories, for the offline demo."""
     return generate_org("sandbox-org", {"app-installer": 45, "vendor-tools": 30, "support-kit": 20}, seed=seed)
+
+
+def user_account(seed: int = 0) -> Org:
+    """`octo-user`: a user account (not an organization) owning two repositories."""
+    return generate_org("octo-user", {"dotfiles": 6, "side-project": 10}, seed=seed, is_user=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .access import CURRENT
 from .gql_exec import FieldError, Node
 from .gql_objects import IssueNode, QueryRoot
 from .gql_schema import CommentNode, Edge, LabelNode, encode_cursor
@@ -57,7 +58,7 @@ class MutationRoot(Node):
         node = self.query.node(node_id)
         if not isinstance(node, IssueNode):
             raise FieldError(f"Could not resolve to a node with the global id of '{node_id}'", "NOT_FOUND")
-        if not self.can_write:
+        if not self.can_write or not CURRENT.get().can_label(node.org, node.repo.name):
             raise FieldError(
                 f"{self.viewer} does not have the correct permissions to execute `{mutation}`", "FORBIDDEN"
             )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .access import CURRENT
 from .gql_exec import FieldError, Node
 from .gql_schema import CommentNode, Connection, LabelNode, RateLimitNode, UserNode
 from .world import Issue, Label, LabelEvent, Org, Repo, World, decode_node_id, node_id
@@ -133,6 +134,9 @@ class RepoNode(Node):
     def f_hasIssuesEnabled(self, _: dict[str, Any]) -> bool:
         return self.repo.has_issues_enabled
 
+    def f_viewerPermission(self, _: dict[str, Any]) -> str | None:
+        return CURRENT.get().viewer_permission(self.org, self.repo.name)
+
     def f_labels(self, args: dict[str, Any]) -> Node:
         labels = self.repo.labels
         if args.get("query"):
@@ -200,8 +204,14 @@ def _matches(issue: Issue, args: dict[str, Any], filter_by: dict[str, Any]) -> b
 
 @dataclass
 class OrgNode(Node):
+    """An account owning repositories: `Organization`, or `User` for a user account. The repositories the
+    request's token cannot see are left out, as on GitHub."""
+
     org: Org
-    typename = "Organization"
+
+    @property
+    def typename(self) -> str:  # type: ignore[override]
+        return "User" if self.org.is_user else "Organization"
 
     def f_login(self, _: dict[str, Any]) -> str:
         return self.org.login
@@ -219,7 +229,8 @@ class OrgNode(Node):
         return f"https://avatars.githubusercontent.com/{self.org.login}"
 
     def f_repositories(self, args: dict[str, Any]) -> Node:
-        repos = list(self.org.repos.values())
+        access = CURRENT.get()
+        repos = [r for r in self.org.repos.values() if access.visible(self.org.login, r.name)]
         if args.get("isArchived") is not None:
             repos = [r for r in repos if r.is_archived == args["isArchived"]]
         order = args.get("orderBy") or {}
@@ -235,7 +246,9 @@ class OrgNode(Node):
 
     def f_repository(self, args: dict[str, Any]) -> Node | None:
         repo = next((r for r in self.org.repos.values() if r.name.lower() == str(args.get("name")).lower()), None)
-        return None if repo is None else RepoNode(self.org.login, repo)
+        if repo is None or not CURRENT.get().visible(self.org.login, repo.name):
+            return None
+        return RepoNode(self.org.login, repo)
 
 
 class QueryRoot(Node):
@@ -254,17 +267,31 @@ class QueryRoot(Node):
 
     def f_organization(self, args: dict[str, Any]) -> Node:
         org = self.world.org(str(args.get("login")))
-        if org is None:
+        if org is None or org.is_user:
             raise FieldError(
                 f"Could not resolve to an Organization with the login of '{args.get('login')}'.", "NOT_FOUND"
             )
         return OrgNode(org)
 
+    def f_user(self, args: dict[str, Any]) -> Node:
+        login = str(args.get("login"))
+        org = self.world.org(login)
+        if org is not None and org.is_user:
+            return OrgNode(org)
+        if login.lower() == self.viewer.lower():
+            return UserNode(self.viewer)
+        raise FieldError(f"Could not resolve to a User with the login of '{login}'.", "NOT_FOUND")
+
+    def f_repositoryOwner(self, args: dict[str, Any]) -> Node | None:
+        """GitHub answers null, without an error, for a login that is no account."""
+        org = self.world.org(str(args.get("login")))
+        return None if org is None else OrgNode(org)
+
     def f_repository(self, args: dict[str, Any]) -> Node:
         owner, name = str(args.get("owner")), str(args.get("name"))
         repo = self.world.repo(owner, name)
         org = self.world.org(owner)
-        if repo is None or org is None:
+        if repo is None or org is None or not CURRENT.get().visible(org.login, repo.name):
             raise FieldError(f"Could not resolve to a Repository with the name '{owner}/{name}'.", "NOT_FOUND")
         return RepoNode(org.login, repo)
 

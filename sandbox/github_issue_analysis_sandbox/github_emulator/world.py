@@ -79,8 +79,12 @@ class Repo:
 
 @dataclass
 class Org:
+    """An account owning repositories: an organization, or a user account (`is_user`), as `repositoryOwner`
+    serves both."""
+
     login: str
     repos: dict[str, Repo] = field(default_factory=dict)
+    is_user: bool = False
 
 
 def node_id(kind: str, *parts: object) -> str:
