@@ -61,7 +61,10 @@ def triage(
     if check:
         from .triage_check import check_step
 
-        check_step(settings, options, json_output)
+        from functools import partial
+
+        restore = partial(_restored_state, state_branch, generation_branch)
+        check_step(settings, options, json_output, restore, accept_command(org, state_branch, generation_branch))
     confirm = render.confirmations(yes or dry_run, json_output)
     state = _restored_state(state_branch, generation_branch)
     step = TriageStep(context.open_store(), settings, options, confirm)

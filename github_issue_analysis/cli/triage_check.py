@@ -3,17 +3,26 @@ when every check passed and 1 otherwise."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from github_issue_analysis.config import Settings
 from github_issue_analysis.pipeline.triage_check import run_check
 from github_issue_analysis.pipeline.triage_options import TriageOptions
+from github_issue_analysis.pipeline.triage_state import StepState
 
 from . import context
 
 
-def check_step(settings: Settings, options: TriageOptions, json_output: bool) -> None:
-    report = run_check(settings, options)
+def check_step(
+    settings: Settings,
+    options: TriageOptions,
+    json_output: bool,
+    restore_state: Callable[[], StepState] | None = None,
+    accept_command: str = "",
+) -> None:
+    report = run_check(settings, options, restore_state, accept_command)
     if json_output:
         context.print_json(report.as_json())
     else:

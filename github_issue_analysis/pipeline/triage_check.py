@@ -5,6 +5,7 @@ would read or write, what the token may do there (triage_reach.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from github_issue_analysis.storage.opening import open_checked_store, sqlite_fil
 
 from .triage_options import TriageOptions
 from .triage_reach import NOT_VISIBLE
+from .triage_state import StepState
 
 
 @dataclass
@@ -39,15 +41,34 @@ class CheckReport:
         return {"org": self.org, "ok": self.ok, "checks": self.checks}
 
 
-def run_check(settings: Settings, options: TriageOptions) -> CheckReport:
+def run_check(
+    settings: Settings,
+    options: TriageOptions,
+    restore_state: Callable[[], StepState] | None = None,
+    accept_command: str = "",
+) -> CheckReport:
+    """`restore_state`: read the step's state branch (and unseal its store into the local file, as a step
+    does) so that the store checked is the one the step would use, and whether it is current."""
     report = CheckReport(options.org)
     spec = options.model or options.config.model or settings.model
     _model_and_key(report, settings, spec)
-    _store(report, settings)
-    # Store freshness (the generation check of the state store) belongs here: checks.append(...) it as
-    # report.add("store current", ok, detail) once the store records its generation.
+    state = _state(report, restore_state)
+    _store(report, settings, state, accept_command)
     _reach(report, settings, options)
     return report
+
+
+def _state(report: CheckReport, restore_state: Callable[[], StepState] | None) -> StepState | None:
+    if restore_state is None:
+        return None
+    try:
+        state = restore_state()
+    except GhAnalysisError as error:
+        report.add("state", False, str(error))
+        return None
+    if state.branch is not None:
+        report.add("state", True, f"branch '{state.branch.branch}' read: generation {state.recorded} recorded")
+    return state
 
 
 def _model_and_key(report: CheckReport, settings: Settings, spec: str) -> None:
@@ -68,11 +89,14 @@ def _model_and_key(report: CheckReport, settings: Settings, spec: str) -> None:
         report.add("key", False, f"{provider_name}: {provider.api_key_env} is not set")
 
 
-def _store(report: CheckReport, settings: Settings) -> None:
+def _store(report: CheckReport, settings: Settings, state: StepState | None, accept_command: str) -> None:
     url = settings.resolved_database_url()
     sqlite_file = sqlite_file_of(url)
     if sqlite_file is not None and not sqlite_file.exists():
         report.add("store", True, f"no store yet at {sqlite_file}: the first step creates it")
+        if state is not None and state.branch is not None and state.recorded:
+            why = f"no store, but the branch records {state.recorded} step(s) that paid: run `{accept_command}`"
+            report.add("store current", False, why)
         return
     try:
         store = open_checked_store(url)
@@ -82,6 +106,11 @@ def _store(report: CheckReport, settings: Settings) -> None:
     try:
         issues = sum(repo.issues for repo in store.issues.summary())
         report.add("store", True, f"opens; holds {issues} issue(s)")
+        if state is not None and state.branch is not None:
+            state.attach(store)
+            refusal = state.refusal(accept_command)
+            current = f"generation {store.generation.current()}, as recorded on the branch"
+            report.add("store current", refusal is None, refusal or current)
     finally:
         store.close()
 

@@ -106,3 +106,29 @@ def test_the_command_refuses_an_empty_store_on_the_state_branch(
         assert_sent_once(team, latest)
     finally:
         latest.close()
+
+
+def test_check_mode_names_a_stale_store_and_a_wrong_key(
+    team: Team, remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backlog(team.world)
+    branch = StateBranch(remote.clone, BRANCH)
+    branch.read()
+    branch.write(3, None)  # three steps paid, no store on the branch
+    before = remote.commits()
+    monkeypatch.chdir(remote.clone)
+    checked = invoke(
+        "triage", "--org", "team", "--check", "--json", "--state-branch", BRANCH, env={"GH_ANALYSIS_STATE_KEY": KEY}
+    )
+    assert checked.exit_code == 1, checked.stderr
+    checks = {c["check"]: c for c in json.loads(checked.stdout)["checks"]}
+    assert checks["state"]["ok"] and "generation 3 recorded" in checks["state"]["detail"]
+    assert not checks["store current"]["ok"] and "the store is empty, but" in checks["store current"]["detail"]
+    wrong = invoke(
+        "triage", "--org", "team", "--check", "--json", "--state-branch", BRANCH, env={"GH_ANALYSIS_STATE_KEY": ""}
+    )
+    assert wrong.exit_code == 1
+    state = {c["check"]: c for c in json.loads(wrong.stdout)["checks"]}["state"]
+    assert not state["ok"] and "GH_ANALYSIS_STATE_KEY" in state["detail"]
+    assert remote.commits() == before  # nothing pushed
+    assert team.sandbox.batches() == 0 and team.github_writes() == 0
