@@ -59,9 +59,9 @@ def triage(
     settings = context.settings()
     options = TriageOptions(org, tuple(dict.fromkeys(repo)), load_config(config), model, dry_run, wait)
     if check:
-        from .triage_check import check_step
-
         from functools import partial
+
+        from .triage_check import check_step
 
         restore = partial(_restored_state, state_branch, generation_branch)
         check_step(settings, options, json_output, restore, accept_command(org, state_branch, generation_branch))
