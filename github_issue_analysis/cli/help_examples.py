@@ -54,8 +54,16 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "results export": ("gh-analysis results export --org acme --format csv --output results.csv",),
     "results show": ("gh-analysis results show acme/app#12",),
     "sandbox serve": ("gh-analysis sandbox serve --port 8400",),
-    "triage": ("gh-analysis triage --org acme --dry-run", "gh-analysis triage --org acme --config triage.toml --yes"),
-    "triage init-workflow": ("gh-analysis triage init-workflow --output .github/workflows/triage.yml",),
+    "triage": (
+        "gh-analysis triage --org acme --dry-run",
+        "gh-analysis triage --org acme --check",
+        "gh-analysis triage --org acme --config triage.toml --yes --state-branch gh-analysis-state",
+    ),
+    "triage accept-store": ("gh-analysis triage accept-store --org acme --state-branch gh-analysis-state",),
+    "triage init-workflow": (
+        "gh-analysis triage init-workflow",
+        "gh-analysis triage init-workflow --store postgres --token fine-grained",
+    ),
 }
 
 
