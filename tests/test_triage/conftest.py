@@ -92,6 +92,15 @@ def backlog(world: World_) -> None:
         world.add(API_TEXT, ["product::api" if i % 2 else "product::docs"], "CLOSED")
 
 
+def backlog_and_new(world: World_) -> None:
+    """The backlog, then 6 new UI issues and 2 new API issues for a step to label."""
+    backlog(world)
+    for _ in range(6):
+        world.add(UI_TEXT)
+    for _ in range(2):
+        world.add(API_TEXT)
+
+
 @pytest.fixture
 def team(sandbox: Sandbox, seeded: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Team]:
     world = World([Org(ORG, {"app": Repo("app", list(LABELS))})])

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from github_issue_analysis.pipeline.triage_config import TriageConfig
 from github_issue_analysis.storage.schema import label_changes
 
-from .conftest import API_TEXT, ORG, UI_TEXT, Team, backlog
+from .conftest import ORG, Team, backlog_and_new
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = "from github_issue_analysis.cli.main import run; run()"
@@ -75,14 +75,6 @@ def _assert_once(team: Team) -> None:
     assert mutations.get("addComment", 0) == sum(1 for (_, a, _) in writes if a == "comment")
 
 
-def _world(team: Team) -> None:
-    backlog(team.world)
-    for _ in range(6):
-        team.world.add(UI_TEXT)
-    for _ in range(2):
-        team.world.add(API_TEXT)
-
-
 def _finish(team: Team) -> None:
     """Run steps until nothing is in flight, moving the provider's clock on."""
     for _ in range(3):
@@ -96,7 +88,7 @@ def _finish(team: Team) -> None:
 def test_a_step_killed_in_each_phase_finishes_once(team: Team, phase: str, tmp_path: Path) -> None:
     config = tmp_path / "triage.toml"
     config.write_text(CONFIG_TOML, encoding="utf-8")
-    _world(team)
+    backlog_and_new(team.world)
     if phase == "collect":
         team.github.config.latency_ms = 400
         _kill_when(team, config, lambda: team.github.stats.total >= 1)

@@ -16,7 +16,7 @@ import pytest
 
 from github_issue_analysis.pipeline.triage_config import TriageConfig
 
-from .conftest import API_TEXT, ORG, UI_TEXT, Team, backlog
+from .conftest import ORG, Team, backlog_and_new
 from .state_remote import BRANCH, KEY, Remote, assert_sent_once, make_remote
 
 CLI = "from github_issue_analysis.cli.main import run; run()"
@@ -44,14 +44,6 @@ def _creates(team: Team) -> int:
     return sum(n for name, n in team.sandbox.emulator.stats.requests.items() if "POST /v1/batches" in name)
 
 
-def _world(team: Team) -> None:
-    backlog(team.world)
-    for _ in range(6):
-        team.world.add(UI_TEXT)
-    for _ in range(2):
-        team.world.add(API_TEXT)
-
-
 def _finish(team: Team, remote: Remote) -> None:
     for i in range(2):
         team.sandbox.finish_all()
@@ -61,7 +53,7 @@ def _finish(team: Team, remote: Remote) -> None:
 
 @pytest.mark.slow
 def test_a_step_killed_after_sending_and_before_its_push_is_finished_once(team: Team, remote: Remote) -> None:
-    _world(team)
+    backlog_and_new(team.world)
     team.sandbox.config.latency_ms = 500
     process = _start(remote, "killed")
     deadline = time.monotonic() + 60
@@ -85,7 +77,7 @@ def test_a_step_killed_after_sending_and_before_its_push_is_finished_once(team: 
 
 @pytest.mark.slow
 def test_two_steps_racing_on_the_push_send_everything_once(team: Team, remote: Remote) -> None:
-    _world(team)  # both read "no branch yet": the second push finds one where its lease expected none
+    backlog_and_new(team.world)  # both read "no branch yet": the second push finds one where its lease expected none
     racing = [_start(remote, "a"), _start(remote, "b")]
     reports = []
     for process in racing:

@@ -81,14 +81,19 @@ def test_an_older_or_empty_cache_is_refused_until_accepted(team: Team, remote: R
         store.close()
 
 
-def test_the_command_refuses_an_empty_store_on_the_state_branch(
-    team: Team, remote: Remote, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _three_paid_steps_and_no_store(team: Team, remote: Remote, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state branch says three steps paid, but holds no store; the test runs in the checkout."""
     backlog(team.world)
     branch = StateBranch(remote.clone, BRANCH)
     branch.read()
-    branch.write(3, None)  # the branch says three steps paid, but holds no store
+    branch.write(3, None)
     monkeypatch.chdir(remote.clone)
+
+
+def test_the_command_refuses_an_empty_store_on_the_state_branch(
+    team: Team, remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three_paid_steps_and_no_store(team, remote, monkeypatch)
     env = {"GH_ANALYSIS_STATE_KEY": KEY}
     result = invoke("triage", "--org", "team", "--yes", "--json", "--state-branch", BRANCH, env=env)
     assert result.exit_code == 1, result.stderr
@@ -111,12 +116,8 @@ def test_the_command_refuses_an_empty_store_on_the_state_branch(
 def test_check_mode_names_a_stale_store_and_a_wrong_key(
     team: Team, remote: Remote, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backlog(team.world)
-    branch = StateBranch(remote.clone, BRANCH)
-    branch.read()
-    branch.write(3, None)  # three steps paid, no store on the branch
+    _three_paid_steps_and_no_store(team, remote, monkeypatch)
     before = remote.commits()
-    monkeypatch.chdir(remote.clone)
     checked = invoke(
         "triage", "--org", "team", "--check", "--json", "--state-branch", BRANCH, env={"GH_ANALYSIS_STATE_KEY": KEY}
     )
