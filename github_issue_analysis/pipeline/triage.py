@@ -1,14 +1,16 @@
-"""`gh-analysis triage`: one unattended step, safe to run every hour. It holds a claim on the organization for
-the whole step, then: learn what the token may write in each repository (triage_reach.py; from the collection's
-own listing when it reads one) -> collect incrementally -> refresh the groups earlier steps left in flight and
-collect what finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its
-measured precision and kept rate -> apply what passes (the `labels apply` machinery; a read-only repository's
-labels stay suggestions) -> submit one group for what is new or changed (and the calibration sample when the
-setup has none) -> report. A failing phase is reported and the rest still run. A dry run reads only: it sends
-nothing and writes nothing to the store."""
+"""`gh-analysis triage`: one unattended step, safe to run every hour. It holds a claim on the organization for the
+whole step, then: learn what the token may write in each repository (triage_reach.py; from the collection's own
+listing when it reads one) -> collect incrementally -> refresh the groups earlier steps left in flight and collect
+what finished (no waiting) -> decide what people kept of the labels applied -> gate each label by its measured
+precision and kept rate -> apply what passes (the `labels apply` machinery; a read-only repository's labels stay
+suggestions) -> submit one group for what is new or changed (and the calibration sample when the setup has none) ->
+report. A failing phase (any exception but an interrupt) is reported and the rest still run. A dry run reads only:
+it sends nothing and writes nothing to the store."""
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -41,7 +43,7 @@ from .triage_apply import apply_gated, suggestions
 from .triage_kept import decide_kept
 from .triage_options import TriageConfirm, TriageOptions
 from .triage_reach import Reach
-from .triage_report import TriageReport
+from .triage_report import TriageReport, unexpected
 from .triage_submit import CALIBRATION, SubmitChooser, SubmitDecision
 
 CLAIM_TTL = timedelta(minutes=30)
@@ -107,6 +109,10 @@ class TriageStep:
             return found if isinstance(found, Gate) else None
         except GhAnalysisError as error:
             self.report.fail(name, error)
+        except Exception as error:  # a bug or a surprise in one phase: reported, and the rest of the step runs
+            self.report.fail(name, unexpected(error))
+            if self.settings.debug:
+                traceback.print_exception(error, file=sys.stderr)
         return None
 
     # -- phases ----------------------------------------------------------------------------------------

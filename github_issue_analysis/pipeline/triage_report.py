@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_ERROR = 400
+
+
+def unexpected(error: Exception) -> str:
+    """An exception none of ours: one line, its type and message (`GH_ANALYSIS_DEBUG` adds the traceback)."""
+    message = " ".join(str(error).split()) or "(no message)"
+    line = f"unexpected {type(error).__name__}: {message}"
+    return line if len(line) <= MAX_ERROR else line[: MAX_ERROR - 1] + "…"
+
 
 @dataclass
 class TriageReport:
