@@ -61,7 +61,10 @@ def test_what_toml_gives_naturally_is_accepted(team: Team, tmp_path: Path) -> No
     assert json.loads(stdout)["failed"] == []
 
 
-def test_an_unexpected_exception_in_a_phase_is_reported_and_the_rest_runs(team: Team) -> None:
+@pytest.mark.parametrize("debug", ["", "1"], ids=["plain", "GH_ANALYSIS_DEBUG"])
+def test_an_unexpected_exception_in_a_phase_is_reported_and_the_rest_runs(
+    team: Team, monkeypatch: pytest.MonkeyPatch, debug: str
+) -> None:
     """An issue row whose labels are bare names instead of `{name, ...}` objects (an edited row, a version that
     wrote another shape), carrying a label the tool applied: deciding what was kept fails with a TypeError, none
     of ours. The repository is gone from GitHub, so no collection rewrites the row. The phases between still run."""
@@ -89,12 +92,13 @@ def test_an_unexpected_exception_in_a_phase_is_reported_and_the_rest_runs(team: 
                 **key,
             )
         )
+    monkeypatch.setenv("GH_ANALYSIS_DEBUG", debug)
     result = invoke("triage", "--org", ORG, "--yes", "--json")
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     assert [failure["phase"] for failure in document["failed"]] == ["kept", "submit"], document["failed"]
     for failure in document["failed"]:  # submit chooses its calibration sample from the people's labels too
         assert failure["error"].startswith("unexpected TypeError: ") and "\n" not in failure["error"]
-    assert "Traceback" not in result.stderr
+    assert ("Traceback" in result.stderr) is bool(debug)  # the traceback only when debugging
     assert document["collected"]["issues"] == 40  # the phase before kept ran
     assert {g["label"] for g in document["gate"]} >= {"product::ui", "product::api"}  # and the one after it
