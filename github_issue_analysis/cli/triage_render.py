@@ -30,7 +30,7 @@ def confirmations(yes: bool, json_output: bool) -> TriageConfirm:
     def apply(labels: int) -> bool:
         return typer.confirm(f"Apply {labels} label(s) on GitHub?")
 
-    return TriageConfirm(submit, apply)
+    return TriageConfirm(submit, apply, stops=(typer.Abort, typer.Exit))  # the edge reports them
 
 
 def finished(report: TriageReport, json_output: bool) -> None:

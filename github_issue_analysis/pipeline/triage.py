@@ -110,6 +110,8 @@ class TriageStep:
         except GhAnalysisError as error:
             self.report.fail(name, error)
         except Exception as error:  # a bug or a surprise in one phase: reported, and the rest of the step runs
+            if isinstance(error, self.confirm.stops):
+                raise
             self.report.fail(name, unexpected(error))
             if self.settings.debug:
                 traceback.print_exception(error, file=sys.stderr)

@@ -32,3 +32,5 @@ class TriageConfirm:
 
     submit: Callable[[int, float], bool] = lambda issues, usd: True
     apply: Callable[[int], bool] = lambda labels: True
+    stops: tuple[type[Exception], ...] = ()
+    """What a question may raise to end the whole step (a prompt closed or refused): never a phase's failure."""

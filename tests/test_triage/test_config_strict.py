@@ -6,16 +6,20 @@ fails with an exception none of ours is reported in `failed` while the later pha
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from sqlalchemy import insert
 
+from github_issue_analysis.config import get_settings
+from github_issue_analysis.pipeline.triage import TriageStep
+from github_issue_analysis.pipeline.triage_options import TriageConfirm, TriageOptions
 from github_issue_analysis.storage.schema import issues, label_changes, label_runs
 from tests.conftest import invoke
 
-from .conftest import ORG, UI_TEXT, Team, backlog
+from .conftest import CONFIG, ORG, UI_TEXT, Team, backlog
 
 REFUSED = [
     ("calibration_sample = true", "calibration_sample"),
@@ -102,3 +106,20 @@ def test_an_unexpected_exception_in_a_phase_is_reported_and_the_rest_runs(
     assert ("Traceback" in result.stderr) is bool(debug)  # the traceback only when debugging
     assert document["collected"]["issues"] == 40  # the phase before kept ran
     assert {g["label"] for g in document["gate"]} >= {"product::ui", "product::api"}  # and the one after it
+
+
+def test_a_closed_question_still_ends_the_whole_step(team: Team) -> None:
+    """A prompt answered with Ctrl+C or closed (the CLI's `typer.Abort`) is no phase failure: it ends the step,
+    the claim released, and the edge reports it (exit 130), as before."""
+    backlog(team.world)
+
+    def closed(issues: int, usd: float) -> bool:
+        raise typer.Abort()
+
+    confirm = TriageConfirm(submit=closed, stops=(typer.Abort, typer.Exit))
+    step = TriageStep(team.store, get_settings(), TriageOptions(ORG, config=CONFIG), confirm)
+    with pytest.raises(typer.Abort):
+        step.run()
+    assert team.sandbox.batches() == 0
+    taken, _ = team.store.label_claims.claim(f"triage:{ORG}", "elsewhere:1", "triage", timedelta(minutes=5))
+    assert taken  # the claim was released
