@@ -137,3 +137,22 @@ def test_eval_and_triage_views_show_data_literally(capsys: pytest.CaptureFixture
     printed = capsys.readouterr().out
     assert_harmless(printed)
     assert f"{BAD_LABEL}: held ({MARKUP}\\x1b[2J)" in printed and "\\x07[/red]" in printed
+
+
+def test_batch_job_view_shows_provider_text_literally(capsys: pytest.CaptureFixture[str]) -> None:
+    from github_issue_analysis.cli import batch_render
+    from github_issue_analysis.domain.jobs import JobStatus
+    from tests.factories import batch_job
+
+    job = batch_job(status=JobStatus.FAILED, raw_status=f"failed{CLEAR}", error=f"provider said {MARKUP}{CLIPBOARD}")
+    batch_render.job_status(job, json_output=False)
+    batch_render.cancelled([job], json_output=False)
+    printed = capsys.readouterr().out
+    assert_harmless(printed)
+    assert f"provider said {MARKUP}\\x1b]52;c;" in printed and "failed\\x1b[2J" in printed
+
+
+def test_the_error_line_shows_escapes() -> None:
+    result = invoke("results", "show", f"acme/app#1{CLEAR}")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\\x1b[2J" in result.stderr
