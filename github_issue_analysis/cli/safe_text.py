@@ -8,6 +8,10 @@ each data value through `safe` (or `visible` where no Rich markup is parsed); `-
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # C0 controls, DEL and C1 controls; a newline is kept only where a view prints multi-line text.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -33,9 +37,6 @@ def safe(value: object, *, multiline: bool = False) -> str:
     return escape(visible(str(value), multiline=multiline))
 
 
-def safe_join(values: object, separator: str = ", ") -> str:
-    """Several data values (an iterable of them) joined for Rich, each made safe."""
-    from collections.abc import Iterable
-
-    items = values if isinstance(values, Iterable) and not isinstance(values, str) else [values]
-    return separator.join(safe(v) for v in items)
+def safe_join(values: Iterable[object], separator: str = ", ") -> str:
+    """Several data values joined for Rich, each made safe."""
+    return separator.join(safe(value) for value in values)
