@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from github_issue_analysis.errors import OperationFailed
 
 from . import context
+from .safe_text import safe
 from .tables import GROUP_TABLE_ROWS, usd
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def _jobs_table(jobs: list[BatchJob], title: str, in_group: bool = False) -> Tab
         ]
         if in_group:
             row.append(job.provider_batch_id or "-")
-        table.add_row(*row)
+        table.add_row(*(safe(cell) for cell in row))
     return table
 
 
@@ -181,13 +182,13 @@ def job_status(job: BatchJob, json_output: bool, model: str | None = None) -> No
     out = context.console()
     out.print(
         f"Job [bold]{job.job_id}[/bold] (batch {job.batch_sequence}/{job.total_batches_in_group} of "
-        f"{job.group_id}): [bold]{job.raw_status or job.status.value}[/bold]"
+        f"{job.group_id}): [bold]{safe(job.raw_status or job.status.value)}[/bold]"
     )
     out.print(f"Items: {job.total_items} total, {job.completed_items} done, {job.failed_items} failed")
     if job.provider_batch_id:
-        out.print(f"Provider batch: {job.provider_batch_id}")
+        out.print(f"Provider batch: {safe(job.provider_batch_id)}")
     if job.error:
-        out.print(f"[red]{job.error}[/red]")
+        out.print(f"[red]{safe(job.error)}[/red]")
 
 
 def _more_hint(shown: int, limit: int) -> None:
@@ -216,7 +217,7 @@ def group_list(groups: list[tuple[BatchGroup, BatchGroupStatus]], json_output: b
         table.add_row(
             group.group_id,
             f"{group.created_at:%m-%d %H:%M}",
-            group.model,
+            safe(group.model),
             status.status.value,
             f"{status.completed_batches}/{status.total_batches}",
             f"{status.completed_issues}/{status.total_issues}",
@@ -253,7 +254,7 @@ def job_collected(report: CollectReport, json_output: bool) -> None:
     again = " (already collected; nothing changed)" if report.already_collected else ""
     out.print(f"Job {report.job_id}: {report.collected} results stored, {report.failed} failed{again}")
     for kind, count in sorted(report.failures_by_kind.items()):
-        out.print(f"  {kind}: {count}")
+        out.print(f"  {safe(kind)}: {count}")
 
 
 def group_collected(report: GroupCollectReport, json_output: bool) -> None:
@@ -271,7 +272,7 @@ def group_collected(report: GroupCollectReport, json_output: bool) -> None:
         out = context.console()
         out.print(f"Group {report.group_id}: {report.collected} results stored, {report.failed} failed")
         for job_id, why in report.skipped.items():
-            out.print(f"[yellow]  {job_id} not collected: {why}[/yellow]")
+            out.print(f"[yellow]  {safe(job_id)} not collected: {safe(why)}[/yellow]")
     if report.broken:
         raise OperationFailed(f"{len(report.broken)} batch(es) could not be collected: {report.broken[0]}")
 
@@ -284,4 +285,4 @@ def cancelled(jobs: list[BatchJob], json_output: bool) -> None:
     if not jobs:
         out.print("Nothing to cancel: every batch had already finished.")
     for job in jobs:
-        out.print(f"{job.job_id}: {job.raw_status or job.status.value}")
+        out.print(f"{job.job_id}: {safe(job.raw_status or job.status.value)}")

@@ -159,6 +159,7 @@ def _render(report: CollectReport, json_output: bool) -> None:
     from rich.table import Table
 
     from . import context
+    from .safe_text import safe
 
     document: dict[str, Any] = report.as_dict()
     if json_output:
@@ -168,7 +169,9 @@ def _render(report: CollectReport, json_output: bool) -> None:
     for column in ("Repository", "Mode", "Issues", "New", "Updated", "Comments", "Labels"):
         table.add_column(column, justify="left" if column in ("Repository", "Mode") else "right")
     for r in report.repositories:
-        table.add_row(r.repo, r.mode, str(r.issues), str(r.inserted), str(r.updated), str(r.comments), str(r.labels))
+        table.add_row(
+            safe(r.repo), r.mode, str(r.issues), str(r.inserted), str(r.updated), str(r.comments), str(r.labels)
+        )
     out = context.console()
     out.print(table)
     left = "unknown" if report.rate_limit_remaining is None else str(report.rate_limit_remaining)

@@ -105,7 +105,9 @@ def _report(message: str) -> None:
     first_line = message.strip().splitlines()[0] if message.strip() else "Error"
     if len(first_line) > MAX_MESSAGE:  # an echoed value of 100,000 characters helps no one
         first_line = first_line[: MAX_MESSAGE - 1] + "…"
-    print(f"Error: {first_line}", file=sys.stderr)
+    from .safe_text import visible
+
+    print(f"Error: {visible(first_line)}", file=sys.stderr)
 
 
 def show_slow_calls() -> None:

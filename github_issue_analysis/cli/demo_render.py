@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
+from .safe_text import safe, safe_join
+
 if TYPE_CHECKING:
     from github_issue_analysis.ai.batch.batch_group_manager import GroupCollectReport
     from github_issue_analysis.ai.batch.batch_service import SubmitResult
@@ -16,9 +18,10 @@ if TYPE_CHECKING:
 
 
 def collected(out: Console, report: CollectReport) -> None:
-    repos = ", ".join(f"{r.repo} ({r.issues})" for r in report.repositories)
+    repos = ", ".join(f"{safe(r.repo)} ({r.issues})" for r in report.repositories)
     out.print(
-        f"[bold]1. Collected[/bold] {report.issues} issues from {report.org}: {repos} in {report.requests} requests"
+        f"[bold]1. Collected[/bold] {report.issues} issues from {safe(report.org)}: {repos} "
+        f"in {report.requests} requests"
     )
     out.print("[bold]2. Plan[/bold]")
 
@@ -42,8 +45,8 @@ def finished(out: Console, status: BatchGroupStatus, report: GroupCollectReport,
     for result in results:
         recommended = result.analysis.get("recommended_labels", [])
         table.add_row(
-            f"{result.repo}#{result.issue_number}",
-            ", ".join(r["label"] for r in recommended) or "-",
+            safe(f"{result.repo}#{result.issue_number}"),
+            safe_join(r["label"] for r in recommended) or "-",
             f"{result.analysis.get('confidence', 0):.2f}",
         )
     out.print(table)
@@ -85,8 +88,8 @@ def baseline(out: Console, report: dict[str, Any]) -> None:
         cost = "-" if side["cost_usd"] is None else f"${side['cost_usd']:.4f}"
         micro = side["micro"]
         table.add_row(
-            side["group_id"],
-            side["model"],
+            safe(side["group_id"]),
+            safe(side["model"]),
             f"{micro['f1']:.2f}",
             f"{micro['precision']:.2f}",
             f"{micro['recall']:.2f}",
@@ -96,7 +99,7 @@ def baseline(out: Console, report: dict[str, Any]) -> None:
     for difference in comparison["differences"]:
         low, high = difference["interval"]
         out.print(
-            f"   {difference['group_id']} minus {difference['baseline']}: micro-F1 "
+            f"   {safe(difference['group_id'])} minus {safe(difference['baseline'])}: micro-F1 "
             f"{difference['micro_f1_difference']:+.2f} (95% {low:+.2f} to {high:+.2f})"
         )
 

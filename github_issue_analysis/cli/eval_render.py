@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import context
+from .safe_text import safe
 
 
 def report(document: dict[str, Any], json_output: bool) -> None:
@@ -44,16 +45,17 @@ def _usd(value: float | None) -> str:
 def evaluation(out: Console, f: dict[str, Any]) -> None:
     sample = f" · sample of {f['sample']} (seed {f['seed']})" if f.get("sample") else ""
     out.print(
-        f"\n[bold]{f['group_id']}[/bold] · {f['provider']}:{f['model']} · {'blind' if f['blind'] else 'NOT BLIND'}"
+        f"\n[bold]{safe(f['group_id'])}[/bold] · {safe(f['provider'])}:{safe(f['model'])} · "
+        f"{'blind' if f['blind'] else 'NOT BLIND'}"
         f"{sample} · {f['issues_scored']} issue(s) scored of {f['issues_answered']} answered"
         f"{'' if f['issues_answered'] == f['issues_sent'] else ' (' + str(f['issues_sent']) + ' sent)'}"
     )
     if f.get("warning"):
-        out.print(f"[yellow]Warning: {f['warning']}[/yellow]")
+        out.print(f"[yellow]Warning: {safe(f['warning'])}[/yellow]")
     out.print(_summary(f))
     out.print(_per_label(f))
     if f["confusions"]:
-        pairs = ", ".join(f"{c['true']} -> {c['predicted']} ({c['count']})" for c in f["confusions"])
+        pairs = ", ".join(f"{safe(c['true'])} -> {safe(c['predicted'])} ({c['count']})" for c in f["confusions"])
         out.print(f"Most frequent confusions (true -> predicted): {pairs}")
     out.print(_calibration(f))
     if f.get("threshold_search"):
@@ -87,7 +89,7 @@ def _per_label(f: dict[str, Any]) -> Table:
         table.add_column(name, justify="left" if name == "Label" else "right")
     for row in f["per_label"]:
         table.add_row(
-            row["label"],
+            safe(row["label"]),
             str(row["support"]),
             str(row["predicted"]),
             _num(row["precision"]),
@@ -134,8 +136,8 @@ def comparison(out: Console, c: dict[str, Any]) -> None:
     for g in c["groups"]:
         m = g["micro"]
         table.add_row(
-            g["group_id"],
-            g["model"],
+            safe(g["group_id"]),
+            safe(g["model"]),
             _num(m["precision"]),
             _num(m["recall"]),
             _num(m["f1"]),
@@ -145,6 +147,6 @@ def comparison(out: Console, c: dict[str, Any]) -> None:
     out.print(table)
     for d in c["differences"]:
         out.print(
-            f"{d['group_id']} - {d['baseline']}: micro-F1 {d['micro_f1_difference']:+.3f} "
+            f"{safe(d['group_id'])} - {safe(d['baseline'])}: micro-F1 {d['micro_f1_difference']:+.3f} "
             f"(paired 95% interval {d['interval'][0]:+.3f} to {d['interval'][1]:+.3f})"
         )

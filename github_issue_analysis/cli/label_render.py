@@ -76,6 +76,8 @@ def stopped(group_id: str | None) -> typer.Exit:
 def finished(result: LabelRunResult, json_output: bool) -> None:
     if json_output:
         return
+    from .safe_text import safe
+
     out = context.console()
     if result.group_id is None:
         out.print("Nothing to label: every selected issue already has a result and no earlier run was found.")
@@ -86,9 +88,9 @@ def finished(result: LabelRunResult, json_output: bool) -> None:
         f"{result.failed} failed."
     )
     for problem in result.failures:
-        out.print(f"[yellow]{problem}[/yellow]")
+        out.print(f"[yellow]{safe(problem)}[/yellow]")
     if result.report:
-        out.print(f"Report: {result.report}")
+        out.print(f"Report: {safe(result.report)}")
         out.print("Review in the browser: gh-analysis serve --open")
 
 

@@ -39,6 +39,8 @@ def _interval(intervals: dict[str, Any] | None, key: str) -> str:
 def render(document: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from .safe_text import safe
+
     out = context.console()
     source = document["eval_group"] or "no evaluated blind group yet (run a --blind --sample group and `eval`)"
     table = Table(
@@ -50,19 +52,19 @@ def render(document: dict[str, Any]) -> None:
         "F1",
         "Confused with",
         "Recommendation",
-        title=f"Label doctor for {document['org']} (quality from {source})",
+        title=f"Label doctor for {safe(document['org'])} (quality from {safe(source)})",
     )
     for row in document["labels"]:
-        confused = ", ".join(f"{c['label']} ({c['count']})" for c in row["confused_with"]) or "-"
+        confused = ", ".join(f"{safe(c['label'])} ({c['count']})" for c in row["confused_with"]) or "-"
         intervals = row["intervals"]
         table.add_row(
-            row["label"],
+            safe(row["label"]),
             str(row["support"]),
             f"{row['description_chars']} chars" if row["has_description"] else "none",
             _pct(row["precision"]) + _interval(intervals, "precision"),
             _pct(row["recall"]) + _interval(intervals, "recall"),
             _pct(row["f1"]) + _interval(intervals, "f1"),
             confused + (" (never predicted)" if row["never_predicted"] else ""),
-            row["recommendation"],
+            safe(row["recommendation"]),
         )
     out.print(table)

@@ -22,30 +22,33 @@ if TYPE_CHECKING:
 
 
 def review_card(out: Console, row: ReviewRow, index: int, total: int) -> None:
-    from rich.markup import escape
-
     from github_issue_analysis.labels.decisions import recommendations
 
-    out.rule(f"{index}/{total}  {row.ref}")
-    out.print(f"[bold]{escape(row.title)}[/bold]")
+    from .safe_text import safe, safe_join
+
+    out.rule(f"{index}/{total}  {safe(row.ref)}")
+    out.print(f"[bold]{safe(row.title)}[/bold]")
     if row.url:
-        out.print(row.url)
-    out.print(f"Current labels: {escape(', '.join(row.issue_labels) or 'none')}")
+        out.print(safe(row.url))
+    out.print(f"Current labels: {safe_join(row.issue_labels) or 'none'}")
     out.print("Recommended:")
     for rec in recommendations(row):
-        out.print(f"  {escape(rec.label)}  {rec.confidence:.2f}  {escape(rec.reasoning)}")
-    out.print(f"Summary: {escape(str(row.analysis.get('summary', '')))}")
+        out.print(f"  {safe(rec.label)}  {rec.confidence:.2f}  {safe(rec.reasoning)}")
+    out.print(f"Summary: {safe(row.analysis.get('summary', ''))}")
 
 
 def render_plan(out: Console, plan: LabelPlan) -> None:
     from rich.table import Table
+
+    from .safe_text import safe, safe_join
 
     table = Table(title=f"Label plan: {len(plan.changes)} issue(s), {plan.label_changes} label change(s)")
     table.add_column("Issue", no_wrap=True)
     for column in ("Add", "Remove", "Confidence"):
         table.add_column(column)
     for c in plan.changes:
-        table.add_row(f"{c.org}/{c.repo}#{c.number}", ", ".join(c.add), ", ".join(c.remove), f"{c.confidence:.2f}")
+        where = safe(f"{c.org}/{c.repo}#{c.number}")
+        table.add_row(where, safe_join(c.add), safe_join(c.remove), f"{c.confidence:.2f}")
     out.print(table)
     if plan.skipped:
         counts: dict[str, int] = {}
@@ -59,9 +62,11 @@ def render_apply(report: ApplyReport, json_output: bool) -> None:
     if json_output:
         context.print_json(report.as_json())
         return
+    from .safe_text import safe, safe_join
+
     out = context.console()
     if report.resumed_runs:
-        out.print(f"Finished interrupted run(s): {', '.join(report.resumed_runs)}")
+        out.print(f"Finished interrupted run(s): {safe_join(report.resumed_runs)}")
     changes = sum(len(c.add) + len(c.remove) for c in report.applied)
     out.print(
         f"Run {report.run_id or '-'}: {changes} label change(s) on {len(report.applied)} issue(s), "
@@ -69,7 +74,7 @@ def render_apply(report: ApplyReport, json_output: bool) -> None:
         f"{report.mutation_requests} write request(s), {report.requests} request(s) in all."
     )
     for f in report.failed:
-        out.print(f"  failed {f.org}/{f.repo}#{f.number}: {f.error}")
+        out.print(f"  failed {safe(f'{f.org}/{f.repo}#{f.number}')}: {safe(f.error)}")
 
 
 def event_printer(reporter: ProgressReporter) -> Callable[[ApplyEvent], None]:
@@ -95,6 +100,7 @@ def render_runs(runs: list[RunRow], json_output: bool) -> None:
         return
     from rich.table import Table
 
+    from .safe_text import safe
     from .tables import add_id_column
 
     if not runs:
@@ -106,11 +112,11 @@ def render_runs(runs: list[RunRow], json_output: bool) -> None:
         table.add_column(column)
     for r in runs:
         table.add_row(
-            r.id,
-            r.kind + (f" of {r.reverts_run_id}" if r.reverts_run_id else ""),
-            r.status,
-            r.org,
-            r.login or "",
+            safe(r.id),
+            safe(r.kind + (f" of {r.reverts_run_id}" if r.reverts_run_id else "")),
+            safe(r.status),
+            safe(r.org),
+            safe(r.login or ""),
             f"{r.started_at:%Y-%m-%d %H:%M:%S}",
             str(r.counts.get("confirmed", 0)),
             str(r.counts.get("failed", 0)),
@@ -145,9 +151,12 @@ def render_revert(plan: RevertPlan, report: ApplyReport | None, json_output: boo
     if json_output:
         context.print_json(document)
         return
+    from .safe_text import safe
+
     out = context.console()
-    out.print(f"Revert of {plan.run.id}: {len(plan.changes)} label change(s), {len(plan.skipped)} skipped.")
+    out.print(f"Revert of {safe(plan.run.id)}: {len(plan.changes)} label change(s), {len(plan.skipped)} skipped.")
     for s in plan.skipped:
-        out.print(f"  skipped {s.org}/{s.repo}#{s.number} {s.label}: {s.reason}")
+        out.print(f"  skipped {safe(f'{s.org}/{s.repo}#{s.number} {s.label}')}: {safe(s.reason)}")
     for f in failed:
-        out.print(f"  failed {f['org']}/{f['repo']}#{f['number']}: {f['error']}")
+        where = f"{f['org']}/{f['repo']}#{f['number']}"
+        out.print(f"  failed {safe(where)}: {safe(f['error'])}")

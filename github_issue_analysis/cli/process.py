@@ -78,14 +78,20 @@ def document(report: ProcessReport) -> dict[str, Any]:
 def _show(report: ProcessReport) -> None:
     from rich.table import Table
 
+    from .safe_text import safe
+
     out = context.console()
-    table = Table("Issue", "Recommended labels", "Confidence", title=f"Labelled now with {report.model}")
+    table = Table("Issue", "Recommended labels", "Confidence", title=f"Labelled now with {safe(report.model)}")
     for r in sorted(report.results, key=lambda r: (r.org, r.repo, r.issue_number)):
-        labels = ", ".join(f"{x['label']} ({x['confidence']:.2f})" for x in r.analysis.get("recommended_labels", []))
-        table.add_row(f"{r.org}/{r.repo}#{r.issue_number}", labels or "-", f"{r.analysis.get('confidence', 0):.2f}")
+        labels = ", ".join(
+            f"{safe(x['label'])} ({x['confidence']:.2f})" for x in r.analysis.get("recommended_labels", [])
+        )
+        table.add_row(
+            safe(f"{r.org}/{r.repo}#{r.issue_number}"), labels or "-", f"{r.analysis.get('confidence', 0):.2f}"
+        )
     out.print(table)
     for f in report.failed:
-        out.print(f"[yellow]{f.org}/{f.repo}#{f.issue_number}: {f.error}[/yellow]")
+        out.print(f"[yellow]{safe(f'{f.org}/{f.repo}#{f.issue_number}')}: {safe(f.error)}[/yellow]")
     cost = f"${report.cost_usd:,.4f}" if report.cost_usd is not None else "unknown (no price for this model)"
     out.print(
         f"{len(report.results)} labelled, {len(report.failed)} failed; {report.usage.input_tokens:,} input + "

@@ -8,23 +8,27 @@ from . import context
 
 
 def render_show(document: dict[str, Any]) -> None:
-    from rich.markup import escape
     from rich.table import Table
+
+    from .safe_text import safe
 
     out = context.console()
     where = f"{document['org']}/{document['repo']}#{document['number']}"
     source = f"group {document['group_id']}" if document["group_id"] else "a live run"
-    out.print(f"[bold]{escape(where)}[/bold]: {document['processor']} with {document['model']} ({source})")
+    out.print(
+        f"[bold]{safe(where)}[/bold]: {safe(document['processor'])} with {safe(document['model'])} ({safe(source)})"
+    )
     prompt = document["prompt"]
-    out.print(f"[bold]Prompt[/bold] [dim]({escape(prompt['note'])})[/dim]")
-    out.print(f"[dim]system:[/dim] {escape(prompt['system'])}")
-    out.print(f"[dim]shared (cached) part:[/dim] {escape(_short(prompt['shared_context']))}")
-    out.print(f"[dim]issue part:[/dim]\n{escape(prompt['issue'])}")
+    out.print(f"[bold]Prompt[/bold] [dim]({safe(prompt['note'])})[/dim]")
+    out.print(f"[dim]system:[/dim] {safe(prompt['system'], multiline=True)}")
+    out.print(f"[dim]shared (cached) part:[/dim] {safe(_short(prompt['shared_context']), multiline=True)}")
+    out.print(f"[dim]issue part:[/dim]\n{safe(prompt['issue'], multiline=True)}")
     table = Table("Label", "Confidence", "Reasoning", title="Labels")
     for label in document["labels"]:
-        table.add_row(escape(str(label["label"])), f"{label['confidence']:.2f}", escape(str(label["reasoning"])))
+        table.add_row(safe(label["label"]), f"{label['confidence']:.2f}", safe(label["reasoning"], multiline=True))
     out.print(table)
-    out.print(f"[bold]Raw answer:[/bold] {escape(document['answer'] or '(not recorded for this older result)')}")
+    answer = document["answer"] or "(not recorded for this older result)"
+    out.print(f"[bold]Raw answer:[/bold] {safe(answer, multiline=True)}")
     usage = document["usage"]
     if usage is None:
         out.print("Tokens: not recorded for this older result")

@@ -10,6 +10,7 @@ def status(json_output: bool = typer.Option(False, "--json", help="Print one JSO
     from rich.table import Table
 
     from . import context
+    from .safe_text import safe
 
     store = context.open_store()
     repos = store.issues.summary()
@@ -36,6 +37,6 @@ def status(json_output: bool = typer.Option(False, "--json", help="Print one JSO
     for column in ("Org", "Repository", "Issues", "Comments", "Label definitions"):
         table.add_column(column, justify="right" if column[0] in "ICL" else "left")
     for r in repos:
-        table.add_row(r.org, r.repo, str(r.issues), str(r.comments), str(r.labels))
+        table.add_row(safe(r.org), safe(r.repo), str(r.issues), str(r.comments), str(r.labels))
     table.add_row("", "[bold]total", f"[bold]{document['total_issues']}", f"[bold]{document['total_comments']}", "")
     out.print(table)

@@ -12,6 +12,7 @@ from github_issue_analysis.pipeline.triage_options import TriageConfirm
 from github_issue_analysis.pipeline.triage_report import TriageReport
 
 from . import context
+from .safe_text import safe
 
 NO_TERMINAL = "not at a terminal: pass --yes to let the step submit and apply without a question"
 
@@ -39,24 +40,26 @@ def finished(report: TriageReport, json_output: bool) -> None:
         return
     out = context.console()
     if report.held_by:
-        out.print(f"Another triage step holds {report.org} ({report.held_by}); this one did nothing.")
+        out.print(f"Another triage step holds {safe(report.org)} ({safe(report.held_by)}); this one did nothing.")
         return
     prefix = "Dry run: " if report.dry_run else ""
     out.print(f"{prefix}collected {report.collected['issues']} issue(s) in {report.collected['requests']} request(s)")
     for group in report.refreshed:
-        out.print(f"  group {group['group_id']}: {group['status']}")
+        out.print(f"  group {safe(group['group_id'])}: {safe(group['status'])}")
     out.print(f"{report.results_collected} result(s) collected")
     if report.calibration:
-        out.print(f"calibration {report.calibration['group_id'] or '(planned)'}: {report.calibration['status']}")
+        calibration = report.calibration
+        out.print(f"calibration {safe(calibration['group_id'] or '(planned)')}: {safe(calibration['status'])}")
     for gate in report.gate:
-        out.print(f"  {gate['label']}: {gate['state']} ({gate['reason']})")
+        out.print(f"  {safe(gate['label'])}: {safe(gate['state'])} ({safe(gate['reason'])})")
     if report.applied:
-        out.print(f"applied {report.applied['labels_added']} label(s) (run {report.applied['run_id']})")
+        out.print(f"applied {report.applied['labels_added']} label(s) (run {safe(report.applied['run_id'])})")
     out.print(f"{report.suggested} suggestion(s) left for review")
     if report.submitted:
         sub = report.submitted
-        out.print(f"submitted {sub['issues']} issue(s) as {sub['group_id']} (estimated ${sub['estimated_usd']:.2f})")
+        sub_group = safe(sub["group_id"])
+        out.print(f"submitted {sub['issues']} issue(s) as {sub_group} (estimated ${sub['estimated_usd']:.2f})")
     if report.deferred_by_cap:
         out.print(f"{report.deferred_by_cap} issue(s) deferred by the spend cap")
     for failure in report.failed:
-        out.print(f"[red]{failure['phase']} failed: {failure['error']}[/red]")
+        out.print(f"[red]{safe(failure['phase'])} failed: {safe(failure['error'])}[/red]")
