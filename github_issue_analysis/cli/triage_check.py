@@ -13,6 +13,7 @@ from github_issue_analysis.pipeline.triage_options import TriageOptions
 from github_issue_analysis.pipeline.triage_state import StepState
 
 from . import context
+from .safe_text import safe
 
 
 def check_step(
@@ -29,6 +30,6 @@ def check_step(
         out = context.console()
         for entry in report.checks:
             mark = "[green]ok[/green]  " if entry["ok"] else "[red]MISSING[/red]"
-            out.print(f"{mark} {entry['check']}: {entry['detail']}", markup=True, highlight=False)
+            out.print(f"{mark} {safe(entry['check'])}: {safe(entry['detail'])}", markup=True, highlight=False)
         out.print("All checks passed." if report.ok else "Some checks failed: see the lines marked MISSING.")
     raise typer.Exit(report.exit_code)
