@@ -14,6 +14,7 @@ import pytest
 from github_issue_analysis.storage.database import create_store_engine, current_revision
 from github_issue_analysis.storage.migrations import HEAD_REVISION
 from github_issue_analysis.storage.opening import open_checked_store
+from tests.conftest import POSTGRES_URL, fresh_postgres_database
 
 ROUNDS = 5
 
@@ -57,6 +58,19 @@ def test_threads_opening_a_new_store_at_once_migrate_it_once(tmp_path: Path) -> 
         _open_at_once([url] * 3, errors)
         assert errors == []
         assert current_revision(create_store_engine(url)) == HEAD_REVISION
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="GH_ANALYSIS_TEST_POSTGRES_URL is not set")
+def test_threads_opening_a_new_postgres_store_at_once_migrate_it_once() -> None:
+    for _ in range(3):
+        url = fresh_postgres_database()
+        errors: list[BaseException] = []
+        _open_at_once([url] * 3, errors)
+        assert errors == []
+        engine = create_store_engine(url)
+        assert current_revision(engine) == HEAD_REVISION
+        engine.dispose()
 
 
 def _worker() -> subprocess.Popen[str]:
