@@ -165,6 +165,8 @@ def _render(report: CollectReport, json_output: bool) -> None:
     if json_output:
         context.print_json(document)
         return
+    for warning in report.warnings:
+        context.console(stderr=True).print(f"Warning: {warning}", markup=False, highlight=False)
     table = Table(title=f"Collected from {report.org}")
     for column in ("Repository", "Mode", "Issues", "New", "Updated", "Comments", "Labels"):
         table.add_column(column, justify="left" if column in ("Repository", "Mode") else "right")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -130,7 +131,9 @@ class RepoCollector:
         self.scope = IssueScope.build(request, last)
         self.fingerprint = self.scope.fingerprint()
         self.writer.report.mode, self.writer.report.since = ("incremental", last) if last else ("full", None)
+        self.writer.report.no_start = request.incremental and last is None
         self.saved_cursor = False
+        self.listing_ended = False
 
     @property
     def tracks_progress(self) -> bool:
@@ -175,6 +178,7 @@ class RepoCollector:
             stop = self._take(page.nodes, pending)
             cursor = page.end_cursor or cursor
             done = stop or not page.has_next
+            self.listing_ended = not stop and not page.has_next
             unsaved_pages += 1
             if pending and (done or len(pending) >= FOLLOW_UP_ISSUES or unsaved_pages >= SAVE_EVERY_PAGES):
                 await self.writer.complete(pending)
@@ -248,11 +252,18 @@ class RepoCollector:
         self.store.save_collection_run(run)
         self.saved_cursor = True
 
+    @property
+    def saw_every_issue(self) -> bool:
+        """The run read every issue of the repository: no filter, and no --limit or one the listing never
+        reached (so its start time anchors the next --incremental)."""
+        unlimited = replace(self.request, limit=None).whole_repository
+        return unlimited and (self.request.limit is None or self.listing_ended)
+
     def _finish(self, started: datetime) -> None:
-        if not self.tracks_progress:
+        if not self.tracks_progress and not self.saw_every_issue:
             return
         previous = self.previous
-        last = started if self.request.whole_repository else (previous.last_success_at if previous else None)
+        last = started if self.saw_every_issue else (previous.last_success_at if previous else None)
         keep = previous if previous and not self.saved_cursor and self.writer.report.mode != "resumed" else None
         run = CollectionRun(
             self.request.org,

@@ -18,6 +18,13 @@ class RepoReport:
     updated: int = 0
     comments: int = 0
     labels: int = 0
+    no_start: bool = False
+    """--incremental was asked, but no complete collection of the repository gave it a start time (read in full)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        document = asdict(self)
+        del document["no_start"]
+        return document
 
 
 @dataclass
@@ -34,6 +41,17 @@ class CollectReport:
     def issues(self) -> int:
         return sum(r.issues for r in self.repositories)
 
+    @property
+    def warnings(self) -> list[str]:
+        unanchored = [r.repo for r in self.repositories if r.no_start]
+        if not unanchored:
+            return []
+        return [
+            f"--incremental: no complete collection of {', '.join(unanchored)} to start from, so "
+            f"{'it was' if len(unanchored) == 1 else 'they were'} read in full (a collection with --limit, "
+            "--state, --label or dates that stopped short does not count)"
+        ]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "org": self.org,
@@ -43,5 +61,6 @@ class CollectReport:
             "comments": sum(r.comments for r in self.repositories),
             "requests": self.requests,
             "rate_limit_remaining": self.rate_limit_remaining,
-            "repositories": [asdict(r) for r in self.repositories],
+            "repositories": [r.as_dict() for r in self.repositories],
+            "warnings": self.warnings,
         }

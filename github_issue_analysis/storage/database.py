@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from github_issue_analysis.errors import StoreUnavailable
@@ -44,27 +44,53 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(conn)
+
+
+def _revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# The key of PostgreSQL's advisory lock that one migrating process holds (any 64-bit number; "gha-migr").
+MIGRATION_LOCK_KEY = 0x6768612D6D696772
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op (one query) when it is already there. A revision this
-    version does not know was written by a newer gh-analysis: refuse rather than guess."""
-    revision = current_revision(engine)
-    if revision == HEAD_REVISION:
+    """Bring the schema to the newest revision; a no-op (one query) when it is already there. Migrating runs
+    under the database's own lock (SQLite's write lock, PostgreSQL's advisory lock), with the version read again
+    inside it, so two commands opening a new store at once migrate it once. A revision this version does not
+    know was written by a newer gh-analysis: refuse rather than guess."""
+    if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 
-    from .migrations import alembic_config, known_revisions
+    from .migrations import alembic_config
+
+    with engine.connect() as conn:
+        _lock_for_migration(conn)
+        revision = _revision(conn)
+        if revision != HEAD_REVISION:
+            _refuse_unknown(revision)
+            command.upgrade(alembic_config(conn), "head")
+        conn.commit()
+
+
+def _lock_for_migration(conn: Connection) -> None:
+    """Begin the migration's transaction holding a lock another migrating process waits for (SQLite waits up to
+    its busy timeout); the lock ends with the transaction."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    from .migrations import known_revisions
 
     if revision is not None and revision not in known_revisions():
         raise StoreUnavailable(
             f"the store's schema version '{revision}' is unknown: a newer gh-analysis wrote it; "
             "upgrade gh-analysis (or point GH_ANALYSIS_DATA_DIR at another store)"
         )
-
-    with engine.begin() as conn:
-        config = alembic_config(conn)
-        command.upgrade(config, "head")
