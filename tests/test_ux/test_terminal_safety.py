@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
 
 import pytest
 from rich.console import Console
 
 from github_issue_analysis.cli.safe_text import safe, visible
 from github_issue_analysis.storage.issue_store import IssueSelection
-from github_issue_analysis.storage.records import IssueRecord, LabelRecord
+from github_issue_analysis.storage.records import LabelRecord
 from github_issue_analysis.storage.store import Store
 from tests.conftest import invoke
+from tests.test_ai.conftest import issue
 
 CLEAR = "\x1b[2J"
 LINK = "\x1b]8;;http://x\x1b\\"
@@ -27,25 +27,10 @@ RAW_CONTROLS = ("\x1b", "\x07", "\x9b")
 
 
 def seed_evil(store: Store) -> None:
-    when = datetime(2026, 3, 1, tzinfo=UTC)
     labels = [LabelRecord(name=BAD_LABEL), LabelRecord(name=EVIL_LABEL)]
-    store.issues.upsert_issues(
-        [
-            IssueRecord(
-                org="acme",
-                repo="app",
-                number=1,
-                title=f"Title {CLEAR}{MARKUP}",
-                body=f"Body {LINK}here{ALT_SCREEN} {CLIPBOARD} \x9b2J {MARKUP}",
-                state="open",
-                author="reporter",
-                labels=[LabelRecord(name="bug")],
-                created_at=when,
-                updated_at=when,
-                comments=[],
-            )
-        ]
-    )
+    body = f"Body {LINK}here{ALT_SCREEN} {CLIPBOARD} \x9b2J {MARKUP}"
+    hostile = issue(1, comments=0).model_copy(update={"title": f"Title {CLEAR}{MARKUP}", "body": body})
+    store.issues.upsert_issues([hostile])
     store.issues.replace_repo_labels("acme", "app", labels)
     [issue_id] = store.issues.select_issue_ids(IssueSelection("acme", "app", 1))
     analysis = {
