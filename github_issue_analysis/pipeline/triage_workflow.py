@@ -238,5 +238,16 @@ def _requirement(source: str | None) -> str:
     if source is None:
         return f"github-issue-analysis=={__version__}"  # the distribution (`gh-analysis` on PyPI is another project)
     if not re.fullmatch(r"git\+https://[A-Za-z0-9._~/:-]+", source):
-        raise UsageError(f"{source!r} is not a git+https:// repository URL")
+        raise UsageError(f"{_without_credentials(source)!r} is not a git+https:// repository URL without credentials")
     return f"github-issue-analysis @ {source}@v{__version__}"
+
+
+def _without_credentials(url: str) -> str:
+    """The URL as it may be printed: whatever stands before an `@` in its authority (a user, a token) hidden."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "(not a URL)" if "@" in url else url
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rsplit("@", 1)[1]
+    return f"{scheme}://{authority}{slash}{path}"

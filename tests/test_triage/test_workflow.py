@@ -217,3 +217,18 @@ def test_an_existing_workflow_is_kept_and_a_bad_org_refused(tmp_path: Path) -> N
     bad = invoke("triage", "init-workflow", "--org", 'x"; rm -rf /', "--output", "w.yml")
     assert bad.exit_code == 2
     assert not (tmp_path / "w.yml").exists()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "git+https://x-access-token:ghp_SECRETSECRET@github.com/acme/gh-analysis",
+        "https://ghp_SECRETSECRET@github.com/acme/gh-analysis",
+        "ghp_SECRETSECRET@github.com:acme/gh-analysis",
+    ],
+)
+def test_a_source_with_credentials_is_refused_without_echoing_them(source: str, tmp_path: Path) -> None:
+    result = invoke("triage", "init-workflow", "--source", source, "--output", str(tmp_path / "w.yml"))
+    assert result.exit_code == 2
+    assert "SECRET" not in result.stderr + result.stdout and "x-access-token" not in result.stderr
+    assert not (tmp_path / "w.yml").exists()
