@@ -83,15 +83,16 @@ def fresh_folder(prefix: str) -> Path:
 
 
 def rerun_command(data_dir: Path, *args: str) -> str:
-    """A command that works as shown in the shell the user started us from: `uv run gh-analysis` under `uv run`
-    (whose virtual environment is not on the shell's PATH), `gh-analysis` when it is on PATH, else this Python."""
+    """A command that works as shown in the shell the user started us from: `uv run --no-dev gh-analysis` under
+    `uv run` (whose virtual environment is not on the shell's PATH), `gh-analysis` when it is on PATH, else this
+    Python."""
     import os
     import shlex
     import shutil
     import sys
 
     if os.environ.get("UV"):
-        program = "uv run gh-analysis"
+        program = "uv run --no-dev gh-analysis"  # the tool only: not the development tools
     elif shutil.which("gh-analysis"):
         program = "gh-analysis"
     else:
