@@ -129,7 +129,8 @@ def test_demo_hint_is_a_command_that_works_as_shown(tmp_path: Path, monkeypatch:
     from github_issue_analysis.cli.demo import rerun_command
 
     monkeypatch.setenv("UV", "/usr/bin/uv")
-    assert rerun_command(tmp_path, "status").endswith("uv run --no-dev gh-analysis status")  # `uv run`'s venv is not on PATH
+    # `uv run`'s virtual environment is not on PATH; --no-dev: the tool, not the development tools
+    assert rerun_command(tmp_path, "status").endswith("uv run --no-dev gh-analysis status")
     monkeypatch.delenv("UV")
     monkeypatch.setenv("PATH", "/nonexistent")
     command = rerun_command(tmp_path / "demo store", "status", "--json")
