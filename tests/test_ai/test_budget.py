@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from github_issue_analysis.ai.providers.pricing import Price
 from github_issue_analysis.ai.registry import create_provider
 from github_issue_analysis.config import get_settings
 from github_issue_analysis.domain.groups import BatchGroup
+from github_issue_analysis.domain.jobs import JobStatus
 from github_issue_analysis.errors import OperationFailed
 from github_issue_analysis.storage.issue_store import IssueSelection
 from github_issue_analysis.storage.records import LabelRecord
@@ -186,3 +188,21 @@ def test_outside_a_session_a_provider_closed_with_its_loop_is_built_anew(sandbox
     sandbox.finish_all()
     assert service.group_status(group_id).status.value == "completed"  # a fresh client, not the closed one
     assert len(built) == 2
+
+
+def test_a_child_another_process_holds_is_not_this_runs_problem(sandbox: Sandbox, seeded: Store) -> None:
+    """Two resumes of one group: the child the other process took is its work, not a failure here (issue 30)."""
+    seed(seeded, 5)
+    service = BatchService(seeded, get_settings())
+    planned = service.plan(replace(REQUEST, batch_size=3))
+    taken: list[str] = []
+
+    def other_process_takes_the_first_child(_planned: PlannedSubmission, group: BatchGroup) -> None:
+        first = seeded.jobs.jobs(group.group_id)[0]
+        assert seeded.job_leases.claim_job(first.job_id, "another-process", [JobStatus.QUEUED]) is not None
+        taken.append(first.job_id)
+
+    result = service.submit(planned, before_send=other_process_takes_the_first_child)
+    assert result.problems == []
+    assert sandbox.batches() == 1  # the other child was sent; the held one is left to its holder
+    assert seeded.jobs.job(taken[0]).provider_batch_id is None  # type: ignore[union-attr]

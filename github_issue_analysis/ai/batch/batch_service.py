@@ -370,5 +370,6 @@ class BatchService:
 
 
 def _problems(outcomes: list[SubmitOutcome]) -> list[str]:
-    """Children that could not be sent now (they stay resumable), with why."""
-    return [f"{o.job.job_id}: {o.reason}" for o in outcomes if not o.submitted and o.reason]
+    """Children that could not be sent now (they stay resumable), with why; one another process holds or sent
+    is that process's work, not a problem of this run."""
+    return [f"{o.job.job_id}: {o.reason}" for o in outcomes if not o.submitted and o.reason and not o.elsewhere]

@@ -46,6 +46,7 @@ class SubmitOutcome:
     submitted: bool
     reason: str = ""
     candidates: tuple[str, ...] = ()  # provider batches that could be this child's (never resent)
+    elsewhere: bool = False  # another process holds it or sent it: not a failure of this run
 
 
 class Requeued(Exception):
@@ -102,7 +103,7 @@ class JobRunner:
             job.job_id, self.owner, [JobStatus.QUEUED, JobStatus.SUBMITTING], mark=JobStatus.SUBMITTING
         )
         if current is None:
-            return SubmitOutcome(job, False, "taken by another process or no longer queued")
+            return SubmitOutcome(job, False, "taken by another process or no longer queued", elsewhere=True)
         adopted: BatchJob | None = None
         try:
             if current.status is JobStatus.SUBMITTING:  # an earlier attempt may have reached the provider
